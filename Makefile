@@ -1,0 +1,44 @@
+# Portico. A newcomer needs two commands: `make run` and `make test`. Each installs what
+# is missing (and skips what is there), so they work on a fresh machine and in CI.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+# Compiled into the server so its pages name /pkg/portico.wasm, the file cargo-leptos
+# writes; every cargo command here sets it, so builds share one target dir.
+export LEPTOS_OUTPUT_NAME := portico
+
+CARGO_LEPTOS_VERSION := 0.3.10
+# The wasm-bindgen CLI must be exactly the library's version in Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
+
+.PHONY: run test tools site unit-tests integration-tests
+
+## Build and start the self-hosted server on 127.0.0.1:3000 (PORTICO_ADDR to change).
+run: site
+	./target/debug/portico
+
+## Every test: domain, store and mail unit tests, then the HTTP flow against the real
+## server with the hydrate bundle built and served.
+test: site unit-tests integration-tests
+
+unit-tests: tools
+	cargo test --locked -p portico-app --features ssr --lib
+
+integration-tests: site
+	cargo test --locked -p portico-server
+
+## The server binary and the hydrate WASM + CSS in target/site.
+site: tools
+	cargo leptos build
+
+## Toolchain pieces from the package registries; each skipped when already present.
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
+	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
+	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)

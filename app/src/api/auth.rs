@@ -1,0 +1,84 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use {
+    super::ssr::{app_state, current_session, internal, respond, session_times, set_session_cookie},
+    crate::domain::Email,
+    crate::secrets::{new_session_id, session_id_hash},
+    crate::store::{sessions, users},
+};
+
+/// Who is signed in, for the page header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub email: String,
+    pub is_staff: bool,
+}
+
+#[server(endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<Viewer>, AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            Ok(current_session(&state).await?.map(|(_, user)| Viewer {
+                email: user.email,
+                is_staff: user.staff_organisation_id.is_some(),
+            }))
+        }
+        .await,
+    )
+}
+
+/// Unknown e-mail, wrong password, disabled or not-yet-accepted: the same answer, after the
+/// same argon2 work.
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    respond(
+        async move {
+            let state = app_state()?;
+            let login = match Email::parse(&email) {
+                Ok(email) => users::active_login_by_email(state.db.as_ref(), email.as_str()).await.map_err(internal)?,
+                Err(_) => None,
+            };
+            let phc = login.as_ref().map(|l| l.password_hash.clone());
+            let verified = state.passwords.verify(password, phc).await;
+            let Some(login) = login.filter(|_| verified) else {
+                return Err(AppError::BadCredentials);
+            };
+            // A new id on every sign-in; any session the browser had is simply replaced.
+            let session_id = new_session_id();
+            let times = session_times(&state);
+            sessions::start_session(state.db.as_ref(), &session_id_hash(&session_id), login.id, &times)
+                .await
+                .map_err(internal)?;
+            set_session_cookie(&state, &session_id);
+            let is_staff = current_is_staff(&state, login.id).await?;
+            leptos_axum::redirect(if is_staff { "/staff/members" } else { "/portal" });
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+async fn current_is_staff(state: &crate::ports::AppState, user_id: i64) -> Result<bool, AppError> {
+    users::is_staff(state.db.as_ref(), user_id).await.map_err(internal)
+}
+
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            if let Some((id_hash, _)) = current_session(&state).await? {
+                sessions::delete_session(state.db.as_ref(), &id_hash).await.map_err(internal)?;
+            }
+            super::ssr::clear_session_cookie(&state);
+            leptos_axum::redirect("/login");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,160 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::PortalStatus;
+use crate::error::AppError;
+use crate::records::LinkedLogin;
+#[cfg(feature = "ssr")]
+use {
+    super::ssr::{internal, require_staff, respond},
+    crate::domain::dates::format_date,
+    crate::domain::{Email, InvitationState, PersonName, Phone, PostalAddress},
+    crate::error::FormErrors,
+    crate::store::{invitations, members},
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberListItem {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub status: PortalStatus,
+    pub last_login_at: Option<i64>,
+}
+
+#[server(endpoint = "list_members")]
+pub async fn list_members() -> Result<Vec<MemberListItem>, AppError> {
+    respond(
+        async {
+            let (state, scope) = require_staff().await?;
+            let now = state.clock.now();
+            let rows = members::list_members(state.db.as_ref(), &scope).await.map_err(internal)?;
+            Ok(rows
+                .into_iter()
+                .map(|m| MemberListItem {
+                    status: PortalStatus::of(m.has_login == 1, m.latest_invitation().as_ref(), now),
+                    name: format!("{} {}", m.first_name, m.last_name),
+                    id: m.id,
+                    email: m.email,
+                    last_login_at: m.last_login_at,
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "add_member")]
+pub async fn add_member(
+    first_name: String,
+    last_name: String,
+    email: String,
+    phone: String,
+    address: String,
+) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let mut form = FormErrors::default();
+            let first = form.check("first_name", &first_name, PersonName::parse(&first_name));
+            let last = form.check("last_name", &last_name, PersonName::parse(&last_name));
+            let email_parsed = if email.trim().is_empty() { Ok(None) } else { Email::parse(&email).map(Some) };
+            let email_opt = form.check("email", &email, email_parsed);
+            let phone_opt = form.check("phone", &phone, Phone::parse(&phone));
+            let address_opt = form.check("address", &address, PostalAddress::parse(&address));
+            let new = form.finish(|| {
+                Some(members::NewMember {
+                    first_name: first?,
+                    last_name: last?,
+                    email: email_opt?,
+                    phone: phone_opt?,
+                    address: address_opt?,
+                })
+            })?;
+            let id = members::insert_member(state.db.as_ref(), &scope, &new, state.clock.now())
+                .await
+                .map_err(internal)?;
+            leptos_axum::redirect(&format!("/staff/members/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The invitation part of a profile, worded on the server against its clock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationSummary {
+    pub headline: String,
+    pub email: String,
+    pub message: Option<String>,
+    pub is_pending: bool,
+    /// "Link expires on …", while it is pending.
+    pub expiry: Option<String>,
+    /// "E-mail delivered", "Could not be delivered: …"
+    pub delivery: Option<String>,
+    pub delivery_failed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberDetails {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub logins: Vec<LinkedLogin>,
+    pub invitation: Option<InvitationSummary>,
+    pub validity_days: i64,
+}
+
+#[server(endpoint = "member_profile")]
+pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let db = state.db.as_ref();
+            let now = state.clock.now();
+            let record = members::member(db, &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            let logins = members::linked_logins(db, member_id).await.map_err(internal)?;
+            let organisation = crate::store::organisations::organisation(db, scope.organisation_id)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)?;
+            let summary = record.summary;
+            let invitation = match (summary.latest_invitation(), summary.invitation_id) {
+                (Some(facts), Some(invitation_id)) if logins.is_empty() => {
+                    let delivery = invitations::delivery(db, invitation_id).await.map_err(internal)?;
+                    let is_pending = facts.state(now) == InvitationState::Pending;
+                    Some(InvitationSummary {
+                        headline: facts.headline(now),
+                        email: summary.invitation_email.clone().unwrap_or_default(),
+                        message: summary.invitation_message.clone(),
+                        is_pending,
+                        expiry: is_pending.then(|| format!("Link expires on {}", format_date(facts.expires_at))),
+                        delivery_failed: delivery.as_ref().is_some_and(|d| d.status == "dead"),
+                        delivery: delivery.map(|d| match d.status.as_str() {
+                            "sent" => format!("E-mail delivered on {}", format_date(d.sent_at.unwrap_or(now))),
+                            "dead" => d.last_error.unwrap_or_else(|| "Could not be delivered.".into()),
+                            _ if d.attempts > 0 => "E-mail not delivered yet; retrying.".into(),
+                            _ => "E-mail queued for sending.".into(),
+                        }),
+                    })
+                }
+                _ => None,
+            };
+            Ok(MemberDetails {
+                id: summary.id,
+                first_name: summary.first_name,
+                last_name: summary.last_name,
+                email: summary.email,
+                phone: record.phone,
+                address: record.address,
+                logins,
+                invitation,
+                validity_days: organisation.invitation_validity_days,
+            })
+        }
+        .await,
+    )
+}

@@ -1,0 +1,12 @@
+//! Server functions, one module per feature, each at a fixed endpoint under /api so the
+//! hydrated client, both servers and the tests agree on the URLs. They are thin: parse the
+//! input into domain types, check who may do it, call the store, map errors once.
+
+pub mod auth;
+pub mod dev;
+pub mod invitations;
+pub mod members;
+pub mod portal;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr;

@@ -1,0 +1,151 @@
+//! Server-side plumbing every server function shares: the injected state, who is signed
+//! in, the guards, the session cookie, and how an error reaches the person.
+
+use http::request::Parts;
+use http::{HeaderValue, Method, StatusCode, header};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use server_fn::error::ServerFnUrlError;
+
+use crate::error::AppError;
+use crate::ports::AppState;
+use crate::secrets::session_id_hash;
+use crate::store::members::StaffScope;
+use crate::store::sessions::{self, SessionTimes, SessionUser};
+use crate::store::DbError;
+
+pub const SESSION_COOKIE: &str = "portico_session";
+/// Refresh `last_seen_at` at most this often, not on every request.
+const TOUCH_AFTER_SECONDS: i64 = 60;
+
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or(AppError::Internal)
+}
+
+/// Logs what went wrong for us and tells the person only that it did.
+pub fn internal(error: DbError) -> AppError {
+    tracing::error!(%error, "storage failed");
+    AppError::Internal
+}
+
+pub fn session_times(state: &AppState) -> SessionTimes {
+    SessionTimes {
+        now: state.clock.now(),
+        idle_seconds: state.config.session_idle_seconds,
+        absolute_seconds: state.config.session_absolute_seconds,
+    }
+}
+
+fn session_cookie_value(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// The signed-in login, with the hash of its session id.
+pub async fn current_session(state: &AppState) -> Result<Option<(String, SessionUser)>, AppError> {
+    let Some(session_id) = use_context::<Parts>().as_ref().and_then(session_cookie_value) else {
+        return Ok(None);
+    };
+    let id_hash = session_id_hash(&session_id);
+    let times = session_times(state);
+    let Some(user) = sessions::session_user(state.db.as_ref(), &id_hash, &times).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    if times.now - user.last_seen_at >= TOUCH_AFTER_SECONDS {
+        sessions::touch_session(state.db.as_ref(), &id_hash, times.now).await.map_err(internal)?;
+    }
+    Ok(Some((id_hash, user)))
+}
+
+/// Staff only. No session: sign in. Signed in but not staff: this does not exist (404).
+pub async fn require_staff() -> Result<(AppState, StaffScope), AppError> {
+    let state = app_state()?;
+    let (_, user) = current_session(&state).await?.ok_or(AppError::Unauthenticated)?;
+    let organisation_id = user.staff_organisation_id.ok_or(AppError::NotFound)?;
+    let scope = StaffScope {
+        organisation_id,
+        user_id: user.user_id,
+        all_members: user.staff_all_members == Some(1),
+    };
+    Ok((state, scope))
+}
+
+/// Any signed-in login.
+pub async fn require_login() -> Result<(AppState, SessionUser), AppError> {
+    let state = app_state()?;
+    let (_, user) = current_session(&state).await?.ok_or(AppError::Unauthenticated)?;
+    Ok((state, user))
+}
+
+pub fn set_session_cookie(state: &AppState, session_id: &str) {
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let cookie = format!(
+        "{SESSION_COOKIE}={session_id}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
+        state.config.session_absolute_seconds
+    );
+    append_header(header::SET_COOKIE, &cookie);
+}
+
+pub fn clear_session_cookie(state: &AppState) {
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    append_header(header::SET_COOKIE, &format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{secure}"));
+}
+
+fn append_header(name: header::HeaderName, value: &str) {
+    if let (Some(response), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
+        response.append_header(name, value);
+    }
+}
+
+/// A `<form>` posted by a browser without JavaScript: it gets redirects, not status codes.
+fn is_plain_form_post() -> bool {
+    use_context::<Parts>().is_some_and(|parts| {
+        parts.method == Method::POST
+            && parts
+                .headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
+/// Every server function ends here: an error gets its HTTP status (404 for what this login
+/// may not see, 422 for bad input…) unless a plain form post is being redirected back.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        if !is_plain_form_post() {
+            if let (Some(response), Ok(status)) =
+                (use_context::<ResponseOptions>(), StatusCode::from_u16(error.http_status()))
+            {
+                response.set_status(status);
+            }
+        }
+    }
+    result
+}
+
+/// For a form on a page that sends no Referer (the invitation page): a plain form post that
+/// fails goes back to `page_path` carrying the error, as Leptos does for other forms.
+pub fn redirect_back_on_error<T>(state: &AppState, endpoint: &str, page_path: &str, result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        if is_plain_form_post() {
+            let page = format!("{}{page_path}", state.config.public_base_url);
+            if let Ok(url) = ServerFnUrlError::new(endpoint, error.clone()).to_url(&page) {
+                let location = match url.query() {
+                    Some(query) => format!("{}?{query}", url.path()),
+                    None => url.path().to_owned(),
+                };
+                leptos_axum::redirect(&location);
+            }
+        }
+    }
+    respond(result)
+}

@@ -1,0 +1,162 @@
+//! The invitation life cycle, decided from the row's timestamps and the time now:
+//! pending → accepted | expired | revoked | declined.
+
+use serde::{Deserialize, Serialize};
+
+use super::dates::format_date;
+
+/// How long after sending an invitation still reads as "sent just now".
+pub const JUST_NOW_SECONDS: i64 = 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationFacts {
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub accepted_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub declined_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationState {
+    Pending,
+    Accepted,
+    Expired,
+    Revoked,
+    Declined,
+}
+
+impl InvitationFacts {
+    /// A link is live strictly before `expires_at` — the same rule as the SQL guard
+    /// `expires_at > ?` that consumes it.
+    pub fn state(&self, now: i64) -> InvitationState {
+        if self.accepted_at.is_some() {
+            InvitationState::Accepted
+        } else if self.revoked_at.is_some() {
+            InvitationState::Revoked
+        } else if self.declined_at.is_some() {
+            InvitationState::Declined
+        } else if now >= self.expires_at {
+            InvitationState::Expired
+        } else {
+            InvitationState::Pending
+        }
+    }
+
+    /// The line staff read on the member's profile.
+    pub fn headline(&self, now: i64) -> String {
+        match self.state(now) {
+            InvitationState::Pending if now - self.created_at < JUST_NOW_SECONDS => {
+                "Invitation sent just now".to_owned()
+            }
+            InvitationState::Pending => format!(
+                "Waiting for member to accept invitation (sent {})",
+                format_date(self.created_at)
+            ),
+            InvitationState::Accepted => {
+                format!("Invitation accepted on {}", format_date(self.accepted_at.unwrap_or_default()))
+            }
+            InvitationState::Expired => format!("Invitation expired on {}", format_date(self.expires_at)),
+            InvitationState::Revoked => {
+                format!("Invitation revoked on {}", format_date(self.revoked_at.unwrap_or_default()))
+            }
+            InvitationState::Declined => format!(
+                "Member declined the invitation on {}",
+                format_date(self.declined_at.unwrap_or_default())
+            ),
+        }
+    }
+}
+
+/// A member's standing with the portal, as the member list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PortalStatus {
+    NotInvited,
+    Invited,
+    Expired,
+    Revoked,
+    Declined,
+    Active,
+}
+
+impl PortalStatus {
+    pub fn of(has_login: bool, latest_invitation: Option<&InvitationFacts>, now: i64) -> Self {
+        if has_login {
+            return Self::Active;
+        }
+        match latest_invitation.map(|facts| facts.state(now)) {
+            None | Some(InvitationState::Accepted) => Self::NotInvited,
+            Some(InvitationState::Pending) => Self::Invited,
+            Some(InvitationState::Expired) => Self::Expired,
+            Some(InvitationState::Revoked) => Self::Revoked,
+            Some(InvitationState::Declined) => Self::Declined,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NotInvited => "Not invited",
+            Self::Invited => "Invitation sent",
+            Self::Expired => "Invitation expired",
+            Self::Revoked => "Invitation revoked",
+            Self::Declined => "Declined",
+            Self::Active => "Portal active",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SENT: i64 = 1_795_305_600; // 22 November 2026
+    const DAY: i64 = 86_400;
+
+    fn pending() -> InvitationFacts {
+        InvitationFacts {
+            created_at: SENT,
+            expires_at: SENT + 30 * DAY,
+            accepted_at: None,
+            revoked_at: None,
+            declined_at: None,
+        }
+    }
+
+    #[test]
+    fn live_one_second_before_expiry_and_expired_one_second_after() {
+        let facts = pending();
+        assert_eq!(facts.state(facts.expires_at - 1), InvitationState::Pending);
+        assert_eq!(facts.state(facts.expires_at), InvitationState::Expired);
+        assert_eq!(facts.state(facts.expires_at + 1), InvitationState::Expired);
+    }
+
+    #[test]
+    fn accepted_revoked_and_declined_win_over_time() {
+        let now = SENT + 40 * DAY;
+        assert_eq!(InvitationFacts { accepted_at: Some(SENT + 1), ..pending() }.state(now), InvitationState::Accepted);
+        assert_eq!(InvitationFacts { revoked_at: Some(SENT + 1), ..pending() }.state(now), InvitationState::Revoked);
+        assert_eq!(InvitationFacts { declined_at: Some(SENT + 1), ..pending() }.state(now), InvitationState::Declined);
+    }
+
+    #[test]
+    fn headline_says_just_now_then_waiting_with_the_date() {
+        let facts = pending();
+        assert_eq!(facts.headline(SENT + 5), "Invitation sent just now");
+        assert_eq!(
+            facts.headline(SENT + 3600),
+            "Waiting for member to accept invitation (sent 22 November 2026)"
+        );
+        assert_eq!(facts.headline(SENT + 31 * DAY), "Invitation expired on 22 December 2026");
+    }
+
+    #[test]
+    fn portal_status_prefers_a_linked_login() {
+        let facts = pending();
+        assert_eq!(PortalStatus::of(true, Some(&facts), SENT), PortalStatus::Active);
+        assert_eq!(PortalStatus::of(false, None, SENT), PortalStatus::NotInvited);
+        assert_eq!(PortalStatus::of(false, Some(&facts), SENT), PortalStatus::Invited);
+        assert_eq!(PortalStatus::of(false, Some(&facts), SENT + 31 * DAY), PortalStatus::Expired);
+        let accepted_then_unlinked = InvitationFacts { accepted_at: Some(SENT + 9), ..facts };
+        assert_eq!(PortalStatus::of(false, Some(&accepted_then_unlinked), SENT), PortalStatus::NotInvited);
+    }
+}

@@ -1,0 +1,27 @@
+//! Pure rules: no `async`, no SQL, no HTTP. A value that made it into one of these types is
+//! valid; a rule that needs the time takes it as an argument.
+
+pub mod contact;
+pub mod dates;
+pub mod email;
+pub mod invitation;
+pub mod name;
+pub mod password;
+pub mod token;
+
+pub use contact::{PersonalMessage, Phone, PostalAddress};
+pub use email::Email;
+pub use invitation::{InvitationFacts, InvitationState, PortalStatus};
+pub use name::PersonName;
+pub use password::Password;
+pub use token::InviteToken;
+
+/// Characters that may not appear in any single-line value: control characters (CR/LF among
+/// them, so nothing typed can reach a mail header) and the Unicode bidi overrides.
+pub(crate) fn has_forbidden_chars(s: &str, allow_newlines: bool) -> bool {
+    s.chars().any(|c| {
+        (c.is_control() && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')))
+            || ('\u{202A}'..='\u{202E}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    })
+}

@@ -1,0 +1,128 @@
+//! The invitation e-mail, as plain text and HTML. The link is left as a placeholder and
+//! filled in at send time, so the outbox never holds a usable link.
+
+use crate::domain::dates::format_date;
+
+pub const LINK_PLACEHOLDER: &str = "{{invitation_link}}";
+
+pub struct RenderedEmail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub struct InvitationEmail<'a> {
+    pub organisation_name: &'a str,
+    pub member_first_name: &'a str,
+    pub personal_message: Option<&'a str>,
+    pub expires_at: i64,
+}
+
+pub fn invitation_email(e: &InvitationEmail<'_>) -> RenderedEmail {
+    let org = single_line(e.organisation_name);
+    let expiry = format_date(e.expires_at);
+    let subject = format!("{org} invites you to your member portal");
+
+    let mut text = format!(
+        "Hello {name},\n\n{org} invites you to its member portal, where you can see your own \
+         profile, memberships, bookings and files.\n\n",
+        name = e.member_first_name,
+    );
+    if let Some(message) = e.personal_message {
+        text.push_str(&format!("A message from {org}:\n\n{message}\n\n"));
+    }
+    text.push_str(&format!(
+        "Set your password here:\n{LINK_PLACEHOLDER}\n\nThis link works once and expires on {expiry}. \
+         If it has expired, ask {org} for a new one.\n\nIf you were not expecting this e-mail, you can ignore it.\n"
+    ));
+
+    let message_html = e
+        .personal_message
+        .map(|m| {
+            format!(
+                "<p>A message from {org}:</p><blockquote style=\"white-space:pre-line\">{}</blockquote>",
+                escape_html(m),
+                org = escape_html(&org)
+            )
+        })
+        .unwrap_or_default();
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">\
+         <p>Hello {name},</p>\
+         <p>{org} invites you to its member portal, where you can see your own profile, memberships, bookings and files.</p>\
+         {message_html}\
+         <p><a href=\"{LINK_PLACEHOLDER}\" style=\"display:inline-block;padding:12px 20px;background:#1d4ed8;color:#fff;text-decoration:none;border-radius:6px\">Set your password</a></p>\
+         <p>Or open this link: {LINK_PLACEHOLDER}</p>\
+         <p>This link works once and expires on {expiry}. If it has expired, ask {org} for a new one.</p>\
+         <p style=\"color:#555\">If you were not expecting this e-mail, you can ignore it.</p>\
+         </body></html>",
+        name = escape_html(e.member_first_name),
+        org = escape_html(&org),
+    );
+    RenderedEmail { subject, text, html }
+}
+
+/// Puts the real link into a stored body.
+pub fn with_link(body: &str, link: &str) -> String {
+    body.replace(LINK_PLACEHOLDER, link)
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn single_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn email(message: Option<&'static str>) -> RenderedEmail {
+        invitation_email(&InvitationEmail {
+            organisation_name: "Dojo <Kai>\r\nBcc: x@example.org",
+            member_first_name: "<b>Ada</b>",
+            personal_message: message,
+            expires_at: 1_795_305_600,
+        })
+    }
+
+    #[test]
+    fn names_and_messages_are_escaped_in_html() {
+        let e = email(Some("<script>alert(1)</script>"));
+        assert!(e.html.contains("&lt;b&gt;Ada&lt;/b&gt;"));
+        assert!(e.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(!e.html.contains("<script>"));
+        assert!(e.text.contains("<script>alert(1)</script>"), "plain text is not HTML");
+    }
+
+    #[test]
+    fn subject_is_one_line_and_expiry_is_a_date() {
+        let e = email(None);
+        assert!(!e.subject.contains('\n') && !e.subject.contains('\r'));
+        assert!(e.text.contains("expires on 22 November 2026"));
+        assert!(e.html.contains("expires on 22 November 2026"));
+        assert!(!e.text.contains("A message from"));
+    }
+
+    #[test]
+    fn the_link_is_filled_in_at_send_time() {
+        let e = email(None);
+        assert!(e.text.contains(LINK_PLACEHOLDER));
+        let sent = with_link(&e.html, "https://portal.example/invite/abc");
+        assert!(!sent.contains(LINK_PLACEHOLDER));
+        assert_eq!(sent.matches("https://portal.example/invite/abc").count(), 2);
+    }
+}

@@ -1,0 +1,28 @@
+use leptos::prelude::*;
+
+use super::common::{Field, FormAlert, action_error};
+use crate::api::auth::Login;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let error = action_error(login);
+    view! {
+        <section class="panel narrow">
+            <h1>"Sign in"</h1>
+            <ActionForm action=login>
+                <FormAlert error />
+                <Field label="E-mail address" name="email" kind="email" autocomplete="username" required=true error />
+                <Field
+                    label="Password"
+                    name="password"
+                    kind="password"
+                    autocomplete="current-password"
+                    required=true
+                    error
+                />
+                <button type="submit" class="button">"Sign in"</button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,159 @@
+//! Pieces every page uses: form fields with their messages, and the error pages.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::error::AppError;
+
+/// The latest error of a form's action, as a signal.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// A labelled input with its message next to it. Without JavaScript the message and what
+/// was typed come back through the page URL; with it, straight from the action.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let message = move || error.get().and_then(|e| e.field_message(name));
+    let initial = value.unwrap_or_default();
+    let shown_value = move || error.get().and_then(|e| e.kept_value(name)).unwrap_or_else(|| initial.clone());
+    let error_id = format!("{name}-error");
+    let hint_id = format!("{name}-hint");
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if message().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || message().is_some()>
+            <label for=name>{label}{(!required).then_some(view! { <span class="optional">" (optional)"</span> })}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <input
+                id=name
+                name=name
+                type=kind
+                prop:value=shown_value.clone()
+                value=shown_value
+                autocomplete=autocomplete
+                required=required
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby=described_by
+            />
+            <p class="field-error" id=error_id role="alert">{message}</p>
+        </div>
+    }
+}
+
+/// A labelled multi-line text box with its message.
+#[component]
+pub fn TextArea(
+    label: &'static str,
+    name: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let message = move || error.get().and_then(|e| e.field_message(name));
+    let initial = value.unwrap_or_default();
+    let shown_value = move || error.get().and_then(|e| e.kept_value(name)).unwrap_or_else(|| initial.clone());
+    let error_id = format!("{name}-error");
+    let shown_text = shown_value.clone();
+    view! {
+        <div class="field" class:has-error=move || message().is_some()>
+            <label for=name>{label}<span class="optional">" (optional)"</span></label>
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            <textarea
+                id=name
+                name=name
+                rows="4"
+                prop:value=shown_value
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby=error_id.clone()
+            >
+                {shown_text}
+            </textarea>
+            <p class="field-error" id=error_id role="alert">{message}</p>
+        </div>
+    }
+}
+
+/// The form-level message: what went wrong, unless it was only field mistakes (those are
+/// shown next to their fields, with this summary on top).
+#[component]
+pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
+    move || error.get().map(|e| view! { <p class="alert" role="alert">{e.to_string()}</p> })
+}
+
+/// What a page shows when its data could not be loaded.
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Unauthenticated => view! { <Redirect path="/login" /> }.into_any(),
+        AppError::NotFound => view! { <NotFound /> }.into_any(),
+        AppError::InvalidLink => view! { <InvalidLink /> }.into_any(),
+        other => view! { <p class="alert" role="alert">{other.to_string()}</p> }.into_any(),
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    view! {
+        <section class="panel narrow">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing here, or you do not have access to it."</p>
+            <p><a href="/">"Go to the start page"</a></p>
+        </section>
+    }
+}
+
+/// The one page for unknown, expired, used and revoked invitation links.
+#[component]
+pub fn InvalidLink() -> impl IntoView {
+    set_status(404);
+    view! {
+        <section class="panel narrow">
+            <h1>"This link is no longer valid"</h1>
+            <p>"It may have expired, been used already, or been replaced by a newer invitation."</p>
+            <p>"Ask your organisation to send you a new one."</p>
+        </section>
+    }
+}
+
+/// Sets the HTTP status of the page being rendered on the server; nothing in the browser.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
+    {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+/// "22 November 2026", or the fallback when there is no date.
+pub fn date_or(unix_seconds: Option<i64>, fallback: &'static str) -> String {
+    unix_seconds.map(crate::domain::dates::format_date).unwrap_or_else(|| fallback.to_owned())
+}

@@ -1,0 +1,83 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::common::{Field, FormAlert, LoadError, action_error};
+use crate::api::invitations::{AcceptInvitation, InvitationWelcome, LinkInvitation, invitation_preview};
+
+/// The page an invitation link opens. Loading it changes nothing (e-mail scanners open
+/// links too); only submitting the form consumes the link.
+#[component]
+pub fn AcceptInvitationPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = Memo::new(move |_| params.read().get("token").unwrap_or_default());
+    let preview = Resource::new(move || token.get(), invitation_preview);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match preview.await {
+                    Err(error) => view! { <LoadError error /> }.into_any(),
+                    Ok(invitation) if invitation.has_login => {
+                        view! { <LinkExistingLogin invitation token=token.get_untracked() /> }.into_any()
+                    }
+                    Ok(invitation) => view! { <SetPassword invitation token=token.get_untracked() /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SetPassword(invitation: InvitationWelcome, token: String) -> impl IntoView {
+    let accept = ServerAction::<AcceptInvitation>::new();
+    let error = action_error(accept);
+    view! {
+        <section class="panel narrow">
+            <h1>{format!("Welcome, {}", invitation.first_name)}</h1>
+            <p>{format!("{} invites you to its member portal.", invitation.organisation_name)}</p>
+            <p>"Choose a password to sign in with "<strong>{invitation.email}</strong>"."</p>
+            <ActionForm action=accept>
+                <FormAlert error />
+                <input type="hidden" name="token" value=token />
+                <Field
+                    label="Password"
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="At least 8 characters."
+                    required=true
+                    error
+                />
+                <Field
+                    label="Repeat the password"
+                    name="confirm_password"
+                    kind="password"
+                    autocomplete="new-password"
+                    required=true
+                    error
+                />
+                <button type="submit" class="button">"Set password and sign in"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The invitation's e-mail already has a login (here or in another organisation): the
+/// person signs in with it to add this profile; its password stays as it is.
+#[component]
+fn LinkExistingLogin(invitation: InvitationWelcome, token: String) -> impl IntoView {
+    let link = ServerAction::<LinkInvitation>::new();
+    let error = action_error(link);
+    view! {
+        <section class="panel narrow">
+            <h1>{format!("Welcome, {}", invitation.first_name)}</h1>
+            <p>{format!("{} invites you to its member portal.", invitation.organisation_name)}</p>
+            <p>"You already have a login for "<strong>{invitation.email}</strong>". Enter its password to add this profile to it."</p>
+            <ActionForm action=link>
+                <FormAlert error />
+                <input type="hidden" name="token" value=token />
+                <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true error />
+                <button type="submit" class="button">"Sign in and link"</button>
+            </ActionForm>
+        </section>
+    }
+}

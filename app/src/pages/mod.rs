@@ -1,0 +1,86 @@
+//! Routes and components: staff/, portal/, invite/, auth/, dev/.
+
+mod auth;
+pub mod common;
+mod dev;
+mod home;
+mod invite;
+mod portal;
+mod staff;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::api::auth::{Logout, whoami};
+use common::NotFound;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="portico" href="/pkg/portico.css" />
+        <Title text="Portico" />
+        <Router>
+            <SiteHeader />
+            <main id="main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=home::HomePage />
+                    <Route path=path!("/login") view=auth::LoginPage />
+                    <Route path=path!("/staff/members") view=staff::MemberListPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/members/new") view=staff::NewMemberPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/members/:id") view=staff::MemberProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/members/:id/invite") view=staff::InvitePage ssr=SsrMode::Async />
+                    <Route path=path!("/invite/:token") view=invite::AcceptInvitationPage ssr=SsrMode::Async />
+                    <Route path=path!("/portal") view=portal::PortalPage ssr=SsrMode::Async />
+                    <Route path=path!("/dev/mailbox") view=dev::DevMailboxPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The brand, and who is signed in with a way out. Re-read on every navigation.
+#[component]
+fn SiteHeader() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let viewer = Resource::new(move || location.pathname.get(), |_| whoami());
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">"Portico"</a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    viewer.await.ok().flatten().map(|viewer| view! {
+                        <nav class="account" aria-label="Account">
+                            {viewer.is_staff.then(|| view! { <a href="/staff/members">"Members"</a> })}
+                            <span class="who">{viewer.email}</span>
+                            <ActionForm action=logout>
+                                <button type="submit" class="link-button">"Sign out"</button>
+                            </ActionForm>
+                        </nav>
+                    })
+                })}
+            </Transition>
+        </header>
+    }
+}

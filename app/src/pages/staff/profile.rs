@@ -1,0 +1,87 @@
+use leptos::prelude::*;
+
+use super::member_id_param;
+use crate::api::invitations::{ResendInvitation, RevokeInvitation, UnlinkLogin};
+use crate::api::members::{MemberDetails, member_profile};
+use crate::pages::common::{FormAlert, LoadError, action_error, date_or};
+
+#[component]
+pub fn MemberProfilePage() -> impl IntoView {
+    let member_id = member_id_param();
+    let profile = Resource::new(move || member_id.get(), member_profile);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(profile) => view! { <Profile profile /> }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Profile(profile: MemberDetails) -> impl IntoView {
+    let resend = ServerAction::<ResendInvitation>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
+    let unlink = ServerAction::<UnlinkLogin>::new();
+    let errors = [action_error(resend), action_error(revoke), action_error(unlink)];
+    let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    let id = profile.id;
+    let name = format!("{} {}", profile.first_name, profile.last_name);
+    let has_login = !profile.logins.is_empty();
+    view! {
+        <section class="panel">
+            <p><a href="/staff/members">"← Members"</a></p>
+            <h1>{name}</h1>
+            <dl class="details">
+                <dt>"E-mail"</dt><dd>{profile.email.unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Phone"</dt><dd>{profile.phone.unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Address"</dt><dd class="address">{profile.address.unwrap_or_else(|| "—".into())}</dd>
+            </dl>
+        </section>
+        <section class="panel" aria-labelledby="portal-heading">
+            <h2 id="portal-heading">"Portal access"</h2>
+            <FormAlert error />
+            {profile.logins.into_iter().map(|login| view! {
+                <div class="card login-card">
+                    <p><strong>"Linked login: "</strong>{login.email}</p>
+                    <p>{format!("Last login: {}", date_or(login.last_login_at, "not yet"))}</p>
+                    <p class="muted">{format!("Linked on {}", date_or(Some(login.linked_at), ""))}</p>
+                    <ActionForm action=unlink>
+                        <input type="hidden" name="member_id" value=id />
+                        <button type="submit" class="button secondary">"Unlink login"</button>
+                    </ActionForm>
+                </div>
+            }).collect_view()}
+            {profile.invitation.map(|inv| view! {
+                <div class="card invitation" class:failed=inv.delivery_failed>
+                    <p class="headline">{inv.headline}</p>
+                    <p>{format!("Sent to {}", inv.email)}</p>
+                    {inv.expiry.map(|e| view! { <p>{e}</p> })}
+                    {inv.delivery.map(|d| view! { <p class="delivery">{d}</p> })}
+                    {inv.is_pending.then(|| view! {
+                        <div class="actions">
+                            <ActionForm action=resend>
+                                <input type="hidden" name="member_id" value=id />
+                                <button type="submit" class="button">"Resend invitation"</button>
+                            </ActionForm>
+                            <ActionForm action=revoke>
+                                <input type="hidden" name="member_id" value=id />
+                                <button type="submit" class="button secondary">"Revoke invitation"</button>
+                            </ActionForm>
+                        </div>
+                    })}
+                </div>
+            })}
+            {if has_login {
+                ().into_any()
+            } else {
+                view! {
+                    <p><a class="button" href=format!("/staff/members/{id}/invite")>"Invite"</a></p>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,47 @@
+//! argon2id, the same parameters on every target: OWASP's minimum (19 MiB, 2 passes, 1 lane).
+
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use crate::domain::Password;
+
+pub const MEMORY_KIB: u32 = 19_456;
+pub const ITERATIONS: u32 = 2;
+pub const PARALLELISM: u32 = 1;
+
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// The PHC string to store.
+pub fn hash_password(password: &Password) -> String {
+    let salt = SaltString::encode_b64(&crate::secrets::random_bytes::<16>()).expect("16-byte salt");
+    argon2()
+        .hash_password(password.expose().as_bytes(), &salt)
+        .expect("argon2 hashing with valid parameters")
+        .to_string()
+}
+
+/// Checks with the parameters recorded in the PHC string; a malformed string never matches.
+pub fn verify_password(candidate: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|parsed| argon2().verify_password(candidate.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_with_our_parameters_and_verify() {
+        let password = Password::parse("correct horse battery staple").unwrap();
+        let phc = hash_password(&password);
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(verify_password("correct horse battery staple", &phc));
+        assert!(!verify_password("correct horse battery stapl", &phc));
+        assert!(!verify_password("anything", "not a phc string"));
+        assert_ne!(phc, hash_password(&password), "salted");
+    }
+}

@@ -1,0 +1,54 @@
+//! What the server functions need from the target they run on, handed in through Leptos
+//! context (never global): storage, the clock, password hashing, configuration, and a way to
+//! wake the outbox dispatcher.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::domain::Password;
+use crate::error::AppError;
+use crate::secrets::SecretKey;
+use crate::store::Db;
+
+/// Unix seconds now. Tests hand in a clock they can set.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> i64;
+}
+
+/// argon2id with the same parameters on every target (see `passwords`); each target decides
+/// where the work runs so that hashing never stalls other requests.
+#[async_trait]
+pub trait PasswordHasher: Send + Sync {
+    async fn hash(&self, password: Password) -> Result<String, AppError>;
+    /// With `phc: None` it verifies against a dummy hash and answers false, so an unknown
+    /// login costs as much time as a known one.
+    async fn verify(&self, candidate: String, phc: Option<String>) -> bool;
+}
+
+pub struct AppConfig {
+    /// Scheme, host and port the links in e-mail are built from (never the Host header);
+    /// also the only origin state-changing requests are accepted from. No trailing slash.
+    pub public_base_url: String,
+    /// Dev mode shows /dev/mailbox.
+    pub dev_mode: bool,
+    /// Seals invitation tokens while their e-mail waits in the outbox.
+    pub secret_key: SecretKey,
+    pub session_idle_seconds: i64,
+    pub session_absolute_seconds: i64,
+}
+
+impl AppConfig {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_base_url.starts_with("https://")
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Arc<dyn Db>,
+    pub clock: Arc<dyn Clock>,
+    pub passwords: Arc<dyn PasswordHasher>,
+    pub config: Arc<AppConfig>,
+    pub wake_outbox: Arc<dyn Fn() + Send + Sync>,
+}

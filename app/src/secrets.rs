@@ -1,0 +1,114 @@
+//! Random values from the OS CSPRNG, and the one-way and sealed forms we store instead of
+//! them. Hashes are domain-separated by kind, so a token of one kind is useless as another.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use sha2::{Digest, Sha256};
+
+use crate::domain::InviteToken;
+use crate::domain::token::TOKEN_BYTES;
+
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    getrandom::getrandom(&mut bytes).expect("the OS random number generator is unavailable");
+    bytes
+}
+
+pub fn new_invite_token() -> InviteToken {
+    InviteToken::from_random_bytes(random_bytes::<TOKEN_BYTES>())
+}
+
+pub fn invite_token_hash(token: &InviteToken) -> String {
+    typed_hash("portico invitation token", token.expose())
+}
+
+/// A session id for the cookie: 256 random bits.
+pub fn new_session_id() -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+}
+
+pub fn session_id_hash(session_id: &str) -> String {
+    typed_hash("portico session", session_id)
+}
+
+/// A fresh nonce for claims and idempotency keys.
+pub fn new_nonce() -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes::<16>())
+}
+
+fn typed_hash(kind: &str, secret: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(kind.as_bytes());
+    hasher.update([0u8]);
+    hasher.update(secret.as_bytes());
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The server's 32-byte key for sealing values it must keep for a while but never in clear.
+#[derive(Clone)]
+pub struct SecretKey([u8; 32]);
+
+impl SecretKey {
+    pub fn generate() -> Self {
+        Self(random_bytes())
+    }
+
+    /// From its base64url form (43 characters).
+    pub fn parse(encoded: &str) -> Option<Self> {
+        URL_SAFE_NO_PAD.decode(encoded.trim()).ok()?.try_into().ok().map(Self)
+    }
+
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.0)
+    }
+
+    /// ChaCha20-Poly1305 with a random nonce, base64url(nonce ‖ ciphertext).
+    pub fn seal(&self, plaintext: &str) -> String {
+        let nonce = random_bytes::<12>();
+        let cipher = ChaCha20Poly1305::new(Key::from_slice(&self.0));
+        let sealed = cipher
+            .encrypt(Nonce::from_slice(&nonce), plaintext.as_bytes())
+            .expect("sealing a short value cannot fail");
+        URL_SAFE_NO_PAD.encode([nonce.as_slice(), &sealed].concat())
+    }
+
+    pub fn open(&self, sealed: &str) -> Option<String> {
+        let bytes = URL_SAFE_NO_PAD.decode(sealed).ok()?;
+        if bytes.len() < 12 {
+            return None;
+        }
+        let (nonce, ciphertext) = bytes.split_at(12);
+        let cipher = ChaCha20Poly1305::new(Key::from_slice(&self.0));
+        String::from_utf8(cipher.decrypt(Nonce::from_slice(nonce), ciphertext).ok()?).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_fresh_and_hashes_are_typed() {
+        let a = new_invite_token();
+        let b = new_invite_token();
+        assert_ne!(a, b);
+        assert_eq!(invite_token_hash(&a).len(), 64);
+        assert!(!invite_token_hash(&a).contains(a.expose()));
+        // The same secret presented as a session id hashes to something else entirely.
+        assert_ne!(invite_token_hash(&a), session_id_hash(a.expose()));
+    }
+
+    #[test]
+    fn sealed_values_open_only_with_their_key() {
+        let key = SecretKey::generate();
+        let sealed = key.seal("the token");
+        assert!(!sealed.contains("the token"));
+        assert_eq!(key.open(&sealed).as_deref(), Some("the token"));
+        assert_eq!(SecretKey::generate().open(&sealed), None);
+        assert_eq!(key.open("garbage"), None);
+        assert_eq!(SecretKey::parse(&key.encode()).map(|k| k.0), Some(key.0));
+        assert!(SecretKey::parse("short").is_none());
+    }
+}

@@ -1,0 +1,348 @@
+use serde::Deserialize;
+
+use super::members::{StaffScope, visible_member};
+use super::sessions::{SessionOwner, SessionTimes, insert_session};
+use super::{Db, DbError, exists, fetch_optional};
+use crate::stmt;
+
+/// The member may be invited: visible to this staff login, not archived, no login linked.
+macro_rules! invitable_member {
+    () => {
+        concat!(
+            "EXISTS (SELECT 1 FROM members m WHERE m.id = ? AND ",
+            visible_member!(),
+            " AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.member_id = m.id))"
+        )
+    };
+}
+
+pub struct NewInvitation<'a> {
+    pub member_id: i64,
+    pub email: &'a str,
+    pub token_hash: &'a str,
+    pub personal_message: Option<&'a str>,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+/// The invitation e-mail as it waits in the outbox. The link is filled in when it is sent,
+/// from `sealed_token`.
+pub struct QueuedEmail<'a> {
+    pub idempotency_key: &'a str,
+    pub from_name: &'a str,
+    pub from_email: &'a str,
+    pub subject: &'a str,
+    pub text_body: &'a str,
+    pub html_body: &'a str,
+    pub sealed_token: &'a str,
+}
+
+/// Revokes the member's open invitations, creates the new one and queues its e-mail, in one
+/// batch. Returns false (nothing written) when the member cannot be invited by this login.
+pub async fn create_invitation(
+    db: &dyn Db,
+    scope: &StaffScope,
+    new: &NewInvitation<'_>,
+    email: &QueuedEmail<'_>,
+) -> Result<bool, DbError> {
+    let guard = |s: super::Stmt| {
+        s.bind(new.member_id).bind(scope.organisation_id).bind(scope.all_members).bind(scope.user_id)
+    };
+    let changes = db
+        .batch(vec![
+            guard(stmt!(
+                concat!(
+                    "UPDATE invitations SET revoked_at = ?
+                     WHERE member_id = ? AND organisation_id = ? AND accepted_at IS NULL
+                       AND revoked_at IS NULL AND declined_at IS NULL AND ",
+                    invitable_member!()
+                ),
+                new.now,
+                new.member_id,
+                scope.organisation_id
+            )),
+            guard(stmt!(
+                concat!(
+                    "INSERT INTO invitations (organisation_id, member_id, email, token_hash,
+                         personal_message, sent_by, created_at, expires_at)
+                     SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE ",
+                    invitable_member!()
+                ),
+                scope.organisation_id,
+                new.member_id,
+                new.email,
+                new.token_hash,
+                new.personal_message,
+                scope.user_id,
+                new.now,
+                new.expires_at
+            )),
+            stmt!(
+                "INSERT INTO outbox (organisation_id, invitation_id, idempotency_key, to_email,
+                     from_name, from_email, subject, text_body, html_body, sealed_token,
+                     next_attempt_at, created_at)
+                 SELECT organisation_id, id, ?, email, ?, ?, ?, ?, ?, ?, ?, ?
+                 FROM invitations WHERE token_hash = ?",
+                email.idempotency_key,
+                email.from_name,
+                email.from_email,
+                email.subject,
+                email.text_body,
+                email.html_body,
+                email.sealed_token,
+                new.now,
+                new.now,
+                new.token_hash
+            ),
+        ])
+        .await?;
+    Ok(changes[1].rows_affected == 1)
+}
+
+/// What the person opening a live link is shown.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LiveInvitation {
+    pub organisation_name: String,
+    pub email: String,
+    pub first_name: String,
+    /// A login with this e-mail exists already: the person links it by signing in.
+    pub existing_user_id: Option<i64>,
+}
+
+pub async fn live_invitation(db: &dyn Db, token_hash: &str, now: i64) -> Result<Option<LiveInvitation>, DbError> {
+    fetch_optional(
+        db,
+        stmt!(
+            "SELECT o.name AS organisation_name, i.email, m.first_name,
+                    (SELECT u.id FROM users u WHERE u.email = i.email AND u.disabled_at IS NULL) AS existing_user_id
+             FROM invitations i
+             JOIN members m ON m.id = i.member_id AND m.archived_at IS NULL
+             JOIN organisations o ON o.id = i.organisation_id
+             WHERE i.token_hash = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL
+               AND i.declined_at IS NULL AND i.expires_at > ?",
+            token_hash,
+            now
+        ),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcceptOutcome {
+    Accepted,
+    /// Unknown, expired, used or revoked — the person is told the same for each.
+    InvalidLink,
+    /// A login with the invitation's e-mail already exists; its password is never replaced.
+    LoginExists,
+}
+
+pub struct Acceptance<'a> {
+    pub token_hash: &'a str,
+    pub password_hash: &'a str,
+    /// A fresh nonce: the guarded UPDATE writes it, every later statement selects through it.
+    pub claim: &'a str,
+    pub session_id_hash: &'a str,
+}
+
+/// The live-invitation guard the consuming UPDATE carries: not used, revoked, declined or
+/// expired, and the member still there with no login linked.
+macro_rules! consumable {
+    () => {
+        "token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL
+         AND expires_at > ?
+         AND EXISTS (SELECT 1 FROM members m WHERE m.id = invitations.member_id
+                       AND m.archived_at IS NULL
+                       AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.member_id = m.id))"
+    };
+}
+
+/// What follows a successful claim, selected through it: link the login to the member,
+/// withdraw the member's other open invitations, open the first session.
+fn after_claim(claim: &str, session_id_hash: &str, times: &SessionTimes) -> Vec<super::Stmt> {
+    vec![
+        stmt!(
+            "INSERT INTO member_links (user_id, member_id, relation, invitation_id, linked_at)
+             SELECT accepted_user_id, member_id, 'self', id, ? FROM invitations WHERE claim = ?",
+            times.now,
+            claim
+        ),
+        stmt!(
+            "UPDATE invitations SET revoked_at = ?
+             WHERE member_id = (SELECT member_id FROM invitations WHERE claim = ?)
+               AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL",
+            times.now,
+            claim
+        ),
+        stmt!(
+            "UPDATE users SET last_login_at = ?
+             WHERE id = (SELECT accepted_user_id FROM invitations WHERE claim = ?)",
+            times.now,
+            claim
+        ),
+        insert_session(session_id_hash, SessionOwner::AcceptedInvitation { claim }, times),
+    ]
+}
+
+/// Consumes the token and creates the login, its link to the member and its first session —
+/// all in one batch behind one guarded UPDATE, so of two concurrent accepts exactly one wins.
+/// The login's e-mail and member come from the invitation row, never from the form.
+pub async fn accept_invitation(db: &dyn Db, a: &Acceptance<'_>, times: &SessionTimes) -> Result<AcceptOutcome, DbError> {
+    let now = times.now;
+    let mut batch = vec![
+        stmt!(
+            concat!(
+                "UPDATE invitations SET accepted_at = ?, claim = ? WHERE ",
+                consumable!(),
+                " AND NOT EXISTS (SELECT 1 FROM users u WHERE u.email = invitations.email)"
+            ),
+            now,
+            a.claim,
+            a.token_hash,
+            now
+        ),
+        stmt!(
+            "INSERT INTO users (email, password_hash, created_at) SELECT email, ?, ? FROM invitations WHERE claim = ?",
+            a.password_hash,
+            now,
+            a.claim
+        ),
+        stmt!(
+            "UPDATE invitations
+             SET accepted_user_id = (SELECT u.id FROM users u WHERE u.email = invitations.email)
+             WHERE claim = ?",
+            a.claim
+        ),
+    ];
+    batch.extend(after_claim(a.claim, a.session_id_hash, times));
+    let changes = db.batch(batch).await?;
+    if changes[0].rows_affected == 1 {
+        return Ok(AcceptOutcome::Accepted);
+    }
+    let login_exists = exists(
+        db,
+        stmt!(
+            "SELECT 1 FROM invitations i JOIN users u ON u.email = i.email
+             WHERE i.token_hash = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL
+               AND i.declined_at IS NULL AND i.expires_at > ?",
+            a.token_hash,
+            now
+        ),
+    )
+    .await?;
+    Ok(if login_exists { AcceptOutcome::LoginExists } else { AcceptOutcome::InvalidLink })
+}
+
+/// Consumes the token for a login that already exists with the invitation's e-mail (the
+/// person proved it by signing in), links it to the member and opens a session. Its
+/// password is never touched. False when the link is no longer live.
+pub async fn link_existing_login(
+    db: &dyn Db,
+    token_hash: &str,
+    user_id: i64,
+    claim: &str,
+    session_id_hash: &str,
+    times: &SessionTimes,
+) -> Result<bool, DbError> {
+    let mut batch = vec![stmt!(
+        concat!(
+            "UPDATE invitations SET accepted_at = ?, claim = ?, accepted_user_id = ? WHERE ",
+            consumable!(),
+            " AND EXISTS (SELECT 1 FROM users u WHERE u.id = ? AND u.email = invitations.email
+                            AND u.disabled_at IS NULL)"
+        ),
+        times.now,
+        claim,
+        user_id,
+        token_hash,
+        times.now,
+        user_id
+    )];
+    batch.extend(after_claim(claim, session_id_hash, times));
+    Ok(db.batch(batch).await?[0].rows_affected == 1)
+}
+
+/// Withdraws the member's open invitations; their links stop working at once.
+pub async fn revoke_open_invitations(db: &dyn Db, scope: &StaffScope, member_id: i64, now: i64) -> Result<u64, DbError> {
+    let changes = db
+        .execute(stmt!(
+            concat!(
+                "UPDATE invitations SET revoked_at = ?
+                 WHERE member_id = ? AND accepted_at IS NULL AND revoked_at IS NULL
+                   AND declined_at IS NULL AND expires_at > ?
+                   AND EXISTS (SELECT 1 FROM members m WHERE m.id = invitations.member_id AND ",
+                visible_member!(),
+                ")"
+            ),
+            now,
+            member_id,
+            now,
+            scope.organisation_id,
+            scope.all_members,
+            scope.user_id
+        ))
+        .await?;
+    Ok(changes.rows_affected)
+}
+
+/// Unlinks every login from the member's profile and ends those logins' sessions. The
+/// logins themselves are kept, and the member can be invited again.
+pub async fn unlink_logins(db: &dyn Db, scope: &StaffScope, member_id: i64, now: i64) -> Result<u64, DbError> {
+    let visible = |s: super::Stmt| s.bind(scope.organisation_id).bind(scope.all_members).bind(scope.user_id);
+    let changes = db
+        .batch(vec![
+            visible(stmt!(
+                concat!(
+                    "DELETE FROM sessions WHERE user_id IN (
+                         SELECT l.user_id FROM member_links l JOIN members m ON m.id = l.member_id
+                         WHERE l.member_id = ? AND ",
+                    visible_member!(),
+                    ")"
+                ),
+                member_id
+            )),
+            visible(stmt!(
+                concat!(
+                    "DELETE FROM member_links WHERE member_id = ?
+                     AND EXISTS (SELECT 1 FROM members m WHERE m.id = member_links.member_id AND ",
+                    visible_member!(),
+                    ")"
+                ),
+                member_id
+            )),
+            visible(stmt!(
+                concat!(
+                    "UPDATE invitations SET revoked_at = ?
+                     WHERE member_id = ? AND accepted_at IS NULL AND revoked_at IS NULL
+                       AND declined_at IS NULL
+                       AND EXISTS (SELECT 1 FROM members m WHERE m.id = invitations.member_id AND ",
+                    visible_member!(),
+                    ")"
+                ),
+                now,
+                member_id
+            )),
+        ])
+        .await?;
+    Ok(changes[1].rows_affected)
+}
+
+/// How the latest e-mail for an invitation fared.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Delivery {
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub sent_at: Option<i64>,
+}
+
+pub async fn delivery(db: &dyn Db, invitation_id: i64) -> Result<Option<Delivery>, DbError> {
+    fetch_optional(
+        db,
+        stmt!(
+            "SELECT status, attempts, last_error, sent_at FROM outbox
+             WHERE invitation_id = ? ORDER BY id DESC LIMIT 1",
+            invitation_id
+        ),
+    )
+    .await
+}

@@ -1,0 +1,182 @@
+use serde::Deserialize;
+
+use super::{Db, DbError, fetch_all, fetch_optional};
+use crate::domain::{Email, InvitationFacts, PersonName, Phone, PostalAddress};
+use crate::records::{LinkedLogin, OwnProfile};
+use crate::stmt;
+
+/// What a signed-in staff login may reach: its organisation, and either every member or
+/// only those it was given. Built from the session, never from the request.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffScope {
+    pub organisation_id: i64,
+    pub user_id: i64,
+    pub all_members: bool,
+}
+
+/// `m` is visible to the staff login bound as (organisation, all_members, user).
+macro_rules! visible_member {
+    () => {
+        "m.organisation_id = ? AND m.archived_at IS NULL
+         AND (? = 1 OR EXISTS (SELECT 1 FROM staff_member_access a
+                               WHERE a.user_id = ? AND a.member_id = m.id))"
+    };
+}
+pub(crate) use visible_member;
+
+/// One member with their portal standing: the fields the list and the profile share.
+macro_rules! member_summary_select {
+    () => {
+        "SELECT m.id, m.first_name, m.last_name, m.email,
+                EXISTS (SELECT 1 FROM member_links l WHERE l.member_id = m.id) AS has_login,
+                (SELECT max(u.last_login_at) FROM member_links l JOIN users u ON u.id = l.user_id
+                 WHERE l.member_id = m.id) AS last_login_at,
+                i.id AS invitation_id, i.email AS invitation_email,
+                i.personal_message AS invitation_message,
+                i.created_at AS inv_created_at, i.expires_at AS inv_expires_at,
+                i.accepted_at AS inv_accepted_at, i.revoked_at AS inv_revoked_at,
+                i.declined_at AS inv_declined_at
+         FROM members m
+         LEFT JOIN invitations i ON i.id = (SELECT id FROM invitations
+                                            WHERE member_id = m.id
+                                            ORDER BY created_at DESC, id DESC LIMIT 1)"
+    };
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MemberSummary {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub has_login: i64,
+    pub last_login_at: Option<i64>,
+    pub invitation_id: Option<i64>,
+    pub invitation_email: Option<String>,
+    pub invitation_message: Option<String>,
+    inv_created_at: Option<i64>,
+    inv_expires_at: Option<i64>,
+    inv_accepted_at: Option<i64>,
+    inv_revoked_at: Option<i64>,
+    inv_declined_at: Option<i64>,
+}
+
+impl MemberSummary {
+    pub fn latest_invitation(&self) -> Option<InvitationFacts> {
+        Some(InvitationFacts {
+            created_at: self.inv_created_at?,
+            expires_at: self.inv_expires_at?,
+            accepted_at: self.inv_accepted_at,
+            revoked_at: self.inv_revoked_at,
+            declined_at: self.inv_declined_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MemberRecord {
+    #[serde(flatten)]
+    pub summary: MemberSummary,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+pub async fn list_members(db: &dyn Db, scope: &StaffScope) -> Result<Vec<MemberSummary>, DbError> {
+    fetch_all(
+        db,
+        stmt!(
+            concat!(
+                member_summary_select!(),
+                " WHERE ",
+                visible_member!(),
+                " ORDER BY m.last_name COLLATE NOCASE, m.first_name COLLATE NOCASE, m.id"
+            ),
+            scope.organisation_id,
+            scope.all_members,
+            scope.user_id
+        ),
+    )
+    .await
+}
+
+pub async fn member(db: &dyn Db, scope: &StaffScope, member_id: i64) -> Result<Option<MemberRecord>, DbError> {
+    fetch_optional(
+        db,
+        stmt!(
+            concat!(
+                "SELECT s.*, m.phone, m.address FROM (",
+                member_summary_select!(),
+                " WHERE m.id = ? AND ",
+                visible_member!(),
+                ") s JOIN members m ON m.id = s.id"
+            ),
+            member_id,
+            scope.organisation_id,
+            scope.all_members,
+            scope.user_id
+        ),
+    )
+    .await
+}
+
+pub async fn linked_logins(db: &dyn Db, member_id: i64) -> Result<Vec<LinkedLogin>, DbError> {
+    fetch_all(
+        db,
+        stmt!(
+            "SELECT u.id AS user_id, u.email, u.last_login_at, l.linked_at
+             FROM member_links l JOIN users u ON u.id = l.user_id
+             WHERE l.member_id = ? ORDER BY l.linked_at",
+            member_id
+        ),
+    )
+    .await
+}
+
+pub struct NewMember {
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+    pub address: Option<PostalAddress>,
+}
+
+/// Adds a member; a staff login limited to some members is given access to the one it added.
+pub async fn insert_member(db: &dyn Db, scope: &StaffScope, new: &NewMember, now: i64) -> Result<i64, DbError> {
+    let changes = db
+        .batch(vec![
+            stmt!(
+                "INSERT INTO members (organisation_id, first_name, last_name, email, phone, address, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                scope.organisation_id,
+                new.first_name.as_str(),
+                new.last_name.as_str(),
+                new.email.as_ref().map(Email::as_str),
+                new.phone.as_ref().map(Phone::as_str),
+                new.address.as_ref().map(PostalAddress::as_str),
+                now
+            ),
+            stmt!(
+                "INSERT INTO staff_member_access (user_id, member_id)
+                 SELECT ?, last_insert_rowid() WHERE ? = 0",
+                scope.user_id,
+                scope.all_members
+            ),
+        ])
+        .await?;
+    Ok(changes[0].last_insert_id)
+}
+
+pub async fn own_profiles(db: &dyn Db, user_id: i64) -> Result<Vec<OwnProfile>, DbError> {
+    fetch_all(
+        db,
+        stmt!(
+            "SELECT m.first_name, m.last_name, m.email, m.phone, m.address, o.name AS organisation_name
+             FROM member_links l
+             JOIN members m ON m.id = l.member_id AND m.archived_at IS NULL
+             JOIN organisations o ON o.id = m.organisation_id
+             WHERE l.user_id = ? ORDER BY m.last_name, m.first_name",
+            user_id
+        ),
+    )
+    .await
+}

@@ -1,0 +1,65 @@
+use serde::Deserialize;
+
+use super::{Db, DbError, fetch_optional};
+use crate::stmt;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Organisation {
+    pub id: i64,
+    pub name: String,
+    pub sender_name: String,
+    pub sender_email: String,
+    pub invitation_validity_days: i64,
+}
+
+pub async fn organisation(db: &dyn Db, id: i64) -> Result<Option<Organisation>, DbError> {
+    fetch_optional(
+        db,
+        stmt!(
+            "SELECT id, name, sender_name, sender_email, invitation_validity_days
+             FROM organisations WHERE id = ?",
+            id
+        ),
+    )
+    .await
+}
+
+pub struct FirstOrganisation<'a> {
+    pub name: &'a str,
+    pub sender_name: &'a str,
+    pub sender_email: &'a str,
+    pub owner_email: &'a str,
+    pub owner_password_hash: &'a str,
+}
+
+/// Creates an organisation and its owner login, only while the database has no
+/// organisation at all. Returns false when one already existed (nothing written).
+pub async fn create_first_organisation(db: &dyn Db, first: FirstOrganisation<'_>, now: i64) -> Result<bool, DbError> {
+    let changes = db
+        .batch(vec![
+            stmt!(
+                "INSERT INTO organisations (name, sender_name, sender_email, created_at)
+                 SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM organisations)",
+                first.name,
+                first.sender_name,
+                first.sender_email,
+                now
+            ),
+            stmt!(
+                "INSERT INTO users (email, password_hash, created_at)
+                 SELECT ?, ?, ? WHERE (SELECT count(*) FROM organisations) = 1
+                   AND NOT EXISTS (SELECT 1 FROM staff)",
+                first.owner_email,
+                first.owner_password_hash,
+                now
+            ),
+            stmt!(
+                "INSERT INTO staff (user_id, organisation_id, role, all_members)
+                 SELECT u.id, o.id, 'owner', 1 FROM users u, organisations o
+                 WHERE u.email = ? AND NOT EXISTS (SELECT 1 FROM staff)",
+                first.owner_email
+            ),
+        ])
+        .await?;
+    Ok(changes[0].rows_affected == 1)
+}

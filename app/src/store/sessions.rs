@@ -1,0 +1,98 @@
+//! Sessions in our own table (the cookie-session crates for axum do not run in a Worker).
+//! The cookie carries a random id; only its SHA-256 is stored.
+
+use serde::Deserialize;
+
+use super::{Db, DbError, Stmt, fetch_optional};
+use crate::stmt;
+
+/// Who a live session belongs to, and what they may reach.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SessionUser {
+    pub user_id: i64,
+    pub email: String,
+    pub last_seen_at: i64,
+    /// Set when the login is staff of an organisation.
+    pub staff_organisation_id: Option<i64>,
+    pub staff_all_members: Option<i64>,
+}
+
+pub struct SessionTimes {
+    pub now: i64,
+    pub idle_seconds: i64,
+    pub absolute_seconds: i64,
+}
+
+/// The statement that opens a session; callers put it in the batch that signs someone in.
+pub fn insert_session(id_hash: &str, owner: SessionOwner, times: &SessionTimes) -> Stmt {
+    let expires_at = times.now + times.absolute_seconds;
+    match owner {
+        SessionOwner::User(user_id) => stmt!(
+            "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
+             VALUES (?, ?, ?, ?, ?)",
+            id_hash,
+            user_id,
+            times.now,
+            times.now,
+            expires_at
+        ),
+        SessionOwner::AcceptedInvitation { claim } => stmt!(
+            "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
+             SELECT ?, i.accepted_user_id, ?, ?, ? FROM invitations i
+             WHERE i.claim = ? AND i.accepted_user_id IS NOT NULL",
+            id_hash,
+            times.now,
+            times.now,
+            expires_at,
+            claim
+        ),
+    }
+}
+
+pub enum SessionOwner<'a> {
+    User(i64),
+    /// The login created by the accept batch, found through the invitation's claim.
+    AcceptedInvitation { claim: &'a str },
+}
+
+pub async fn session_user(db: &dyn Db, id_hash: &str, times: &SessionTimes) -> Result<Option<SessionUser>, DbError> {
+    fetch_optional(
+        db,
+        stmt!(
+            "SELECT s.user_id, u.email, s.last_seen_at,
+                    st.organisation_id AS staff_organisation_id,
+                    st.all_members AS staff_all_members
+             FROM sessions s
+             JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL
+             LEFT JOIN staff st ON st.user_id = s.user_id
+             WHERE s.id_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?
+             ORDER BY st.organisation_id LIMIT 1",
+            id_hash,
+            times.now,
+            times.now - times.idle_seconds
+        ),
+    )
+    .await
+}
+
+pub async fn touch_session(db: &dyn Db, id_hash: &str, now: i64) -> Result<(), DbError> {
+    db.execute(stmt!("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", now, id_hash)).await?;
+    Ok(())
+}
+
+pub async fn delete_session(db: &dyn Db, id_hash: &str) -> Result<(), DbError> {
+    db.execute(stmt!("DELETE FROM sessions WHERE id_hash = ?", id_hash)).await?;
+    Ok(())
+}
+
+/// Signs in: a new session and the login's last-login time, together.
+pub async fn start_session(db: &dyn Db, id_hash: &str, user_id: i64, times: &SessionTimes) -> Result<(), DbError> {
+    db.batch(vec![
+        insert_session(id_hash, SessionOwner::User(user_id), times),
+        stmt!("UPDATE users SET last_login_at = ? WHERE id = ?", times.now, user_id),
+        // Expired sessions of this login are of no use to anyone.
+        stmt!("DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?", user_id, times.now),
+    ])
+    .await?;
+    Ok(())
+}

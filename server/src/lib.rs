@@ -1,0 +1,11 @@
+//! Portico self-hosted: the Leptos app on axum, with an embedded SQLite database, the
+//! outbox dispatcher as a tokio task, and an HTTP e-mail API client or the dev mailbox.
+
+pub mod clock;
+pub mod config;
+pub mod dispatcher;
+pub mod hasher;
+pub mod mailer;
+pub mod seed;
+pub mod sqlite;
+pub mod startup;

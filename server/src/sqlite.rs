@@ -1,0 +1,101 @@
+//! The store's executor over an embedded SQLite file (sqlx). A batch runs inside one
+//! `BEGIN IMMEDIATE` transaction: all of it or none of it, and no other writer in between.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use portico_app::store::{Changes, Db, DbError, Row, SqlValue, Stmt};
+use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Column, Executor, Row as _, Sqlite, SqlitePool, TypeInfo, ValueRef};
+
+pub struct SqliteDb {
+    pool: SqlitePool,
+}
+
+impl SqliteDb {
+    /// Opens (creating it if needed) and migrates the database file.
+    pub async fn open(path: &Path) -> Result<Self, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        sqlx::migrate!("../migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;
+
+fn query(stmt: &Stmt) -> Query<'_> {
+    stmt.args.iter().fold(sqlx::query(stmt.sql), |q, arg| match arg {
+        SqlValue::Null => q.bind(None::<i64>),
+        SqlValue::Int(v) => q.bind(*v),
+        SqlValue::Real(v) => q.bind(*v),
+        SqlValue::Text(v) => q.bind(v.as_str()),
+        SqlValue::Blob(v) => q.bind(v.as_slice()),
+    })
+}
+
+fn to_json(row: &sqlx::sqlite::SqliteRow) -> Result<Row, DbError> {
+    let mut map = Row::new();
+    for (i, column) in row.columns().iter().enumerate() {
+        let raw = row.try_get_raw(i).map_err(decode_error)?;
+        let value = if raw.is_null() {
+            serde_json::Value::Null
+        } else {
+            match raw.type_info().name() {
+                "INTEGER" | "BOOLEAN" => row.try_get::<i64, _>(i).map_err(decode_error)?.into(),
+                "REAL" => row.try_get::<f64, _>(i).map_err(decode_error)?.into(),
+                "BLOB" => row.try_get::<Vec<u8>, _>(i).map_err(decode_error)?.into(),
+                _ => row.try_get::<String, _>(i).map_err(decode_error)?.into(),
+            }
+        };
+        map.insert(column.name().to_owned(), value);
+    }
+    Ok(map)
+}
+
+fn decode_error(e: sqlx::Error) -> DbError {
+    DbError::Decode(e.to_string())
+}
+
+fn db_error(e: sqlx::Error) -> DbError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() || d.is_foreign_key_violation() || d.is_check_violation() => {
+            DbError::Constraint(d.message().to_owned())
+        }
+        _ => DbError::Backend(e.to_string()),
+    }
+}
+
+fn changes(result: sqlx::sqlite::SqliteQueryResult) -> Changes {
+    Changes { rows_affected: result.rows_affected(), last_insert_id: result.last_insert_rowid() }
+}
+
+#[async_trait]
+impl Db for SqliteDb {
+    async fn fetch_all(&self, q: Stmt) -> Result<Vec<Row>, DbError> {
+        let rows = self.pool.fetch_all(query(&q)).await.map_err(db_error)?;
+        rows.iter().map(to_json).collect()
+    }
+
+    async fn execute(&self, q: Stmt) -> Result<Changes, DbError> {
+        self.pool.execute(query(&q)).await.map(changes).map_err(db_error)
+    }
+
+    async fn batch(&self, qs: Vec<Stmt>) -> Result<Vec<Changes>, DbError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_error)?;
+        let mut all = Vec::with_capacity(qs.len());
+        for q in &qs {
+            all.push(changes(tx.execute(query(q)).await.map_err(db_error)?));
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(all)
+    }
+}

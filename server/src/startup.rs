@@ -1,0 +1,155 @@
+//! Builds the application from its configuration; tests build it on port 0 with their own
+//! clock and e-mail API, and drive the dispatcher one step at a time.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use portico_app::mail::Mailer;
+use portico_app::mail::dispatch::RetryPolicy;
+use portico_app::ports::{AppConfig, AppState, Clock};
+use portico_app::secrets::SecretKey;
+use portico_app::web::{AllowedOrigin, reject_cross_site, security_headers};
+use portico_app::{App, shell};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+use crate::config::{Config, MailConfig};
+use crate::dispatcher::Dispatcher;
+use crate::hasher::BlockingHasher;
+use crate::mailer::{DevMailbox, HttpMailer};
+use crate::sqlite::SqliteDb;
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub state: AppState,
+    pub dispatcher: Dispatcher,
+    pub config: Config,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("could not open the database {path}: {source}")]
+    Database { path: String, source: sqlx::Error },
+    #[error("could not read or create the secret key file {path}: {source}")]
+    SecretKey { path: String, source: std::io::Error },
+    #[error("PORTICO_SECRET_KEY must be 32 bytes in base64url (43 characters)")]
+    BadSecretKey,
+    #[error("could not listen on {addr}: {source}")]
+    Bind { addr: String, source: std::io::Error },
+}
+
+impl Application {
+    pub async fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
+        let db: Arc<SqliteDb> = Arc::new(
+            SqliteDb::open(&config.database)
+                .await
+                .map_err(|source| StartupError::Database { path: config.database.display().to_string(), source })?,
+        );
+        let secret_key = match &config.secret_key {
+            Some(encoded) => SecretKey::parse(encoded).ok_or(StartupError::BadSecretKey)?,
+            None => key_beside(&config.database)?,
+        };
+        let app_config = Arc::new(AppConfig {
+            public_base_url: config.public_base_url.clone(),
+            dev_mode: config.dev_mode,
+            secret_key,
+            session_idle_seconds: config.session_idle.as_secs() as i64,
+            session_absolute_seconds: config.session_absolute.as_secs() as i64,
+        });
+        let wake = Arc::new(Notify::new());
+        let state = AppState {
+            db: db.clone(),
+            clock: clock.clone(),
+            passwords: Arc::new(BlockingHasher::new(2)),
+            config: app_config.clone(),
+            wake_outbox: {
+                let wake = wake.clone();
+                Arc::new(move || wake.notify_one())
+            },
+        };
+        let mailer: Arc<dyn Mailer> = match &config.mail {
+            MailConfig::DevMailbox => Arc::new(DevMailbox { db: db.clone(), clock: clock.clone() }),
+            MailConfig::Http { base_url, api_key, timeout } => Arc::new(HttpMailer::new(base_url, api_key, *timeout)),
+        };
+        let dispatcher =
+            Dispatcher { db, mailer, clock, config: app_config, policy: RetryPolicy::default(), wake };
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr: config.addr.to_string(), source })?;
+        let router = router(&config, &listener, state.clone());
+        Ok(Self { listener, router, state, dispatcher, config })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until Ctrl-C; the dispatcher runs beside it when `with_dispatcher`.
+    pub async fn run_until_stopped(self, with_dispatcher: bool) -> std::io::Result<()> {
+        if with_dispatcher {
+            tokio::spawn(self.dispatcher.clone().run_until_stopped(self.config.outbox_poll));
+        }
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    }
+}
+
+fn router(config: &Config, listener: &TcpListener, state: AppState) -> Router {
+    let addr = listener.local_addr().unwrap_or(config.addr);
+    let options = LeptosOptions::builder()
+        .output_name("portico")
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .env(if config.dev_mode { leptos::config::Env::DEV } else { leptos::config::Env::PROD })
+        .build();
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let allowed_origin = AllowedOrigin(state.config.public_base_url.as_str().into());
+    Router::new()
+        .leptos_routes_with_context(&options, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .layer(from_fn_with_state(allowed_origin, reject_cross_site))
+        .layer(from_fn(security_headers))
+        .with_state(options)
+}
+
+/// The secret key kept next to the database (`portico.db.key`), created on first start.
+fn key_beside(database: &Path) -> Result<SecretKey, StartupError> {
+    let path = database.with_extension("db.key");
+    let error = |source| StartupError::SecretKey { path: path.display().to_string(), source };
+    match std::fs::read_to_string(&path) {
+        Ok(encoded) => SecretKey::parse(&encoded).ok_or(StartupError::BadSecretKey),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = SecretKey::generate();
+            write_private(&path, &key.encode()).map_err(error)?;
+            Ok(key)
+        }
+        Err(e) => Err(error(e)),
+    }
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    options.open(path)?.write_all(contents.as_bytes())
+}

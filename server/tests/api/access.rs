@@ -1,0 +1,147 @@
+use portico_app::stmt;
+
+use crate::helpers::*;
+
+/// A member who accepted, signed in with `client`; returns (member id, link).
+async fn signed_in_member(app: &TestApp, client: &reqwest::Client) -> (i64, String) {
+    email_api_accepts(app).await;
+    app.staff_login().await;
+    let (id, link) = app.invited_member("Ada", "ada.byron@example.org").await;
+    assert_eq!(location(&app.accept(client, &link, "correct horse battery").await), "/portal");
+    (id, link)
+}
+
+#[tokio::test]
+async fn a_member_gets_404_from_every_staff_page_and_server_function() {
+    let app = spawn_app().await;
+    let member = browser();
+    let (id, _) = signed_in_member(&app, &member).await;
+    for page in ["/staff/members", "/staff/members/new", &format!("/staff/members/{id}"), "/staff/members/1/invite"] {
+        let response = app.get(&member, page).await;
+        assert_eq!(response.status, 404, "{page}");
+        assert!(response.body.contains("Page not found"));
+    }
+    let id_text = id.to_string();
+    let calls: [(&str, Vec<(&str, &str)>); 7] = [
+        ("/api/list_members", vec![]),
+        ("/api/member_profile", vec![("member_id", "1")]),
+        ("/api/add_member", vec![("first_name", "X"), ("last_name", "Y"), ("email", ""), ("phone", ""), ("address", "")]),
+        ("/api/send_invitation", vec![("member_id", "1"), ("email", "ada.byron@example.org"), ("message", "")]),
+        ("/api/resend_invitation", vec![("member_id", id_text.as_str())]),
+        ("/api/revoke_invitation", vec![("member_id", "1")]),
+        ("/api/unlink_login", vec![("member_id", id_text.as_str())]),
+    ];
+    for (endpoint, fields) in calls {
+        assert_eq!(app.call(&member, endpoint, &fields).await.status(), 404, "{endpoint}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM member_links").await, 1, "nothing changed");
+    assert_eq!(app.count("SELECT count(*) FROM invitations").await, 1);
+}
+
+#[tokio::test]
+async fn staff_see_no_portal_and_visitors_are_sent_to_sign_in() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    assert_eq!(app.get(&app.staff, "/portal").await.status, 404);
+    let visitor = app.get(&browser(), "/portal").await;
+    assert_eq!(visitor.status, 302);
+    assert_eq!(visitor.headers["location"], "/login");
+}
+
+#[tokio::test]
+async fn staff_without_access_to_a_member_cannot_view_or_invite_them() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let hidden = app.add_member("Hidden", "Member", "hidden@example.org").await;
+    // A second staff login, limited to the members it is given (none).
+    let hash = app.state.passwords.hash(portico_app::domain::Password::parse("limited-password").unwrap()).await.unwrap();
+    app.state
+        .db
+        .batch(vec![
+            stmt!("INSERT INTO users (email, password_hash, created_at) VALUES ('limited@example.org', ?, 0)", hash),
+            stmt!("INSERT INTO staff (user_id, organisation_id, role, all_members) SELECT id, 1, 'staff', 0 FROM users WHERE email = 'limited@example.org'"),
+        ])
+        .await
+        .unwrap();
+    let limited = browser();
+    assert_eq!(location(&app.login(&limited, "limited@example.org", "limited-password").await), "/staff/members");
+    let list = app.get(&limited, "/staff/members").await;
+    assert_eq!(list.status, 200);
+    assert!(!list.body.contains("Hidden Member") && !list.body.contains("Lovelace"));
+    assert_eq!(app.get(&limited, &format!("/staff/members/{hidden}")).await.status, 404);
+    let id = hidden.to_string();
+    let invite = app.call(&limited, "/api/send_invitation", &[("member_id", id.as_str()), ("email", "hidden@example.org"), ("message", "")]).await;
+    assert_eq!(invite.status(), 404);
+    assert_eq!(app.count("SELECT count(*) FROM invitations").await, 0);
+
+    // What it adds itself, it may see.
+    let own = app
+        .post_form(&limited, "/api/add_member", "/staff/members/new", &[("first_name", "Own"), ("last_name", "Member"), ("email", ""), ("phone", ""), ("address", "")])
+        .await;
+    assert_eq!(app.get(&limited, &location(&own)).await.status, 200);
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_and_write_nothing() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let before = app.count("SELECT count(*) FROM members").await;
+    let fields = [("first_name", "Eve"), ("last_name", "Forger"), ("email", ""), ("phone", ""), ("address", "")];
+    let url = format!("{}/api/add_member", app.address);
+    let cross_site = app.staff.post(&url).header("sec-fetch-site", "cross-site").form(&fields).send().await.unwrap();
+    assert_eq!(cross_site.status(), 403);
+    let foreign = app.staff.post(&url).header("origin", "http://evil.example").form(&fields).send().await.unwrap();
+    assert_eq!(foreign.status(), 403);
+    let same_site = app
+        .staff
+        .post(&url)
+        .header("sec-fetch-site", "same-origin")
+        .header("origin", BASE_URL)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(same_site.status(), 403);
+    assert_eq!(app.count("SELECT count(*) FROM members").await, before + 1, "only the same-origin post wrote");
+}
+
+#[tokio::test]
+async fn unlinking_keeps_the_login_ends_its_sessions_and_allows_a_new_invitation() {
+    let app = spawn_app().await;
+    let member = browser();
+    let (id, _) = signed_in_member(&app, &member).await;
+    let id_text = id.to_string();
+    let response = app
+        .post_form(&app.staff, "/api/unlink_login", &format!("/staff/members/{id}"), &[("member_id", id_text.as_str())])
+        .await;
+    assert_eq!(location(&response), format!("/staff/members/{id}"));
+    assert_eq!(app.count("SELECT count(*) FROM users WHERE email = 'ada.byron@example.org'").await, 1, "login kept");
+    assert_eq!(app.count("SELECT count(*) FROM member_links").await, 0);
+    assert_eq!(app.get(&member, "/portal").await.status, 302, "its session ended");
+
+    let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
+    assert!(profile.body.contains(">Invite<"));
+    assert_eq!(location(&app.invite(id, "ada.byron@example.org", "").await), format!("/staff/members/{id}"));
+
+    // The kept login links again by signing in; setting a new password is refused.
+    app.dispatch_pending_emails().await;
+    let link = app.invitation_links().await.pop().unwrap();
+    let token = link.trim_start_matches("/invite/");
+    let page = app.get(&browser(), &link).await;
+    assert!(page.body.contains("You already have a login for"), "{}", page.body);
+    let users = app.dump("SELECT * FROM users").await;
+    let overwrite = app.accept(&browser(), &link, "a brand new password").await;
+    assert_ne!(location(&overwrite), "/portal");
+    assert_eq!(app.dump("SELECT * FROM users").await, users, "the password is never overwritten");
+
+    let again = browser();
+    let wrong = app.post_form(&again, "/api/link_invitation", &link, &[("token", token), ("password", "wrong password")]).await;
+    assert!(location(&wrong).starts_with(&format!("{link}?")), "{}", location(&wrong));
+    assert!(app.get(&again, &location(&wrong)).await.body.contains("That is not the password of this login."));
+    let linked = app
+        .post_form(&again, "/api/link_invitation", &link, &[("token", token), ("password", "correct horse battery")])
+        .await;
+    assert_eq!(location(&linked), "/portal");
+    assert!(app.get(&again, "/portal").await.body.contains("Ada Example"));
+    assert_eq!(app.count("SELECT count(*) FROM member_links").await, 1);
+}

@@ -1,0 +1,224 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use portico_app::mail::dispatch::DispatchOutcome;
+use portico_app::ports::AppState;
+use portico_app::stmt;
+use portico_server::clock::ManualClock;
+use portico_server::config::{Config, MailConfig};
+use portico_server::dispatcher::Dispatcher;
+use portico_server::seed::{DEMO_OWNER_EMAIL, ensure_demo_organisation};
+use portico_server::startup::Application;
+use reqwest::header::{ACCEPT, HeaderMap, LOCATION, ORIGIN, REFERER};
+use reqwest::{Client, Response, StatusCode};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The configured public address: links must use it whatever Host the request had.
+pub const BASE_URL: &str = "http://portal.portico.test";
+pub const OWNER_PASSWORD: &str = "owner-password-1";
+/// 22 November 2026, 00:00 UTC.
+pub const START: i64 = 1_795_305_600;
+pub const DAY: i64 = 86_400;
+
+pub struct TestApp {
+    pub address: String,
+    pub staff: Client,
+    pub email_api: MockServer,
+    pub clock: Arc<ManualClock>,
+    pub dispatcher: Dispatcher,
+    pub state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+#[derive(Default)]
+pub struct Options {
+    pub dev_mailbox: bool,
+    pub production: bool,
+    pub background_dispatcher: bool,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let email_api = MockServer::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        database: dir.path().join("portico.db"),
+        public_base_url: BASE_URL.into(),
+        site_root: concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").into(),
+        mail: if options.dev_mailbox {
+            MailConfig::DevMailbox
+        } else {
+            MailConfig::Http { base_url: email_api.uri(), api_key: "test-key".into(), timeout: Duration::from_secs(2) }
+        },
+        dev_mode: !options.production,
+        secret_key: None,
+        outbox_poll: Duration::from_millis(200),
+        session_idle: Duration::from_secs(2 * 3600),
+        session_absolute: Duration::from_secs(12 * 3600),
+        demo_password: None,
+    };
+    let clock = Arc::new(ManualClock::new(START));
+    let app = Application::build(config, clock.clone()).await.expect("app builds");
+    ensure_demo_organisation(&app.state, Some(OWNER_PASSWORD.into())).await.expect("seed");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let (dispatcher, state) = (app.dispatcher.clone(), app.state.clone());
+    tokio::spawn(app.run_until_stopped(options.background_dispatcher));
+    TestApp { address, staff: browser(), email_api, clock, dispatcher, state, _dir: dir }
+}
+
+/// A browser without JavaScript: asks for HTML, keeps cookies, does not follow redirects.
+pub fn browser() -> Client {
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT, "text/html,application/xhtml+xml".parse().unwrap());
+    Client::builder()
+        .default_headers(headers)
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The e-mail API accepts everything.
+pub async fn email_api_accepts(app: &TestApp) {
+    Mock::given(path("/emails"))
+        .and(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "msg_1"})))
+        .mount(&app.email_api)
+        .await;
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestApp {
+    pub async fn get(&self, client: &Client, path: &str) -> Page {
+        let response = client.get(format!("{}{path}", self.address)).send().await.expect("GET");
+        Page { status: response.status(), headers: response.headers().clone(), body: response.text().await.unwrap() }
+    }
+
+    /// A plain HTML form post, as a browser sends it from `from_page`.
+    pub async fn post_form(&self, client: &Client, endpoint: &str, from_page: &str, fields: &[(&str, &str)]) -> Response {
+        client
+            .post(format!("{}{endpoint}", self.address))
+            .header(ACCEPT, "text/html,application/xhtml+xml")
+            .header(ORIGIN, BASE_URL)
+            .header(REFERER, format!("{}{from_page}", self.address))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// A server function called as the hydrated client calls it (status codes, JSON).
+    pub async fn call(&self, client: &Client, endpoint: &str, fields: &[(&str, &str)]) -> Response {
+        client
+            .post(format!("{}{endpoint}", self.address))
+            .header(ACCEPT, "application/json")
+            .header(ORIGIN, BASE_URL)
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
+        self.post_form(client, "/api/login", "/login", &[("email", email), ("password", password)]).await
+    }
+
+    pub async fn staff_login(&self) {
+        let response = self.login(&self.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await;
+        assert_eq!(location(&response), "/staff/members");
+    }
+
+    /// Adds a member as the signed-in staff and returns its id.
+    pub async fn add_member(&self, first: &str, last: &str, email: &str) -> i64 {
+        let response = self
+            .post_form(
+                &self.staff,
+                "/api/add_member",
+                "/staff/members/new",
+                &[("first_name", first), ("last_name", last), ("email", email), ("phone", ""), ("address", "")],
+            )
+            .await;
+        let location = location(&response);
+        location.strip_prefix("/staff/members/").and_then(|id| id.parse().ok()).unwrap_or_else(|| panic!("{location}"))
+    }
+
+    pub async fn invite(&self, member_id: i64, email: &str, message: &str) -> Response {
+        let id = member_id.to_string();
+        self.post_form(
+            &self.staff,
+            "/api/send_invitation",
+            &format!("/staff/members/{id}/invite"),
+            &[("member_id", id.as_str()), ("email", email), ("message", message)],
+        )
+        .await
+    }
+
+    /// Runs the dispatcher until nothing is due.
+    pub async fn dispatch_pending_emails(&self) -> Vec<DispatchOutcome> {
+        let mut outcomes = Vec::new();
+        loop {
+            match self.dispatcher.run_once().await.expect("dispatch") {
+                DispatchOutcome::EmptyQueue => return outcomes,
+                outcome => outcomes.push(outcome),
+            }
+        }
+    }
+
+    /// The invitation links in every e-mail the API received, in order.
+    pub async fn invitation_links(&self) -> Vec<String> {
+        let requests = self.email_api.received_requests().await.unwrap_or_default();
+        requests.iter().map(|r| invitation_link(&serde_json::from_slice(&r.body).unwrap())).collect()
+    }
+
+    /// Invites a new member and delivers the e-mail; returns (member id, link path).
+    pub async fn invited_member(&self, first: &str, email: &str) -> (i64, String) {
+        let id = self.add_member(first, "Example", email).await;
+        assert_eq!(location(&self.invite(id, email, "").await), format!("/staff/members/{id}"));
+        self.dispatch_pending_emails().await;
+        let link = self.invitation_links().await.pop().expect("an e-mail was sent");
+        (id, link)
+    }
+
+    pub async fn accept(&self, client: &Client, link_path: &str, password: &str) -> Response {
+        let token = link_path.trim_start_matches("/invite/");
+        self.post_form(
+            client,
+            "/api/accept_invitation",
+            link_path,
+            &[("token", token), ("password", password), ("confirm_password", password)],
+        )
+        .await
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        let rows = self.state.db.fetch_all(stmt!(sql)).await.unwrap();
+        rows[0].values().next().and_then(|v| v.as_i64()).unwrap()
+    }
+
+    /// Every row of a table, as JSON text: to compare before and after, or search.
+    pub async fn dump(&self, sql: &'static str) -> String {
+        serde_json::to_string(&self.state.db.fetch_all(stmt!(sql)).await.unwrap()).unwrap()
+    }
+}
+
+/// The path of the invitation link in an e-mail API request body (`/invite/<token>`),
+/// checking it is built from the configured base URL.
+pub fn invitation_link(body: &serde_json::Value) -> String {
+    let text = body["text"].as_str().expect("text body");
+    let url = text.split_whitespace().find(|w| w.contains("/invite/")).expect("a link in the e-mail");
+    url.strip_prefix(BASE_URL).unwrap_or_else(|| panic!("link {url} is not on {BASE_URL}")).to_owned()
+}
+
+pub fn location(response: &Response) -> String {
+    response.headers().get(LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}

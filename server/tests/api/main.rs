@@ -1,0 +1,12 @@
+//! The real app on port 0 with a temporary SQLite file, a local HTTP server standing in for
+//! the e-mail API, and a clock the tests set. Requests are what a browser without
+//! JavaScript sends: form posts to the fixed server-function endpoints.
+
+mod access;
+mod accept;
+mod auth;
+mod delivery;
+mod helpers;
+mod invitations;
+mod members;
+mod pages;

@@ -1,0 +1,89 @@
+use crate::helpers::*;
+
+#[tokio::test]
+async fn staff_add_a_member_and_open_their_profile() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let response = app
+        .post_form(
+            &app.staff,
+            "/api/add_member",
+            "/staff/members/new",
+            &[
+                ("first_name", " Grace "),
+                ("last_name", "Hopper"),
+                ("email", "Grace@Example.org"),
+                ("phone", "+1 (555) 010-2030"),
+                ("address", "1 Navy Yard\r\nArlington VA"),
+            ],
+        )
+        .await;
+    let profile_path = location(&response);
+    assert!(profile_path.starts_with("/staff/members/"), "{profile_path}");
+
+    let profile = app.get(&app.staff, &profile_path).await;
+    assert_eq!(profile.status, 200);
+    for shown in ["Grace Hopper", "grace@example.org", "+1 (555) 010-2030", "1 Navy Yard\nArlington VA", ">Invite<"] {
+        assert!(profile.body.contains(shown), "{shown} missing from {}", profile.body);
+    }
+    let list = app.get(&app.staff, "/staff/members").await;
+    assert!(list.body.contains("Grace Hopper"));
+    assert!(list.body.contains("Not invited"));
+    assert!(list.body.contains("Never"), "last login column");
+}
+
+#[tokio::test]
+async fn bad_member_input_gets_a_message_per_field_keeps_what_was_typed_and_writes_nothing() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let before = app.count("SELECT count(*) FROM members").await;
+    let response = app
+        .post_form(
+            &app.staff,
+            "/api/add_member",
+            "/staff/members/new",
+            &[
+                ("first_name", ""),
+                ("last_name", "Hopper"),
+                ("email", "grace@@example"),
+                ("phone", "call me"),
+                ("address", ""),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 302);
+    let back = location(&response);
+    assert!(back.starts_with(&format!("{}/staff/members/new?", app.address)), "{back}");
+    assert_eq!(app.count("SELECT count(*) FROM members").await, before);
+
+    let page = app.get(&app.staff, back.trim_start_matches(&app.address)).await;
+    assert!(page.body.contains("Enter a name."));
+    assert!(page.body.contains("Enter an e-mail address like name@example.org."));
+    assert!(page.body.contains("Enter a phone number using digits"));
+    assert!(page.body.contains("value=\"Hopper\""), "what was typed is kept");
+    assert!(page.body.contains("aria-invalid=\"true\""));
+
+    // The hydrated client gets the same messages as a 422.
+    let response = app
+        .call(
+            &app.staff,
+            "/api/add_member",
+            &[("first_name", "Grace"), ("last_name", &"x".repeat(101)), ("email", ""), ("phone", ""), ("address", "")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("That name is too long"));
+    assert_eq!(app.count("SELECT count(*) FROM members").await, before);
+}
+
+#[tokio::test]
+async fn staff_pages_send_a_visitor_without_a_session_to_sign_in() {
+    let app = spawn_app().await;
+    for page in ["/staff/members", "/staff/members/new", "/staff/members/1", "/staff/members/1/invite"] {
+        let response = app.get(&browser(), page).await;
+        assert_eq!(response.status, 302, "{page}");
+        assert_eq!(response.headers["location"], "/login", "{page}");
+    }
+    let response = app.call(&browser(), "/api/list_members", &[]).await;
+    assert_eq!(response.status(), 401);
+}
