@@ -184,12 +184,14 @@ pub async fn invitation_preview(token: String) -> Result<InvitationWelcome, AppE
 #[server(endpoint = "accept_invitation")]
 pub async fn accept_invitation(token: String, password: String, confirm_password: String) -> Result<(), AppError> {
     let state = app_state()?;
-    let page = match InviteToken::parse(&token) {
-        Some(t) => format!("/invite/{}", t.expose()),
-        None => "/".into(),
-    };
     let result = accept(&state, &token, password, confirm_password).await;
-    redirect_back_on_error(&state, "/api/accept_invitation", &page, result)
+    redirect_back_on_error(&state, "/api/accept_invitation", &invitation_page(&token), result)
+}
+
+/// Where a failed accept or link goes back to: the link's own page.
+#[cfg(feature = "ssr")]
+fn invitation_page(token: &str) -> String {
+    InviteToken::parse(token).map_or_else(|| "/".into(), |t| format!("/invite/{}", t.expose()))
 }
 
 #[cfg(feature = "ssr")]
@@ -247,12 +249,8 @@ async fn accept(state: &AppState, token: &str, password: String, confirm_passwor
 #[server(endpoint = "link_invitation")]
 pub async fn link_invitation(token: String, password: String) -> Result<(), AppError> {
     let state = app_state()?;
-    let page = match InviteToken::parse(&token) {
-        Some(t) => format!("/invite/{}", t.expose()),
-        None => "/".into(),
-    };
     let result = link(&state, &token, password).await;
-    redirect_back_on_error(&state, "/api/link_invitation", &page, result)
+    redirect_back_on_error(&state, "/api/link_invitation", &invitation_page(&token), result)
 }
 
 #[cfg(feature = "ssr")]

@@ -14,6 +14,19 @@ where
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
+/// A field's message, and its value: what was typed when the form came back with errors,
+/// else the value it started with.
+fn field_state(
+    name: &'static str,
+    error: Signal<Option<AppError>>,
+    initial: Option<String>,
+) -> (impl Fn() -> Option<String> + Copy, impl Fn() -> String + Clone) {
+    let initial = initial.unwrap_or_default();
+    let message = move || error.get().and_then(|e| e.field_message(name));
+    let value = move || error.get().and_then(|e| e.kept_value(name)).unwrap_or_else(|| initial.clone());
+    (message, value)
+}
+
 /// A labelled input with its message next to it. Without JavaScript the message and what
 /// was typed come back through the page URL; with it, straight from the action.
 #[component]
@@ -27,9 +40,7 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
-    let message = move || error.get().and_then(|e| e.field_message(name));
-    let initial = value.unwrap_or_default();
-    let shown_value = move || error.get().and_then(|e| e.kept_value(name)).unwrap_or_else(|| initial.clone());
+    let (message, shown_value) = field_state(name, error, value);
     let error_id = format!("{name}-error");
     let hint_id = format!("{name}-hint");
     let described_by = {
@@ -74,9 +85,7 @@ pub fn TextArea(
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
-    let message = move || error.get().and_then(|e| e.field_message(name));
-    let initial = value.unwrap_or_default();
-    let shown_value = move || error.get().and_then(|e| e.kept_value(name)).unwrap_or_else(|| initial.clone());
+    let (message, shown_value) = field_state(name, error, value);
     let error_id = format!("{name}-error");
     let shown_text = shown_value.clone();
     view! {
@@ -151,6 +160,19 @@ pub fn set_status(code: u16) {
     }
     #[cfg(not(feature = "ssr"))]
     let _ = code;
+}
+
+/// E-mail, phone and address, as staff and the member both see them.
+#[component]
+pub fn ContactDetails(email: Option<String>, phone: Option<String>, address: Option<String>) -> impl IntoView {
+    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+    view! {
+        <dl class="details">
+            <dt>"E-mail"</dt><dd>{or_dash(email)}</dd>
+            <dt>"Phone"</dt><dd>{or_dash(phone)}</dd>
+            <dt>"Address"</dt><dd class="address">{or_dash(address)}</dd>
+        </dl>
+    }
 }
 
 /// "22 November 2026", or the fallback when there is no date.

@@ -1,5 +1,3 @@
-use portico_app::stmt;
-
 use crate::helpers::*;
 
 /// A member who accepted, signed in with `client`; returns (member id, link).
@@ -54,15 +52,7 @@ async fn staff_without_access_to_a_member_cannot_view_or_invite_them() {
     app.staff_login().await;
     let hidden = app.add_member("Hidden", "Member", "hidden@example.org").await;
     // A second staff login, limited to the members it is given (none).
-    let hash = app.state.passwords.hash(portico_app::domain::Password::parse("limited-password").unwrap()).await.unwrap();
-    app.state
-        .db
-        .batch(vec![
-            stmt!("INSERT INTO users (email, password_hash, created_at) VALUES ('limited@example.org', ?, 0)", hash),
-            stmt!("INSERT INTO staff (user_id, organisation_id, role, all_members) SELECT id, 1, 'staff', 0 FROM users WHERE email = 'limited@example.org'"),
-        ])
-        .await
-        .unwrap();
+    app.add_staff_login("limited@example.org", "limited-password", "Riverside Martial Arts", false).await;
     let limited = browser();
     assert_eq!(location(&app.login(&limited, "limited@example.org", "limited-password").await), "/staff/members");
     let list = app.get(&limited, "/staff/members").await;
@@ -144,4 +134,21 @@ async fn unlinking_keeps_the_login_ends_its_sessions_and_allows_a_new_invitation
     assert_eq!(location(&linked), "/portal");
     assert!(app.get(&again, "/portal").await.body.contains("Ada Example"));
     assert_eq!(app.count("SELECT count(*) FROM member_links").await, 1);
+}
+
+#[tokio::test]
+async fn staff_of_another_organisation_see_none_of_this_ones_members() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    app.add_staff_login("other@example.org", "other-org-password", "Other Practice", true).await;
+    let other = browser();
+    assert_eq!(location(&app.login(&other, "other@example.org", "other-org-password").await), "/staff/members");
+    let list = app.get(&other, "/staff/members").await;
+    assert!(!list.body.contains("Lovelace"), "another organisation's members are not listed");
+    assert_eq!(app.get(&other, "/staff/members/1").await.status, 404);
+    let invite = app.call(&other, "/api/send_invitation", &[("member_id", "1"), ("email", "ada@example.org"), ("message", "")]).await;
+    assert_eq!(invite.status(), 404);
+    let unlink = app.call(&other, "/api/revoke_invitation", &[("member_id", "1")]).await;
+    assert_eq!(unlink.status(), 404);
+    assert_eq!(app.count("SELECT count(*) FROM invitations").await, 0);
 }

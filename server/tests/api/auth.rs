@@ -97,3 +97,24 @@ async fn a_new_session_id_is_issued_at_every_sign_in() {
     let rows = app.state.db.fetch_all(stmt!("SELECT id_hash FROM sessions")).await.unwrap();
     assert_eq!(rows.len(), 2);
 }
+
+#[tokio::test]
+async fn an_invitation_token_is_useless_as_a_session_and_a_session_id_as_a_link() {
+    let app = spawn_app().await;
+    email_api_accepts(&app).await;
+    let response = app.login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await;
+    let session_id = response.headers()["set-cookie"].to_str().unwrap().trim_start_matches("portico_session=").split(';').next().unwrap().to_owned();
+    let (_, link) = app.invited_member("Ada", "ada.byron@example.org").await;
+    let token = link.trim_start_matches("/invite/");
+
+    let as_session = browser()
+        .get(format!("{}/staff/members", app.address))
+        .header("cookie", format!("portico_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&as_session), "/login");
+    assert_eq!(session_id.len(), 43, "shaped like a token, so only its type tells them apart");
+    assert_eq!(app.get(&browser(), &format!("/invite/{session_id}")).await.status, 404);
+    assert_eq!(app.get(&browser(), &link).await.status, 200, "the link itself still works");
+}

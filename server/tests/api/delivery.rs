@@ -65,6 +65,7 @@ async fn a_422_is_not_retried_and_staff_see_it_could_not_be_delivered() {
     app.clock.advance(7 * DAY);
     assert!(app.dispatch_pending_emails().await.is_empty());
     assert_eq!(app.email_api.received_requests().await.unwrap().len(), 1);
+    app.staff_login().await; // a week later
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
     assert!(profile.body.contains("Could not be delivered: the e-mail service refused it (422 Unprocessable Entity): Invalid `to` field"), "{}", profile.body);
     assert_eq!(app.count("SELECT count(*) FROM outbox WHERE sealed_token IS NOT NULL").await, 0);
@@ -121,6 +122,7 @@ async fn a_message_that_keeps_failing_is_given_up_after_the_last_attempt() {
     }
     assert_eq!(outcomes.iter().filter(|o| **o == WillRetry).count(), 7);
     assert_eq!(outcomes.last(), Some(&GaveUp));
+    app.staff_login().await; // hours later
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
     assert!(profile.body.contains("Could not be delivered after 8 attempts"));
 }

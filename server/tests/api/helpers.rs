@@ -200,6 +200,34 @@ impl TestApp {
         .await
     }
 
+    /// A staff login made directly in the database, in `organisation` (created if new),
+    /// seeing every member or only those it is given.
+    pub async fn add_staff_login(&self, email: &str, password: &str, organisation: &str, all_members: bool) {
+        let parsed = portico_app::domain::Password::parse(password).unwrap();
+        let hash = self.state.passwords.hash(parsed).await.unwrap();
+        self.state
+            .db
+            .batch(vec![
+                stmt!(
+                    "INSERT INTO organisations (name, sender_name, sender_email, created_at)
+                     SELECT ?, ?, 'hello@example.org', 0 WHERE NOT EXISTS (SELECT 1 FROM organisations WHERE name = ?)",
+                    organisation,
+                    organisation,
+                    organisation
+                ),
+                stmt!("INSERT INTO users (email, password_hash, created_at) VALUES (?, ?, 0)", email, hash),
+                stmt!(
+                    "INSERT INTO staff (user_id, organisation_id, role, all_members)
+                     SELECT u.id, o.id, 'staff', ? FROM users u, organisations o WHERE u.email = ? AND o.name = ?",
+                    all_members,
+                    email,
+                    organisation
+                ),
+            ])
+            .await
+            .unwrap();
+    }
+
     pub async fn count(&self, sql: &'static str) -> i64 {
         let rows = self.state.db.fetch_all(stmt!(sql)).await.unwrap();
         rows[0].values().next().and_then(|v| v.as_i64()).unwrap()

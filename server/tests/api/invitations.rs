@@ -46,6 +46,7 @@ async fn an_invitation_is_queued_with_its_email_and_sent_by_the_dispatcher() {
     assert!(html.contains(&format!("{BASE_URL}{link}")));
 
     app.clock.advance(3 * 3600);
+    app.staff_login().await; // the session went idle meanwhile
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
     assert!(profile.body.contains("Waiting for member to accept invitation (sent 22 November 2026)"));
     assert!(profile.body.contains("E-mail delivered on 22 November 2026"));

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::common::LoadError;
+use super::common::{ContactDetails, LoadError};
 use crate::api::portal::my_profiles;
 use crate::records::OwnProfile;
 
@@ -26,11 +26,7 @@ fn Profile(profile: OwnProfile) -> impl IntoView {
             <p class="muted">{profile.organisation_name}</p>
             <h1>{format!("{} {}", profile.first_name, profile.last_name)}</h1>
             <h2>"Your profile"</h2>
-            <dl class="details">
-                <dt>"E-mail"</dt><dd>{profile.email.unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Phone"</dt><dd>{profile.phone.unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Address"</dt><dd class="address">{profile.address.unwrap_or_else(|| "—".into())}</dd>
-            </dl>
+            <ContactDetails email=profile.email phone=profile.phone address=profile.address />
         </section>
     }
 }

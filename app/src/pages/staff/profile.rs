@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::member_id_param;
 use crate::api::invitations::{ResendInvitation, RevokeInvitation, UnlinkLogin};
 use crate::api::members::{MemberDetails, member_profile};
-use crate::pages::common::{FormAlert, LoadError, action_error, date_or};
+use crate::pages::common::{ContactDetails, FormAlert, LoadError, action_error, date_or};
 
 #[component]
 pub fn MemberProfilePage() -> impl IntoView {
@@ -35,11 +35,7 @@ fn Profile(profile: MemberDetails) -> impl IntoView {
         <section class="panel">
             <p><a href="/staff/members">"← Members"</a></p>
             <h1>{name}</h1>
-            <dl class="details">
-                <dt>"E-mail"</dt><dd>{profile.email.unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Phone"</dt><dd>{profile.phone.unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Address"</dt><dd class="address">{profile.address.unwrap_or_else(|| "—".into())}</dd>
-            </dl>
+            <ContactDetails email=profile.email phone=profile.phone address=profile.address />
         </section>
         <section class="panel" aria-labelledby="portal-heading">
             <h2 id="portal-heading">"Portal access"</h2>
