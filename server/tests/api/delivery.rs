@@ -6,6 +6,12 @@ use wiremock::{Mock, ResponseTemplate};
 
 use crate::helpers::*;
 
+/// The e-mail API answers `failure` to the first `times` requests, then accepts.
+async fn email_api_first_answers(app: &TestApp, failure: ResponseTemplate, times: u64) {
+    Mock::given(path("/emails")).respond_with(failure).up_to_n_times(times).mount(&app.email_api).await;
+    email_api_accepts(app).await;
+}
+
 async fn invite_ada(app: &TestApp) -> i64 {
     app.staff_login().await;
     let id = app.add_member("Ada", "Byron", "ada.byron@example.org").await;
@@ -21,8 +27,7 @@ async fn idempotency_keys(app: &TestApp) -> Vec<String> {
 #[tokio::test]
 async fn a_500_is_retried_after_a_backoff_with_the_same_idempotency_key() {
     let app = spawn_app().await;
-    Mock::given(path("/emails")).respond_with(ResponseTemplate::new(500)).up_to_n_times(1).mount(&app.email_api).await;
-    email_api_accepts(&app).await;
+    email_api_first_answers(&app, ResponseTemplate::new(500), 1).await;
     let id = invite_ada(&app).await;
     assert_eq!(app.dispatch_pending_emails().await, vec![WillRetry]);
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
@@ -38,12 +43,7 @@ async fn a_500_is_retried_after_a_backoff_with_the_same_idempotency_key() {
 #[tokio::test]
 async fn a_429_waits_for_retry_after() {
     let app = spawn_app().await;
-    Mock::given(path("/emails"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "600"))
-        .up_to_n_times(1)
-        .mount(&app.email_api)
-        .await;
-    email_api_accepts(&app).await;
+    email_api_first_answers(&app, ResponseTemplate::new(429).insert_header("retry-after", "600"), 1).await;
     invite_ada(&app).await;
     assert_eq!(app.dispatch_pending_emails().await, vec![WillRetry]);
     app.clock.advance(599);
@@ -74,12 +74,7 @@ async fn a_422_is_not_retried_and_staff_see_it_could_not_be_delivered() {
 #[tokio::test]
 async fn a_timeout_is_retried_with_the_same_key_so_the_provider_sends_once() {
     let app = spawn_app().await;
-    Mock::given(path("/emails"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
-        .up_to_n_times(1)
-        .mount(&app.email_api)
-        .await;
-    email_api_accepts(&app).await;
+    email_api_first_answers(&app, ResponseTemplate::new(200).set_delay(Duration::from_secs(5)), 1).await;
     invite_ada(&app).await;
     assert_eq!(app.dispatch_pending_emails().await, vec![WillRetry]);
     app.clock.advance(3600);
@@ -92,8 +87,7 @@ async fn a_timeout_is_retried_with_the_same_key_so_the_provider_sends_once() {
 #[tokio::test]
 async fn every_message_is_sent_after_the_api_was_down_for_minutes() {
     let app = spawn_app().await;
-    Mock::given(path("/emails")).respond_with(ResponseTemplate::new(503)).up_to_n_times(9).mount(&app.email_api).await;
-    email_api_accepts(&app).await;
+    email_api_first_answers(&app, ResponseTemplate::new(503), 9).await;
     app.staff_login().await;
     for n in 0..3 {
         let email = format!("member{n}@example.org");
