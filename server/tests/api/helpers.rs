@@ -79,6 +79,8 @@ pub fn browser() -> Client {
         .default_headers(headers)
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // A request that never gets an answer fails the test instead of hanging the suite.
+        .timeout(Duration::from_secs(20))
         .build()
         .unwrap()
 }
