@@ -5,24 +5,32 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := run
 
+NODE_BIN := $(CURDIR)/node_modules/.bin
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 # Compiled into the server so its pages name /pkg/portico.wasm, the file cargo-leptos
 # writes; every cargo command here sets it, so builds share one target dir.
 export LEPTOS_OUTPUT_NAME := portico
+export WRANGLER_SEND_METRICS := false
 
 CARGO_LEPTOS_VERSION := 0.3.10
-# The wasm-bindgen CLI must be exactly the library's version in Cargo.lock.
-WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
+# The wasm-bindgen CLI must be exactly the library's version in Cargo.lock, and
+# worker-build the worker crate's.
+locked = $(shell awk '/^name = "$(1)"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
+WASM_BINDGEN_VERSION := $(call locked,wasm-bindgen)
+WORKER_BUILD_VERSION := $(call locked,worker)
+# The free Workers plan takes a Worker of at most 3 MiB gzipped.
+WORKER_GZIP_BUDGET := 3145728
 
-.PHONY: run test tools site unit-tests integration-tests
+.PHONY: run test tools site unit-tests integration-tests edge edge-build
 
 ## Build and start the self-hosted server on 127.0.0.1:3000 (PORTICO_ADDR to change).
 run: site
 	./target/debug/portico
 
-## Every test: domain, store and mail unit tests, then the HTTP flow against the real
-## server with the hydrate bundle built and served.
-test: site unit-tests integration-tests
+## Every test: domain, store and mail unit tests, the HTTP flow against the real server
+## with the hydrate bundle built and served, and the shared scenario suite against both
+## the server and the Worker under wrangler dev.
+test: unit-tests integration-tests
 
 unit-tests: tools
 	cargo test --locked -p portico-app --features ssr --lib
@@ -30,21 +38,48 @@ unit-tests: tools
 # One test at a time: with several apps, each on its own tokio runtime, rendering in one
 # process, Leptos' async SSR now and then never finished a page (about one test run in
 # two); one server per process, as in production, did not show it.
-integration-tests: site
+integration-tests: site edge-build
 	cargo test --locked -p portico-server -- --test-threads=1
 
 ## The server binary and the hydrate WASM + CSS in target/site.
 site: tools
 	cargo leptos build
 
+## The Worker (edge/build), built on its own so no server dependency unifies into it.
+# No wasm-opt: binaryen's npm build runs under node and took over 6 minutes here, for a
+# Worker already well inside its budget.
+edge-build: tools site
+	cd edge && WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(NODE_BIN)/esbuild" \
+	  worker-build --profile worker --no-opt
+	@size=$$(cat edge/build/index_bg.wasm edge/build/index.js | gzip -9 | wc -c); \
+	  echo "Worker size, gzipped: $$((size / 1024)) KiB (budget $$(( $(WORKER_GZIP_BUDGET) / 1024 )) KiB)"; \
+	  test "$$size" -le $(WORKER_GZIP_BUDGET) || { echo "The Worker is over the 3 MiB free-plan limit."; exit 1; }
+
+## The Worker under wrangler dev (workerd + a local D1, migrated) on 127.0.0.1:8787.
+edge: edge-build .dev.vars
+	$(NODE_BIN)/wrangler d1 migrations apply DB --local
+	$(NODE_BIN)/wrangler dev --local --ip 127.0.0.1 --port 8787
+
+# Local secrets for wrangler dev (never committed): a sealing key and the demo password.
+.dev.vars:
+	@echo "PORTICO_SECRET_KEY=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" > $@
+	@echo "PORTICO_DEMO_PASSWORD=$$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >> $@
+	@echo "Wrote .dev.vars; sign in as owner@example.org with the password in it."
+
 # Build tools compile faster without their release profile's fat LTO (single-threaded).
 QUICK_INSTALL := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
 ## Toolchain pieces from the package registries; each skipped when already present.
-tools:
+tools: node_modules/.package-lock.json
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
 	  || rustup target add wasm32-unknown-unknown
 	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
 	  || $(QUICK_INSTALL) cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
 	  || $(QUICK_INSTALL) cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@worker-build --version 2>/dev/null | grep -q "$(WORKER_BUILD_VERSION)" \
+	  || $(QUICK_INSTALL) cargo install worker-build --version $(WORKER_BUILD_VERSION) --locked
+
+# wrangler (workerd, local D1) and esbuild, pinned by package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund

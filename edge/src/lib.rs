@@ -1,6 +1,58 @@
-//! The Cloudflare Worker target (D1 executor, fetch mailer, scheduled outbox drain).
-//!
-//! Not built yet: the self-hosted server (`server/`) is the only target so far. The store,
-//! sessions and outbox in `portico-app` are already shaped for D1 — one atomic batch per
-//! multi-statement write, guards in SQL, no interactive transactions, no global state — so
-//! this crate will be an adapter over the same SQL, pages and server functions.
+//! Portico as a Cloudflare Worker: the very same router, pages, server functions and SQL as
+//! the self-hosted server, over D1 and a fetch-based HTTP e-mail client. This crate only
+//! adapts: D1 and fetch futures are not `Send`, and are wrapped here and nowhere else.
+
+mod d1;
+mod mailer;
+mod platform;
+
+use std::sync::Arc;
+
+use portico_app::mail::dispatch::{RetryPolicy, drain};
+use portico_app::ports::Clock;
+use tower_service::Service;
+use worker::{Context, Env, HttpRequest, ScheduleContext, ScheduledEvent, event};
+
+use platform::Edge;
+
+/// How many outbox messages one drain may try; the cron trigger picks up the rest.
+const DRAIN_LIMIT: usize = 20;
+
+#[event(fetch)]
+async fn fetch(request: HttpRequest, env: Env, ctx: Context) -> worker::Result<axum::http::Response<axum::body::Body>> {
+    console_error_panic_hook::set_once();
+    let edge = match Edge::from_env(&env) {
+        Ok(edge) => edge,
+        Err(message) => return Ok(platform::misconfigured(&message)),
+    };
+    if let Err(error) = edge.seed_demo_once().await {
+        return Ok(platform::misconfigured(&format!("could not create the demo organisation: {error}")));
+    }
+    // After a response that queued e-mail, send it straight away; the cron trigger retries.
+    let wake_outbox = {
+        let edge = edge.clone();
+        let ctx = worker::send::SendWrapper::new(ctx);
+        Arc::new(move || ctx.wait_until(send_due_mail(edge.clone())))
+    };
+    let mut router = portico_app::web::router(edge.leptos_options(), edge.app_state(wake_outbox));
+    Ok(router.call(request).await?)
+}
+
+/// The cron trigger (wrangler.toml): sends whatever is due, retries included.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    console_error_panic_hook::set_once();
+    match Edge::from_env(&env) {
+        Ok(edge) => send_due_mail(edge).await,
+        Err(message) => worker::console_error!("portico: {message}"),
+    }
+}
+
+async fn send_due_mail(edge: Edge) {
+    let now = edge.clock.now();
+    let policy = RetryPolicy::default();
+    let result = drain(edge.db.as_ref(), edge.mailer.as_ref(), &edge.config, &policy, now, DRAIN_LIMIT).await;
+    if let Err(error) = result {
+        worker::console_error!("portico: outbox dispatch failed: {error}");
+    }
+}

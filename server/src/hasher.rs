@@ -6,20 +6,19 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use portico_app::domain::Password;
 use portico_app::error::AppError;
-use portico_app::passwords::{hash_password, verify_password};
+use portico_app::passwords::{hash_password, verify_or_dummy};
 use portico_app::ports::PasswordHasher;
 use tokio::sync::Semaphore;
 
 pub struct BlockingHasher {
     permits: Arc<Semaphore>,
-    /// Verified against for unknown logins, so they cost the same time as known ones.
-    dummy_hash: String,
 }
 
 impl BlockingHasher {
     pub fn new(max_concurrent: usize) -> Self {
-        let dummy = Password::parse("no such login; timing only").expect("valid dummy password");
-        Self { permits: Arc::new(Semaphore::new(max_concurrent.max(1))), dummy_hash: hash_password(&dummy) }
+        Self {
+            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
+        }
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
@@ -31,13 +30,14 @@ impl BlockingHasher {
 #[async_trait]
 impl PasswordHasher for BlockingHasher {
     async fn hash(&self, password: Password) -> Result<String, AppError> {
-        self.run(move || hash_password(&password)).await.ok_or(AppError::Internal)
+        self.run(move || hash_password(&password))
+            .await
+            .ok_or(AppError::Internal)
     }
 
     async fn verify(&self, candidate: String, phc: Option<String>) -> bool {
-        let known = phc.is_some();
-        let phc = phc.unwrap_or_else(|| self.dummy_hash.clone());
-        let matched = self.run(move || verify_password(&candidate, &phc)).await.unwrap_or(false);
-        matched && known
+        self.run(move || verify_or_dummy(&candidate, phc.as_deref()))
+            .await
+            .unwrap_or(false)
     }
 }

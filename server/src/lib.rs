@@ -6,6 +6,5 @@ pub mod config;
 pub mod dispatcher;
 pub mod hasher;
 pub mod mailer;
-pub mod seed;
 pub mod sqlite;
 pub mod startup;

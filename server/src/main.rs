@@ -1,16 +1,17 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use portico_app::seed::ensure_demo_organisation;
 use portico_server::clock::SystemClock;
 use portico_server::config::{Config, MailConfig};
-use portico_server::seed::ensure_demo_organisation;
 use portico_server::startup::Application;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
     let config = match Config::from_env() {
@@ -29,7 +30,10 @@ async fn main() -> ExitCode {
         }
     };
     let base = app.config.public_base_url.clone();
-    println!("\nPortico is running at {base}  (database: {})", app.config.database.display());
+    println!(
+        "\nPortico is running at {base}  (database: {})",
+        app.config.database.display()
+    );
     match ensure_demo_organisation(&app.state, demo_password).await {
         Ok(Some(owner)) => println!(
             "\nA demo organisation was created. Sign in at {base}/login with\n    e-mail:   {}\n    password: {}\n(shown once; delete {} to start again)",

@@ -1,7 +1,9 @@
 //! The mail port: what a message is, how a provider may fail, the invitation e-mail, and the
 //! outbox dispatch step. Targets provide a `Mailer` (HTTP e-mail API, dev mailbox).
 
+pub mod dev_mailbox;
 pub mod dispatch;
+pub mod http_api;
 pub mod render;
 
 use async_trait::async_trait;
@@ -36,7 +38,10 @@ impl OutgoingEmail {
 pub enum SendError {
     /// 429, 5xx, time-outs and network failures: try again later.
     #[error("temporary failure: {reason}")]
-    Retryable { reason: String, retry_after_seconds: Option<i64> },
+    Retryable {
+        reason: String,
+        retry_after_seconds: Option<i64>,
+    },
     /// Any other refusal: sending again would fail the same way.
     #[error("rejected: {0}")]
     Permanent(String),
@@ -63,7 +68,10 @@ mod tests {
             text: "t".into(),
             html: "h".into(),
         };
-        assert_eq!(email.from_header(), "\"Dojo \\\"Best\\\"Bcc: evil@example.com\" <hello@dojo.example>");
+        assert_eq!(
+            email.from_header(),
+            "\"Dojo \\\"Best\\\"Bcc: evil@example.com\" <hello@dojo.example>"
+        );
         assert!(!email.from_header().contains('\n'));
     }
 }

@@ -24,6 +24,11 @@ pub async fn organisation(db: &dyn Db, id: i64) -> Result<Option<Organisation>, 
     .await
 }
 
+/// Whether the database has any organisation yet (a fresh database has none).
+pub async fn any_organisation(db: &dyn Db) -> Result<bool, DbError> {
+    super::exists(db, stmt!("SELECT 1 FROM organisations LIMIT 1")).await
+}
+
 pub struct FirstOrganisation<'a> {
     pub name: &'a str,
     pub sender_name: &'a str,
@@ -34,7 +39,11 @@ pub struct FirstOrganisation<'a> {
 
 /// Creates an organisation and its owner login, only while the database has no
 /// organisation at all. Returns false when one already existed (nothing written).
-pub async fn create_first_organisation(db: &dyn Db, first: FirstOrganisation<'_>, now: i64) -> Result<bool, DbError> {
+pub async fn create_first_organisation(
+    db: &dyn Db,
+    first: FirstOrganisation<'_>,
+    now: i64,
+) -> Result<bool, DbError> {
     let changes = db
         .batch(vec![
             stmt!(

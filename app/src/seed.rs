@@ -1,11 +1,11 @@
 //! A fresh database gets a demo organisation and its owner, so a newcomer can sign in
 //! straight away.
 
-use portico_app::domain::{Email, Password, PersonName, PostalAddress};
-use portico_app::ports::AppState;
-use portico_app::store::members::{NewMember, StaffScope, insert_member};
-use portico_app::store::organisations::{FirstOrganisation, create_first_organisation};
-use portico_app::store::DbError;
+use crate::domain::{Email, Password, PersonName, PostalAddress};
+use crate::ports::AppState;
+use crate::store::DbError;
+use crate::store::members::{NewMember, StaffScope, insert_member};
+use crate::store::organisations::{FirstOrganisation, any_organisation, create_first_organisation};
 
 pub const DEMO_OWNER_EMAIL: &str = "owner@example.org";
 
@@ -16,6 +16,9 @@ pub struct DemoOwner {
 
 /// Creates the demo organisation when the database has none; `None` when it already had one.
 pub async fn ensure_demo_organisation(state: &AppState, password: Option<String>) -> Result<Option<DemoOwner>, DbError> {
+    if any_organisation(state.db.as_ref()).await? {
+        return Ok(None);
+    }
     let password = password.unwrap_or_else(random_password);
     let parsed = Password::parse(&password).map_err(|e| DbError::Backend(format!("PORTICO_DEMO_PASSWORD: {e}")))?;
     let hash = state.passwords.hash(parsed).await.map_err(|e| DbError::Backend(e.to_string()))?;
@@ -54,5 +57,5 @@ pub async fn ensure_demo_organisation(state: &AppState, password: Option<String>
 
 fn random_password() -> String {
     use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(portico_app::secrets::random_bytes::<12>())
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::secrets::random_bytes::<12>())
 }

@@ -1,0 +1,25 @@
+//! One scenario suite, two targets: the walking-skeleton flow over real HTTP against the
+//! `portico` binary (axum + SQLite file) and against the Worker under `wrangler dev`
+//! (workerd + local D1), each sending e-mail to a local stand-in for the e-mail API.
+//! A difference between the targets is a bug.
+
+mod flow;
+mod target;
+
+use target::{Target, TargetKind};
+
+async fn run(kind: TargetKind) {
+    let target = Target::start(kind).await;
+    flow::staff_invites_and_the_member_accepts(&target).await;
+    flow::bad_input_is_refused_with_messages_and_writes_nothing(&target).await;
+}
+
+#[tokio::test]
+async fn the_flow_on_the_self_hosted_server() {
+    run(TargetKind::Server).await;
+}
+
+#[tokio::test]
+async fn the_flow_on_the_worker_under_wrangler_dev() {
+    run(TargetKind::Worker).await;
+}

@@ -1,0 +1,191 @@
+//! Starting a target as a user would: the built `portico` binary, or `wrangler dev` on the
+//! built Worker with a local D1 migrated by `wrangler d1 migrations apply`. Each gets a
+//! temporary database, its own loopback ports and a wiremock e-mail API; it is stopped
+//! (its whole process group) when dropped.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+pub const OWNER_EMAIL: &str = "owner@example.org";
+pub const OWNER_PASSWORD: &str = "scenario-owner-password";
+pub const EMAIL_API_KEY: &str = "scenario-key";
+/// A fixed key for the test Worker (the server keeps its own beside the database).
+const SECRET_KEY: &str = "cG9ydGljby1zY2VuYXJpby1zZWNyZXQta2V5LTMyYnk";
+
+#[derive(Debug, Clone, Copy)]
+pub enum TargetKind {
+    Server,
+    Worker,
+}
+
+pub struct Target {
+    pub kind: TargetKind,
+    /// `http://127.0.0.1:<port>`: where requests go, and the public URL links are built on.
+    pub base_url: String,
+    pub email_api: MockServer,
+    process: Child,
+    _dir: tempfile::TempDir,
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
+impl Target {
+    pub async fn start(kind: TargetKind) -> Self {
+        let email_api = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/emails"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "stand-in"})),
+            )
+            .mount(&email_api)
+            .await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        let base_url = format!("http://127.0.0.1:{port}");
+        let settings = [
+            ("PORTICO_PUBLIC_URL", base_url.clone()),
+            ("PORTICO_EMAIL_API_URL", email_api.uri()),
+            ("PORTICO_EMAIL_API_KEY", EMAIL_API_KEY.to_owned()),
+            ("PORTICO_DEMO_PASSWORD", OWNER_PASSWORD.to_owned()),
+        ];
+        let mut command = match kind {
+            TargetKind::Server => server_command(port, dir.path(), &settings),
+            TargetKind::Worker => worker_command(port, dir.path(), &settings),
+        };
+        let log = std::fs::File::create(dir.path().join("target.log")).expect("log file");
+        command
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .stdin(Stdio::null());
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let process = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {kind:?}: {e}"));
+        let target = Self {
+            kind,
+            base_url,
+            email_api,
+            process,
+            _dir: dir,
+        };
+        target.wait_until_serving().await;
+        target
+    }
+
+    async fn wait_until_serving(&self) {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        let client = reqwest::Client::new();
+        while Instant::now() < deadline {
+            if let Ok(response) = client.get(&self.base_url).send().await
+                && response.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        panic!(
+            "{:?} did not start serving {} within 90 s:\n{}",
+            self.kind,
+            self.base_url,
+            self.log()
+        );
+    }
+
+    /// What the target printed, for failure messages.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("target.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Target {
+    fn drop(&mut self) {
+        // wrangler runs workerd as a child: stop the whole group.
+        let group = format!("-{}", self.process.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let _ = self.process.wait();
+    }
+}
+
+fn server_command(port: u16, dir: &Path, settings: &[(&str, String)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_portico"));
+    command
+        .current_dir(dir)
+        .env("PORTICO_ADDR", format!("127.0.0.1:{port}"))
+        .env("PORTICO_DATABASE", dir.join("portico.db"))
+        .env("LEPTOS_SITE_ROOT", workspace().join("target/site"))
+        .envs(settings.iter().map(|(k, v)| (*k, v.as_str())));
+    command
+}
+
+/// `wrangler dev` in local mode on the Worker `make edge-build` produced, with the local D1
+/// kept in `dir` and migrated first, exactly as `make edge` does.
+fn worker_command(port: u16, dir: &Path, settings: &[(&str, String)]) -> Command {
+    let root = workspace();
+    let wrangler = root.join("node_modules/.bin/wrangler");
+    assert!(
+        wrangler.exists(),
+        "wrangler is not installed: run `make test` (or `npm ci`) first"
+    );
+    assert!(
+        root.join("edge/build/index.js").exists(),
+        "the Worker is not built: run `make edge-build` first"
+    );
+    let state = dir.join("wrangler-state");
+    let migrate = Command::new(&wrangler)
+        .current_dir(&root)
+        .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
+        .arg(&state)
+        .env("CI", "1")
+        .env("WRANGLER_SEND_METRICS", "false")
+        .output()
+        .expect("wrangler d1 migrations apply");
+    assert!(
+        migrate.status.success(),
+        "migrations failed:\n{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+    let mut command = Command::new(&wrangler);
+    command
+        .current_dir(&root)
+        .args([
+            "dev",
+            "--local",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+        ])
+        .args([
+            "--inspector-port",
+            &free_port().to_string(),
+            "--show-interactive-dev-session=false",
+        ])
+        .arg("--persist-to")
+        .arg(&state)
+        .args(["--var", &format!("PORTICO_SECRET_KEY:{SECRET_KEY}")])
+        .args(
+            settings
+                .iter()
+                .flat_map(|(k, v)| ["--var".to_owned(), format!("{k}:{v}")]),
+        )
+        .env("CI", "1")
+        .env("WRANGLER_SEND_METRICS", "false");
+    command
+}
