@@ -10,8 +10,7 @@ pub const ITERATIONS: u32 = 2;
 pub const PARALLELISM: u32 = 1;
 
 fn argon2() -> Argon2<'static> {
-    let params =
-        Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("valid argon2 parameters");
+    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("valid argon2 parameters");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
@@ -27,11 +26,7 @@ pub fn hash_password(password: &Password) -> String {
 /// Checks with the parameters recorded in the PHC string; a malformed string never matches.
 pub fn verify_password(candidate: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|parsed| {
-            argon2()
-                .verify_password(candidate.as_bytes(), &parsed)
-                .is_ok()
-        })
+        .map(|parsed| argon2().verify_password(candidate.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)
 }
 
@@ -43,9 +38,7 @@ pub fn verify_or_dummy(candidate: &str, phc: Option<&str>) -> bool {
         Some(phc) => verify_password(candidate, phc),
         None => {
             let dummy = DUMMY_HASH.get_or_init(|| {
-                hash_password(
-                    &Password::parse("no such login; timing only").expect("valid dummy password"),
-                )
+                hash_password(&Password::parse("no such login; timing only").expect("valid dummy password"))
             });
             let _ = verify_password(candidate, dummy);
             false
@@ -67,9 +60,6 @@ mod tests {
         assert!(!verify_password("anything", "not a phc string"));
         assert_ne!(phc, hash_password(&password), "salted");
         assert!(verify_or_dummy("correct horse battery staple", Some(&phc)));
-        assert!(
-            !verify_or_dummy("no such login; timing only", None),
-            "unknown logins never match"
-        );
+        assert!(!verify_or_dummy("no such login; timing only", None), "unknown logins never match");
     }
 }

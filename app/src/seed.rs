@@ -15,7 +15,10 @@ pub struct DemoOwner {
 }
 
 /// Creates the demo organisation when the database has none; `None` when it already had one.
-pub async fn ensure_demo_organisation(state: &AppState, password: Option<String>) -> Result<Option<DemoOwner>, DbError> {
+pub async fn ensure_demo_organisation(
+    state: &AppState,
+    password: Option<String>,
+) -> Result<Option<DemoOwner>, DbError> {
     if any_organisation(state.db.as_ref()).await? {
         return Ok(None);
     }

@@ -41,10 +41,7 @@ fn to_js(value: &SqlValue) -> Result<JsValue, DbError> {
 /// rows decode exactly as they do from sqlx.
 fn to_row(mut row: Row) -> Row {
     for value in row.values_mut() {
-        if let Some(f) = value
-            .as_f64()
-            .filter(|f| f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER as f64)
-        {
+        if let Some(f) = value.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER as f64) {
             *value = Value::from(f as i64);
         }
     }
@@ -61,13 +58,9 @@ fn changes(result: &D1Result) -> Result<Changes, DbError> {
 
 fn backend(error: worker::Error) -> DbError {
     let message = error.to_string();
-    if [
-        "UNIQUE constraint failed",
-        "FOREIGN KEY constraint failed",
-        "CHECK constraint failed",
-    ]
-    .iter()
-    .any(|kind| message.contains(kind))
+    if ["UNIQUE constraint failed", "FOREIGN KEY constraint failed", "CHECK constraint failed"]
+        .iter()
+        .any(|kind| message.contains(kind))
     {
         DbError::Constraint(message)
     } else {
@@ -80,12 +73,7 @@ impl Db for D1Db {
     async fn fetch_all(&self, q: Stmt) -> Result<Vec<Row>, DbError> {
         let statement = self.prepare(&q)?;
         let result = SendFuture::new(statement.all()).await.map_err(backend)?;
-        Ok(result
-            .results::<Row>()
-            .map_err(|e| DbError::Decode(e.to_string()))?
-            .into_iter()
-            .map(to_row)
-            .collect())
+        Ok(result.results::<Row>().map_err(|e| DbError::Decode(e.to_string()))?.into_iter().map(to_row).collect())
     }
 
     async fn execute(&self, q: Stmt) -> Result<Changes, DbError> {
@@ -95,13 +83,8 @@ impl Db for D1Db {
     }
 
     async fn batch(&self, qs: Vec<Stmt>) -> Result<Vec<Changes>, DbError> {
-        let statements = qs
-            .iter()
-            .map(|q| self.prepare(q))
-            .collect::<Result<Vec<_>, _>>()?;
-        let results = SendFuture::new(self.db.batch(statements))
-            .await
-            .map_err(backend)?;
+        let statements = qs.iter().map(|q| self.prepare(q)).collect::<Result<Vec<_>, _>>()?;
+        let results = SendFuture::new(self.db.batch(statements)).await.map_err(backend)?;
         results.iter().map(changes).collect()
     }
 }

@@ -15,18 +15,12 @@ pub struct FetchMailer {
 
 impl FetchMailer {
     pub fn new(base_url: &str, api_key: &str) -> Self {
-        Self {
-            endpoint: endpoint(base_url),
-            api_key: api_key.to_owned(),
-        }
+        Self { endpoint: endpoint(base_url), api_key: api_key.to_owned() }
     }
 
     async fn post(&self, email: &OutgoingEmail) -> Result<Option<String>, SendError> {
         let request = self.request(email).map_err(|_| unreachable(false))?;
-        let mut response = Fetch::Request(request)
-            .send()
-            .await
-            .map_err(|_| unreachable(false))?;
+        let mut response = Fetch::Request(request).send().await.map_err(|_| unreachable(false))?;
         let retry_after = response.headers().get("Retry-After").ok().flatten();
         let body = response.text().await.unwrap_or_default();
         interpret_answer(response.status_code(), retry_after.as_deref(), &body)

@@ -38,29 +38,22 @@ pub struct Edge {
 impl Edge {
     pub fn from_env(env: &Env) -> Result<Self, String> {
         // Vars (wrangler.toml, --var) and secrets (wrangler secret put, .dev.vars) alike.
-        let var = |name: &str| {
-            env.var(name)
-                .map(|v| v.to_string())
-                .or_else(|_| env.secret(name).map(|v| v.to_string()))
-                .ok()
-        };
+        let var =
+            |name: &str| env.var(name).map(|v| v.to_string()).or_else(|_| env.secret(name).map(|v| v.to_string())).ok();
         let settings = Settings::from_vars(var, "")?;
         let secret_key = settings
             .secret_key
             .as_deref()
             .ok_or("PORTICO_SECRET_KEY is not set: `wrangler secret put PORTICO_SECRET_KEY` (32 bytes, base64url).")
-            .and_then(|key| SecretKey::parse(key).ok_or("PORTICO_SECRET_KEY must be 32 bytes in base64url (43 characters)."))?;
-        let db: Arc<dyn Db> = Arc::new(D1Db::new(
-            env.d1("DB")
-                .map_err(|e| format!("the D1 binding DB is missing: {e}"))?,
-        ));
+            .and_then(|key| {
+                SecretKey::parse(key).ok_or("PORTICO_SECRET_KEY must be 32 bytes in base64url (43 characters).")
+            })?;
+        let db: Arc<dyn Db> =
+            Arc::new(D1Db::new(env.d1("DB").map_err(|e| format!("the D1 binding DB is missing: {e}"))?));
         let clock = Arc::new(WorkerClock);
         let mailer: Arc<dyn Mailer> = match &settings.mail {
             MailConfig::Http { base_url, api_key } => Arc::new(FetchMailer::new(base_url, api_key)),
-            MailConfig::DevMailbox => Arc::new(DevMailbox {
-                db: db.clone(),
-                clock: clock.clone(),
-            }),
+            MailConfig::DevMailbox => Arc::new(DevMailbox { db: db.clone(), clock: clock.clone() }),
         };
         let config = Arc::new(AppConfig {
             public_base_url: settings.public_base_url,
@@ -69,13 +62,7 @@ impl Edge {
             session_idle_seconds: SESSION_IDLE_SECONDS,
             session_absolute_seconds: SESSION_ABSOLUTE_SECONDS,
         });
-        Ok(Self {
-            db,
-            mailer,
-            clock,
-            config,
-            demo_password: settings.demo_password,
-        })
+        Ok(Self { db, mailer, clock, config, demo_password: settings.demo_password })
     }
 
     pub fn app_state(&self, wake_outbox: Arc<dyn Fn() + Send + Sync>) -> AppState {
@@ -92,11 +79,7 @@ impl Edge {
         LeptosOptions::builder()
             .output_name("portico")
             .site_pkg_dir("pkg")
-            .env(if self.config.dev_mode {
-                LeptosEnv::DEV
-            } else {
-                LeptosEnv::PROD
-            })
+            .env(if self.config.dev_mode { LeptosEnv::DEV } else { LeptosEnv::PROD })
             .build()
     }
 
@@ -145,8 +128,6 @@ pub fn misconfigured(message: &str) -> Response<Body> {
     Response::builder()
         .status(StatusCode::SERVICE_UNAVAILABLE)
         .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
-        .body(Body::from(format!(
-            "Portico is not configured: {message}\n"
-        )))
+        .body(Body::from(format!("Portico is not configured: {message}\n")))
         .expect("static response")
 }

@@ -41,13 +41,9 @@ impl Config {
         let settings = Settings::from_vars(var, &format!("http://{addr}"))?;
         Ok(Self {
             addr,
-            database: var("PORTICO_DATABASE")
-                .unwrap_or_else(|| "portico.db".into())
-                .into(),
+            database: var("PORTICO_DATABASE").unwrap_or_else(|| "portico.db".into()).into(),
             public_base_url: settings.public_base_url,
-            site_root: var("LEPTOS_SITE_ROOT")
-                .unwrap_or_else(|| "target/site".into())
-                .into(),
+            site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()).into(),
             mail: settings.mail,
             mail_timeout: Duration::from_secs(15),
             dev_mode: !settings.production,

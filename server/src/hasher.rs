@@ -16,9 +16,7 @@ pub struct BlockingHasher {
 
 impl BlockingHasher {
     pub fn new(max_concurrent: usize) -> Self {
-        Self {
-            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
-        }
+        Self { permits: Arc::new(Semaphore::new(max_concurrent.max(1))) }
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
@@ -30,14 +28,10 @@ impl BlockingHasher {
 #[async_trait]
 impl PasswordHasher for BlockingHasher {
     async fn hash(&self, password: Password) -> Result<String, AppError> {
-        self.run(move || hash_password(&password))
-            .await
-            .ok_or(AppError::Internal)
+        self.run(move || hash_password(&password)).await.ok_or(AppError::Internal)
     }
 
     async fn verify(&self, candidate: String, phc: Option<String>) -> bool {
-        self.run(move || verify_or_dummy(&candidate, phc.as_deref()))
-            .await
-            .unwrap_or(false)
+        self.run(move || verify_or_dummy(&candidate, phc.as_deref())).await.unwrap_or(false)
     }
 }

@@ -16,15 +16,8 @@ pub struct HttpMailer {
 
 impl HttpMailer {
     pub fn new(base_url: &str, api_key: &str, timeout: Duration) -> Self {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .expect("HTTP client");
-        Self {
-            client,
-            endpoint: endpoint(base_url),
-            api_key: api_key.to_owned(),
-        }
+        let client = reqwest::Client::builder().timeout(timeout).build().expect("HTTP client");
+        Self { client, endpoint: endpoint(base_url), api_key: api_key.to_owned() }
     }
 }
 
@@ -41,11 +34,7 @@ impl Mailer for HttpMailer {
             .await
             .map_err(|e| unreachable(e.is_timeout()))?;
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let retry_after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let body = response.text().await.unwrap_or_default();
         interpret_answer(status, retry_after.as_deref(), &body)
     }

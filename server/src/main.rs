@@ -10,8 +10,7 @@ use portico_server::startup::Application;
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
     let config = match Config::from_env() {
@@ -30,10 +29,7 @@ async fn main() -> ExitCode {
         }
     };
     let base = app.config.public_base_url.clone();
-    println!(
-        "\nPortico is running at {base}  (database: {})",
-        app.config.database.display()
-    );
+    println!("\nPortico is running at {base}  (database: {})", app.config.database.display());
     match ensure_demo_organisation(&app.state, demo_password).await {
         Ok(Some(owner)) => println!(
             "\nA demo organisation was created. Sign in at {base}/login with\n    e-mail:   {}\n    password: {}\n(shown once; delete {} to start again)",

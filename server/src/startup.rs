@@ -35,28 +35,20 @@ pub enum StartupError {
     #[error("could not open the database {path}: {source}")]
     Database { path: String, source: sqlx::Error },
     #[error("could not read or create the secret key file {path}: {source}")]
-    SecretKey {
-        path: String,
-        source: std::io::Error,
-    },
+    SecretKey { path: String, source: std::io::Error },
     #[error("PORTICO_SECRET_KEY must be 32 bytes in base64url (43 characters)")]
     BadSecretKey,
     #[error("could not listen on {addr}: {source}")]
-    Bind {
-        addr: String,
-        source: std::io::Error,
-    },
+    Bind { addr: String, source: std::io::Error },
 }
 
 impl Application {
     pub async fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
-        let db: Arc<SqliteDb> =
-            Arc::new(SqliteDb::open(&config.database).await.map_err(|source| {
-                StartupError::Database {
-                    path: config.database.display().to_string(),
-                    source,
-                }
-            })?);
+        let db: Arc<SqliteDb> = Arc::new(
+            SqliteDb::open(&config.database)
+                .await
+                .map_err(|source| StartupError::Database { path: config.database.display().to_string(), source })?,
+        );
         let secret_key = match &config.secret_key {
             Some(encoded) => SecretKey::parse(encoded).ok_or(StartupError::BadSecretKey)?,
             None => key_beside(&config.database)?,
@@ -80,37 +72,15 @@ impl Application {
             },
         };
         let mailer: Arc<dyn Mailer> = match &config.mail {
-            MailConfig::DevMailbox => Arc::new(DevMailbox {
-                db: db.clone(),
-                clock: clock.clone(),
-            }),
-            MailConfig::Http { base_url, api_key } => {
-                Arc::new(HttpMailer::new(base_url, api_key, config.mail_timeout))
-            }
+            MailConfig::DevMailbox => Arc::new(DevMailbox { db: db.clone(), clock: clock.clone() }),
+            MailConfig::Http { base_url, api_key } => Arc::new(HttpMailer::new(base_url, api_key, config.mail_timeout)),
         };
-        let dispatcher = Dispatcher {
-            db,
-            mailer,
-            clock,
-            config: app_config,
-            policy: RetryPolicy::default(),
-            wake,
-        };
-        let listener =
-            TcpListener::bind(config.addr)
-                .await
-                .map_err(|source| StartupError::Bind {
-                    addr: config.addr.to_string(),
-                    source,
-                })?;
+        let dispatcher = Dispatcher { db, mailer, clock, config: app_config, policy: RetryPolicy::default(), wake };
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr: config.addr.to_string(), source })?;
         let router = router(&config, &listener, state.clone());
-        Ok(Self {
-            listener,
-            router,
-            state,
-            dispatcher,
-            config,
-        })
+        Ok(Self { listener, router, state, dispatcher, config })
     }
 
     pub fn port(&self) -> u16 {
@@ -120,11 +90,7 @@ impl Application {
     /// Serves until Ctrl-C; the dispatcher runs beside it when `with_dispatcher`.
     pub async fn run_until_stopped(self, with_dispatcher: bool) -> std::io::Result<()> {
         if with_dispatcher {
-            tokio::spawn(
-                self.dispatcher
-                    .clone()
-                    .run_until_stopped(self.config.outbox_poll),
-            );
+            tokio::spawn(self.dispatcher.clone().run_until_stopped(self.config.outbox_poll));
         }
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(async {
@@ -141,26 +107,17 @@ fn router(config: &Config, listener: &TcpListener, state: AppState) -> Router {
         .site_root(config.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(addr)
-        .env(if config.dev_mode {
-            leptos::config::Env::DEV
-        } else {
-            leptos::config::Env::PROD
-        })
+        .env(if config.dev_mode { leptos::config::Env::DEV } else { leptos::config::Env::PROD })
         .build();
     // The hydrate bundle and CSS, as the Worker's assets binding serves them on the edge.
     let assets = ServeDir::new(config.site_root.join("pkg"));
-    Router::new()
-        .nest_service("/pkg", assets)
-        .merge(web::router(options, state))
+    Router::new().nest_service("/pkg", assets).merge(web::router(options, state))
 }
 
 /// The secret key kept next to the database (`portico.db.key`), created on first start.
 fn key_beside(database: &Path) -> Result<SecretKey, StartupError> {
     let path = database.with_extension("db.key");
-    let error = |source| StartupError::SecretKey {
-        path: path.display().to_string(),
-        source,
-    };
+    let error = |source| StartupError::SecretKey { path: path.display().to_string(), source };
     match std::fs::read_to_string(&path) {
         Ok(encoded) => SecretKey::parse(&encoded).ok_or(StartupError::BadSecretKey),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

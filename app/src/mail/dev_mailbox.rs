@@ -27,10 +27,7 @@ impl Mailer for DevMailbox {
         };
         dev_mailbox::deliver(self.db.as_ref(), &message, self.clock.now())
             .await
-            .map_err(|e| SendError::Retryable {
-                reason: e.to_string(),
-                retry_after_seconds: None,
-            })?;
+            .map_err(|e| SendError::Retryable { reason: e.to_string(), retry_after_seconds: None })?;
         Ok(None)
     }
 }

@@ -27,28 +27,15 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self {
-            max_attempts: 8,
-            base_delay_seconds: 30,
-            max_delay_seconds: 3600,
-            lease_seconds: 120,
-        }
+        Self { max_attempts: 8, base_delay_seconds: 30, max_delay_seconds: 3600, lease_seconds: 120 }
     }
 }
 
 impl RetryPolicy {
     /// Exponential backoff with up to 25 % jitter; a provider's Retry-After wins when longer.
-    pub fn delay_after(
-        &self,
-        attempts: i64,
-        retry_after_seconds: Option<i64>,
-        jitter_unit: f64,
-    ) -> i64 {
+    pub fn delay_after(&self, attempts: i64, retry_after_seconds: Option<i64>, jitter_unit: f64) -> i64 {
         let exponent = (attempts - 1).clamp(0, 20) as u32;
-        let backoff = self
-            .base_delay_seconds
-            .saturating_mul(1_i64 << exponent)
-            .min(self.max_delay_seconds);
+        let backoff = self.base_delay_seconds.saturating_mul(1_i64 << exponent).min(self.max_delay_seconds);
         let jitter = (backoff as f64 * 0.25 * jitter_unit.clamp(0.0, 1.0)) as i64;
         (backoff + jitter).max(retry_after_seconds.unwrap_or(0).min(self.max_delay_seconds))
     }
@@ -65,15 +52,10 @@ pub async fn dispatch_next(
     let Some(message) = outbox::claim_next_due(db, &claim, now, policy.lease_seconds).await? else {
         return Ok(DispatchOutcome::EmptyQueue);
     };
-    let link = match message
-        .sealed_token
-        .as_deref()
-        .map(|sealed| config.secret_key.open(sealed))
-    {
+    let link = match message.sealed_token.as_deref().map(|sealed| config.secret_key.open(sealed)) {
         Some(Some(token)) => format!("{}/invite/{token}", config.public_base_url),
         Some(None) => {
-            let error =
-                "Could not be delivered: the server's secret key changed before it was sent.";
+            let error = "Could not be delivered: the server's secret key changed before it was sent.";
             outbox::mark_dead(db, message.id, &claim, error).await?;
             return Ok(DispatchOutcome::GaveUp);
         }
@@ -94,27 +76,15 @@ pub async fn dispatch_next(
             Ok(DispatchOutcome::Sent)
         }
         Err(SendError::Permanent(reason)) => {
-            outbox::mark_dead(
-                db,
-                message.id,
-                &claim,
-                &format!("Could not be delivered: {reason}"),
-            )
-            .await?;
+            outbox::mark_dead(db, message.id, &claim, &format!("Could not be delivered: {reason}")).await?;
             Ok(DispatchOutcome::GaveUp)
         }
         Err(SendError::Retryable { reason, .. }) if message.attempts >= policy.max_attempts => {
-            let error = format!(
-                "Could not be delivered after {} attempts: {reason}",
-                message.attempts
-            );
+            let error = format!("Could not be delivered after {} attempts: {reason}", message.attempts);
             outbox::mark_dead(db, message.id, &claim, &error).await?;
             Ok(DispatchOutcome::GaveUp)
         }
-        Err(SendError::Retryable {
-            reason,
-            retry_after_seconds,
-        }) => {
+        Err(SendError::Retryable { reason, retry_after_seconds }) => {
             let jitter_unit = f64::from(crate::secrets::random_bytes::<1>()[0]) / 255.0;
             let delay = policy.delay_after(message.attempts, retry_after_seconds, jitter_unit);
             outbox::mark_retry(db, message.id, &claim, now + delay, &reason).await?;

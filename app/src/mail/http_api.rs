@@ -22,21 +22,13 @@ pub fn request_body(email: &OutgoingEmail) -> serde_json::Value {
 
 /// What an answer means: the provider's message id, or why it failed and whether to retry.
 /// 429 and 5xx are temporary (honouring a Retry-After in seconds); any other failure is final.
-pub fn interpret_answer(
-    status: u16,
-    retry_after: Option<&str>,
-    body: &str,
-) -> Result<Option<String>, SendError> {
+pub fn interpret_answer(status: u16, retry_after: Option<&str>, body: &str) -> Result<Option<String>, SendError> {
     let reply: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     if (200..300).contains(&status) {
-        return Ok(reply
-            .get("id")
-            .and_then(|id| id.as_str())
-            .map(str::to_owned));
+        return Ok(reply.get("id").and_then(|id| id.as_str()).map(str::to_owned));
     }
     // "422 Unprocessable Entity": the code and its name, as staff will read it.
-    let named =
-        http::StatusCode::from_u16(status).map_or_else(|_| status.to_string(), |s| s.to_string());
+    let named = http::StatusCode::from_u16(status).map_or_else(|_| status.to_string(), |s| s.to_string());
     // The provider's own explanation (`{"message": …}`), short, for the staff who see it.
     let detail = reply
         .get("message")
@@ -50,23 +42,15 @@ pub fn interpret_answer(
             retry_after_seconds,
         })
     } else {
-        Err(SendError::Permanent(format!(
-            "the e-mail service refused it ({named}){detail}"
-        )))
+        Err(SendError::Permanent(format!("the e-mail service refused it ({named}){detail}")))
     }
 }
 
 /// The message for a request that got no answer at all.
 pub fn unreachable(timed_out: bool) -> SendError {
-    let reason = if timed_out {
-        "the e-mail service did not answer in time"
-    } else {
-        "the e-mail service could not be reached"
-    };
-    SendError::Retryable {
-        reason: reason.into(),
-        retry_after_seconds: None,
-    }
+    let reason =
+        if timed_out { "the e-mail service did not answer in time" } else { "the e-mail service could not be reached" };
+    SendError::Retryable { reason: reason.into(), retry_after_seconds: None }
 }
 
 #[cfg(test)]
@@ -75,10 +59,7 @@ mod tests {
 
     #[test]
     fn answers_are_sent_retried_or_final() {
-        assert_eq!(
-            interpret_answer(200, None, r#"{"id":"m1"}"#),
-            Ok(Some("m1".into()))
-        );
+        assert_eq!(interpret_answer(200, None, r#"{"id":"m1"}"#), Ok(Some("m1".into())));
         assert_eq!(interpret_answer(202, None, ""), Ok(None));
         assert_eq!(
             interpret_answer(429, Some(" 7 "), ""),
@@ -89,20 +70,12 @@ mod tests {
         );
         assert!(matches!(
             interpret_answer(503, None, "oops"),
-            Err(SendError::Retryable {
-                retry_after_seconds: None,
-                ..
-            })
+            Err(SendError::Retryable { retry_after_seconds: None, .. })
         ));
         assert_eq!(
             interpret_answer(422, None, r#"{"message":"bad to"}"#),
-            Err(SendError::Permanent(
-                "the e-mail service refused it (422 Unprocessable Entity): bad to".into()
-            ))
+            Err(SendError::Permanent("the e-mail service refused it (422 Unprocessable Entity): bad to".into()))
         );
-        assert!(matches!(
-            interpret_answer(401, Some("5"), ""),
-            Err(SendError::Permanent(_))
-        ));
+        assert!(matches!(interpret_answer(401, Some("5"), ""), Err(SendError::Permanent(_))));
     }
 }

@@ -38,10 +38,7 @@ impl OutgoingEmail {
 pub enum SendError {
     /// 429, 5xx, time-outs and network failures: try again later.
     #[error("temporary failure: {reason}")]
-    Retryable {
-        reason: String,
-        retry_after_seconds: Option<i64>,
-    },
+    Retryable { reason: String, retry_after_seconds: Option<i64> },
     /// Any other refusal: sending again would fail the same way.
     #[error("rejected: {0}")]
     Permanent(String),
@@ -68,10 +65,7 @@ mod tests {
             text: "t".into(),
             html: "h".into(),
         };
-        assert_eq!(
-            email.from_header(),
-            "\"Dojo \\\"Best\\\"Bcc: evil@example.com\" <hello@dojo.example>"
-        );
+        assert_eq!(email.from_header(), "\"Dojo \\\"Best\\\"Bcc: evil@example.com\" <hello@dojo.example>");
         assert!(!email.from_header().contains('\n'));
     }
 }

@@ -39,11 +39,7 @@ pub struct FirstOrganisation<'a> {
 
 /// Creates an organisation and its owner login, only while the database has no
 /// organisation at all. Returns false when one already existed (nothing written).
-pub async fn create_first_organisation(
-    db: &dyn Db,
-    first: FirstOrganisation<'_>,
-    now: i64,
-) -> Result<bool, DbError> {
+pub async fn create_first_organisation(db: &dyn Db, first: FirstOrganisation<'_>, now: i64) -> Result<bool, DbError> {
     let changes = db
         .batch(vec![
             stmt!(

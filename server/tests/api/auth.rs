@@ -6,15 +6,10 @@ use crate::helpers::*;
 #[tokio::test]
 async fn staff_sign_in_sets_a_hardened_session_cookie_and_lands_on_the_member_list() {
     let app = spawn_app().await;
-    let response = app
-        .login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD)
-        .await;
+    let response = app.login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await;
     assert_eq!(response.status(), 302);
     assert_eq!(location(&response), "/staff/members");
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("portico_session="));
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(cookie.contains(attribute), "{cookie}");
@@ -22,64 +17,32 @@ async fn staff_sign_in_sets_a_hardened_session_cookie_and_lands_on_the_member_li
     assert!(!cookie.contains("Secure"), "plain-http dev origin");
 
     // Only a hash of the id is stored, and the id is long.
-    let id = cookie
-        .trim_start_matches("portico_session=")
-        .split(';')
-        .next()
-        .unwrap();
+    let id = cookie.trim_start_matches("portico_session=").split(';').next().unwrap();
     assert!(id.len() >= 22, "at least 128 bits");
     assert!(!app.dump("SELECT * FROM sessions").await.contains(id));
 
     let list = app.get(&app.staff, "/staff/members").await;
     assert_eq!(list.status, 200);
-    assert!(
-        list.body.contains("Ada Lovelace"),
-        "demo members are listed"
-    );
+    assert!(list.body.contains("Ada Lovelace"), "demo members are listed");
 }
 
 #[tokio::test]
 async fn unknown_user_wrong_password_and_bad_email_get_identical_answers() {
     let app = spawn_app().await;
-    let unknown = app
-        .login(&browser(), "nobody@example.org", OWNER_PASSWORD)
-        .await;
-    let wrong = app
-        .login(&browser(), DEMO_OWNER_EMAIL, "not-the-password")
-        .await;
-    let malformed = app
-        .login(&browser(), "not an email", "whatever-it-is")
-        .await;
+    let unknown = app.login(&browser(), "nobody@example.org", OWNER_PASSWORD).await;
+    let wrong = app.login(&browser(), DEMO_OWNER_EMAIL, "not-the-password").await;
+    let malformed = app.login(&browser(), "not an email", "whatever-it-is").await;
     for response in [&unknown, &wrong, &malformed] {
         assert_eq!(response.status(), 302);
         assert!(response.headers().get("set-cookie").is_none());
     }
     assert_eq!(location(&unknown), location(&wrong));
     assert_eq!(location(&wrong), location(&malformed));
-    let page = app
-        .get(&browser(), &location(&wrong).replace(&app.address, ""))
-        .await;
-    assert!(
-        page.body
-            .contains("The e-mail address or password is not right."),
-        "{}",
-        page.body
-    );
+    let page = app.get(&browser(), &location(&wrong).replace(&app.address, "")).await;
+    assert!(page.body.contains("The e-mail address or password is not right."), "{}", page.body);
 
-    let unknown = app
-        .call(
-            &browser(),
-            "/api/login",
-            &[("email", "nobody@example.org"), ("password", "x")],
-        )
-        .await;
-    let wrong = app
-        .call(
-            &browser(),
-            "/api/login",
-            &[("email", DEMO_OWNER_EMAIL), ("password", "x")],
-        )
-        .await;
+    let unknown = app.call(&browser(), "/api/login", &[("email", "nobody@example.org"), ("password", "x")]).await;
+    let wrong = app.call(&browser(), "/api/login", &[("email", DEMO_OWNER_EMAIL), ("password", "x")]).await;
     assert_eq!(unknown.status(), 401);
     assert_eq!(wrong.status(), 401);
     assert_eq!(unknown.text().await.unwrap(), wrong.text().await.unwrap());
@@ -88,30 +51,15 @@ async fn unknown_user_wrong_password_and_bad_email_get_identical_answers() {
 #[tokio::test]
 async fn signing_out_ends_the_session_on_the_server() {
     let app = spawn_app().await;
-    let response = app
-        .login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD)
-        .await;
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let response = app.login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await;
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
     assert_eq!(app.count("SELECT count(*) FROM sessions").await, 1);
-    let out = app
-        .post_form(&app.staff, "/api/logout", "/staff/members", &[])
-        .await;
+    let out = app.post_form(&app.staff, "/api/logout", "/staff/members", &[]).await;
     assert_eq!(location(&out), "/login");
     assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
 
     // The old cookie, replayed, no longer opens anything.
-    let replay = browser()
-        .get(format!("{}/staff/members", app.address))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
+    let replay = browser().get(format!("{}/staff/members", app.address)).header("cookie", cookie).send().await.unwrap();
     assert_eq!(replay.status(), 302);
     assert_eq!(location(&replay), "/login");
 }
@@ -121,55 +69,27 @@ async fn sessions_end_after_idle_and_absolute_timeouts() {
     let app = spawn_app().await;
     app.staff_login().await;
     app.clock.advance(2 * 3600 - 10);
-    assert_eq!(
-        app.get(&app.staff, "/staff/members").await.status,
-        200,
-        "still within the idle time"
-    );
+    assert_eq!(app.get(&app.staff, "/staff/members").await.status, 200, "still within the idle time");
     app.clock.advance(2 * 3600 - 10);
-    assert_eq!(
-        app.get(&app.staff, "/staff/members").await.status,
-        200,
-        "activity kept it alive"
-    );
+    assert_eq!(app.get(&app.staff, "/staff/members").await.status, 200, "activity kept it alive");
     app.clock.advance(2 * 3600 + 1);
-    assert_eq!(
-        app.get(&app.staff, "/staff/members").await.status,
-        302,
-        "idle too long"
-    );
+    assert_eq!(app.get(&app.staff, "/staff/members").await.status, 302, "idle too long");
 
     app.staff_login().await;
     for _ in 0..13 {
         app.clock.advance(3600);
         app.get(&app.staff, "/staff/members").await;
     }
-    assert_eq!(
-        app.get(&app.staff, "/staff/members").await.status,
-        302,
-        "absolute limit of 12 hours"
-    );
+    assert_eq!(app.get(&app.staff, "/staff/members").await.status, 302, "absolute limit of 12 hours");
 }
 
 #[tokio::test]
 async fn a_new_session_id_is_issued_at_every_sign_in() {
     let app = spawn_app().await;
-    let first = app
-        .login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD)
-        .await;
-    let second = app
-        .login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD)
-        .await;
-    assert_ne!(
-        first.headers()["set-cookie"],
-        second.headers()["set-cookie"]
-    );
-    let rows = app
-        .state
-        .db
-        .fetch_all(stmt!("SELECT id_hash FROM sessions"))
-        .await
-        .unwrap();
+    let first = app.login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await;
+    let second = app.login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await;
+    assert_ne!(first.headers()["set-cookie"], second.headers()["set-cookie"]);
+    let rows = app.state.db.fetch_all(stmt!("SELECT id_hash FROM sessions")).await.unwrap();
     assert_eq!(rows.len(), 2);
 }
 
@@ -177,9 +97,7 @@ async fn a_new_session_id_is_issued_at_every_sign_in() {
 async fn an_invitation_token_is_useless_as_a_session_and_a_session_id_as_a_link() {
     let app = spawn_app().await;
     email_api_accepts(&app).await;
-    let response = app
-        .login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD)
-        .await;
+    let response = app.login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await;
     let session_id = response.headers()["set-cookie"]
         .to_str()
         .unwrap()
@@ -198,20 +116,7 @@ async fn an_invitation_token_is_useless_as_a_session_and_a_session_id_as_a_link(
         .await
         .unwrap();
     assert_eq!(location(&as_session), "/login");
-    assert_eq!(
-        session_id.len(),
-        43,
-        "shaped like a token, so only its type tells them apart"
-    );
-    assert_eq!(
-        app.get(&browser(), &format!("/invite/{session_id}"))
-            .await
-            .status,
-        404
-    );
-    assert_eq!(
-        app.get(&browser(), &link).await.status,
-        200,
-        "the link itself still works"
-    );
+    assert_eq!(session_id.len(), 43, "shaped like a token, so only its type tells them apart");
+    assert_eq!(app.get(&browser(), &format!("/invite/{session_id}")).await.status, 404);
+    assert_eq!(app.get(&browser(), &link).await.status, 200, "the link itself still works");
 }

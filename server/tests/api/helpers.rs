@@ -53,10 +53,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         mail: if options.dev_mailbox {
             MailConfig::DevMailbox
         } else {
-            MailConfig::Http {
-                base_url: email_api.uri(),
-                api_key: "test-key".into(),
-            }
+            MailConfig::Http { base_url: email_api.uri(), api_key: "test-key".into() }
         },
         mail_timeout: Duration::from_secs(2),
         dev_mode: !options.production,
@@ -67,24 +64,12 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         demo_password: None,
     };
     let clock = Arc::new(ManualClock::new(START));
-    let app = Application::build(config, clock.clone())
-        .await
-        .expect("app builds");
-    ensure_demo_organisation(&app.state, Some(OWNER_PASSWORD.into()))
-        .await
-        .expect("seed");
+    let app = Application::build(config, clock.clone()).await.expect("app builds");
+    ensure_demo_organisation(&app.state, Some(OWNER_PASSWORD.into())).await.expect("seed");
     let address = format!("http://127.0.0.1:{}", app.port());
     let (dispatcher, state) = (app.dispatcher.clone(), app.state.clone());
     tokio::spawn(app.run_until_stopped(options.background_dispatcher));
-    TestApp {
-        address,
-        staff: browser(),
-        email_api,
-        clock,
-        dispatcher,
-        state,
-        _dir: dir,
-    }
+    TestApp { address, staff: browser(), email_api, clock, dispatcher, state, _dir: dir }
 }
 
 /// A browser without JavaScript: asks for HTML, keeps cookies, does not follow redirects.
@@ -118,16 +103,8 @@ pub struct Page {
 
 impl TestApp {
     pub async fn get(&self, client: &Client, path: &str) -> Page {
-        let response = client
-            .get(format!("{}{path}", self.address))
-            .send()
-            .await
-            .expect("GET");
-        Page {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.text().await.unwrap(),
-        }
+        let response = client.get(format!("{}{path}", self.address)).send().await.expect("GET");
+        Page { status: response.status(), headers: response.headers().clone(), body: response.text().await.unwrap() }
     }
 
     /// A plain HTML form post, as a browser sends it from `from_page`.
@@ -162,19 +139,11 @@ impl TestApp {
     }
 
     pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
-        self.post_form(
-            client,
-            "/api/login",
-            "/login",
-            &[("email", email), ("password", password)],
-        )
-        .await
+        self.post_form(client, "/api/login", "/login", &[("email", email), ("password", password)]).await
     }
 
     pub async fn staff_login(&self) {
-        let response = self
-            .login(&self.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD)
-            .await;
+        let response = self.login(&self.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await;
         assert_eq!(location(&response), "/staff/members");
     }
 
@@ -185,20 +154,11 @@ impl TestApp {
                 &self.staff,
                 "/api/add_member",
                 "/staff/members/new",
-                &[
-                    ("first_name", first),
-                    ("last_name", last),
-                    ("email", email),
-                    ("phone", ""),
-                    ("address", ""),
-                ],
+                &[("first_name", first), ("last_name", last), ("email", email), ("phone", ""), ("address", "")],
             )
             .await;
         let location = location(&response);
-        location
-            .strip_prefix("/staff/members/")
-            .and_then(|id| id.parse().ok())
-            .unwrap_or_else(|| panic!("{location}"))
+        location.strip_prefix("/staff/members/").and_then(|id| id.parse().ok()).unwrap_or_else(|| panic!("{location}"))
     }
 
     pub async fn invite(&self, member_id: i64, email: &str, message: &str) -> Response {
@@ -207,11 +167,7 @@ impl TestApp {
             &self.staff,
             "/api/send_invitation",
             &format!("/staff/members/{id}/invite"),
-            &[
-                ("member_id", id.as_str()),
-                ("email", email),
-                ("message", message),
-            ],
+            &[("member_id", id.as_str()), ("email", email), ("message", message)],
         )
         .await
     }
@@ -230,25 +186,15 @@ impl TestApp {
     /// The invitation links in every e-mail the API received, in order.
     pub async fn invitation_links(&self) -> Vec<String> {
         let requests = self.email_api.received_requests().await.unwrap_or_default();
-        requests
-            .iter()
-            .map(|r| invitation_link(&serde_json::from_slice(&r.body).unwrap()))
-            .collect()
+        requests.iter().map(|r| invitation_link(&serde_json::from_slice(&r.body).unwrap())).collect()
     }
 
     /// Invites a new member and delivers the e-mail; returns (member id, link path).
     pub async fn invited_member(&self, first: &str, email: &str) -> (i64, String) {
         let id = self.add_member(first, "Example", email).await;
-        assert_eq!(
-            location(&self.invite(id, email, "").await),
-            format!("/staff/members/{id}")
-        );
+        assert_eq!(location(&self.invite(id, email, "").await), format!("/staff/members/{id}"));
         self.dispatch_pending_emails().await;
-        let link = self
-            .invitation_links()
-            .await
-            .pop()
-            .expect("an e-mail was sent");
+        let link = self.invitation_links().await.pop().expect("an e-mail was sent");
         (id, link)
     }
 
@@ -258,24 +204,14 @@ impl TestApp {
             client,
             "/api/accept_invitation",
             link_path,
-            &[
-                ("token", token),
-                ("password", password),
-                ("confirm_password", password),
-            ],
+            &[("token", token), ("password", password), ("confirm_password", password)],
         )
         .await
     }
 
     /// A staff login made directly in the database, in `organisation` (created if new),
     /// seeing every member or only those it is given.
-    pub async fn add_staff_login(
-        &self,
-        email: &str,
-        password: &str,
-        organisation: &str,
-        all_members: bool,
-    ) {
+    pub async fn add_staff_login(&self, email: &str, password: &str, organisation: &str, all_members: bool) {
         let parsed = portico_app::domain::Password::parse(password).unwrap();
         let hash = self.state.passwords.hash(parsed).await.unwrap();
         self.state
@@ -316,19 +252,10 @@ impl TestApp {
 /// checking it is built from the configured base URL.
 pub fn invitation_link(body: &serde_json::Value) -> String {
     let text = body["text"].as_str().expect("text body");
-    let url = text
-        .split_whitespace()
-        .find(|w| w.contains("/invite/"))
-        .expect("a link in the e-mail");
-    url.strip_prefix(BASE_URL)
-        .unwrap_or_else(|| panic!("link {url} is not on {BASE_URL}"))
-        .to_owned()
+    let url = text.split_whitespace().find(|w| w.contains("/invite/")).expect("a link in the e-mail");
+    url.strip_prefix(BASE_URL).unwrap_or_else(|| panic!("link {url} is not on {BASE_URL}")).to_owned()
 }
 
 pub fn location(response: &Response) -> String {
-    response
-        .headers()
-        .get(LOCATION)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
+    response.headers().get(LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
 }

@@ -18,12 +18,7 @@ fn browser() -> Client {
 }
 
 fn location(response: &Response) -> String {
-    response
-        .headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
+    response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
 struct Session<'a> {
@@ -33,26 +28,13 @@ struct Session<'a> {
 
 impl<'a> Session<'a> {
     fn new(target: &'a Target) -> Self {
-        Self {
-            target,
-            client: browser(),
-        }
+        Self { target, client: browser() }
     }
 
     /// `path` may also be a whole URL, as redirects back to a form are.
     async fn get(&self, path: &str) -> (StatusCode, String) {
-        let url = if path.starts_with("http") {
-            path.to_owned()
-        } else {
-            format!("{}{path}", self.target.base_url)
-        };
-        let response = self
-            .client
-            .get(&url)
-            .header(ACCEPT, "text/html")
-            .send()
-            .await
-            .expect("GET");
+        let url = if path.starts_with("http") { path.to_owned() } else { format!("{}{path}", self.target.base_url) };
+        let response = self.client.get(&url).header(ACCEPT, "text/html").send().await.expect("GET");
         (response.status(), response.text().await.unwrap_or_default())
     }
 
@@ -62,12 +44,7 @@ impl<'a> Session<'a> {
     }
 
     /// A form post as a browser sends it from `from_page`.
-    async fn post_form(
-        &self,
-        endpoint: &str,
-        from_page: &str,
-        fields: &[(&str, &str)],
-    ) -> Response {
+    async fn post_form(&self, endpoint: &str, from_page: &str, fields: &[(&str, &str)]) -> Response {
         let base = &self.target.base_url;
         self.client
             .post(format!("{base}{endpoint}"))
@@ -83,29 +60,12 @@ impl<'a> Session<'a> {
     /// A server function called as the hydrated client calls it.
     async fn call(&self, endpoint: &str, fields: &[(&str, &str)]) -> StatusCode {
         let base = &self.target.base_url;
-        let request = self
-            .client
-            .post(format!("{base}{endpoint}"))
-            .header(ACCEPT, "application/json");
-        request
-            .header(ORIGIN, base.as_str())
-            .form(fields)
-            .send()
-            .await
-            .expect("POST")
-            .status()
+        let request = self.client.post(format!("{base}{endpoint}")).header(ACCEPT, "application/json");
+        request.header(ORIGIN, base.as_str()).form(fields).send().await.expect("POST").status()
     }
 
     async fn sign_in(&self, email: &str, password: &str) -> String {
-        location(
-            &self
-                .post_form(
-                    "/api/login",
-                    "/login",
-                    &[("email", email), ("password", password)],
-                )
-                .await,
-        )
+        location(&self.post_form("/api/login", "/login", &[("email", email), ("password", password)]).await)
     }
 }
 
@@ -113,20 +73,10 @@ impl<'a> Session<'a> {
 async fn email_number(target: &Target, count: usize) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let received = target
-            .email_api
-            .received_requests()
-            .await
-            .unwrap_or_default();
+        let received = target.email_api.received_requests().await.unwrap_or_default();
         if let Some(request) = received.get(count - 1) {
-            assert_eq!(
-                request.headers.get("authorization").unwrap(),
-                &format!("Bearer {EMAIL_API_KEY}")
-            );
-            assert!(
-                request.headers.get("idempotency-key").is_some(),
-                "an idempotency key"
-            );
+            assert_eq!(request.headers.get("authorization").unwrap(), &format!("Bearer {EMAIL_API_KEY}"));
+            assert!(request.headers.get("idempotency-key").is_some(), "an idempotency key");
             return serde_json::from_slice(&request.body).expect("a JSON body");
         }
         assert!(
@@ -142,13 +92,8 @@ async fn email_number(target: &Target, count: usize) -> serde_json::Value {
 /// The path of the invitation link (`/invite/<token>`), which must be on the public URL.
 fn invitation_link(target: &Target, email: &serde_json::Value) -> String {
     let text = email["text"].as_str().expect("a text body");
-    let url = text
-        .split_whitespace()
-        .find(|w| w.contains("/invite/"))
-        .expect("a link in the e-mail");
-    url.strip_prefix(&target.base_url)
-        .unwrap_or_else(|| panic!("{url} is not on {}", target.base_url))
-        .to_owned()
+    let url = text.split_whitespace().find(|w| w.contains("/invite/")).expect("a link in the e-mail");
+    url.strip_prefix(&target.base_url).unwrap_or_else(|| panic!("{url} is not on {}", target.base_url)).to_owned()
 }
 
 pub async fn staff_invites_and_the_member_accepts(target: &Target) {
@@ -156,10 +101,7 @@ pub async fn staff_invites_and_the_member_accepts(target: &Target) {
     let (status, home) = staff.get("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(home.contains("Portico"));
-    assert_eq!(
-        staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await,
-        "/staff/members"
-    );
+    assert_eq!(staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await, "/staff/members");
 
     let added = staff
         .post_form(
@@ -175,45 +117,21 @@ pub async fn staff_invites_and_the_member_accepts(target: &Target) {
         )
         .await;
     let profile_path = location(&added);
-    let member_id = profile_path
-        .strip_prefix("/staff/members/")
-        .expect("redirect to the new profile")
-        .to_owned();
+    let member_id = profile_path.strip_prefix("/staff/members/").expect("redirect to the new profile").to_owned();
     let (_, list) = staff.get("/staff/members").await;
-    assert!(
-        list.contains("Grace") && list.contains("grace@example.org"),
-        "{list}"
-    );
+    assert!(list.contains("Grace") && list.contains("grace@example.org"), "{list}");
 
-    let invite = &[
-        ("member_id", member_id.as_str()),
-        ("email", "grace@example.org"),
-        ("message", "See you on Monday!"),
-    ];
+    let invite =
+        &[("member_id", member_id.as_str()), ("email", "grace@example.org"), ("message", "See you on Monday!")];
     let invite_page = format!("{profile_path}/invite");
-    assert_eq!(
-        location(
-            &staff
-                .post_form("/api/send_invitation", &invite_page, invite)
-                .await
-        ),
-        profile_path
-    );
+    assert_eq!(location(&staff.post_form("/api/send_invitation", &invite_page, invite).await), profile_path);
     let (_, profile) = staff.get(&profile_path).await;
     assert!(profile.contains("Invitation sent just now"), "{profile}");
 
     let first = email_number(target, 1).await;
     assert_eq!(first["to"], serde_json::json!(["grace@example.org"]));
-    assert_eq!(
-        first["from"],
-        "\"Riverside Martial Arts\" <hello@riverside.example.org>"
-    );
-    assert!(
-        first["text"]
-            .as_str()
-            .unwrap()
-            .contains("See you on Monday!")
-    );
+    assert_eq!(first["from"], "\"Riverside Martial Arts\" <hello@riverside.example.org>");
+    assert!(first["text"].as_str().unwrap().contains("See you on Monday!"));
     let old_link = invitation_link(target, &first);
 
     // Opening the link (twice, and a link scanner's HEAD) changes nothing.
@@ -221,26 +139,14 @@ pub async fn staff_invites_and_the_member_accepts(target: &Target) {
     for _ in 0..2 {
         let (status, page) = member.get(&old_link).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(
-            page.contains("Riverside Martial Arts") && page.contains("password"),
-            "{page}"
-        );
+        assert!(page.contains("Riverside Martial Arts") && page.contains("password"), "{page}");
     }
     assert!(member.head(&old_link).await.is_success());
     let (_, profile) = staff.get(&profile_path).await;
-    assert!(
-        profile.contains("Invitation sent just now"),
-        "still waiting after GET/HEAD: {profile}"
-    );
+    assert!(profile.contains("Invitation sent just now"), "still waiting after GET/HEAD: {profile}");
 
     // Resend: a new link arrives and the old one is dead.
-    let resend = staff
-        .post_form(
-            "/api/resend_invitation",
-            &profile_path,
-            &[("member_id", member_id.as_str())],
-        )
-        .await;
+    let resend = staff.post_form("/api/resend_invitation", &profile_path, &[("member_id", member_id.as_str())]).await;
     assert_eq!(location(&resend), profile_path);
     let link = invitation_link(target, &email_number(target, 2).await);
     assert_ne!(link, old_link);
@@ -254,57 +160,29 @@ pub async fn staff_invites_and_the_member_accepts(target: &Target) {
         .post_form(
             "/api/accept_invitation",
             &link,
-            &[
-                ("token", token),
-                ("password", password),
-                ("confirm_password", password),
-            ],
+            &[("token", token), ("password", password), ("confirm_password", password)],
         )
         .await;
     assert_eq!(location(&accepted), "/portal");
     let (status, portal) = member.get("/portal").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(
-        portal.contains("Grace") && portal.contains("Hopper") && portal.contains("Portsmouth"),
-        "{portal}"
-    );
-    assert!(
-        !portal.contains("Lovelace"),
-        "another member's profile on the portal"
-    );
+    assert!(portal.contains("Grace") && portal.contains("Hopper") && portal.contains("Portsmouth"), "{portal}");
+    assert!(!portal.contains("Lovelace"), "another member's profile on the portal");
     let (_, used) = member.get(&link).await;
-    assert!(
-        used.contains("This link is no longer valid"),
-        "a used link is dead: {used}"
-    );
+    assert!(used.contains("This link is no longer valid"), "a used link is dead: {used}");
 
     // Signed out and in again, the member still sees only their own profile, and no staff page.
-    assert_eq!(
-        location(&member.post_form("/api/logout", "/portal", &[]).await),
-        "/login"
-    );
-    assert_eq!(
-        member.sign_in("grace@example.org", password).await,
-        "/portal"
-    );
+    assert_eq!(location(&member.post_form("/api/logout", "/portal", &[]).await), "/login");
+    assert_eq!(member.sign_in("grace@example.org", password).await, "/portal");
     for page in ["/staff/members", &profile_path, &invite_page] {
         assert_eq!(member.get(page).await.0, StatusCode::NOT_FOUND, "{page}");
     }
-    assert_eq!(
-        member.call("/api/list_members", &[]).await,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        member
-            .call("/api/member_profile", &[("member_id", "1")])
-            .await,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(member.call("/api/list_members", &[]).await, StatusCode::NOT_FOUND);
+    assert_eq!(member.call("/api/member_profile", &[("member_id", "1")]).await, StatusCode::NOT_FOUND);
 
     let (_, profile) = staff.get(&profile_path).await;
     assert!(
-        profile.contains("Linked login: </strong>grace@example.org")
-            && profile.contains("Unlink login"),
+        profile.contains("Linked login: </strong>grace@example.org") && profile.contains("Unlink login"),
         "{profile}"
     );
 }
@@ -312,40 +190,22 @@ pub async fn staff_invites_and_the_member_accepts(target: &Target) {
 pub async fn bad_input_is_refused_with_messages_and_writes_nothing(target: &Target) {
     let staff = Session::new(target);
     let wrong = staff.sign_in(OWNER_EMAIL, "not the password").await;
-    assert!(
-        wrong.contains("/login?") && wrong.contains("__err"),
-        "{wrong}"
-    );
-    assert_eq!(
-        staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await,
-        "/staff/members"
-    );
+    assert!(wrong.contains("/login?") && wrong.contains("__err"), "{wrong}");
+    assert_eq!(staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await, "/staff/members");
     let (_, before) = staff.get("/staff/members").await;
 
-    let fields = [
-        ("first_name", ""),
-        ("last_name", "Nobody"),
-        ("email", "not-an-email"),
-        ("phone", ""),
-        ("address", ""),
-    ];
-    let refused = staff
-        .post_form("/api/add_member", "/staff/members/new", &fields)
-        .await;
+    let fields =
+        [("first_name", ""), ("last_name", "Nobody"), ("email", "not-an-email"), ("phone", ""), ("address", "")];
+    let refused = staff.post_form("/api/add_member", "/staff/members/new", &fields).await;
     let back = location(&refused);
     assert!(back.contains("/staff/members/new?"), "{back}");
     let (_, form) = staff.get(&back).await;
     assert!(
-        form.contains("Enter a name.")
-            && form.contains("Enter an e-mail address like name@example.org."),
+        form.contains("Enter a name.") && form.contains("Enter an e-mail address like name@example.org."),
         "{form}"
     );
     assert!(form.contains("value=\"Nobody\""), "what was typed is kept");
 
     let (_, after) = staff.get("/staff/members").await;
-    assert_eq!(
-        before.matches("<tr").count(),
-        after.matches("<tr").count(),
-        "no member was added"
-    );
+    assert_eq!(before.matches("<tr").count(), after.matches("<tr").count(), "no member was added");
 }

@@ -33,17 +33,11 @@ pub struct Target {
 }
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free loopback port")
-        .port()
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free loopback port").port()
 }
 
 impl Target {
@@ -51,9 +45,7 @@ impl Target {
         let email_api = MockServer::start().await;
         Mock::given(method("POST"))
             .and(path("/emails"))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "stand-in"})),
-            )
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "stand-in"})))
             .mount(&email_api)
             .await;
         let dir = tempfile::tempdir().expect("temp dir");
@@ -70,21 +62,10 @@ impl Target {
             TargetKind::Worker => worker_command(port, dir.path(), &settings),
         };
         let log = std::fs::File::create(dir.path().join("target.log")).expect("log file");
-        command
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .stdin(Stdio::null());
+        command.stdout(log.try_clone().unwrap()).stderr(log).stdin(Stdio::null());
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let process = command
-            .spawn()
-            .unwrap_or_else(|e| panic!("could not start {kind:?}: {e}"));
-        let target = Self {
-            kind,
-            base_url,
-            email_api,
-            process,
-            _dir: dir,
-        };
+        let process = command.spawn().unwrap_or_else(|e| panic!("could not start {kind:?}: {e}"));
+        let target = Self { kind, base_url, email_api, process, _dir: dir };
         target.wait_until_serving().await;
         target
     }
@@ -100,12 +81,7 @@ impl Target {
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
-        panic!(
-            "{:?} did not start serving {} within 90 s:\n{}",
-            self.kind,
-            self.base_url,
-            self.log()
-        );
+        panic!("{:?} did not start serving {} within 90 s:\n{}", self.kind, self.base_url, self.log());
     }
 
     /// What the target printed, for failure messages.
@@ -139,14 +115,8 @@ fn server_command(port: u16, dir: &Path, settings: &[(&str, String)]) -> Command
 fn worker_command(port: u16, dir: &Path, settings: &[(&str, String)]) -> Command {
     let root = workspace();
     let wrangler = root.join("node_modules/.bin/wrangler");
-    assert!(
-        wrangler.exists(),
-        "wrangler is not installed: run `make test` (or `npm ci`) first"
-    );
-    assert!(
-        root.join("edge/build/index.js").exists(),
-        "the Worker is not built: run `make edge-build` first"
-    );
+    assert!(wrangler.exists(), "wrangler is not installed: run `make test` (or `npm ci`) first");
+    assert!(root.join("edge/build/index.js").exists(), "the Worker is not built: run `make edge-build` first");
     let state = dir.join("wrangler-state");
     let migrate = Command::new(&wrangler)
         .current_dir(&root)
@@ -156,35 +126,16 @@ fn worker_command(port: u16, dir: &Path, settings: &[(&str, String)]) -> Command
         .env("WRANGLER_SEND_METRICS", "false")
         .output()
         .expect("wrangler d1 migrations apply");
-    assert!(
-        migrate.status.success(),
-        "migrations failed:\n{}",
-        String::from_utf8_lossy(&migrate.stderr)
-    );
+    assert!(migrate.status.success(), "migrations failed:\n{}", String::from_utf8_lossy(&migrate.stderr));
     let mut command = Command::new(&wrangler);
     command
         .current_dir(&root)
-        .args([
-            "dev",
-            "--local",
-            "--ip",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-        ])
-        .args([
-            "--inspector-port",
-            &free_port().to_string(),
-            "--show-interactive-dev-session=false",
-        ])
+        .args(["dev", "--local", "--ip", "127.0.0.1", "--port", &port.to_string()])
+        .args(["--inspector-port", &free_port().to_string(), "--show-interactive-dev-session=false"])
         .arg("--persist-to")
         .arg(&state)
         .args(["--var", &format!("PORTICO_SECRET_KEY:{SECRET_KEY}")])
-        .args(
-            settings
-                .iter()
-                .flat_map(|(k, v)| ["--var".to_owned(), format!("{k}:{v}")]),
-        )
+        .args(settings.iter().flat_map(|(k, v)| ["--var".to_owned(), format!("{k}:{v}")]))
         .env("CI", "1")
         .env("WRANGLER_SEND_METRICS", "false");
     command
