@@ -21,16 +21,16 @@ WORKER_BUILD_VERSION := $(call locked,worker)
 # The free Workers plan takes a Worker of at most 3 MiB gzipped.
 WORKER_GZIP_BUDGET := 3145728
 
-.PHONY: run test tools site unit-tests integration-tests edge edge-build
+.PHONY: run test tools site unit-tests integration-tests e2e chromium edge edge-build
 
 ## Build and start the self-hosted server on 127.0.0.1:3000 (PORTICO_ADDR to change).
 run: site
 	./target/debug/portico
 
 ## Every test: domain, store and mail unit tests, the HTTP flow against the real server
-## with the hydrate bundle built and served, and the shared scenario suite against both
-## the server and the Worker under wrangler dev.
-test: unit-tests integration-tests
+## with the hydrate bundle built and served, the shared scenario suite against both the
+## server and the Worker under wrangler dev, and the browser tests in Chromium on both.
+test: unit-tests integration-tests e2e
 
 unit-tests: tools
 	cargo test --locked -p portico-app --features ssr --lib
@@ -40,6 +40,12 @@ unit-tests: tools
 # two); one server per process, as in production, did not show it.
 integration-tests: site edge-build
 	cargo test --locked -p portico-server -- --test-threads=1
+
+## Browser tests (end2end/, Playwright) in Debian's Chromium against the server and the
+## Worker, each started on a fresh database by end2end/serve.sh. Screenshots and traces
+## land in end2end/test-results, the report in end2end/playwright-report.
+e2e: site edge-build chromium end2end/node_modules/.package-lock.json
+	cd end2end && node_modules/.bin/playwright test
 
 ## The server binary and the hydrate WASM + CSS in target/site.
 site: tools
@@ -83,3 +89,14 @@ tools: node_modules/.package-lock.json
 # wrangler (workerd, local D1) and esbuild, pinned by package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
+
+# Playwright and axe-core, pinned by end2end/package-lock.json; never Playwright's own
+# browser download (it cannot reach its servers here).
+end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lock.json
+	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+
+# Debian's Chromium, the browser the end2end tests drive.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+chromium:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver; }

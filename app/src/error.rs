@@ -30,8 +30,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("Page not found.")]
     NotFound,
+    /// Carries the e-mail typed, to show again (never the password).
     #[error("The e-mail address or password is not right.")]
-    BadCredentials,
+    BadCredentials { email: String },
     #[error("This link is no longer valid. Ask your organisation to send you a new one.")]
     InvalidLink,
     #[error("{0}")]
@@ -62,6 +63,7 @@ impl AppError {
     pub fn kept_value(&self, field: &str) -> Option<String> {
         match self {
             Self::Invalid(form) => form.values.iter().find(|(name, _)| name == field).map(|(_, v)| v.clone()),
+            Self::BadCredentials { email } if field == "email" => Some(email.clone()),
             _ => None,
         }
     }
@@ -69,7 +71,7 @@ impl AppError {
     pub fn http_status(&self) -> u16 {
         match self {
             Self::Invalid(_) => 422,
-            Self::Unauthenticated | Self::BadCredentials => 401,
+            Self::Unauthenticated | Self::BadCredentials { .. } => 401,
             Self::NotFound | Self::InvalidLink => 404,
             Self::Conflict(_) => 409,
             Self::Internal => 500,

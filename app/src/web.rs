@@ -42,12 +42,19 @@ pub struct AllowedOrigin(pub Arc<str>);
 
 /// Leptos server functions have no CSRF protection of their own. A state-changing request
 /// is refused when the browser says it is cross-site, or names another origin.
+///
+/// One exception: forms on a page with `Referrer-Policy: no-referrer` (the invitation page)
+/// are sent with `Origin: null`. That is accepted only with `Sec-Fetch-Site: same-origin`,
+/// which the browser sets itself and no page can forge.
 pub async fn reject_cross_site(State(allowed): State<AllowedOrigin>, request: Request, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         let headers = request.headers();
-        let cross_site = headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site");
-        let foreign_origin = headers.get(header::ORIGIN).is_some_and(|v| v.as_bytes() != allowed.0.as_bytes());
+        let fetch_site = headers.get("sec-fetch-site").map(HeaderValue::as_bytes);
+        let origin = headers.get(header::ORIGIN).map(HeaderValue::as_bytes);
+        let cross_site = fetch_site == Some(b"cross-site");
+        let opaque_but_same_origin = origin == Some(b"null") && fetch_site == Some(b"same-origin");
+        let foreign_origin = origin.is_some_and(|o| o != allowed.0.as_bytes()) && !opaque_but_same_origin;
         if cross_site || foreign_origin {
             return (StatusCode::FORBIDDEN, "Cross-site requests are not accepted.").into_response();
         }

@@ -45,7 +45,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             let phc = login.as_ref().map(|l| l.password_hash.clone());
             let verified = state.passwords.verify(password, phc).await;
             let Some(login) = login.filter(|_| verified) else {
-                return Err(AppError::BadCredentials);
+                return Err(AppError::BadCredentials { email });
             };
             // A new id on every sign-in; any session the browser had is simply replaced.
             let session_id = new_session_id();

@@ -211,10 +211,7 @@ async fn accept(state: &AppState, token: &str, password: String, confirm_passwor
     }
     let mut form = FormErrors::default();
     let chosen = form.check_secret("password", Password::parse(&password));
-    let matches = form.check_secret(
-        "confirm_password",
-        if password == confirm_password { Ok(()) } else { Err("The two passwords are not the same.") },
-    );
+    let matches = form.check_secret("confirm_password", Password::check_repeat(&password, &confirm_password));
     let chosen = form.finish(|| matches.and(chosen))?;
     let password_hash = state.passwords.hash(chosen).await?;
     let session_id = new_session_id();

@@ -26,6 +26,11 @@ impl Password {
         Ok(Self(input.to_owned()))
     }
 
+    /// The repeat typed under it must be the same, character for character.
+    pub fn check_repeat(password: &str, repeat: &str) -> Result<(), &'static str> {
+        if password == repeat { Ok(()) } else { Err("The two passwords are not the same.") }
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -51,6 +56,13 @@ mod tests {
         assert_eq!(Password::parse(&longest).unwrap().expose(), longest);
         assert!(Password::parse(&"p".repeat(257)).is_err());
         assert!(Password::parse("        ").is_err());
+    }
+
+    #[test]
+    fn the_repeat_must_match_exactly() {
+        assert!(Password::check_repeat("correct horse", "correct horse").is_ok());
+        let mismatch = Password::check_repeat("correct horse", "correct horse ");
+        assert_eq!(mismatch.unwrap_err(), "The two passwords are not the same.");
     }
 
     #[test]

@@ -29,6 +29,10 @@ fn field_state(
 
 /// A labelled input with its message next to it. Without JavaScript the message and what
 /// was typed come back through the page URL; with it, straight from the action.
+///
+/// `check` is a rule run in the browser once the page is interactive: when the person
+/// leaves the field, and then as they type until the mistake is fixed, so it shows before
+/// the form is sent. The server applies the same rule whatever the browser did.
 #[component]
 pub fn Field(
     label: &'static str,
@@ -39,8 +43,18 @@ pub fn Field(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] required: bool,
     #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] check: Option<Callback<String, Option<String>>>,
 ) -> impl IntoView {
-    let (message, shown_value) = field_state(name, error, value);
+    let (sent_message, shown_value) = field_state(name, error, value);
+    let live_message = RwSignal::new(None::<String>);
+    let recheck = move |ev: leptos::ev::Event, only_if_shown: bool| {
+        if let Some(check) = check
+            && (!only_if_shown || live_message.with_untracked(Option::is_some))
+        {
+            live_message.set(check.run(event_target_value(&ev)));
+        }
+    };
+    let message = move || live_message.get().or_else(sent_message);
     let error_id = format!("{name}-error");
     let hint_id = format!("{name}-hint");
     let described_by = {
@@ -70,6 +84,8 @@ pub fn Field(
                 required=required
                 aria-invalid=move || message().is_some().then_some("true")
                 aria-describedby=described_by
+                on:change=move |ev| recheck(ev, false)
+                on:input=move |ev| recheck(ev, true)
             />
             <p class="field-error" id=error_id role="alert">{message}</p>
         </div>
@@ -132,7 +148,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="panel narrow">
             <h1>"Page not found"</h1>
             <p>"There is nothing here, or you do not have access to it."</p>
-            <p><a href="/">"Go to the start page"</a></p>
+            <p><a class="button secondary" href="/">"Go to the start page"</a></p>
         </section>
     }
 }

@@ -93,6 +93,17 @@ async fn cross_site_posts_are_refused_and_write_nothing() {
         .unwrap();
     assert_ne!(same_site.status(), 403);
     assert_eq!(app.count("SELECT count(*) FROM members").await, before + 1, "only the same-origin post wrote");
+
+    // `Origin: null` (what a no-referrer page's forms send) passes only when the browser
+    // itself vouches that the request is same-origin.
+    for fetch_site in [Some("cross-site"), Some("same-site"), None] {
+        let mut request = app.staff.post(&url).header("origin", "null").form(&fields);
+        if let Some(fetch_site) = fetch_site {
+            request = request.header("sec-fetch-site", fetch_site);
+        }
+        assert_eq!(request.send().await.unwrap().status(), 403, "Origin: null with {fetch_site:?}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM members").await, before + 1);
 }
 
 #[tokio::test]

@@ -36,16 +36,23 @@ async fn unknown_user_wrong_password_and_bad_email_get_identical_answers() {
         assert_eq!(response.status(), 302);
         assert!(response.headers().get("set-cookie").is_none());
     }
-    assert_eq!(location(&unknown), location(&wrong));
-    assert_eq!(location(&wrong), location(&malformed));
+    // The answers differ only in the e-mail typed, which comes back so it can be shown again.
+    let typed_replaced = |text: String, email: &str| text.replace(&email.replace('@', "%40").replace(' ', "+"), "…");
+    let unknown_location = typed_replaced(location(&unknown), "nobody@example.org");
+    assert_eq!(unknown_location, typed_replaced(location(&wrong), DEMO_OWNER_EMAIL));
+    assert_eq!(unknown_location, typed_replaced(location(&malformed), "not an email"));
     let page = app.get(&browser(), &location(&wrong).replace(&app.address, "")).await;
     assert!(page.body.contains("The e-mail address or password is not right."), "{}", page.body);
+    assert!(page.body.contains(&format!("value=\"{DEMO_OWNER_EMAIL}\"")), "the e-mail is kept: {}", page.body);
 
     let unknown = app.call(&browser(), "/api/login", &[("email", "nobody@example.org"), ("password", "x")]).await;
     let wrong = app.call(&browser(), "/api/login", &[("email", DEMO_OWNER_EMAIL), ("password", "x")]).await;
     assert_eq!(unknown.status(), 401);
     assert_eq!(wrong.status(), 401);
-    assert_eq!(unknown.text().await.unwrap(), wrong.text().await.unwrap());
+    assert_eq!(
+        unknown.text().await.unwrap().replace("nobody@example.org", "…"),
+        wrong.text().await.unwrap().replace(DEMO_OWNER_EMAIL, "…")
+    );
 }
 
 #[tokio::test]

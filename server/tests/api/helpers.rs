@@ -198,15 +198,19 @@ impl TestApp {
         (id, link)
     }
 
+    /// The form on the invitation page, posted as Chromium posts it from a page with
+    /// `Referrer-Policy: no-referrer`: `Origin: null`, no Referer.
     pub async fn accept(&self, client: &Client, link_path: &str, password: &str) -> Response {
         let token = link_path.trim_start_matches("/invite/");
-        self.post_form(
-            client,
-            "/api/accept_invitation",
-            link_path,
-            &[("token", token), ("password", password), ("confirm_password", password)],
-        )
-        .await
+        client
+            .post(format!("{}/api/accept_invitation", self.address))
+            .header(ACCEPT, "text/html,application/xhtml+xml")
+            .header(ORIGIN, "null")
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("token", token), ("password", password), ("confirm_password", password)])
+            .send()
+            .await
+            .expect("POST")
     }
 
     /// A staff login made directly in the database, in `organisation` (created if new),

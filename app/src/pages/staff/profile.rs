@@ -8,12 +8,17 @@ use crate::pages::common::{ContactDetails, FormAlert, LoadError, action_error, d
 #[component]
 pub fn MemberProfilePage() -> impl IntoView {
     let member_id = member_id_param();
-    let profile = Resource::new(move || member_id.get(), member_profile);
+    let resend = ServerAction::<ResendInvitation>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
+    let unlink = ServerAction::<UnlinkLogin>::new();
+    // Read again after each change made here: the change redirects to this same page.
+    let changes = move || (resend.version().get(), revoke.version().get(), unlink.version().get());
+    let profile = Resource::new(move || (member_id.get(), changes()), |(id, _)| member_profile(id));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match profile.await {
-                    Ok(profile) => view! { <Profile profile /> }.into_any(),
+                    Ok(profile) => view! { <Profile profile resend revoke unlink /> }.into_any(),
                     Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
@@ -22,10 +27,12 @@ pub fn MemberProfilePage() -> impl IntoView {
 }
 
 #[component]
-fn Profile(profile: MemberDetails) -> impl IntoView {
-    let resend = ServerAction::<ResendInvitation>::new();
-    let revoke = ServerAction::<RevokeInvitation>::new();
-    let unlink = ServerAction::<UnlinkLogin>::new();
+fn Profile(
+    profile: MemberDetails,
+    resend: ServerAction<ResendInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+    unlink: ServerAction<UnlinkLogin>,
+) -> impl IntoView {
     let errors = [action_error(resend), action_error(revoke), action_error(unlink)];
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     let id = profile.id;

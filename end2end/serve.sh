@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Starts one target for the browser tests on a fresh database, as a user would run it:
+#   serve.sh server PORT   the built portico binary (make site)
+#   serve.sh worker PORT   wrangler dev on the built Worker (make edge-build), local D1
+# Both keep e-mail in the dev mailbox, where the tests read the invitation links.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=$1 port=$2
+# Outside the project: wrangler dev watches the project's files and reloads the Worker
+# when they change, which D1 writing its files would otherwise set off mid-request.
+state="${TMPDIR:-/tmp}/portico-e2e-$target-$port"
+rm -rf "$state" && mkdir -p "$state"
+# Test-only secrets: a fixed sealing key and the demo owner's password (see playwright.config.ts).
+export PORTICO_DEMO_PASSWORD="$E2E_OWNER_PASSWORD" PORTICO_PUBLIC_URL="http://127.0.0.1:$port"
+case "$target" in
+  server)
+    test -x target/debug/portico || { echo "The server is not built: run make site first." >&2; exit 1; }
+    PORTICO_ADDR="127.0.0.1:$port" PORTICO_DATABASE="$state/portico.db" LEPTOS_SITE_ROOT=target/site \
+      exec ./target/debug/portico
+    ;;
+  worker)
+    test -f edge/build/index.js || { echo "The Worker is not built: run make edge-build first." >&2; exit 1; }
+    export CI=1 WRANGLER_SEND_METRICS=false
+    node_modules/.bin/wrangler d1 migrations apply DB --local --persist-to "$state"
+    exec node_modules/.bin/wrangler dev --local --ip 127.0.0.1 --port "$port" \
+      --inspector-port "$((port + 1000))" --show-interactive-dev-session=false --persist-to "$state" \
+      --var "PORTICO_SECRET_KEY:$E2E_SECRET_KEY" --var "PORTICO_DEMO_PASSWORD:$PORTICO_DEMO_PASSWORD" \
+      --var "PORTICO_PUBLIC_URL:$PORTICO_PUBLIC_URL"
+    ;;
+  *) echo "usage: serve.sh server|worker PORT" >&2; exit 2 ;;
+esac

@@ -1,0 +1,164 @@
+// What every browser test shares: a desktop for staff and a phone for members, each page
+// watched for console errors and hydration warnings, and the checks run on every page.
+import { test as base, expect, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+export { expect };
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+export const NARROW_PHONE = { width: 360, height: 740 };
+export const OWNER = { email: 'owner@example.org', password: process.env.E2E_OWNER_PASSWORD! };
+
+type Device = 'desktop' | 'phone';
+
+/** A browser tab of one person, on one device. */
+export class Tab {
+  readonly problems: string[] = [];
+
+  constructor(
+    readonly page: Page,
+    readonly device: Device,
+    readonly scripts: boolean,
+    private readonly testInfo: TestInfo,
+  ) {
+    page.on('pageerror', (error) => this.problems.push(`uncaught: ${error.message}`));
+    page.on('console', (message) => {
+      // Without scripts nothing of ours runs; Chromium only warns that the preloaded WASM
+      // went unused. Errors still count.
+      if (message.type() !== 'error' && (message.type() !== 'warning' || !scripts)) return;
+      if (!expectedRefusal(message.text(), message.location().url, page.url())) {
+        this.problems.push(`console ${message.type()}: ${message.text()}`);
+      }
+    });
+  }
+
+  /** Opens a path and waits until the page is ready for a person: hydrated, when scripts run. */
+  async open(path: string): Promise<void> {
+    await this.page.goto(path);
+    await this.ready();
+  }
+
+  /** After a navigation: with scripts on, the app marks the body once hydration is done. */
+  async ready(): Promise<void> {
+    await this.page.waitForLoadState('load');
+    if (this.scripts) await expect(this.page.locator('body[data-hydrated]')).toBeAttached();
+  }
+
+  /**
+   * The checks every page of a flow gets: no serious or critical axe violations, and a
+   * screenshot in both viewports. Member pages must also be comfortable on a phone.
+   */
+  async check(name: string, { memberPage = false } = {}): Promise<void> {
+    const axe = await this.axe();
+    const severe = axe.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    expect(severe, `accessibility of ${name}`).toEqual([]);
+
+    const own = this.page.viewportSize()!;
+    for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+      await this.page.setViewportSize(size);
+      const path = this.testInfo.outputPath(`${this.testInfo.project.name}-${name}-${label}.png`);
+      await this.page.screenshot({ path, fullPage: true });
+      await this.testInfo.attach(`${name} (${label})`, { path, contentType: 'image/png' });
+    }
+    if (memberPage) {
+      for (const size of [PHONE, NARROW_PHONE]) {
+        await this.page.setViewportSize(size);
+        expect(await phoneComfortProblems(this.page), `${name} at ${size.width} px`).toEqual([]);
+      }
+    }
+    await this.page.setViewportSize(own);
+  }
+
+  /**
+   * axe-core needs scripts (and their timers) in the page. Without JavaScript it checks a
+   * copy of exactly what this tab shows, with the stylesheet but none of the app's scripts.
+   */
+  private async axe() {
+    if (this.scripts) return new AxeBuilder({ page: this.page }).analyze();
+    const html = await this.page.content();
+    const copy = await this.page.context().browser()!.newContext({ javaScriptEnabled: true, viewport: this.page.viewportSize() });
+    await copy.route('**/*', (route) => {
+      if (route.request().isNavigationRequest()) return route.fulfill({ body: html, contentType: 'text/html' });
+      return route.request().resourceType() === 'stylesheet' ? route.continue() : route.abort();
+    });
+    const page = await copy.newPage();
+    await page.goto(this.page.url());
+    const results = await new AxeBuilder({ page }).analyze();
+    await copy.close();
+    return results;
+  }
+}
+
+/**
+ * Chromium logs every 4xx answer as "Failed to load resource". Two are the app working:
+ * a server function refusing bad input (401, 404, 409, 422 from /api/…), and the not-found
+ * and invalid-link pages answering 404. A missing /pkg file still counts as a problem.
+ */
+function expectedRefusal(text: string, resource: string, pageUrl: string): boolean {
+  const status = /^Failed to load resource: the server responded with a status of (4\d\d)/.exec(text)?.[1];
+  if (!status) return false;
+  const path = new URL(resource, pageUrl).pathname;
+  return path.startsWith('/api/') || (resource === pageUrl && status === '404');
+}
+
+/**
+ * What makes a page hard to use on a phone: sideways scrolling, tap targets under 44×44 px
+ * (links inside a sentence excepted, as WCAG 2.5.8 does), text under 16 px.
+ */
+function phoneComfortProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const describe = (el: Element) => `<${el.tagName.toLowerCase()}> "${(el.textContent ?? '').trim().slice(0, 40)}"`;
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) {
+      problems.push(`scrolls sideways: ${root.scrollWidth} px wide in ${root.clientWidth} px`);
+    }
+    for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+      if (!el.checkVisibility()) continue;
+      const inSentence =
+        el.tagName === 'A' && (el.parentElement?.textContent ?? '').trim() !== (el.textContent ?? '').trim();
+      const box = el.getBoundingClientRect();
+      if (!inSentence && (box.width < 44 || box.height < 44)) {
+        problems.push(`tap target ${describe(el)} is ${Math.round(box.width)}×${Math.round(box.height)} px`);
+      }
+    }
+    const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (texts.nextNode()) {
+      const parent = texts.currentNode.parentElement;
+      if (!parent || !texts.currentNode.textContent?.trim() || !parent.checkVisibility()) continue;
+      const size = parseFloat(getComputedStyle(parent).fontSize);
+      if (size < 16) problems.push(`text ${describe(parent)} is ${size} px`);
+    }
+    return problems;
+  });
+}
+
+async function newTab(browser: Browser, device: Device, scripts: boolean, baseURL: string, testInfo: TestInfo) {
+  const context: BrowserContext = await browser.newContext({
+    baseURL,
+    javaScriptEnabled: scripts,
+    ...(device === 'phone'
+      ? { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
+      : { viewport: DESKTOP }),
+  });
+  return new Tab(await context.newPage(), device, scripts, testInfo);
+}
+
+/** `openTab('desktop' | 'phone')`; at the end of the test no tab may have logged a problem. */
+export const test = base.extend<{ openTab: (device: Device) => Promise<Tab> }>({
+  openTab: async ({ browser, baseURL, javaScriptEnabled }, use, testInfo) => {
+    const tabs: Tab[] = [];
+    await use(async (device) => {
+      const tab = await newTab(browser, device, javaScriptEnabled !== false, baseURL!, testInfo);
+      tabs.push(tab);
+      return tab;
+    });
+    for (const tab of tabs) {
+      expect(tab.problems, `console of the ${tab.device} tab`).toEqual([]);
+      await tab.page.context().close();
+    }
+  },
+});
