@@ -15,9 +15,9 @@ export default defineConfig({
   // Two at a time: most of a test is waiting (hydration, the outbox), not computing.
   workers: 2,
   fullyParallel: false,
-  // One retry, reported as "flaky": about one page load in a few hundred never finishes
-  // streaming (a Leptos SSR stall seen on both targets, see the README); a failure that
-  // repeats still fails the run.
+  // One retry, reported as "flaky": two rare faults not yet understood (a page that never
+  // finishes streaming; a 503 "worker restarted" under wrangler dev; see the README). A
+  // failure that repeats still fails the run.
   retries: 1,
   forbidOnly: !!process.env.CI,
   // A whole flow with every page checked; the debug WASM takes seconds to hydrate here.
