@@ -3,100 +3,192 @@
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
+# A recipe is one script: its phase time spans all its commands, and the first failure stops it.
+.ONESHELL:
 .DEFAULT_GOAL := run
 
 NODE_BIN := $(CURDIR)/node_modules/.bin
 export PATH := $(HOME)/.cargo/bin:$(PATH)
-# Compiled into the server so its pages name /pkg/portico.wasm, the file cargo-leptos
-# writes; every cargo command here sets it, so builds share one target dir.
-export LEPTOS_OUTPUT_NAME := portico
 export WRANGLER_SEND_METRICS := false
 
-CARGO_LEPTOS_VERSION := 0.3.10
+# cargo cut loose from make's job slots: under `make -j` the downloads running beside a
+# build would otherwise take threads from rustc.
+CARGO := env -u MAKEFLAGS -u MFLAGS cargo
+
 # The wasm-bindgen CLI must be exactly the library's version in Cargo.lock, and
 # worker-build the worker crate's.
 locked = $(shell awk '/^name = "$(1)"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
 WASM_BINDGEN_VERSION := $(call locked,wasm-bindgen)
 WORKER_BUILD_VERSION := $(call locked,worker)
+CARGO_LEPTOS_VERSION := 0.3.10
 # The free Workers plan takes a Worker of at most 3 MiB gzipped.
 WORKER_GZIP_BUDGET := 3145728
 
-.PHONY: run test tools site unit-tests integration-tests e2e chromium edge edge-build
+# Each phase prints how long it took and adds a line to this file; `make test` ends with them all.
+PHASES := target/phases.txt
+phase_done = mkdir -p target && echo "$(1): $$((SECONDS - start)) s" | tee -a $(PHASES) | sed 's/^/phase /'
+
+.PHONY: run test watch stress prepare host front edge-build edge check browser-tests e2e \
+  wasm-bindgen worker-build wasm-target chromium npm-deps e2e-deps
 
 ## Build and start the self-hosted server on 127.0.0.1:3000 (PORTICO_ADDR to change).
-run: site
+run: host front
 	./target/debug/portico
 
-## Every test: domain, store and mail unit tests, the HTTP flow against the real server
-## with the hydrate bundle built and served, the shared scenario suite against both the
-## server and the Worker under wrangler dev, and the browser tests in Chromium on both.
-test: unit-tests integration-tests e2e
+## Every test: domain, store and mail unit tests, the HTTP flow against the real server with
+## the hydrate bundle built and served, the shared scenario suite against both the server and
+## the Worker under wrangler dev, and the browser tests in Chromium on both. Builds and
+## downloads run first (downloads beside the builds), then the tests; the phase times and the
+## total are printed at the end, failed or not.
+test:
+	start=$$SECONDS
+	mkdir -p target && : > $(PHASES)
+	status=0
+	$(MAKE) --no-print-directory -j4 --output-sync=target prepare && $(MAKE) --no-print-directory check browser-tests \
+	  || status=$$?
+	echo "── make test: phases (in the order they ended) ──"
+	cat $(PHASES)
+	echo "total: $$(((SECONDS - start) / 60)) min $$(((SECONDS - start) % 60)) s"
+	exit $$status
 
-unit-tests: tools
-	cargo test --locked -p portico-app --features ssr --lib
+# Everything the tests need. The Rust builds run one after another (each uses both cores);
+# the downloads (npm, apt, the wasm target) run beside them.
+prepare: host front edge-build chromium e2e-deps
 
-# One test at a time: with several apps, each on its own tokio runtime, rendering in one
-# process, Leptos' async SSR now and then never finished a page (about one test run in
-# two); one server per process, as in production, did not show it.
-integration-tests: site edge-build
-	cargo test --locked -p portico-server -- --test-threads=1
+## The host build `make run` and `make test` share: the app, the server (target/debug/portico)
+## and every test, in one feature set, so switching between them never rebuilds.
+host:
+	start=$$SECONDS
+	$(CARGO) test --locked --no-run
+	$(call phase_done,host build (server + tests))
 
-## Browser tests (end2end/, Playwright) in Debian's Chromium against the server and the
-## Worker, each started on a fresh database by end2end/serve.sh. Screenshots and traces
-## land in end2end/test-results, the report in end2end/playwright-report.
-e2e: site edge-build chromium end2end/node_modules/.package-lock.json
-	cd end2end && node_modules/.bin/playwright test
-
-## The server binary and the hydrate WASM + CSS in target/site.
-site: tools
-	cargo leptos build
+## The hydrate bundle in target/site/pkg, the names the pages refer to: the front as WASM,
+## its JS glue, and the CSS (lightningcss, as cargo-leptos would).
+FRONT_WASM := target/wasm32-unknown-unknown/debug/portico_app.wasm
+front: wasm-target wasm-bindgen npm-deps | host
+	start=$$SECONDS
+	$(CARGO) build --locked -p portico-app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
+	mkdir -p target/site/pkg
+	if [ $(FRONT_WASM) -nt target/site/pkg/portico.wasm ]; then
+	  wasm-bindgen --target web --no-typescript --out-dir target/site/pkg --out-name portico $(FRONT_WASM)
+	  mv target/site/pkg/portico_bg.wasm target/site/pkg/portico.wasm
+	fi
+	$(NODE_BIN)/lightningcss --targets defaults style/main.css -o target/site/pkg/portico.css
+	$(call phase_done,front (hydrate WASM + CSS))
 
 ## The Worker (edge/build), built on its own so no server dependency unifies into it.
 # No wasm-opt: binaryen's npm build runs under node and took over 6 minutes here, for a
 # Worker already well inside its budget.
-edge-build: tools site
-	cd edge && WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(NODE_BIN)/esbuild" \
+edge-build: worker-build npm-deps | front
+	start=$$SECONDS
+	cd edge
+	MAKEFLAGS= MFLAGS= WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(NODE_BIN)/esbuild" \
 	  worker-build --profile worker --no-opt
-	@size=$$(cat edge/build/index_bg.wasm edge/build/index.js | gzip -9 | wc -c); \
-	  echo "Worker size, gzipped: $$((size / 1024)) KiB (budget $$(( $(WORKER_GZIP_BUDGET) / 1024 )) KiB)"; \
-	  test "$$size" -le $(WORKER_GZIP_BUDGET) || { echo "The Worker is over the 3 MiB free-plan limit."; exit 1; }
+	cd ..
+	size=$$(cat edge/build/index_bg.wasm edge/build/index.js | gzip -9 | wc -c)
+	echo "Worker size, gzipped: $$((size / 1024)) KiB (budget $$(( $(WORKER_GZIP_BUDGET) / 1024 )) KiB)"
+	test "$$size" -le $(WORKER_GZIP_BUDGET) || { echo "The Worker is over the 3 MiB free-plan limit."; exit 1; }
+	$(call phase_done,Worker)
+
+## The Rust tests: unit tests, the API tests against the in-process server, and the scenario
+## suite against the portico binary and wrangler dev. Needs `make host front edge-build`.
+check:
+	start=$$SECONDS
+	$(CARGO) test --locked
+	$(call phase_done,Rust tests)
+
+## Browser tests (end2end/, Playwright) in Debian's Chromium against the server and the
+## Worker, each started on a fresh database by end2end/serve.sh. Screenshots land in
+## end2end/test-results, the report in end2end/playwright-report.
+e2e: host front edge-build chromium e2e-deps
+	$(MAKE) --no-print-directory browser-tests
+
+browser-tests:
+	start=$$SECONDS
+	cd end2end && node_modules/.bin/playwright test
+	$(call phase_done,browser tests)
+
+## Stress: 2000 page loads, 50 at once, against the release server and against the Worker
+## under wrangler dev, each on a fresh database (end2end/stress.mjs); fails if any page
+## does not finish, and prints the figures.
+STRESS_PORT := 3390
+stress: front edge-build
+	$(CARGO) build --locked --release -p portico-server
+	export E2E_OWNER_PASSWORD=stress-owner-password E2E_SECRET_KEY=ZTJlLXNlYWxpbmcta2V5LWZvci10ZXN0cy1vbmx5ISE
+	export PORTICO_BIN=target/release/portico
+	for target in server worker; do
+	  setsid end2end/serve.sh $$target $(STRESS_PORT) > target/stress-$$target.log 2>&1 &
+	  pid=$$!
+	  trap "kill -- -$$pid 2>/dev/null" EXIT
+	  until curl -sf -o /dev/null http://127.0.0.1:$(STRESS_PORT)/login; do
+	    kill -0 $$pid 2>/dev/null || { cat target/stress-$$target.log; exit 1; }
+	    sleep 1
+	  done
+	  node end2end/stress.mjs http://127.0.0.1:$(STRESS_PORT) 2000 50
+	  kill -- -$$pid && wait $$pid || true
+	done
 
 ## The Worker under wrangler dev (workerd + a local D1, migrated) on 127.0.0.1:8787.
 edge: edge-build .dev.vars
 	$(NODE_BIN)/wrangler d1 migrations apply DB --local
 	$(NODE_BIN)/wrangler dev --local --ip 127.0.0.1 --port 8787
 
+## Live reload while working on the app: cargo-leptos rebuilds and restarts on every change
+## (installed on first use, ~20 minutes on 2 cores; make run and make test never need it).
+watch: wasm-target wasm-bindgen
+	cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
+	  || $(QUICK_INSTALL) cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	cargo leptos watch
+
 # Local secrets for wrangler dev (never committed): a sealing key and the demo password.
 .dev.vars:
 	@echo "PORTICO_SECRET_KEY=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" > $@
-	@echo "PORTICO_DEMO_PASSWORD=$$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >> $@
-	@echo "Wrote .dev.vars; sign in as owner@example.org with the password in it."
+	echo "PORTICO_DEMO_PASSWORD=$$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >> $@
+	echo "Wrote .dev.vars; sign in as owner@example.org with the password in it."
 
-# Build tools compile faster without their release profile's fat LTO (single-threaded).
-QUICK_INSTALL := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+# Build tools only orchestrate: they need not be fast, only quick to build (no LTO, little
+# optimisation, no debug info), and only the binaries we run.
+QUICK_INSTALL := env -u MAKEFLAGS -u MFLAGS CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false \
+  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=true \
+  CARGO_PROFILE_RELEASE_INCREMENTAL=false
 
 ## Toolchain pieces from the package registries; each skipped when already present.
-tools: node_modules/.package-lock.json
-	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
-	  || rustup target add wasm32-unknown-unknown
-	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
-	  || $(QUICK_INSTALL) cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
-	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
-	  || $(QUICK_INSTALL) cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
-	@worker-build --version 2>/dev/null | grep -q "$(WORKER_BUILD_VERSION)" \
-	  || $(QUICK_INSTALL) cargo install worker-build --version $(WORKER_BUILD_VERSION) --locked
+wasm-bindgen: | host
+	start=$$SECONDS
+	wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
+	  || $(QUICK_INSTALL) cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --bin wasm-bindgen
+	$(call phase_done,wasm-bindgen CLI)
 
-# wrangler (workerd, local D1) and esbuild, pinned by package-lock.json.
+worker-build: | front
+	start=$$SECONDS
+	worker-build --version 2>/dev/null | grep -q "$(WORKER_BUILD_VERSION)" \
+	  || $(QUICK_INSTALL) cargo install worker-build --version $(WORKER_BUILD_VERSION) --locked
+	$(call phase_done,worker-build)
+
+wasm-target:
+	start=$$SECONDS
+	rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	$(call phase_done,wasm32 target)
+
+# wrangler (workerd, local D1), esbuild and lightningcss, pinned by package-lock.json.
+npm-deps: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
+	start=$$SECONDS
 	npm ci --no-audit --no-fund
+	$(call phase_done,npm ci)
 
 # Playwright and axe-core, pinned by end2end/package-lock.json; never Playwright's own
 # browser download (it cannot reach its servers here).
+e2e-deps: end2end/node_modules/.package-lock.json
 end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lock.json
+	start=$$SECONDS
 	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	$(call phase_done,npm ci (end2end))
 
 # Debian's Chromium, the browser the end2end tests drive.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 chromium:
-	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && \
+	start=$$SECONDS
+	test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver; }
+	$(call phase_done,Chromium)

@@ -15,10 +15,8 @@ export default defineConfig({
   // Two at a time: most of a test is waiting (hydration, the outbox), not computing.
   workers: 2,
   fullyParallel: false,
-  // One retry, reported as "flaky": two rare faults not yet understood (a page that never
-  // finishes streaming; a 503 "worker restarted" under wrangler dev; see the README). A
-  // failure that repeats still fails the run.
-  retries: 1,
+  // No retries: a test that needs a second try is a failing test, and its cause is a bug.
+  retries: 0,
   forbidOnly: !!process.env.CI,
   // A whole flow with every page checked; the debug WASM takes seconds to hydrate here.
   timeout: 300_000,
@@ -26,7 +24,7 @@ export default defineConfig({
   reporter: [['list'], ['html', { open: 'never' }]],
   use: {
     headless: true,
-    // A page that stops streaming fails in half a minute, not at the test's timeout.
+    // A page that never finishes loading fails in half a minute, not at the test's timeout.
     navigationTimeout: 30_000,
     // Traces cost more than the tests on two cores; a failure leaves its screenshot and
     // error-context.md (the page's accessibility tree) in test-results.

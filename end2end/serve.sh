@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts one target for the browser tests on a fresh database, as a user would run it:
-#   serve.sh server PORT   the built portico binary (make site)
+#   serve.sh server PORT   the built portico binary (make run builds it; PORTICO_BIN for another)
 #   serve.sh worker PORT   wrangler dev on the built Worker (make edge-build), local D1
 # Both keep e-mail in the dev mailbox, where the tests read the invitation links.
 set -euo pipefail
@@ -14,9 +14,10 @@ rm -rf "$state" && mkdir -p "$state"
 export PORTICO_DEMO_PASSWORD="$E2E_OWNER_PASSWORD" PORTICO_PUBLIC_URL="http://127.0.0.1:$port"
 case "$target" in
   server)
-    test -x target/debug/portico || { echo "The server is not built: run make site first." >&2; exit 1; }
+    binary="${PORTICO_BIN:-target/debug/portico}"
+    test -x "$binary" || { echo "The server is not built: run make host first." >&2; exit 1; }
     PORTICO_ADDR="127.0.0.1:$port" PORTICO_DATABASE="$state/portico.db" LEPTOS_SITE_ROOT=target/site \
-      exec ./target/debug/portico
+      exec "$binary"
     ;;
   worker)
     test -f edge/build/index.js || { echo "The Worker is not built: run make edge-build first." >&2; exit 1; }

@@ -8,6 +8,9 @@ mod platform;
 
 use std::sync::Arc;
 
+use axum::body::Body;
+use axum::http::Response;
+use http_body_util::BodyExt;
 use portico_app::mail::dispatch::{RetryPolicy, drain};
 use portico_app::ports::Clock;
 use tower_service::Service;
@@ -19,14 +22,15 @@ use platform::Edge;
 const DRAIN_LIMIT: usize = 20;
 
 #[event(fetch)]
-async fn fetch(request: HttpRequest, env: Env, ctx: Context) -> worker::Result<axum::http::Response<axum::body::Body>> {
+async fn fetch(request: HttpRequest, env: Env, ctx: Context) -> worker::Result<Response<Body>> {
     console_error_panic_hook::set_once();
     let edge = match Edge::from_env(&env) {
         Ok(edge) => edge,
-        Err(message) => return Ok(platform::misconfigured(&message)),
+        Err(message) => return Ok(after_reading(request, platform::misconfigured(&message)).await),
     };
     if let Err(error) = edge.seed_demo_once().await {
-        return Ok(platform::misconfigured(&format!("could not create the demo organisation: {error}")));
+        let message = format!("could not create the demo organisation: {error}");
+        return Ok(after_reading(request, platform::misconfigured(&message)).await);
     }
     // After a response that queued e-mail, send it straight away; the cron trigger retries.
     let wake_outbox = {
@@ -36,6 +40,14 @@ async fn fetch(request: HttpRequest, env: Env, ctx: Context) -> worker::Result<a
     };
     let mut router = portico_app::web::router(edge.leptos_options(), edge.app_state(wake_outbox));
     Ok(router.call(request).await?)
+}
+
+/// An answer given without the app still reads the request's body first, as the app does
+/// (`portico_app::web::read_body_first`): an unread body breaks the next request on the
+/// connection under `wrangler dev`.
+async fn after_reading(request: HttpRequest, response: Response<Body>) -> Response<Body> {
+    let _ = request.into_body().collect().await;
+    response
 }
 
 /// The cron trigger (wrangler.toml): sends whatever is due, retries included.

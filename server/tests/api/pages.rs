@@ -1,3 +1,9 @@
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use leptos::prelude::LeptosOptions;
+
 use crate::helpers::*;
 
 #[tokio::test]
@@ -20,8 +26,14 @@ async fn home_page_says_portico_and_the_hydrate_bundle_it_names_is_served() {
     assert_eq!(wasm_response.headers()["content-type"], "application/wasm");
     let bytes = wasm_response.bytes().await.unwrap();
     assert_eq!(&bytes[..4], b"\0asm");
-    let css = browser().get(format!("{}/pkg/portico.css", app.address)).send().await.unwrap();
-    assert_eq!(css.status(), 200);
+    // And its stylesheet, processed from style/main.css.
+    let css = "/pkg/portico.css";
+    assert!(home.body.contains(&format!("href=\"{css}\"")), "{}", home.body);
+    let css_response = browser().get(format!("{}{css}", app.address)).send().await.unwrap();
+    assert_eq!(css_response.status(), 200);
+    assert!(css_response.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    let stylesheet = css_response.text().await.unwrap();
+    assert!(stylesheet.contains(".site-header") && stylesheet.contains("overflow-wrap"), "{stylesheet}");
 }
 
 #[tokio::test]
@@ -53,4 +65,43 @@ async fn the_dev_mailbox_lists_sent_mail_in_dev_mode_only() {
 fn attribute_after<'a>(html: &'a str, prefix: &str) -> &'a str {
     let start = html.find(prefix).unwrap_or_else(|| panic!("no {prefix} in {html}")) + prefix.len();
     &html[start..start + html[start..].find('"').unwrap()]
+}
+
+/// Listing the app's routes renders the whole app with resource loading switched off for the
+/// whole process (leptos-rs/leptos#4773). When every router built listed them again (each test
+/// app, each Worker request), a page whose data was first asked for meanwhile sent its head
+/// and never its body. Here another thread builds routers back to back, holding that switch
+/// for most of the time if it still lists routes, while pages render: every page must finish.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_finish_while_other_routers_are_being_built() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let builder = std::thread::spawn({
+        let (stop, state, runtime) = (stop.clone(), app.state.clone(), tokio::runtime::Handle::current());
+        move || {
+            let _in_runtime = runtime.enter();
+            let mut built = 0;
+            while !stop.load(Ordering::Relaxed) {
+                drop(portico_app::web::router(LeptosOptions::builder().output_name("portico").build(), state.clone()));
+                built += 1;
+            }
+            built
+        }
+    });
+    let mut unfinished = Vec::new();
+    for round in 0..10 {
+        for path in ["/", "/staff/members"] {
+            // A stalled page never ends: give each a few seconds, not the suite's 20.
+            let load = tokio::time::timeout(Duration::from_secs(5), app.get(&app.staff, path)).await;
+            match load {
+                Ok(page) => assert_eq!(page.status, 200, "{path}"),
+                Err(_) => unfinished.push(format!("round {round}: {path}")),
+            }
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    let built = builder.join().expect("router builder");
+    assert!(built > 0, "no router was built while the pages rendered");
+    assert!(unfinished.is_empty(), "pages that never finished while {built} routers were built: {unfinished:?}");
 }

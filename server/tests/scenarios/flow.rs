@@ -209,3 +209,57 @@ pub async fn bad_input_is_refused_with_messages_and_writes_nothing(target: &Targ
     let (_, after) = staff.get("/staff/members").await;
     assert_eq!(before.matches("<tr").count(), after.matches("<tr").count(), "no member was added");
 }
+
+/// Requests Portico answers without using their body — a refused cross-site post, a body over
+/// the limit, a post to a page that does not exist — leave the connection fit for the next
+/// request. Under `wrangler dev` an answer sent before the body was read made the next request
+/// on the same connection hang, or get a 503 "Your worker restarted mid-request".
+pub async fn early_answers_leave_the_connection_usable(target: &Target) {
+    // One keep-alive connection; a hang fails the request after 10 s.
+    let client = Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    let base = &target.base_url;
+    let password = "x".repeat(4000);
+    let form = [("email", OWNER_EMAIL), ("password", password.as_str())];
+    let oversized = vec![b'a'; 3 << 20];
+    for round in 0..5 {
+        let cross_site = client
+            .post(format!("{base}/api/login"))
+            .header(ORIGIN, "https://elsewhere.example")
+            .header("sec-fetch-site", "cross-site")
+            .form(&form)
+            .send()
+            .await
+            .expect("cross-site POST");
+        assert_eq!(cross_site.status(), StatusCode::FORBIDDEN, "round {round}");
+        next_page_loads(&client, target, round, "a refused cross-site post").await;
+
+        let too_large = client
+            .post(format!("{base}/api/login"))
+            .header(ORIGIN, base.as_str())
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(oversized.clone())
+            .send()
+            .await
+            .expect("oversized POST");
+        assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE, "round {round}");
+        assert!(too_large.text().await.unwrap().contains("too large"));
+        next_page_loads(&client, target, round, "a body over the limit").await;
+
+        let nowhere = client
+            .post(format!("{base}/no/such/page"))
+            .header(ORIGIN, base.as_str())
+            .form(&form)
+            .send()
+            .await
+            .expect("POST to a missing page");
+        assert_eq!(nowhere.status(), StatusCode::NOT_FOUND, "round {round}");
+        next_page_loads(&client, target, round, "a post to a missing page").await;
+    }
+}
+
+async fn next_page_loads(client: &Client, target: &Target, round: usize, after: &str) {
+    let page = client.get(format!("{}/login", target.base_url)).send().await;
+    let page = page.unwrap_or_else(|e| panic!("{:?}, round {round}: GET /login after {after}: {e}", target.kind));
+    assert_eq!(page.status(), StatusCode::OK, "{:?}, round {round}, after {after}", target.kind);
+    page.text().await.unwrap_or_else(|e| panic!("{:?}: the page after {after} did not finish: {e}", target.kind));
+}

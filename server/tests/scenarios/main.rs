@@ -12,6 +12,13 @@ async fn run(kind: TargetKind) {
     let target = Target::start(kind).await;
     flow::staff_invites_and_the_member_accepts(&target).await;
     flow::bad_input_is_refused_with_messages_and_writes_nothing(&target).await;
+    flow::early_answers_leave_the_connection_usable(&target).await;
+    // A panic in the Worker shows as a critical error, after which the shim starts the Wasm
+    // application again; on the server, as a panic message. Neither may happen.
+    let log = target.log();
+    for sign in ["panicked", "Reinitializing Wasm application", "Critical"] {
+        assert!(!log.contains(sign), "{kind:?} logged {sign:?}:\n{log}");
+    }
 }
 
 #[tokio::test]
