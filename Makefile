@@ -25,8 +25,8 @@ CARGO_LEPTOS_VERSION := 0.3.10
 WORKER_GZIP_BUDGET := 3145728
 
 # Each phase prints how long it took and adds a line to this file; `make test` ends with them all.
-PHASES := target/phases.txt
-phase_done = mkdir -p target && echo "$(1): $$((SECONDS - start)) s" | tee -a $(PHASES) | sed 's/^/phase /'
+PHASES := $(CURDIR)/target/phases.txt
+phase_done = mkdir -p $(CURDIR)/target && echo "$(1): $$((SECONDS - start)) s" | tee -a $(PHASES) | sed 's/^/phase /'
 
 .PHONY: run test watch stress prepare host front edge-build edge check browser-tests e2e \
   wasm-bindgen worker-build wasm-target chromium npm-deps e2e-deps
@@ -81,10 +81,8 @@ front: wasm-target wasm-bindgen npm-deps | host
 # Worker already well inside its budget.
 edge-build: worker-build npm-deps | front
 	start=$$SECONDS
-	cd edge
-	MAKEFLAGS= MFLAGS= WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(NODE_BIN)/esbuild" \
-	  worker-build --profile worker --no-opt
-	cd ..
+	(cd edge && MAKEFLAGS= MFLAGS= WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(NODE_BIN)/esbuild" \
+	  worker-build --profile worker --no-opt)
 	size=$$(cat edge/build/index_bg.wasm edge/build/index.js | gzip -9 | wc -c)
 	echo "Worker size, gzipped: $$((size / 1024)) KiB (budget $$(( $(WORKER_GZIP_BUDGET) / 1024 )) KiB)"
 	test "$$size" -le $(WORKER_GZIP_BUDGET) || { echo "The Worker is over the 3 MiB free-plan limit."; exit 1; }
@@ -105,7 +103,7 @@ e2e: host front edge-build chromium e2e-deps
 
 browser-tests:
 	start=$$SECONDS
-	cd end2end && node_modules/.bin/playwright test
+	(cd end2end && node_modules/.bin/playwright test)
 	$(call phase_done,browser tests)
 
 ## Stress: 2000 page loads, 50 at once, against the release server and against the Worker
@@ -182,7 +180,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 e2e-deps: end2end/node_modules/.package-lock.json
 end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lock.json
 	start=$$SECONDS
-	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	(cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 	$(call phase_done,npm ci (end2end))
 
 # Debian's Chromium, the browser the end2end tests drive.

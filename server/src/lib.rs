@@ -6,5 +6,6 @@ pub mod config;
 pub mod dispatcher;
 pub mod hasher;
 pub mod mailer;
+pub mod migrations;
 pub mod sqlite;
 pub mod startup;

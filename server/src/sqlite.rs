@@ -7,8 +7,11 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use portico_app::store::{Changes, Db, DbError, Row, SqlValue, Stmt};
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Column, Executor, Row as _, Sqlite, SqlitePool, TypeInfo, ValueRef};
+
+use crate::migrations;
 
 pub struct SqliteDb {
     pool: SqlitePool,
@@ -25,7 +28,7 @@ impl SqliteDb {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-        sqlx::migrate!("../migrations").run(&pool).await?;
+        Migrator::new(migrations::Embedded).await?.run(&pool).await?;
         Ok(Self { pool })
     }
 }

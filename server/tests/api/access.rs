@@ -107,6 +107,25 @@ async fn cross_site_posts_are_refused_and_write_nothing() {
 }
 
 #[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_413_and_writes_nothing() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let before = app.count("SELECT count(*) FROM members").await;
+    let long = "x".repeat(portico_app::web::MAX_BODY_BYTES);
+    let response = app
+        .post_form(
+            &app.staff,
+            "/api/add_member",
+            "/staff/members/new",
+            &[("first_name", "Ada"), ("last_name", &long), ("email", ""), ("phone", ""), ("address", "")],
+        )
+        .await;
+    assert_eq!(response.status(), 413);
+    assert_eq!(response.text().await.unwrap(), "The request is too large: at most 2048 KiB.");
+    assert_eq!(app.count("SELECT count(*) FROM members").await, before);
+}
+
+#[tokio::test]
 async fn unlinking_keeps_the_login_ends_its_sessions_and_allows_a_new_invitation() {
     let app = spawn_app().await;
     let member = browser();

@@ -105,3 +105,21 @@ async fn pages_finish_while_other_routers_are_being_built() {
     assert!(built > 0, "no router was built while the pages rendered");
     assert!(unfinished.is_empty(), "pages that never finished while {built} routers were built: {unfinished:?}");
 }
+
+/// The server compiles the migrations in (`portico_server::migrations::FILES`); D1 applies the
+/// folder. They must be the same files, in the same order.
+#[test]
+fn the_server_carries_every_migration_in_the_folder() {
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations");
+    let mut on_disk: Vec<(String, String)> = std::fs::read_dir(folder)
+        .expect("migrations folder")
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    on_disk.sort();
+    let compiled: Vec<(String, String)> =
+        portico_server::migrations::FILES.iter().map(|(name, sql)| (name.to_string(), sql.to_string())).collect();
+    assert_eq!(compiled, on_disk);
+}

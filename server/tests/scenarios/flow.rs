@@ -221,39 +221,39 @@ pub async fn early_answers_leave_the_connection_usable(target: &Target) {
     let password = "x".repeat(4000);
     let form = [("email", OWNER_EMAIL), ("password", password.as_str())];
     let oversized = vec![b'a'; 3 << 20];
+    let early_answers = || {
+        [
+            (
+                "a refused cross-site post",
+                client
+                    .post(format!("{base}/api/login"))
+                    .header(ORIGIN, "https://elsewhere.example")
+                    .header("sec-fetch-site", "cross-site")
+                    .form(&form),
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                "a body over the limit",
+                client
+                    .post(format!("{base}/api/login"))
+                    .header(ORIGIN, base.as_str())
+                    .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(oversized.clone()),
+                StatusCode::PAYLOAD_TOO_LARGE,
+            ),
+            (
+                "a post to a missing page",
+                client.post(format!("{base}/no/such/page")).header(ORIGIN, base.as_str()).form(&form),
+                StatusCode::NOT_FOUND,
+            ),
+        ]
+    };
     for round in 0..5 {
-        let cross_site = client
-            .post(format!("{base}/api/login"))
-            .header(ORIGIN, "https://elsewhere.example")
-            .header("sec-fetch-site", "cross-site")
-            .form(&form)
-            .send()
-            .await
-            .expect("cross-site POST");
-        assert_eq!(cross_site.status(), StatusCode::FORBIDDEN, "round {round}");
-        next_page_loads(&client, target, round, "a refused cross-site post").await;
-
-        let too_large = client
-            .post(format!("{base}/api/login"))
-            .header(ORIGIN, base.as_str())
-            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(oversized.clone())
-            .send()
-            .await
-            .expect("oversized POST");
-        assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE, "round {round}");
-        assert!(too_large.text().await.unwrap().contains("too large"));
-        next_page_loads(&client, target, round, "a body over the limit").await;
-
-        let nowhere = client
-            .post(format!("{base}/no/such/page"))
-            .header(ORIGIN, base.as_str())
-            .form(&form)
-            .send()
-            .await
-            .expect("POST to a missing page");
-        assert_eq!(nowhere.status(), StatusCode::NOT_FOUND, "round {round}");
-        next_page_loads(&client, target, round, "a post to a missing page").await;
+        for (after, request, status) in early_answers() {
+            let answer = request.send().await.unwrap_or_else(|e| panic!("{after}: {e}"));
+            assert_eq!(answer.status(), status, "{:?}, round {round}: {after}", target.kind);
+            next_page_loads(&client, target, round, after).await;
+        }
     }
 }
 
