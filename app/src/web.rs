@@ -74,6 +74,12 @@ pub async fn read_body_first(request: Request, next: Next) -> Response {
     }
 }
 
+/// Reads and throws away a request body, within the same bounds, for an answer given outside
+/// the router (the Worker's "not configured" page).
+pub async fn discard_body(body: Body) {
+    let _ = read_whole(body).await;
+}
+
 enum BodyProblem {
     /// Over `MAX_BODY_BYTES`; `read_to_end` when the rest was read and discarded.
     TooLarge { read_to_end: bool },

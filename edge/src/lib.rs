@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::Response;
-use http_body_util::BodyExt;
 use portico_app::mail::dispatch::{RetryPolicy, drain};
 use portico_app::ports::Clock;
 use tower_service::Service;
@@ -46,7 +45,7 @@ async fn fetch(request: HttpRequest, env: Env, ctx: Context) -> worker::Result<R
 /// (`portico_app::web::read_body_first`): an unread body breaks the next request on the
 /// connection under `wrangler dev`.
 async fn after_reading(request: HttpRequest, response: Response<Body>) -> Response<Body> {
-    let _ = request.into_body().collect().await;
+    portico_app::web::discard_body(Body::new(request.into_body())).await;
     response
 }
 
