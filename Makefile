@@ -32,7 +32,7 @@ WORKER_GZIP_BUDGET := 3145728
 PHASES := $(CURDIR)/target/phases.txt
 phase_done = mkdir -p $(CURDIR)/target && echo "$(1): $$((SECONDS - start)) s" | tee -a $(PHASES) | sed 's/^/phase /'
 
-.PHONY: run test watch stress prepare host front edge-build edge check browser-tests e2e \
+.PHONY: run test watch stress bench release-server wrk prepare host front edge-build edge check browser-tests e2e \
   bindgen sccache wasm-target chromium npm-deps e2e-deps
 
 ## Build and start the self-hosted server on 127.0.0.1:3000 (PORTICO_ADDR to change).
@@ -91,6 +91,7 @@ edge-build: sccache wasm-target bindgen npm-deps | front
 	  rm -rf edge/build
 	  $(BINDGEN) worker $(WORKER_WASM) edge/build
 	fi
+	cp edge/_headers target/site/_headers
 	# What `wrangler deploy` would upload, bundled as it bundles it (no account needed).
 	rm -rf target/worker-bundle
 	$(NODE_BIN)/wrangler deploy --dry-run --outdir target/worker-bundle > /dev/null
@@ -120,22 +121,22 @@ browser-tests:
 ## Stress: 5000 page loads, 50 at once, against the release server and against the Worker
 ## under wrangler dev, each on a fresh database (end2end/stress.mjs); fails if any page
 ## does not finish, and prints the figures.
-STRESS_PORT := 3390
-stress: front edge-build
+LOAD_PORT := 3390
+stress: release-server front edge-build
+	end2end/on-each-target.sh $(LOAD_PORT) sh -c 'node end2end/stress.mjs $$BASE_URL 5000 50'
+
+## Load figures on loopback (wrk, 16 connections, 10 s a case) for the release server and
+## the Worker under wrangler dev: the sign-in page, an invitation page, the staff member
+## list, a static file, and a sign-in storm against its ceiling (end2end/bench.sh).
+bench: release-server front edge-build wrk
+	end2end/on-each-target.sh $(LOAD_PORT) end2end/bench.sh
+
+release-server: sccache
 	$(CARGO) build --locked --release -p portico-server
-	export E2E_OWNER_PASSWORD=stress-owner-password E2E_SECRET_KEY=ZTJlLXNlYWxpbmcta2V5LWZvci10ZXN0cy1vbmx5ISE
-	export PORTICO_BIN=target/release/portico
-	for target in server worker; do
-	  setsid end2end/serve.sh $$target $(STRESS_PORT) > target/stress-$$target.log 2>&1 &
-	  pid=$$!
-	  trap "kill -- -$$pid 2>/dev/null" EXIT
-	  until curl -sf -o /dev/null http://127.0.0.1:$(STRESS_PORT)/login; do
-	    kill -0 $$pid 2>/dev/null || { cat target/stress-$$target.log; exit 1; }
-	    sleep 1
-	  done
-	  node end2end/stress.mjs http://127.0.0.1:$(STRESS_PORT) 5000 50
-	  kill -- -$$pid && wait $$pid || true
-	done
+
+wrk:
+	command -v wrk > /dev/null || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q wrk; }
 
 ## The Worker under wrangler dev (workerd + a local D1, migrated) on 127.0.0.1:8787.
 edge: edge-build .dev.vars

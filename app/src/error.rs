@@ -85,7 +85,9 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
+            // What the client sent could not be decoded: its fault, answered 400.
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => Self::Request(msg),
+            ServerFnErrorErr::MissingArg(field) => Self::Request(format!("the field {field} is missing")),
             _ => Self::Internal,
         }
     }

@@ -10,33 +10,51 @@ use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, Method, StatusCode, header};
 use http_body_util::BodyExt;
-use leptos::prelude::{LeptosOptions, provide_context};
+use leptos::nonce::Nonce;
+use leptos::prelude::{LeptosOptions, provide_context, use_context};
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list, render_app_to_stream_with_context};
 
 use crate::ports::AppState;
 use crate::{App, shell};
 
-/// Pages, server functions and a not-found page for any other path, with the ports in
-/// context. Static files (/pkg) are served beside it: by the server, or by the Worker's
-/// assets binding before the Worker runs.
-pub fn router(options: LeptosOptions, state: AppState) -> Router {
+mod api_requests;
+mod error_links;
+mod paths;
+
+pub use api_requests::API_PREFIX;
+
+/// Pages, server functions, a not-found page for any other path, and `static_files` (the
+/// server's /pkg; the Worker's are served by its assets binding before it runs), with the
+/// ports in context and the HTTP rules below in front of all of them.
+pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> Router {
     let routes = route_list();
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            if let Some(nonce) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<Nonce>().cloned()) {
+                provide_context(nonce);
+            }
+        }
     };
     let page = {
         let options = options.clone();
         move || shell(options.clone())
     };
     let allowed_origin = AllowedOrigin(state.config.public_base_url.as_str().into());
+    let watching = state.config.dev_mode && std::env::var_os("LEPTOS_WATCH").is_some();
+    let reload = options.reload_port;
     Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), page.clone())
         .fallback(render_app_to_stream_with_context(context, page))
-        .layer(from_fn_with_state(allowed_origin, reject_cross_site))
-        .layer(from_fn(security_headers))
-        .layer(from_fn(read_body_first))
         .with_state(options)
+        .merge(static_files)
+        .layer(from_fn(api_requests::refuse_malformed_calls))
+        .layer(from_fn_with_state(state, error_links::only_our_error_links))
+        .layer(from_fn_with_state(allowed_origin, reject_cross_site))
+        .layer(from_fn(paths::only_canonical_paths))
+        .layer(from_fn_with_state(watching.then_some(reload), security_headers))
+        .layer(from_fn(read_body_first))
 }
 
 /// The app's routes, listed once per process (per isolate on the Worker) and reused by every
@@ -46,6 +64,13 @@ pub fn router(options: LeptosOptions, state: AppState) -> Router {
 pub fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// Every server function's path, as registered with Leptos.
+pub fn server_function_paths() -> Vec<&'static str> {
+    let mut paths: Vec<_> = server_fn::axum::server_fn_paths().map(|(path, _)| path).collect();
+    paths.sort_unstable();
+    paths
 }
 
 /// The largest request body Portico reads: its forms are a few kilobytes.
@@ -102,6 +127,19 @@ async fn read_whole(mut body: Body) -> Result<Bytes, BodyProblem> {
     if seen > MAX_BODY_BYTES { Err(BodyProblem::TooLarge { read_to_end: true }) } else { Ok(kept.into()) }
 }
 
+/// The value of cookie `name` in a request's headers, if set and not empty.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(found, _)| *found == name)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
 /// The one origin state-changing requests may come from: the configured public base URL.
 #[derive(Clone)]
 pub struct AllowedOrigin(pub Arc<str>);
@@ -128,19 +166,48 @@ pub async fn reject_cross_site(State(allowed): State<AllowedOrigin>, request: Re
     next.run(request).await
 }
 
-/// Headers for every page. Invitation pages carry their secret in the URL: they send no
-/// Referer anywhere and are never stored by a cache.
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let is_invitation = request.uri().path().starts_with("/invite/");
-    let is_asset = request.uri().path().starts_with("/pkg/");
+/// Headers for every response, static files included. Invitation pages carry their secret
+/// in the URL: they send no Referer anywhere. Pages are never stored by a cache.
+///
+/// Pages get a Content-Security-Policy with a fresh nonce, which Leptos puts on the scripts
+/// it writes (hydration, streamed data): no other script runs, the WASM may compile, nothing
+/// loads from elsewhere, no site may frame us. `reload_port`: `make watch`'s live reload.
+pub async fn security_headers(State(reload_port): State<Option<u32>>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let is_invitation = path.starts_with("/invite/");
+    let is_static = path.starts_with("/pkg/");
+    let nonce = (!is_static && !path.starts_with(API_PREFIX)).then(Nonce::new);
+    if let Some(nonce) = &nonce {
+        request.extensions_mut().insert(nonce.clone());
+    }
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let referrer = if is_invitation { "no-referrer" } else { "same-origin" };
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    if !is_asset {
+    let policy = match &nonce {
+        Some(nonce) => page_policy(nonce, reload_port),
+        None => NOTHING_BUT_THIS.to_owned(),
+    };
+    if let Ok(policy) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    if !is_static {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// For what is not a page (static files, server function answers): nothing may run or be
+/// framed. Also in edge/_headers, for the Worker's static files.
+pub const NOTHING_BUT_THIS: &str = "default-src 'none'; frame-ancestors 'none'";
+
+pub fn page_policy(nonce: &Nonce, reload_port: Option<u32>) -> String {
+    let reload = reload_port.map(|port| format!(" ws://127.0.0.1:{port} ws://localhost:{port}")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'{reload}; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
 }

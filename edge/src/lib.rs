@@ -37,7 +37,7 @@ async fn fetch(request: HttpRequest, env: Env, ctx: Context) -> worker::Result<R
         let ctx = worker::send::SendWrapper::new(ctx);
         Arc::new(move || ctx.wait_until(send_due_mail(edge.clone())))
     };
-    let mut router = portico_app::web::router(edge.leptos_options(), edge.app_state(wake_outbox));
+    let mut router = portico_app::web::router(edge.leptos_options(), edge.app_state(wake_outbox), axum::Router::new());
     Ok(router.call(request).await?)
 }
 

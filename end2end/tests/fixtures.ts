@@ -23,6 +23,13 @@ export class Tab {
     private readonly testInfo: TestInfo,
   ) {
     page.on('pageerror', (error) => this.problems.push(`uncaught: ${error.message}`));
+    // A server error says what it was: the target's own text (wrangler's proxy, for one,
+    // answers 503 with its reason), not only the console's "status of 503".
+    page.on('response', async (response) => {
+      if (response.status() < 500) return;
+      const body = await response.text().catch(() => '(no body)');
+      this.problems.push(`${response.status()} from ${response.request().method()} ${response.url()}: ${body.slice(0, 300)}`);
+    });
     page.on('console', (message) => {
       // Without scripts nothing of ours runs; Chromium only warns that the preloaded WASM
       // went unused. Errors still count.

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::serve::ListenerExt;
 use leptos::prelude::LeptosOptions;
 use portico_app::mail::Mailer;
 use portico_app::mail::dev_mailbox::DevMailbox;
@@ -92,7 +93,14 @@ impl Application {
         if with_dispatcher {
             tokio::spawn(self.dispatcher.clone().run_until_stopped(self.config.outbox_poll));
         }
-        axum::serve(self.listener, self.router)
+        // Pages stream in several writes: with Nagle's algorithm on, each write after the
+        // first waited for the client's delayed ACK, about 40 ms a response on loopback.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::warn!(%error, "could not set TCP_NODELAY");
+            }
+        });
+        axum::serve(listener, self.router)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -111,7 +119,7 @@ fn router(config: &Config, listener: &TcpListener, state: AppState) -> Router {
         .build();
     // The hydrate bundle and CSS, as the Worker's assets binding serves them on the edge.
     let assets = ServeDir::new(config.site_root.join("pkg"));
-    Router::new().nest_service("/pkg", assets).merge(web::router(options, state))
+    web::router(options, state, Router::new().nest_service("/pkg", assets))
 }
 
 /// The secret key kept next to the database (`portico.db.key`), created on first start.

@@ -47,10 +47,12 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             let Some(login) = login.filter(|_| verified) else {
                 return Err(AppError::BadCredentials { email });
             };
-            // A new id on every sign-in; any session the browser had is simply replaced.
+            // A new id on every sign-in; the session the browser had ends with it.
+            let previous = current_session(&state).await?.map(|(id_hash, _)| id_hash);
             let session_id = new_session_id();
             let times = session_times(&state);
-            sessions::start_session(state.db.as_ref(), &session_id_hash(&session_id), login.id, &times)
+            let new_id_hash = session_id_hash(&session_id);
+            sessions::start_session(state.db.as_ref(), &new_id_hash, login.id, &times, previous.as_deref())
                 .await
                 .map_err(internal)?;
             set_session_cookie(&state, &session_id);

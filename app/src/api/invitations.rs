@@ -260,7 +260,8 @@ async fn link(state: &AppState, token: &str, password: String) -> Result<(), App
         .map_err(internal)?
         .ok_or(AppError::InvalidLink)?;
     let user_id = live.existing_user_id.ok_or(AppError::InvalidLink)?;
-    if let Some((_, user)) = current_session(state).await? {
+    let previous_session = current_session(state).await?;
+    if let Some((_, user)) = &previous_session {
         if user.user_id != user_id {
             return Err(AppError::Conflict(format!(
                 "You are signed in as {}. Sign out first, then open the link again.",
@@ -280,6 +281,7 @@ async fn link(state: &AppState, token: &str, password: String) -> Result<(), App
         &new_nonce(),
         &session_id_hash(&session_id),
         &session_times(state),
+        previous_session.as_ref().map(|(id_hash, _)| id_hash.as_str()),
     )
     .await
     .map_err(internal)?;

@@ -13,6 +13,7 @@ use crate::secrets::session_id_hash;
 use crate::store::members::StaffScope;
 use crate::store::sessions::{self, SessionTimes, SessionUser};
 use crate::store::DbError;
+use crate::web::cookie_value;
 
 pub const SESSION_COOKIE: &str = "portico_session";
 /// Refresh `last_seen_at` at most this often, not on every request.
@@ -36,22 +37,9 @@ pub fn session_times(state: &AppState) -> SessionTimes {
     }
 }
 
-fn session_cookie_value(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|value| !value.is_empty())
-}
-
 /// The signed-in login, with the hash of its session id.
 pub async fn current_session(state: &AppState) -> Result<Option<(String, SessionUser)>, AppError> {
-    let Some(session_id) = use_context::<Parts>().as_ref().and_then(session_cookie_value) else {
+    let Some(session_id) = use_context::<Parts>().and_then(|parts| cookie_value(&parts.headers, SESSION_COOKIE)) else {
         return Ok(None);
     };
     let id_hash = session_id_hash(&session_id);

@@ -1,7 +1,7 @@
 use serde::Deserialize;
 
 use super::members::{StaffScope, visible_member};
-use super::sessions::{SessionOwner, SessionTimes, insert_session};
+use super::sessions::{SessionOwner, SessionTimes, end_previous_session, insert_session};
 use super::{Db, DbError, exists, fetch_optional};
 use crate::stmt;
 
@@ -242,6 +242,7 @@ pub async fn link_existing_login(
     claim: &str,
     session_id_hash: &str,
     times: &SessionTimes,
+    previous_session: Option<&str>,
 ) -> Result<bool, DbError> {
     let mut batch = vec![stmt!(
         concat!(
@@ -258,6 +259,7 @@ pub async fn link_existing_login(
         user_id
     )];
     batch.extend(after_claim(claim, session_id_hash, times));
+    batch.extend(end_previous_session(previous_session));
     Ok(db.batch(batch).await?[0].rows_affected == 1)
 }
 
@@ -284,8 +286,10 @@ pub async fn revoke_open_invitations(db: &dyn Db, scope: &StaffScope, member_id:
     Ok(changes.rows_affected)
 }
 
-/// Unlinks every login from the member's profile and ends those logins' sessions. The
-/// logins themselves are kept, and the member can be invited again.
+/// Unlinks every login from the member's profile. The logins themselves are kept, and the
+/// member can be invited again. A login left with nothing to see (not staff, no other
+/// profile) is signed out everywhere; one that still has those keeps its sessions, which
+/// no longer reach this profile (every portal read goes through `member_links`).
 pub async fn unlink_logins(db: &dyn Db, scope: &StaffScope, member_id: i64, now: i64) -> Result<u64, DbError> {
     let visible = |s: super::Stmt| s.bind(scope.organisation_id).bind(scope.all_members).bind(scope.user_id);
     let changes = db
@@ -296,10 +300,14 @@ pub async fn unlink_logins(db: &dyn Db, scope: &StaffScope, member_id: i64, now:
                          SELECT l.user_id FROM member_links l JOIN members m ON m.id = l.member_id
                          WHERE l.member_id = ? AND ",
                     visible_member!(),
-                    ")"
+                    ")
+                     AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.user_id = sessions.user_id)
+                     AND NOT EXISTS (SELECT 1 FROM member_links o
+                                     WHERE o.user_id = sessions.user_id AND o.member_id <> ?)"
                 ),
                 member_id
-            )),
+            ))
+            .bind(member_id),
             visible(stmt!(
                 concat!(
                     "DELETE FROM member_links WHERE member_id = ?

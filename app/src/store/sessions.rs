@@ -85,14 +85,30 @@ pub async fn delete_session(db: &dyn Db, id_hash: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Signs in: a new session and the login's last-login time, together.
-pub async fn start_session(db: &dyn Db, id_hash: &str, user_id: i64, times: &SessionTimes) -> Result<(), DbError> {
+/// Ends the session the browser had when it signs in again, in the batch that signs it in:
+/// whoever was signed in there before is signed out, not left behind a new cookie.
+pub fn end_previous_session(previous_id_hash: Option<&str>) -> Option<Stmt> {
+    previous_id_hash.map(|id_hash| stmt!("DELETE FROM sessions WHERE id_hash = ?", id_hash))
+}
+
+/// Signs in: a new session and the login's last-login time, together, ending the session the
+/// browser had.
+pub async fn start_session(
+    db: &dyn Db,
+    id_hash: &str,
+    user_id: i64,
+    times: &SessionTimes,
+    previous_id_hash: Option<&str>,
+) -> Result<(), DbError> {
     db.batch(vec![
         insert_session(id_hash, SessionOwner::User(user_id), times),
         stmt!("UPDATE users SET last_login_at = ? WHERE id = ?", times.now, user_id),
         // Expired sessions of this login are of no use to anyone.
         stmt!("DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?", user_id, times.now),
-    ])
+    ]
+    .into_iter()
+    .chain(end_previous_session(previous_id_hash))
+    .collect())
     .await?;
     Ok(())
 }

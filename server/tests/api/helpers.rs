@@ -260,6 +260,15 @@ pub fn invitation_link(body: &serde_json::Value) -> String {
     url.strip_prefix(BASE_URL).unwrap_or_else(|| panic!("link {url} is not on {BASE_URL}")).to_owned()
 }
 
+/// Whether the answer signs the browser in (a failed form may still set other cookies).
+pub fn sets_session_cookie(response: &Response) -> bool {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .any(|cookie| cookie.to_str().is_ok_and(|c| c.starts_with("portico_session=")))
+}
+
 pub fn location(response: &Response) -> String {
     response.headers().get(LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
 }

@@ -136,9 +136,10 @@ async fn resending_an_invitation_invalidates_the_previous_link() {
     assert!(old.body.contains("This link is no longer valid"));
     let new = app.get(&browser(), &second_link).await;
     assert_eq!(new.status, 200);
-    let refused = app.accept(&browser(), &first_link, "a long password").await;
+    let person = browser();
+    let refused = app.accept(&person, &first_link, "a long password").await;
     assert!(location(&refused).starts_with(&format!("{first_link}?")), "back to the link's page");
-    assert_eq!(app.get(&browser(), &location(&refused)).await.status, 404);
+    assert_eq!(app.get(&person, &location(&refused)).await.status, 404);
     assert_eq!(app.count("SELECT count(*) FROM users").await, 1, "only the owner");
 }
 

@@ -3,6 +3,10 @@
 //! JavaScript sends: form posts to the fixed server-function endpoints.
 
 mod access;
+// Shared with the scenarios, which also use the fields.
+#[allow(dead_code)]
+#[path = "../scenarios/endpoints.rs"]
+mod endpoints;
 mod accept;
 mod auth;
 mod delivery;
@@ -10,3 +14,4 @@ mod helpers;
 mod invitations;
 mod members;
 mod pages;
+mod sessions;

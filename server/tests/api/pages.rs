@@ -83,7 +83,8 @@ async fn pages_finish_while_other_routers_are_being_built() {
             let _in_runtime = runtime.enter();
             let mut built = 0;
             while !stop.load(Ordering::Relaxed) {
-                drop(portico_app::web::router(LeptosOptions::builder().output_name("portico").build(), state.clone()));
+                let options = LeptosOptions::builder().output_name("portico").build();
+                drop(portico_app::web::router(options, state.clone(), axum::Router::new()));
                 built += 1;
             }
             built

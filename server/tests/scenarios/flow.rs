@@ -21,18 +21,18 @@ fn location(response: &Response) -> String {
     response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
-struct Session<'a> {
+pub struct Session<'a> {
     target: &'a Target,
-    client: Client,
+    pub client: Client,
 }
 
 impl<'a> Session<'a> {
-    fn new(target: &'a Target) -> Self {
+    pub fn new(target: &'a Target) -> Self {
         Self { target, client: browser() }
     }
 
     /// `path` may also be a whole URL, as redirects back to a form are.
-    async fn get(&self, path: &str) -> (StatusCode, String) {
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
         let url = if path.starts_with("http") { path.to_owned() } else { format!("{}{path}", self.target.base_url) };
         let response = self.client.get(&url).header(ACCEPT, "text/html").send().await.expect("GET");
         (response.status(), response.text().await.unwrap_or_default())
@@ -64,7 +64,7 @@ impl<'a> Session<'a> {
         request.header(ORIGIN, base.as_str()).form(fields).send().await.expect("POST").status()
     }
 
-    async fn sign_in(&self, email: &str, password: &str) -> String {
+    pub async fn sign_in(&self, email: &str, password: &str) -> String {
         location(&self.post_form("/api/login", "/login", &[("email", email), ("password", password)]).await)
     }
 }

@@ -3,7 +3,11 @@
 //! (workerd + local D1), each sending e-mail to a local stand-in for the e-mail API.
 //! A difference between the targets is a bug.
 
+mod endpoints;
+mod error_links;
 mod flow;
+mod headers_and_paths;
+mod malformed;
 mod target;
 
 use target::{Target, TargetKind};
@@ -13,6 +17,10 @@ async fn run(kind: TargetKind) {
     flow::staff_invites_and_the_member_accepts(&target).await;
     flow::bad_input_is_refused_with_messages_and_writes_nothing(&target).await;
     flow::early_answers_leave_the_connection_usable(&target).await;
+    error_links::error_links_show_only_our_own_errors(&target).await;
+    headers_and_paths::every_response_carries_the_security_headers(&target).await;
+    headers_and_paths::each_page_has_one_address(&target).await;
+    malformed::every_malformed_call_is_a_client_error_and_writes_nothing(&target).await;
     // A panic in the Worker shows as a critical error, after which the shim starts the Wasm
     // application again; on the server, as a panic message. Neither may happen.
     let log = target.log();

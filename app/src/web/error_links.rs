@@ -1,0 +1,109 @@
+//! A browser without JavaScript gets a failed form's error back in the page URL
+//! (`?__path=…&__err=…`, Leptos's way), and the page shows what that URL says. Left as it
+//! is, anyone could send a link to our sign-in or invitation page that shows their own
+//! sentence in our alert box. So the URL only counts when Portico made it, for this browser:
+//!
+//! - a redirect carrying an error gets `__sig`, an HMAC (server key) of the page path, the
+//!   error and a random value kept in a short-lived cookie of this browser only;
+//! - a page asked for with an error in its URL is served only when that checks out, and
+//!   otherwise redirected to the same URL without the error.
+//!
+//! An attacker can make Portico sign an error (by posting a form), but the signature holds
+//! only with the cookie it went with, which stays in the attacker's browser.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::{HeaderMap, HeaderValue, Method, header};
+
+use crate::ports::AppState;
+use crate::secrets::new_nonce;
+use crate::web::cookie_value;
+
+const ERROR_PARAMS: [&str; 3] = ["__path", "__err", "__sig"];
+const BROWSER_COOKIE: &str = "portico_form";
+/// Long enough to read the page, correct the form and reload it.
+const COOKIE_SECONDS: u32 = 15 * 60;
+
+pub async fn only_our_error_links(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() == Method::GET || request.method() == Method::HEAD {
+        if let Some(clean) = unproven_error_link(&state, &request) {
+            return Redirect::to(&clean).into_response();
+        }
+        return next.run(request).await;
+    }
+    let browser = cookie_value(request.headers(), BROWSER_COOKIE);
+    let mut response = next.run(request).await;
+    sign_error_redirect(&state, browser, response.headers_mut());
+    response
+}
+
+/// The same path and query without the error, when the URL carries an error this browser
+/// was not given.
+fn unproven_error_link(state: &AppState, request: &Request) -> Option<String> {
+    let query = request.uri().query()?;
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    if !pairs.iter().any(|(name, _)| ERROR_PARAMS.contains(&name.as_str())) {
+        return None;
+    }
+    let value = |wanted: &str| pairs.iter().find(|(name, _)| name == wanted).map(|(_, v)| v.as_str());
+    let path = request.uri().path();
+    let proven = match (value("__path"), value("__err"), value("__sig"), cookie_value(request.headers(), BROWSER_COOKIE)) {
+        (Some(endpoint), Some(error), Some(signature), Some(browser)) => {
+            state.config.secret_key.verify(&signed_text(&browser, path, endpoint, error), signature)
+        }
+        _ => false,
+    };
+    (!proven).then(|| with_query(path, pairs.iter().filter(|(name, _)| !ERROR_PARAMS.contains(&name.as_str()))))
+}
+
+/// Signs the error a redirect back to a form carries, and gives this browser its cookie (or
+/// renews it). A redirect without an error drops a signature left from an earlier one.
+fn sign_error_redirect(state: &AppState, browser: Option<String>, headers: &mut HeaderMap) {
+    let Some(location) = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()) else { return };
+    let (target, query) = location.split_once('?').unwrap_or((location, ""));
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .filter(|(name, _)| name != "__sig")
+        .collect();
+    let value = |wanted: &str| pairs.iter().find(|(name, _)| name == wanted).map(|(_, v)| v.clone());
+    let (Some(endpoint), Some(error)) = (value("__path"), value("__err")) else {
+        if query.contains("__sig=") {
+            set_location(headers, with_query(target, pairs.iter()));
+        }
+        return;
+    };
+    let browser = browser.unwrap_or_else(new_nonce);
+    let path = path_of(target);
+    let signature = state.config.secret_key.sign(&signed_text(&browser, path, &endpoint, &error));
+    let signature = ("__sig".to_owned(), signature);
+    set_location(headers, with_query(target, pairs.iter().chain([&signature])));
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let cookie = format!("{BROWSER_COOKIE}={browser}; HttpOnly; SameSite=Lax; Path=/; Max-Age={COOKIE_SECONDS}{secure}");
+    if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+        headers.append(header::SET_COOKIE, cookie);
+    }
+}
+
+fn signed_text(browser: &str, path: &str, endpoint: &str, error: &str) -> String {
+    format!("form-error\n{browser}\n{path}\n{endpoint}\n{error}")
+}
+
+/// The path of a Location, whole URL or not.
+fn path_of(target: &str) -> &str {
+    match target.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |slash| &rest[slash..]),
+        None => target,
+    }
+}
+
+fn with_query<'a>(target: &str, pairs: impl Iterator<Item = &'a (String, String)>) -> String {
+    let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    if query.is_empty() { target.to_owned() } else { format!("{target}?{query}") }
+}
+
+fn set_location(headers: &mut HeaderMap, location: String) {
+    if let Ok(location) = HeaderValue::from_str(&location) {
+        headers.insert(header::LOCATION, location);
+    }
+}

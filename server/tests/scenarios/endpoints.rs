@@ -1,0 +1,23 @@
+//! Every server function and the fields it takes. The api tests check this is the whole
+//! list, so a new server function cannot miss the malformed-request table.
+
+pub const ENDPOINTS: &[(&str, &[&str])] = &[
+    ("/api/accept_invitation", &["token", "password", "confirm_password"]),
+    ("/api/add_member", &["first_name", "last_name", "email", "phone", "address"]),
+    ("/api/dev_mailbox", &[]),
+    ("/api/invitation_preview", &["token"]),
+    ("/api/link_invitation", &["token", "password"]),
+    ("/api/list_members", &[]),
+    ("/api/login", &["email", "password"]),
+    ("/api/logout", &[]),
+    ("/api/member_profile", &["member_id"]),
+    ("/api/my_profiles", &[]),
+    ("/api/resend_invitation", &["member_id"]),
+    ("/api/revoke_invitation", &["member_id"]),
+    ("/api/send_invitation", &["member_id", "email", "message"]),
+    ("/api/unlink_login", &["member_id"]),
+    ("/api/whoami", &[]),
+];
+
+/// Fields that hold a number; every other field is text.
+pub const NUMBER_FIELDS: &[&str] = &["member_id"];

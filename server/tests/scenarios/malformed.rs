@@ -1,0 +1,100 @@
+//! Every server function × every way its request can be malformed, with each `Accept` a
+//! client may send: a 4xx naming the problem in a short sentence — never a 500, never a
+//! redirect — and nothing written. Signed in as the owner, so a malformed request that got
+//! through would be able to write.
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION, ORIGIN};
+use reqwest::{Method, StatusCode};
+
+use crate::endpoints::{ENDPOINTS, NUMBER_FIELDS};
+use crate::flow::Session;
+use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target};
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+struct Malformed {
+    what: &'static str,
+    method: Method,
+    content_type: Option<&'static str>,
+    body: Vec<u8>,
+    status: StatusCode,
+}
+
+/// Well-formed fields: `value` for text, 1 for numbers.
+fn fields(names: &[&str]) -> Vec<String> {
+    names.iter().map(|&name| format!("{name}={}", if NUMBER_FIELDS.contains(&name) { "1" } else { "x" })).collect()
+}
+
+fn malformations(names: &[&'static str]) -> Vec<Malformed> {
+    let form = |what, body: String, status| Malformed { what, method: Method::POST, content_type: Some(FORM), body: body.into_bytes(), status };
+    let valid = fields(names).join("&");
+    let mut table = vec![
+        Malformed { what: "GET instead of POST", method: Method::GET, content_type: None, body: Vec::new(), status: StatusCode::METHOD_NOT_ALLOWED },
+        Malformed { what: "a JSON body", method: Method::POST, content_type: Some("application/json"), body: br#"{"email":"a@example.org"}"#.to_vec(), status: StatusCode::UNSUPPORTED_MEDIA_TYPE },
+        Malformed { what: "a multipart body", method: Method::POST, content_type: Some("multipart/form-data; boundary=x"), body: b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb\r\n--x--\r\n".to_vec(), status: StatusCode::UNSUPPORTED_MEDIA_TYPE },
+        Malformed { what: "no content type", method: Method::POST, content_type: None, body: valid.clone().into_bytes(), status: StatusCode::UNSUPPORTED_MEDIA_TYPE },
+        Malformed { what: "raw bytes that are not UTF-8", method: Method::POST, content_type: Some(FORM), body: [b"x=".as_slice(), &[0xff, 0xfe]].concat(), status: StatusCode::BAD_REQUEST },
+        form("percent-encoded bytes that are not UTF-8", format!("{valid}&note=%FF%FE"), StatusCode::BAD_REQUEST),
+    ];
+    let Some(&first) = names.first() else { return table };
+    table.push(form("a field given twice", format!("{valid}&{first}=x"), StatusCode::BAD_REQUEST));
+    table.push(form("a field missing", fields(&names[1..]).join("&"), StatusCode::BAD_REQUEST));
+    table.push(form("no fields at all", String::new(), StatusCode::BAD_REQUEST));
+    for number in names.iter().filter(|name| NUMBER_FIELDS.contains(name)) {
+        let others = fields(names).into_iter().filter(|f| !f.starts_with(&format!("{number}="))).collect::<Vec<_>>().join("&");
+        table.push(form("a number that is not one", format!("{others}&{number}=abc"), StatusCode::BAD_REQUEST));
+        table.push(form("a number too large", format!("{others}&{number}=99999999999999999999999"), StatusCode::BAD_REQUEST));
+    }
+    table
+}
+
+pub async fn every_malformed_call_is_a_client_error_and_writes_nothing(target: &Target) {
+    let owner = Session::new(target);
+    assert_eq!(owner.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await, "/staff/members");
+    let (_, members_before) = owner.get("/staff/members").await;
+    let mail_before = target.email_api.received_requests().await.unwrap_or_default().len();
+    let base = &target.base_url;
+
+    for &(endpoint, names) in ENDPOINTS {
+        for malformed in malformations(names) {
+            for accept in ["text/html", "application/json", "*/*"] {
+                let mut request = owner
+                    .client
+                    .request(malformed.method.clone(), format!("{base}{endpoint}"))
+                    .header(ACCEPT, accept)
+                    .header(ORIGIN, base.as_str())
+                    .body(malformed.body.clone());
+                if let Some(content_type) = malformed.content_type {
+                    request = request.header(CONTENT_TYPE, content_type);
+                }
+                let answer = request.send().await.expect("an answer");
+                let (status, location) = (answer.status(), answer.headers().get(LOCATION).cloned());
+                let message = answer.text().await.unwrap_or_default();
+                let case = format!("{:?}: {endpoint} with {} (Accept: {accept})", target.kind, malformed.what);
+                assert_eq!(status, malformed.status, "{case}: {message}");
+                assert!(location.is_none(), "{case}: redirected to {location:?}");
+                assert!(!message.trim().is_empty() && message.len() < 300, "{case}: a short message, got {message:?}");
+            }
+        }
+    }
+
+    let oversized = vec![b'a'; 3 << 20];
+    for &(endpoint, _) in ENDPOINTS {
+        let answer = owner
+            .client
+            .post(format!("{base}{endpoint}"))
+            .header(ORIGIN, base.as_str())
+            .header(CONTENT_TYPE, FORM)
+            .body(oversized.clone())
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(answer.status(), StatusCode::PAYLOAD_TOO_LARGE, "{:?}: {endpoint} with 3 MiB", target.kind);
+    }
+
+    let (_, members_after) = owner.get("/staff/members").await;
+    let rows = |page: &str| page.matches("<tr").count();
+    assert_eq!(rows(&members_before), rows(&members_after), "{:?}: a member was added", target.kind);
+    let mail_after = target.email_api.received_requests().await.unwrap_or_default().len();
+    assert_eq!(mail_before, mail_after, "{:?}: e-mail was sent", target.kind);
+}
