@@ -37,7 +37,7 @@ phase_done = mkdir -p $(CURDIR)/target && echo "$(1): $$((SECONDS - start)) s" |
 
 ## Build and start the self-hosted server on 127.0.0.1:3000 (PORTICO_ADDR to change).
 run: host front
-	./target/debug/portico
+	PORTICO_ENV=development ./target/debug/portico
 
 ## Every test: domain, store and mail unit tests, the HTTP flow against the real server with
 ## the hydrate bundle built and served, the shared scenario suite against both the server and
@@ -141,14 +141,14 @@ wrk:
 ## The Worker under wrangler dev (workerd + a local D1, migrated) on 127.0.0.1:8787.
 edge: edge-build .dev.vars
 	$(NODE_BIN)/wrangler d1 migrations apply DB --local
-	$(NODE_BIN)/wrangler dev --local --ip 127.0.0.1 --port 8787
+	$(NODE_BIN)/wrangler dev --local --ip 127.0.0.1 --port 8787 --var PORTICO_ENV:development
 
 ## Live reload while working on the app: cargo-leptos rebuilds and restarts on every change
 ## (installed on first use, ~20 minutes on 2 cores; make run and make test never need it).
 watch: sccache wasm-target
 	cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
 	  || $(quick_install) cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
-	cargo leptos watch
+	PORTICO_ENV=development cargo leptos watch
 
 # Local secrets for wrangler dev (never committed): a sealing key and the demo password.
 .dev.vars:

@@ -11,7 +11,8 @@ target=$1 port=$2
 state="${TMPDIR:-/tmp}/portico-e2e-$target-$port"
 rm -rf "$state" && mkdir -p "$state"
 # Test-only secrets: a fixed sealing key and the demo owner's password (see playwright.config.ts).
-export PORTICO_DEMO_PASSWORD="$E2E_OWNER_PASSWORD" PORTICO_PUBLIC_URL="http://127.0.0.1:$port"
+# Dev mode (loopback only): the demo organisation, and e-mail kept in the dev mailbox.
+export PORTICO_ENV=development PORTICO_DEMO_PASSWORD="$E2E_OWNER_PASSWORD" PORTICO_PUBLIC_URL="http://127.0.0.1:$port"
 case "$target" in
   server)
     binary="${PORTICO_BIN:-target/debug/portico}"
@@ -26,7 +27,7 @@ case "$target" in
     exec node_modules/.bin/wrangler dev --local --ip 127.0.0.1 --port "$port" \
       --inspector-port "$((port + 1000))" --show-interactive-dev-session=false --persist-to "$state" \
       --var "PORTICO_SECRET_KEY:$E2E_SECRET_KEY" --var "PORTICO_DEMO_PASSWORD:$PORTICO_DEMO_PASSWORD" \
-      --var "PORTICO_PUBLIC_URL:$PORTICO_PUBLIC_URL"
+      --var "PORTICO_PUBLIC_URL:$PORTICO_PUBLIC_URL" --var "PORTICO_ENV:$PORTICO_ENV"
     ;;
   *) echo "usage: serve.sh server|worker PORT" >&2; exit 2 ;;
 esac

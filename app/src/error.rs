@@ -106,17 +106,11 @@ impl FormErrors {
 
     /// Parses one field whose value must never be echoed back (a password).
     pub fn check_secret<T>(&mut self, field: &str, parsed: Result<T, &'static str>) -> Option<T> {
-        parsed
-            .map_err(|message| self.0.errors.push(FieldError { field: field.into(), message: message.into() }))
-            .ok()
+        parsed.map_err(|message| self.0.errors.push(FieldError { field: field.into(), message: message.into() })).ok()
     }
 
     /// `Ok` when every field parsed; the value is only built then.
     pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, AppError> {
-        if self.0.errors.is_empty() {
-            build().ok_or(AppError::Internal)
-        } else {
-            Err(AppError::Invalid(self.0))
-        }
+        if self.0.errors.is_empty() { build().ok_or(AppError::Internal) } else { Err(AppError::Invalid(self.0)) }
     }
 }

@@ -5,6 +5,17 @@ use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::domain::Password;
 
+/// Refuses a password on the common-passwords list (app/data), whatever its letter case.
+pub fn refuse_common(password: Password) -> Result<Password, &'static str> {
+    static LIST: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let list = LIST.get_or_init(|| include_str!("../data/common-passwords.txt").lines().collect());
+    if list.binary_search(&password.expose().to_lowercase().as_str()).is_ok() {
+        Err("This is one of the most common passwords, so it is among the first an attacker tries. Choose another.")
+    } else {
+        Ok(password)
+    }
+}
+
 pub const MEMORY_KIB: u32 = 19_456;
 pub const ITERATIONS: u32 = 2;
 pub const PARALLELISM: u32 = 1;
@@ -61,5 +72,23 @@ mod tests {
         assert_ne!(phc, hash_password(&password), "salted");
         assert!(verify_or_dummy("correct horse battery staple", Some(&phc)));
         assert!(!verify_or_dummy("no such login; timing only", None), "unknown logins never match");
+    }
+
+    #[test]
+    fn common_passwords_are_refused_whatever_their_case() {
+        for common in ["password", "Password1", "qwertyuiop", "iloveyou", "PASSWORD123", "1234567890"] {
+            assert!(refuse_common(Password::parse(common).unwrap()).is_err(), "{common}");
+        }
+        for rare in ["correct horse battery staple", "Portico-invite-2026!x"] {
+            assert!(refuse_common(Password::parse(rare).unwrap()).is_ok(), "{rare}");
+        }
+    }
+
+    #[test]
+    fn the_list_is_sorted_lower_case_and_long_enough() {
+        let list: Vec<&str> = include_str!("../data/common-passwords.txt").lines().collect();
+        assert!(list.len() >= 10_000, "{}", list.len());
+        assert!(list.windows(2).all(|pair| pair[0] < pair[1]), "sorted bytewise, no repeats");
+        assert!(list.iter().all(|p| p.chars().count() >= 8 && *p == p.to_lowercase()));
     }
 }

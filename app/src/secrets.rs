@@ -69,9 +69,8 @@ impl SecretKey {
     pub fn seal(&self, plaintext: &str) -> String {
         let nonce = random_bytes::<12>();
         let cipher = ChaCha20Poly1305::new(Key::from_slice(&self.0));
-        let sealed = cipher
-            .encrypt(Nonce::from_slice(&nonce), plaintext.as_bytes())
-            .expect("sealing a short value cannot fail");
+        let sealed =
+            cipher.encrypt(Nonce::from_slice(&nonce), plaintext.as_bytes()).expect("sealing a short value cannot fail");
         URL_SAFE_NO_PAD.encode([nonce.as_slice(), &sealed].concat())
     }
 

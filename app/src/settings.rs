@@ -16,8 +16,9 @@ pub struct Settings {
     pub public_base_url: String,
     /// PORTICO_EMAIL_API_URL + PORTICO_EMAIL_API_KEY, or the dev mailbox.
     pub mail: MailConfig,
-    /// PORTICO_ENV=production: no dev mailbox, no /dev pages.
-    pub production: bool,
+    /// PORTICO_ENV=development (and a loopback public URL): the dev mailbox at /dev/mailbox,
+    /// the demo organisation on an empty database. Otherwise production: first-run setup.
+    pub dev_mode: bool,
     /// PORTICO_SECRET_KEY: base64url, 32 bytes.
     pub secret_key: Option<String>,
     /// PORTICO_DEMO_PASSWORD: the demo owner's password on an empty database.
@@ -29,7 +30,23 @@ impl Settings {
     pub fn from_vars(var: impl Fn(&str) -> Option<String>, default_public_url: &str) -> Result<Self, String> {
         let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
         let public_base_url = parse_base_url(&var("PORTICO_PUBLIC_URL").unwrap_or_else(|| default_public_url.into()))?;
-        let production = var("PORTICO_ENV").is_some_and(|v| v.eq_ignore_ascii_case("production"));
+        let dev_mode = match var("PORTICO_ENV").map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("production") => false,
+            Some("development") if is_loopback(&public_base_url) => true,
+            Some("development") => {
+                return Err(format!(
+                    "PORTICO_ENV=development shows every invitation link to anyone at /dev/mailbox, so it \
+                     is only allowed when PORTICO_PUBLIC_URL is a loopback address (http://127.0.0.1:…, \
+                     http://localhost:…, http://[::1]:…), and {public_base_url} is not one. Remove \
+                     PORTICO_ENV (production is the default) and set PORTICO_EMAIL_API_URL and \
+                     PORTICO_EMAIL_API_KEY."
+                ));
+            }
+            Some(other) => {
+                return Err(format!("PORTICO_ENV is {other:?}: use production (the default) or development."));
+            }
+        };
+        let production = !dev_mode;
         let mail = match (var("PORTICO_EMAIL_API_URL"), var("PORTICO_EMAIL_API_KEY")) {
             (Some(base_url), Some(api_key)) => MailConfig::Http { base_url: parse_base_url(&base_url)?, api_key },
             (Some(_), None) => {
@@ -43,11 +60,21 @@ impl Settings {
         Ok(Self {
             public_base_url,
             mail,
-            production,
+            dev_mode,
             secret_key: var("PORTICO_SECRET_KEY"),
             demo_password: var("PORTICO_DEMO_PASSWORD"),
         })
     }
+}
+
+/// Whether a base URL (as `parse_base_url` returns it) can only be reached from this machine.
+fn is_loopback(base_url: &str) -> bool {
+    let host_and_port = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    let host = match host_and_port.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+        None => host_and_port.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `scheme://host[:port]`, no path, no trailing slash.
@@ -82,24 +109,50 @@ mod tests {
     }
 
     #[test]
-    fn a_fresh_clone_gets_the_dev_mailbox_and_production_must_name_an_email_api() {
-        let fresh = Settings::from_vars(vars(&[]), "http://127.0.0.1:3000").unwrap();
-        assert_eq!((fresh.mail, fresh.production), (MailConfig::DevMailbox, false));
-        assert_eq!(fresh.public_base_url, "http://127.0.0.1:3000");
+    fn production_is_the_default_and_must_name_an_email_api() {
+        for env in [vec![], vec![("PORTICO_ENV", "production")], vec![("PORTICO_ENV", " ")]] {
+            let error = Settings::from_vars(vars(&env), "http://127.0.0.1:3000").unwrap_err();
+            assert!(error.contains("PORTICO_EMAIL_API_URL"), "{env:?}: {error}");
+        }
+        let with_api = [("PORTICO_EMAIL_API_URL", "https://api.example"), ("PORTICO_EMAIL_API_KEY", "k")];
+        assert!(!Settings::from_vars(vars(&with_api), "http://127.0.0.1:3000").unwrap().dev_mode);
+    }
 
-        let error = Settings::from_vars(vars(&[("PORTICO_ENV", "production")]), "http://x").unwrap_err();
-        assert!(error.contains("PORTICO_EMAIL_API_URL"), "{error}");
+    #[test]
+    fn dev_mode_only_when_asked_for_and_only_on_a_loopback_address() {
+        for url in ["http://127.0.0.1:3000", "http://localhost:8787", "http://[::1]:3000", "http://127.0.0.2"] {
+            let dev =
+                Settings::from_vars(vars(&[("PORTICO_ENV", "development"), ("PORTICO_PUBLIC_URL", url)]), "").unwrap();
+            assert_eq!((dev.dev_mode, dev.mail), (true, MailConfig::DevMailbox), "{url}");
+        }
+        for url in [
+            "https://portal.example.org",
+            "http://10.0.0.5:3000",
+            "http://localhost.example.org",
+            "http://0.0.0.0:3000",
+        ] {
+            let error = Settings::from_vars(vars(&[("PORTICO_ENV", "development"), ("PORTICO_PUBLIC_URL", url)]), "")
+                .unwrap_err();
+            assert!(error.contains("only allowed when PORTICO_PUBLIC_URL is a loopback address"), "{url}: {error}");
+        }
+        let error = Settings::from_vars(vars(&[("PORTICO_ENV", "dev")]), "http://127.0.0.1:3000").unwrap_err();
+        assert!(error.contains("production (the default) or development"), "{error}");
+    }
+
+    #[test]
+    fn an_email_api_needs_its_key_and_blank_values_count_as_unset() {
         let error =
             Settings::from_vars(vars(&[("PORTICO_EMAIL_API_URL", "https://api.example")]), "http://x").unwrap_err();
         assert!(error.contains("PORTICO_EMAIL_API_KEY"), "{error}");
 
         let api = Settings::from_vars(
             vars(&[
+                ("PORTICO_ENV", "development"),
                 ("PORTICO_EMAIL_API_URL", "https://api.example/"),
                 ("PORTICO_EMAIL_API_KEY", "k"),
                 ("PORTICO_DEMO_PASSWORD", " "),
             ]),
-            "http://x",
+            "http://127.0.0.1:3000",
         )
         .unwrap();
         assert_eq!(api.mail, MailConfig::Http { base_url: "https://api.example".into(), api_key: "k".into() });

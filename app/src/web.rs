@@ -19,6 +19,7 @@ use crate::{App, shell};
 
 mod api_requests;
 mod error_links;
+mod first_run;
 mod paths;
 
 pub use api_requests::API_PREFIX;
@@ -32,7 +33,9 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            if let Some(nonce) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<Nonce>().cloned()) {
+            if let Some(nonce) =
+                use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<Nonce>().cloned())
+            {
                 provide_context(nonce);
             }
         }
@@ -50,6 +53,7 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         .with_state(options)
         .merge(static_files)
         .layer(from_fn(api_requests::refuse_malformed_calls))
+        .layer(from_fn_with_state((state.clone(), Arc::default()), first_run::set_up_first))
         .layer(from_fn_with_state(state, error_links::only_our_error_links))
         .layer(from_fn_with_state(allowed_origin, reject_cross_site))
         .layer(from_fn(paths::only_canonical_paths))
@@ -95,7 +99,9 @@ pub async fn read_body_first(request: Request, next: Next) -> Response {
             }
             response
         }
-        Err(BodyProblem::Unreadable) => (StatusCode::BAD_REQUEST, "The request body could not be read.").into_response(),
+        Err(BodyProblem::Unreadable) => {
+            (StatusCode::BAD_REQUEST, "The request body could not be read.").into_response()
+        }
     }
 }
 
@@ -107,7 +113,9 @@ pub async fn discard_body(body: Body) {
 
 enum BodyProblem {
     /// Over `MAX_BODY_BYTES`; `read_to_end` when the rest was read and discarded.
-    TooLarge { read_to_end: bool },
+    TooLarge {
+        read_to_end: bool,
+    },
     Unreadable,
 }
 

@@ -57,7 +57,7 @@ impl Edge {
         };
         let config = Arc::new(AppConfig {
             public_base_url: settings.public_base_url,
-            dev_mode: !settings.production,
+            dev_mode: settings.dev_mode,
             secret_key,
             session_idle_seconds: SESSION_IDLE_SECONDS,
             session_absolute_seconds: SESSION_ABSOLUTE_SECONDS,
@@ -83,11 +83,12 @@ impl Edge {
             .build()
     }
 
-    /// With PORTICO_DEMO_PASSWORD set, an empty database gets the demo organisation, as on
-    /// the server; checked once per Worker instance (the insert itself is guarded in SQL).
+    /// In dev mode with PORTICO_DEMO_PASSWORD set, an empty database gets the demo
+    /// organisation, as on the server; checked once per Worker instance (the insert itself is
+    /// guarded in SQL). In production an empty database shows the first-run setup page.
     pub async fn seed_demo_once(&self) -> Result<(), DbError> {
         thread_local!(static CHECKED: Cell<bool> = const { Cell::new(false) });
-        let Some(password) = self.demo_password.clone() else {
+        let Some(password) = self.demo_password.clone().filter(|_| self.config.dev_mode) else {
             return Ok(());
         };
         if CHECKED.get() {

@@ -1,5 +1,5 @@
-//! Settings, from the environment. Every one has a default that runs on a fresh clone:
-//! 127.0.0.1:3000, ./portico.db, the dev mailbox. The settings the Worker shares are read by
+//! Settings, from the environment: 127.0.0.1:3000 and ./portico.db unless set; production
+//! unless PORTICO_ENV=development (which `make run` sets). The settings the Worker shares are read by
 //! `portico_app::settings`, with the same names.
 
 use std::net::SocketAddr;
@@ -46,7 +46,7 @@ impl Config {
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()).into(),
             mail: settings.mail,
             mail_timeout: Duration::from_secs(15),
-            dev_mode: !settings.production,
+            dev_mode: settings.dev_mode,
             secret_key: settings.secret_key,
             outbox_poll: Duration::from_secs(5),
             session_idle: Duration::from_secs(2 * 3600),

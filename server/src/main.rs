@@ -2,6 +2,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use portico_app::seed::ensure_demo_organisation;
+use portico_app::store::organisations::any_organisation;
 use portico_server::clock::SystemClock;
 use portico_server::config::{Config, MailConfig};
 use portico_server::startup::Application;
@@ -30,17 +31,28 @@ async fn main() -> ExitCode {
     };
     let base = app.config.public_base_url.clone();
     println!("\nPortico is running at {base}  (database: {})", app.config.database.display());
-    match ensure_demo_organisation(&app.state, demo_password).await {
-        Ok(Some(owner)) => println!(
-            "\nA demo organisation was created. Sign in at {base}/login with\n    e-mail:   {}\n    password: {}\n(shown once; delete {} to start again)",
-            owner.email,
-            owner.password,
-            app.config.database.display()
-        ),
-        Ok(None) => println!("Sign in at {base}/login"),
-        Err(error) => {
-            eprintln!("portico: could not create the demo organisation: {error}");
-            return ExitCode::FAILURE;
+    if !app.config.dev_mode {
+        match any_organisation(app.state.db.as_ref()).await {
+            Ok(false) => println!("\nNo organisation yet: open {base}/setup to create it and its owner login."),
+            Ok(true) => println!("Sign in at {base}/login"),
+            Err(error) => {
+                eprintln!("portico: could not read the database: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        match ensure_demo_organisation(&app.state, demo_password).await {
+            Ok(Some(owner)) => println!(
+                "\nA demo organisation was created. Sign in at {base}/login with\n    e-mail:   {}\n    password: {}\n(shown once; delete {} to start again)",
+                owner.email,
+                owner.password,
+                app.config.database.display()
+            ),
+            Ok(None) => println!("Sign in at {base}/login"),
+            Err(error) => {
+                eprintln!("portico: could not create the demo organisation: {error}");
+                return ExitCode::FAILURE;
+            }
         }
     }
     if matches!(app.config.mail, MailConfig::DevMailbox) {

@@ -70,7 +70,9 @@ fn decode_error(e: sqlx::Error) -> DbError {
 
 fn db_error(e: sqlx::Error) -> DbError {
     match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() || d.is_foreign_key_violation() || d.is_check_violation() => {
+        sqlx::Error::Database(d)
+            if d.is_unique_violation() || d.is_foreign_key_violation() || d.is_check_violation() =>
+        {
             DbError::Constraint(d.message().to_owned())
         }
         _ => DbError::Backend(e.to_string()),

@@ -22,10 +22,9 @@ pub async fn whoami() -> Result<Option<Viewer>, AppError> {
     respond(
         async {
             let state = app_state()?;
-            Ok(current_session(&state).await?.map(|(_, user)| Viewer {
-                email: user.email,
-                is_staff: user.staff_organisation_id.is_some(),
-            }))
+            Ok(current_session(&state)
+                .await?
+                .map(|(_, user)| Viewer { email: user.email, is_staff: user.staff_organisation_id.is_some() }))
         }
         .await,
     )

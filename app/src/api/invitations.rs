@@ -12,6 +12,7 @@ use {
     crate::domain::{Email, InviteToken, Password, PersonalMessage},
     crate::error::FormErrors,
     crate::mail::render::{InvitationEmail, invitation_email},
+    crate::passwords::refuse_common,
     crate::ports::AppState,
     crate::secrets::{invite_token_hash, new_invite_token, new_nonce, new_session_id, session_id_hash},
     crate::store::invitations::{self, AcceptOutcome, Acceptance, NewInvitation, QueuedEmail},
@@ -69,10 +70,8 @@ async fn invite(
             "This member already has a portal login. Unlink it first to invite them again.".into(),
         ));
     }
-    let organisation = organisations::organisation(db, scope.organisation_id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let organisation =
+        organisations::organisation(db, scope.organisation_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     let expires_at = now + organisation.invitation_validity_days * DAY;
     let token = new_invite_token();
@@ -117,7 +116,10 @@ pub async fn revoke_invitation(member_id: i64) -> Result<(), AppError> {
                 .await
                 .map_err(internal)?;
             if revoked == 0 {
-                members::member(state.db.as_ref(), &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+                members::member(state.db.as_ref(), &scope, member_id)
+                    .await
+                    .map_err(internal)?
+                    .ok_or(AppError::NotFound)?;
                 return Err(AppError::Conflict("There is no pending invitation to revoke.".into()));
             }
             leptos_axum::redirect(&format!("/staff/members/{member_id}"));
@@ -138,7 +140,10 @@ pub async fn unlink_login(member_id: i64) -> Result<(), AppError> {
             let unlinked =
                 invitations::unlink_logins(state.db.as_ref(), &scope, member_id, now).await.map_err(internal)?;
             if unlinked == 0 {
-                members::member(state.db.as_ref(), &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+                members::member(state.db.as_ref(), &scope, member_id)
+                    .await
+                    .map_err(internal)?
+                    .ok_or(AppError::NotFound)?;
                 return Err(AppError::Conflict("This member has no linked login.".into()));
             }
             leptos_axum::redirect(&format!("/staff/members/{member_id}"));
@@ -210,7 +215,7 @@ async fn accept(state: &AppState, token: &str, password: String, confirm_passwor
         )));
     }
     let mut form = FormErrors::default();
-    let chosen = form.check_secret("password", Password::parse(&password));
+    let chosen = form.check_secret("password", Password::parse(&password).and_then(refuse_common));
     let matches = form.check_secret("confirm_password", Password::check_repeat(&password, &confirm_password));
     let chosen = form.finish(|| matches.and(chosen))?;
     let password_hash = state.passwords.hash(chosen).await?;
@@ -235,7 +240,8 @@ async fn accept(state: &AppState, token: &str, password: String, confirm_passwor
         }
         AcceptOutcome::InvalidLink => Err(AppError::InvalidLink),
         AcceptOutcome::LoginExists => Err(AppError::Conflict(
-            "A login already exists for this e-mail address. Reload the page and sign in with it to link this profile.".into(),
+            "A login already exists for this e-mail address. Reload the page and sign in with it to link this profile."
+                .into(),
         )),
     }
 }

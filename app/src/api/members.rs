@@ -71,9 +71,8 @@ pub async fn add_member(
                     address: address_opt?,
                 })
             })?;
-            let id = members::insert_member(state.db.as_ref(), &scope, &new, state.clock.now())
-                .await
-                .map_err(internal)?;
+            let id =
+                members::insert_member(state.db.as_ref(), &scope, &new, state.clock.now()).await.map_err(internal)?;
             leptos_axum::redirect(&format!("/staff/members/{id}"));
             Ok(())
         }

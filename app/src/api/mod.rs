@@ -7,6 +7,7 @@ pub mod dev;
 pub mod invitations;
 pub mod members;
 pub mod portal;
+pub mod setup;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr;

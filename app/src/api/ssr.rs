@@ -10,9 +10,9 @@ use server_fn::error::ServerFnUrlError;
 use crate::error::AppError;
 use crate::ports::AppState;
 use crate::secrets::session_id_hash;
+use crate::store::DbError;
 use crate::store::members::StaffScope;
 use crate::store::sessions::{self, SessionTimes, SessionUser};
-use crate::store::DbError;
 use crate::web::cookie_value;
 
 pub const SESSION_COOKIE: &str = "portico_session";
@@ -58,11 +58,7 @@ pub async fn require_staff() -> Result<(AppState, StaffScope), AppError> {
     let state = app_state()?;
     let (_, user) = current_session(&state).await?.ok_or(AppError::Unauthenticated)?;
     let organisation_id = user.staff_organisation_id.ok_or(AppError::NotFound)?;
-    let scope = StaffScope {
-        organisation_id,
-        user_id: user.user_id,
-        all_members: user.staff_all_members == Some(1),
-    };
+    let scope = StaffScope { organisation_id, user_id: user.user_id, all_members: user.staff_all_members == Some(1) };
     Ok((state, scope))
 }
 
@@ -122,7 +118,12 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 
 /// For a form on a page that sends no Referer (the invitation page): a plain form post that
 /// fails goes back to `page_path` carrying the error, as Leptos does for other forms.
-pub fn redirect_back_on_error<T>(state: &AppState, endpoint: &str, page_path: &str, result: Result<T, AppError>) -> Result<T, AppError> {
+pub fn redirect_back_on_error<T>(
+    state: &AppState,
+    endpoint: &str,
+    page_path: &str,
+    result: Result<T, AppError>,
+) -> Result<T, AppError> {
     if let Err(error) = &result {
         if is_plain_form_post() {
             let page = format!("{}{page_path}", state.config.public_base_url);

@@ -34,8 +34,7 @@ pub struct PostalAddress(String);
 
 impl PostalAddress {
     pub fn parse(input: &str) -> Result<Option<Self>, &'static str> {
-        parse_multiline(input, 300, "That address is too long (300 characters at most).")
-            .map(|s| s.map(Self))
+        parse_multiline(input, 300, "That address is too long (300 characters at most).").map(|s| s.map(Self))
     }
 
     pub fn as_str(&self) -> &str {
@@ -49,8 +48,7 @@ pub struct PersonalMessage(String);
 
 impl PersonalMessage {
     pub fn parse(input: &str) -> Result<Option<Self>, &'static str> {
-        parse_multiline(input, 1000, "That message is too long (1000 characters at most).")
-            .map(|s| s.map(Self))
+        parse_multiline(input, 1000, "That message is too long (1000 characters at most).").map(|s| s.map(Self))
     }
 
     pub fn as_str(&self) -> &str {
@@ -58,11 +56,7 @@ impl PersonalMessage {
     }
 }
 
-fn parse_multiline(
-    input: &str,
-    max_chars: usize,
-    too_long: &'static str,
-) -> Result<Option<String>, &'static str> {
+fn parse_multiline(input: &str, max_chars: usize, too_long: &'static str) -> Result<Option<String>, &'static str> {
     let s = input.trim().replace("\r\n", "\n");
     if s.is_empty() {
         return Ok(None);

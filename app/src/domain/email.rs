@@ -27,9 +27,7 @@ impl Email {
             && !domain.contains('@')
             && !local.contains(['<', '>', '"', ',', ';', '\\', '(', ')', '[', ']'])
             && domain.contains('.')
-            && domain
-                .split('.')
-                .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'))
+            && domain.split('.').all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'))
             && domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.');
         if !well_formed {
             return Err("Enter an e-mail address like name@example.org.");

@@ -49,10 +49,9 @@ impl InvitationFacts {
             InvitationState::Pending if now - self.created_at < JUST_NOW_SECONDS => {
                 "Invitation sent just now".to_owned()
             }
-            InvitationState::Pending => format!(
-                "Waiting for member to accept invitation (sent {})",
-                format_date(self.created_at)
-            ),
+            InvitationState::Pending => {
+                format!("Waiting for member to accept invitation (sent {})", format_date(self.created_at))
+            }
             InvitationState::Accepted => {
                 format!("Invitation accepted on {}", format_date(self.accepted_at.unwrap_or_default()))
             }
@@ -60,10 +59,9 @@ impl InvitationFacts {
             InvitationState::Revoked => {
                 format!("Invitation revoked on {}", format_date(self.revoked_at.unwrap_or_default()))
             }
-            InvitationState::Declined => format!(
-                "Member declined the invitation on {}",
-                format_date(self.declined_at.unwrap_or_default())
-            ),
+            InvitationState::Declined => {
+                format!("Member declined the invitation on {}", format_date(self.declined_at.unwrap_or_default()))
+            }
         }
     }
 }
@@ -142,10 +140,7 @@ mod tests {
     fn headline_says_just_now_then_waiting_with_the_date() {
         let facts = pending();
         assert_eq!(facts.headline(SENT + 5), "Invitation sent just now");
-        assert_eq!(
-            facts.headline(SENT + 3600),
-            "Waiting for member to accept invitation (sent 22 November 2026)"
-        );
+        assert_eq!(facts.headline(SENT + 3600), "Waiting for member to accept invitation (sent 22 November 2026)");
         assert_eq!(facts.headline(SENT + 31 * DAY), "Invitation expired on 22 December 2026");
     }
 

@@ -10,8 +10,8 @@ pub const TOKEN_CHARS: usize = 43;
 
 impl InviteToken {
     pub fn parse(input: &str) -> Option<Self> {
-        let well_formed = input.len() == TOKEN_CHARS
-            && input.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let well_formed =
+            input.len() == TOKEN_CHARS && input.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         well_formed.then(|| Self(input.to_owned()))
     }
 

@@ -6,6 +6,7 @@ mod dev;
 mod home;
 mod invite;
 mod portal;
+mod setup;
 mod staff;
 
 use leptos::prelude::*;
@@ -55,6 +56,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=home::HomePage />
                     <Route path=path!("/login") view=auth::LoginPage />
+                    <Route path=path!("/setup") view=setup::SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members") view=staff::MemberListPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/new") view=staff::NewMemberPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/:id") view=staff::MemberProfilePage ssr=SsrMode::Async />

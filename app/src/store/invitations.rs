@@ -45,9 +45,8 @@ pub async fn create_invitation(
     new: &NewInvitation<'_>,
     email: &QueuedEmail<'_>,
 ) -> Result<bool, DbError> {
-    let guard = |s: super::Stmt| {
-        s.bind(new.member_id).bind(scope.organisation_id).bind(scope.all_members).bind(scope.user_id)
-    };
+    let guard =
+        |s: super::Stmt| s.bind(new.member_id).bind(scope.organisation_id).bind(scope.all_members).bind(scope.user_id);
     let changes = db
         .batch(vec![
             guard(stmt!(
@@ -186,7 +185,11 @@ fn after_claim(claim: &str, session_id_hash: &str, times: &SessionTimes) -> Vec<
 /// Consumes the token and creates the login, its link to the member and its first session —
 /// all in one batch behind one guarded UPDATE, so of two concurrent accepts exactly one wins.
 /// The login's e-mail and member come from the invitation row, never from the form.
-pub async fn accept_invitation(db: &dyn Db, a: &Acceptance<'_>, times: &SessionTimes) -> Result<AcceptOutcome, DbError> {
+pub async fn accept_invitation(
+    db: &dyn Db,
+    a: &Acceptance<'_>,
+    times: &SessionTimes,
+) -> Result<AcceptOutcome, DbError> {
     let now = times.now;
     let mut batch = vec![
         stmt!(
@@ -264,7 +267,12 @@ pub async fn link_existing_login(
 }
 
 /// Withdraws the member's open invitations; their links stop working at once.
-pub async fn revoke_open_invitations(db: &dyn Db, scope: &StaffScope, member_id: i64, now: i64) -> Result<u64, DbError> {
+pub async fn revoke_open_invitations(
+    db: &dyn Db,
+    scope: &StaffScope,
+    member_id: i64,
+    now: i64,
+) -> Result<u64, DbError> {
     let changes = db
         .execute(stmt!(
             concat!(

@@ -23,7 +23,12 @@ pub struct OutboxMessage {
 
 /// Cancels messages whose invitation was withdrawn before they went out, then claims the
 /// next due message (or one whose previous dispatcher's lease ran out) for `lease_seconds`.
-pub async fn claim_next_due(db: &dyn Db, claim: &str, now: i64, lease_seconds: i64) -> Result<Option<OutboxMessage>, DbError> {
+pub async fn claim_next_due(
+    db: &dyn Db,
+    claim: &str,
+    now: i64,
+    lease_seconds: i64,
+) -> Result<Option<OutboxMessage>, DbError> {
     db.batch(vec![
         stmt!(
             "UPDATE outbox SET status = 'dead', sealed_token = NULL,

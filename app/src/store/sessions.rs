@@ -52,7 +52,9 @@ pub fn insert_session(id_hash: &str, owner: SessionOwner, times: &SessionTimes) 
 pub enum SessionOwner<'a> {
     User(i64),
     /// The login created by the accept batch, found through the invitation's claim.
-    AcceptedInvitation { claim: &'a str },
+    AcceptedInvitation {
+        claim: &'a str,
+    },
 }
 
 pub async fn session_user(db: &dyn Db, id_hash: &str, times: &SessionTimes) -> Result<Option<SessionUser>, DbError> {
@@ -100,15 +102,17 @@ pub async fn start_session(
     times: &SessionTimes,
     previous_id_hash: Option<&str>,
 ) -> Result<(), DbError> {
-    db.batch(vec![
-        insert_session(id_hash, SessionOwner::User(user_id), times),
-        stmt!("UPDATE users SET last_login_at = ? WHERE id = ?", times.now, user_id),
-        // Expired sessions of this login are of no use to anyone.
-        stmt!("DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?", user_id, times.now),
-    ]
-    .into_iter()
-    .chain(end_previous_session(previous_id_hash))
-    .collect())
+    db.batch(
+        vec![
+            insert_session(id_hash, SessionOwner::User(user_id), times),
+            stmt!("UPDATE users SET last_login_at = ? WHERE id = ?", times.now, user_id),
+            // Expired sessions of this login are of no use to anyone.
+            stmt!("DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?", user_id, times.now),
+        ]
+        .into_iter()
+        .chain(end_previous_session(previous_id_hash))
+        .collect(),
+    )
     .await?;
     Ok(())
 }

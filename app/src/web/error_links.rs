@@ -48,12 +48,13 @@ fn unproven_error_link(state: &AppState, request: &Request) -> Option<String> {
     }
     let value = |wanted: &str| pairs.iter().find(|(name, _)| name == wanted).map(|(_, v)| v.as_str());
     let path = request.uri().path();
-    let proven = match (value("__path"), value("__err"), value("__sig"), cookie_value(request.headers(), BROWSER_COOKIE)) {
-        (Some(endpoint), Some(error), Some(signature), Some(browser)) => {
-            state.config.secret_key.verify(&signed_text(&browser, path, endpoint, error), signature)
-        }
-        _ => false,
-    };
+    let proven =
+        match (value("__path"), value("__err"), value("__sig"), cookie_value(request.headers(), BROWSER_COOKIE)) {
+            (Some(endpoint), Some(error), Some(signature), Some(browser)) => {
+                state.config.secret_key.verify(&signed_text(&browser, path, endpoint, error), signature)
+            }
+            _ => false,
+        };
     (!proven).then(|| with_query(path, pairs.iter().filter(|(name, _)| !ERROR_PARAMS.contains(&name.as_str()))))
 }
 
@@ -62,10 +63,8 @@ fn unproven_error_link(state: &AppState, request: &Request) -> Option<String> {
 fn sign_error_redirect(state: &AppState, browser: Option<String>, headers: &mut HeaderMap) {
     let Some(location) = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()) else { return };
     let (target, query) = location.split_once('?').unwrap_or((location, ""));
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .filter(|(name, _)| name != "__sig")
-        .collect();
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(query.as_bytes()).into_owned().filter(|(name, _)| name != "__sig").collect();
     let value = |wanted: &str| pairs.iter().find(|(name, _)| name == wanted).map(|(_, v)| v.clone());
     let (Some(endpoint), Some(error)) = (value("__path"), value("__err")) else {
         if query.contains("__sig=") {
@@ -79,7 +78,8 @@ fn sign_error_redirect(state: &AppState, browser: Option<String>, headers: &mut 
     let signature = ("__sig".to_owned(), signature);
     set_location(headers, with_query(target, pairs.iter().chain([&signature])));
     let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    let cookie = format!("{BROWSER_COOKIE}={browser}; HttpOnly; SameSite=Lax; Path=/; Max-Age={COOKIE_SECONDS}{secure}");
+    let cookie =
+        format!("{BROWSER_COOKIE}={browser}; HttpOnly; SameSite=Lax; Path=/; Max-Age={COOKIE_SECONDS}{secure}");
     if let Ok(cookie) = HeaderValue::from_str(&cookie) {
         headers.append(header::SET_COOKIE, cookie);
     }

@@ -89,7 +89,15 @@ async fn replaying_an_accepted_link_fails_and_changes_nothing() {
     assert!(!sets_session_cookie(&replay));
     assert_eq!(app.dump("SELECT * FROM users").await, users, "the password was not replaced");
     let json = app
-        .call(&browser(), "/api/accept_invitation", &[("token", link.trim_start_matches("/invite/")), ("password", "x1234567"), ("confirm_password", "x1234567")])
+        .call(
+            &browser(),
+            "/api/accept_invitation",
+            &[
+                ("token", link.trim_start_matches("/invite/")),
+                ("password", "x1234567"),
+                ("confirm_password", "x1234567"),
+            ],
+        )
         .await;
     assert_eq!(json.status(), 404);
 }
@@ -154,7 +162,12 @@ async fn a_short_or_mismatched_password_is_explained_on_the_link_page_and_nothin
     let token = link.trim_start_matches("/invite/");
     let person = browser();
     let response = app
-        .post_form(&person, "/api/accept_invitation", &link, &[("token", token), ("password", "short"), ("confirm_password", "other")])
+        .post_form(
+            &person,
+            "/api/accept_invitation",
+            &link,
+            &[("token", token), ("password", "short"), ("confirm_password", "other")],
+        )
         .await;
     // The link page sends no Referer; the answer still comes back to it.
     let back = location(&response);
@@ -174,10 +187,8 @@ async fn of_two_concurrent_accepts_exactly_one_wins() {
     app.staff_login().await;
     let (_, link) = app.invited_member("Ada", "ada.byron@example.org").await;
     let (first, second) = (browser(), browser());
-    let (a, b) = tokio::join!(
-        app.accept(&first, &link, "first password!"),
-        app.accept(&second, &link, "second password!")
-    );
+    let (a, b) =
+        tokio::join!(app.accept(&first, &link, "first password!"), app.accept(&second, &link, "second password!"));
     let winners = [&a, &b].iter().filter(|r| location(r) == "/portal").count();
     assert_eq!(winners, 1);
     assert_eq!(app.count("SELECT count(*) FROM users WHERE email = 'ada.byron@example.org'").await, 1);

@@ -23,7 +23,10 @@ async fn a_member_gets_404_from_every_staff_page_and_server_function() {
     let calls: [(&str, Vec<(&str, &str)>); 7] = [
         ("/api/list_members", vec![]),
         ("/api/member_profile", vec![("member_id", "1")]),
-        ("/api/add_member", vec![("first_name", "X"), ("last_name", "Y"), ("email", ""), ("phone", ""), ("address", "")]),
+        (
+            "/api/add_member",
+            vec![("first_name", "X"), ("last_name", "Y"), ("email", ""), ("phone", ""), ("address", "")],
+        ),
         ("/api/send_invitation", vec![("member_id", "1"), ("email", "ada.byron@example.org"), ("message", "")]),
         ("/api/resend_invitation", vec![("member_id", id_text.as_str())]),
         ("/api/revoke_invitation", vec![("member_id", "1")]),
@@ -60,13 +63,24 @@ async fn staff_without_access_to_a_member_cannot_view_or_invite_them() {
     assert!(!list.body.contains("Hidden Member") && !list.body.contains("Lovelace"));
     assert_eq!(app.get(&limited, &format!("/staff/members/{hidden}")).await.status, 404);
     let id = hidden.to_string();
-    let invite = app.call(&limited, "/api/send_invitation", &[("member_id", id.as_str()), ("email", "hidden@example.org"), ("message", "")]).await;
+    let invite = app
+        .call(
+            &limited,
+            "/api/send_invitation",
+            &[("member_id", id.as_str()), ("email", "hidden@example.org"), ("message", "")],
+        )
+        .await;
     assert_eq!(invite.status(), 404);
     assert_eq!(app.count("SELECT count(*) FROM invitations").await, 0);
 
     // What it adds itself, it may see.
     let own = app
-        .post_form(&limited, "/api/add_member", "/staff/members/new", &[("first_name", "Own"), ("last_name", "Member"), ("email", ""), ("phone", ""), ("address", "")])
+        .post_form(
+            &limited,
+            "/api/add_member",
+            "/staff/members/new",
+            &[("first_name", "Own"), ("last_name", "Member"), ("email", ""), ("phone", ""), ("address", "")],
+        )
         .await;
     assert_eq!(app.get(&limited, &location(&own)).await.status, 200);
 }
@@ -155,7 +169,8 @@ async fn unlinking_keeps_the_login_ends_its_sessions_and_allows_a_new_invitation
     assert_eq!(app.dump("SELECT * FROM users").await, users, "the password is never overwritten");
 
     let again = browser();
-    let wrong = app.post_form(&again, "/api/link_invitation", &link, &[("token", token), ("password", "wrong password")]).await;
+    let wrong =
+        app.post_form(&again, "/api/link_invitation", &link, &[("token", token), ("password", "wrong password")]).await;
     assert!(location(&wrong).starts_with(&format!("{link}?")), "{}", location(&wrong));
     assert!(app.get(&again, &location(&wrong)).await.body.contains("That is not the password of this login."));
     let linked = app
@@ -176,7 +191,9 @@ async fn staff_of_another_organisation_see_none_of_this_ones_members() {
     let list = app.get(&other, "/staff/members").await;
     assert!(!list.body.contains("Lovelace"), "another organisation's members are not listed");
     assert_eq!(app.get(&other, "/staff/members/1").await.status, 404);
-    let invite = app.call(&other, "/api/send_invitation", &[("member_id", "1"), ("email", "ada@example.org"), ("message", "")]).await;
+    let invite = app
+        .call(&other, "/api/send_invitation", &[("member_id", "1"), ("email", "ada@example.org"), ("message", "")])
+        .await;
     assert_eq!(invite.status(), 404);
     let unlink = app.call(&other, "/api/revoke_invitation", &[("member_id", "1")]).await;
     assert_eq!(unlink.status(), 404);

@@ -39,7 +39,9 @@ async fn unknown_user_wrong_password_and_bad_email_get_identical_answers() {
     }
     // The pages they lead back to differ only in the e-mail typed, shown again in its field.
     let mut pages = Vec::new();
-    for (response, typed) in [(&unknown, "nobody@example.org"), (&wrong, DEMO_OWNER_EMAIL), (&malformed, "not an email")] {
+    for (response, typed) in
+        [(&unknown, "nobody@example.org"), (&wrong, DEMO_OWNER_EMAIL), (&malformed, "not an email")]
+    {
         let page = app.get(&person, &location(response).replace(&app.address, "")).await;
         assert!(page.body.contains(&format!("value=\"{typed}\"")), "the e-mail is kept: {}", page.body);
         let main = page.body.split("<main").nth(1).and_then(|rest| rest.split("</main>").next()).expect("a main");

@@ -67,7 +67,13 @@ async fn a_422_is_not_retried_and_staff_see_it_could_not_be_delivered() {
     assert_eq!(app.email_api.received_requests().await.unwrap().len(), 1);
     app.staff_login().await; // a week later
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
-    assert!(profile.body.contains("Could not be delivered: the e-mail service refused it (422 Unprocessable Entity): Invalid `to` field"), "{}", profile.body);
+    assert!(
+        profile.body.contains(
+            "Could not be delivered: the e-mail service refused it (422 Unprocessable Entity): Invalid `to` field"
+        ),
+        "{}",
+        profile.body
+    );
     assert_eq!(app.count("SELECT count(*) FROM outbox WHERE sealed_token IS NOT NULL").await, 0);
 }
 

@@ -122,7 +122,12 @@ async fn resending_an_invitation_invalidates_the_previous_link() {
     app.clock.advance(60);
     let id_text = id.to_string();
     let response = app
-        .post_form(&app.staff, "/api/resend_invitation", &format!("/staff/members/{id}"), &[("member_id", id_text.as_str())])
+        .post_form(
+            &app.staff,
+            "/api/resend_invitation",
+            &format!("/staff/members/{id}"),
+            &[("member_id", id_text.as_str())],
+        )
         .await;
     assert_eq!(location(&response), format!("/staff/members/{id}"));
     app.dispatch_pending_emails().await;
@@ -166,7 +171,12 @@ async fn revoking_a_pending_invitation_kills_its_link() {
     let (id, link) = app.invited_member("Ada", "ada.byron@example.org").await;
     let id_text = id.to_string();
     let response = app
-        .post_form(&app.staff, "/api/revoke_invitation", &format!("/staff/members/{id}"), &[("member_id", id_text.as_str())])
+        .post_form(
+            &app.staff,
+            "/api/revoke_invitation",
+            &format!("/staff/members/{id}"),
+            &[("member_id", id_text.as_str())],
+        )
         .await;
     assert_eq!(location(&response), format!("/staff/members/{id}"));
     assert_eq!(app.get(&browser(), &link).await.status, 404);

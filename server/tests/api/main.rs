@@ -4,12 +4,12 @@
 
 mod access;
 // Shared with the scenarios, which also use the fields.
-#[allow(dead_code)]
-#[path = "../scenarios/endpoints.rs"]
-mod endpoints;
 mod accept;
 mod auth;
 mod delivery;
+#[allow(dead_code)]
+#[path = "../scenarios/endpoints.rs"]
+mod endpoints;
 mod helpers;
 mod invitations;
 mod members;

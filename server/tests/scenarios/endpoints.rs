@@ -15,6 +15,11 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/resend_invitation", &["member_id"]),
     ("/api/revoke_invitation", &["member_id"]),
     ("/api/send_invitation", &["member_id", "email", "message"]),
+    (
+        "/api/set_up",
+        &["organisation_name", "sender_name", "sender_email", "owner_email", "password", "confirm_password"],
+    ),
+    ("/api/setup_needed", &[]),
     ("/api/unlink_login", &["member_id"]),
     ("/api/whoami", &[]),
 ];

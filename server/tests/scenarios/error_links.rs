@@ -19,7 +19,8 @@ fn crafted(path: &str, endpoint: &str, error: serde_json::Value) -> String {
 
 pub async fn error_links_show_only_our_own_errors(target: &Target) {
     let victim = Session::new(target);
-    let field_error = serde_json::json!({"Invalid": {"errors": [{"field": "email", "message": BAIT}], "values": [["email", BAIT]]}});
+    let field_error =
+        serde_json::json!({"Invalid": {"errors": [{"field": "email", "message": BAIT}], "values": [["email", BAIT]]}});
     let links = [
         crafted("/login", "/api/login", serde_json::json!({ "Conflict": BAIT })),
         crafted("/login", "/api/login", field_error.clone()),
@@ -41,14 +42,27 @@ pub async fn error_links_show_only_our_own_errors(target: &Target) {
     let back = attacker.sign_in(BAIT, "whatever").await;
     assert!(back.contains("__err") && back.contains("__sig"), "{:?}: {back}", target.kind);
     let (_, attackers_page) = attacker.get(&back).await;
-    assert!(attackers_page.contains("The e-mail address or password is not right."), "{:?}: the real error shows", target.kind);
+    assert!(
+        attackers_page.contains("The e-mail address or password is not right."),
+        "{:?}: the real error shows",
+        target.kind
+    );
     let url = if back.starts_with("http") { back.clone() } else { format!("{}{back}", target.base_url) };
     let answer = victim.client.get(url).send().await.expect("GET");
-    assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{:?}: the attacker's link in the victim's browser", target.kind);
+    assert_eq!(
+        answer.status(),
+        StatusCode::SEE_OTHER,
+        "{:?}: the attacker's link in the victim's browser",
+        target.kind
+    );
 
     // The victim's own mistake still shows, with what they typed.
     let own = victim.sign_in(OWNER_EMAIL, "not the password").await;
     let (status, page) = victim.get(&own).await;
     assert_eq!(status, StatusCode::OK, "{:?}", target.kind);
-    assert!(page.contains("The e-mail address or password is not right.") && page.contains(OWNER_EMAIL), "{:?}", target.kind);
+    assert!(
+        page.contains("The e-mail address or password is not right.") && page.contains(OWNER_EMAIL),
+        "{:?}",
+        target.kind
+    );
 }

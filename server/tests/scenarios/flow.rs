@@ -44,7 +44,7 @@ impl<'a> Session<'a> {
     }
 
     /// A form post as a browser sends it from `from_page`.
-    async fn post_form(&self, endpoint: &str, from_page: &str, fields: &[(&str, &str)]) -> Response {
+    pub async fn post_form(&self, endpoint: &str, from_page: &str, fields: &[(&str, &str)]) -> Response {
         let base = &self.target.base_url;
         self.client
             .post(format!("{base}{endpoint}"))
@@ -155,6 +155,12 @@ pub async fn staff_invites_and_the_member_accepts(target: &Target) {
 
     // Accepting signs the member in and lands on their own profile.
     let token = link.trim_start_matches("/invite/");
+    // A common password is refused, saying why, and uses nothing up.
+    let common = [("token", token), ("password", "ILoveYou1"), ("confirm_password", "ILoveYou1")];
+    let refused = member.post_form("/api/accept_invitation", &link, &common).await;
+    let (_, page) = member.get(&location(&refused)).await;
+    assert!(page.contains("This is one of the most common passwords"), "{:?}: {page}", target.kind);
+
     let password = "grace's own password";
     let accepted = member
         .post_form(

@@ -25,12 +25,19 @@ pub async fn every_response_carries_the_security_headers(target: &Target) {
             assert_eq!(policy, "default-src 'none'; frame-ancestors 'none'", "{case}");
             continue;
         }
-        let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).unwrap_or_default().to_owned();
+        let nonce =
+            policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).unwrap_or_default().to_owned();
         assert!(nonce.len() >= 16, "{case}: a nonce in {policy}");
-        assert!(policy.contains("script-src 'self' 'nonce-") && policy.contains("'wasm-unsafe-eval'"), "{case}: {policy}");
+        assert!(
+            policy.contains("script-src 'self' 'nonce-") && policy.contains("'wasm-unsafe-eval'"),
+            "{case}: {policy}"
+        );
         let page = answer.text().await.unwrap_or_default();
         let scripts = page.matches("<script").count();
-        assert!(scripts > 0 && page.matches(&format!("nonce=\"{nonce}\"")).count() >= scripts, "{case}: every script has the nonce");
+        assert!(
+            scripts > 0 && page.matches(&format!("nonce=\"{nonce}\"")).count() >= scripts,
+            "{case}: every script has the nonce"
+        );
     }
     // Each page gets its own nonce.
     let policy = |answer: reqwest::Response| answer.headers().get(CONTENT_SECURITY_POLICY).cloned();

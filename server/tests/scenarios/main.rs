@@ -5,6 +5,7 @@
 
 mod endpoints;
 mod error_links;
+mod first_run;
 mod flow;
 mod headers_and_paths;
 mod malformed;
@@ -14,6 +15,7 @@ use target::{Target, TargetKind};
 
 async fn run(kind: TargetKind) {
     let target = Target::start(kind).await;
+    first_run::the_first_visitor_sets_up_the_organisation_once(&target).await;
     flow::staff_invites_and_the_member_accepts(&target).await;
     flow::bad_input_is_refused_with_messages_and_writes_nothing(&target).await;
     flow::early_answers_leave_the_connection_usable(&target).await;

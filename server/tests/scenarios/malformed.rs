@@ -26,14 +26,50 @@ fn fields(names: &[&str]) -> Vec<String> {
 }
 
 fn malformations(names: &[&'static str]) -> Vec<Malformed> {
-    let form = |what, body: String, status| Malformed { what, method: Method::POST, content_type: Some(FORM), body: body.into_bytes(), status };
+    let form = |what, body: String, status| Malformed {
+        what,
+        method: Method::POST,
+        content_type: Some(FORM),
+        body: body.into_bytes(),
+        status,
+    };
     let valid = fields(names).join("&");
     let mut table = vec![
-        Malformed { what: "GET instead of POST", method: Method::GET, content_type: None, body: Vec::new(), status: StatusCode::METHOD_NOT_ALLOWED },
-        Malformed { what: "a JSON body", method: Method::POST, content_type: Some("application/json"), body: br#"{"email":"a@example.org"}"#.to_vec(), status: StatusCode::UNSUPPORTED_MEDIA_TYPE },
-        Malformed { what: "a multipart body", method: Method::POST, content_type: Some("multipart/form-data; boundary=x"), body: b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb\r\n--x--\r\n".to_vec(), status: StatusCode::UNSUPPORTED_MEDIA_TYPE },
-        Malformed { what: "no content type", method: Method::POST, content_type: None, body: valid.clone().into_bytes(), status: StatusCode::UNSUPPORTED_MEDIA_TYPE },
-        Malformed { what: "raw bytes that are not UTF-8", method: Method::POST, content_type: Some(FORM), body: [b"x=".as_slice(), &[0xff, 0xfe]].concat(), status: StatusCode::BAD_REQUEST },
+        Malformed {
+            what: "GET instead of POST",
+            method: Method::GET,
+            content_type: None,
+            body: Vec::new(),
+            status: StatusCode::METHOD_NOT_ALLOWED,
+        },
+        Malformed {
+            what: "a JSON body",
+            method: Method::POST,
+            content_type: Some("application/json"),
+            body: br#"{"email":"a@example.org"}"#.to_vec(),
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        },
+        Malformed {
+            what: "a multipart body",
+            method: Method::POST,
+            content_type: Some("multipart/form-data; boundary=x"),
+            body: b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb\r\n--x--\r\n".to_vec(),
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        },
+        Malformed {
+            what: "no content type",
+            method: Method::POST,
+            content_type: None,
+            body: valid.clone().into_bytes(),
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        },
+        Malformed {
+            what: "raw bytes that are not UTF-8",
+            method: Method::POST,
+            content_type: Some(FORM),
+            body: [b"x=".as_slice(), &[0xff, 0xfe]].concat(),
+            status: StatusCode::BAD_REQUEST,
+        },
         form("percent-encoded bytes that are not UTF-8", format!("{valid}&note=%FF%FE"), StatusCode::BAD_REQUEST),
     ];
     let Some(&first) = names.first() else { return table };
@@ -41,9 +77,14 @@ fn malformations(names: &[&'static str]) -> Vec<Malformed> {
     table.push(form("a field missing", fields(&names[1..]).join("&"), StatusCode::BAD_REQUEST));
     table.push(form("no fields at all", String::new(), StatusCode::BAD_REQUEST));
     for number in names.iter().filter(|name| NUMBER_FIELDS.contains(name)) {
-        let others = fields(names).into_iter().filter(|f| !f.starts_with(&format!("{number}="))).collect::<Vec<_>>().join("&");
+        let others =
+            fields(names).into_iter().filter(|f| !f.starts_with(&format!("{number}="))).collect::<Vec<_>>().join("&");
         table.push(form("a number that is not one", format!("{others}&{number}=abc"), StatusCode::BAD_REQUEST));
-        table.push(form("a number too large", format!("{others}&{number}=99999999999999999999999"), StatusCode::BAD_REQUEST));
+        table.push(form(
+            "a number too large",
+            format!("{others}&{number}=99999999999999999999999"),
+            StatusCode::BAD_REQUEST,
+        ));
     }
     table
 }

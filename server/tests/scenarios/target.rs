@@ -36,12 +36,19 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free loopback port").port()
 }
 
 impl Target {
+    /// The target as deployed: production settings, an e-mail API, an empty database.
     pub async fn start(kind: TargetKind) -> Self {
+        Self::start_with(kind, &[]).await
+    }
+
+    /// With `changed` settings in place of (or beside) the usual ones; ready once it answers
+    /// anything at all.
+    pub async fn start_with(kind: TargetKind, changed: &[(&str, &str)]) -> Self {
         let email_api = MockServer::start().await;
         Mock::given(method("POST"))
             .and(path("/emails"))
@@ -51,12 +58,15 @@ impl Target {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let base_url = format!("http://127.0.0.1:{port}");
-        let settings = [
+        let mut settings = vec![
             ("PORTICO_PUBLIC_URL", base_url.clone()),
             ("PORTICO_EMAIL_API_URL", email_api.uri()),
             ("PORTICO_EMAIL_API_KEY", EMAIL_API_KEY.to_owned()),
+            // Ignored in production: there the first visitor sets up the organisation.
             ("PORTICO_DEMO_PASSWORD", OWNER_PASSWORD.to_owned()),
         ];
+        settings.retain(|(name, _)| !changed.iter().any(|(changed, _)| changed == name));
+        settings.extend(changed.iter().map(|(name, value)| (*name, value.to_string())));
         let mut command = match kind {
             TargetKind::Server => server_command(port, dir.path(), &settings),
             TargetKind::Worker => worker_command(port, dir.path(), &settings),
@@ -74,9 +84,7 @@ impl Target {
         let deadline = Instant::now() + Duration::from_secs(90);
         let client = reqwest::Client::new();
         while Instant::now() < deadline {
-            if let Ok(response) = client.get(&self.base_url).send().await
-                && response.status().is_success()
-            {
+            if client.get(&self.base_url).send().await.is_ok() {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
@@ -99,7 +107,7 @@ impl Drop for Target {
     }
 }
 
-fn server_command(port: u16, dir: &Path, settings: &[(&str, String)]) -> Command {
+pub fn server_command(port: u16, dir: &Path, settings: &[(&str, String)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_portico"));
     command
         .current_dir(dir)

@@ -57,8 +57,7 @@ fn worker(input: &Path, out_dir: &Path) -> Result<()> {
     if !js.contains("import source ") {
         bail!("{} no longer imports its WASM with `import source`: check the Worker still loads", glue.display());
     }
-    fs::write(&glue, js.replace("import source ", "import "))
-        .with_context(|| format!("writing {}", glue.display()))
+    fs::write(&glue, js.replace("import source ", "import ")).with_context(|| format!("writing {}", glue.display()))
 }
 
 fn generate(bindgen: &mut Bindgen, out_dir: &Path) -> Result<()> {
