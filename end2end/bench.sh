@@ -9,7 +9,7 @@ seconds=${BENCH_SECONDS:-10}
 
 # wrk's report → "req/s p50 p99 non-2xx/3xx"
 measure() {
-  wrk -t2 -c"$connections" -d"${seconds}s" --latency "$@" | awk '
+  wrk -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" -d"${seconds}s" --latency "$@" | awk '
     /Requests\/sec/ { rps = $2 }
     $1 == "50%" { p50 = $2 }
     $1 == "99%" { p99 = $2 }
