@@ -27,7 +27,8 @@ case "$target" in
     exec node_modules/.bin/wrangler dev --local --ip 127.0.0.1 --port "$port" \
       --inspector-port "$((port + 1000))" --show-interactive-dev-session=false --persist-to "$state" \
       --var "PORTICO_SECRET_KEY:$E2E_SECRET_KEY" --var "PORTICO_DEMO_PASSWORD:$PORTICO_DEMO_PASSWORD" \
-      --var "PORTICO_PUBLIC_URL:$PORTICO_PUBLIC_URL" --var "PORTICO_ENV:$PORTICO_ENV"
+      --var "PORTICO_PUBLIC_URL:$PORTICO_PUBLIC_URL" --var "PORTICO_ENV:$PORTICO_ENV" \
+      ${PORTICO_RATE_LIMITS:+--var "PORTICO_RATE_LIMITS:$PORTICO_RATE_LIMITS"}
     ;;
   *) echo "usage: serve.sh server|worker PORT" >&2; exit 2 ;;
 esac

@@ -41,6 +41,9 @@ pub enum AppError {
     Internal,
     #[error("The request could not be read: {0}")]
     Request(String),
+    /// Over a rate limit; `minutes` until the window ends.
+    #[error("Too many attempts. Please try again in {minutes} min.")]
+    TooManyAttempts { minutes: i64 },
 }
 
 impl AppError {
@@ -76,6 +79,7 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::Internal => 500,
             Self::Request(_) => 400,
+            Self::TooManyAttempts { .. } => 429,
         }
     }
 }

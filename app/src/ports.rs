@@ -32,6 +32,8 @@ pub struct AppConfig {
     pub public_base_url: String,
     /// Dev mode shows /dev/mailbox.
     pub dev_mode: bool,
+    /// Rate limits on (always, except in dev mode with PORTICO_RATE_LIMITS=off).
+    pub rate_limits: bool,
     /// Seals invitation tokens while their e-mail waits in the outbox.
     pub secret_key: SecretKey,
     pub session_idle_seconds: i64,

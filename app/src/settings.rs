@@ -19,6 +19,8 @@ pub struct Settings {
     /// PORTICO_ENV=development (and a loopback public URL): the dev mailbox at /dev/mailbox,
     /// the demo organisation on an empty database. Otherwise production: first-run setup.
     pub dev_mode: bool,
+    /// Rate limits; PORTICO_RATE_LIMITS=off (dev mode only, for `make bench`) switches them off.
+    pub rate_limits: bool,
     /// PORTICO_SECRET_KEY: base64url, 32 bytes.
     pub secret_key: Option<String>,
     /// PORTICO_DEMO_PASSWORD: the demo owner's password on an empty database.
@@ -47,6 +49,12 @@ impl Settings {
             }
         };
         let production = !dev_mode;
+        let rate_limits = match var("PORTICO_RATE_LIMITS").map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("on") => true,
+            Some("off") if dev_mode => false,
+            Some("off") => return Err("PORTICO_RATE_LIMITS=off is only allowed in dev mode.".into()),
+            Some(other) => return Err(format!("PORTICO_RATE_LIMITS is {other:?}: use on (the default) or off.")),
+        };
         let mail = match (var("PORTICO_EMAIL_API_URL"), var("PORTICO_EMAIL_API_KEY")) {
             (Some(base_url), Some(api_key)) => MailConfig::Http { base_url: parse_base_url(&base_url)?, api_key },
             (Some(_), None) => {
@@ -61,6 +69,7 @@ impl Settings {
             public_base_url,
             mail,
             dev_mode,
+            rate_limits,
             secret_key: var("PORTICO_SECRET_KEY"),
             demo_password: var("PORTICO_DEMO_PASSWORD"),
         })

@@ -135,6 +135,10 @@ async fn read_whole(mut body: Body) -> Result<Bytes, BodyProblem> {
     if seen > MAX_BODY_BYTES { Err(BodyProblem::TooLarge { read_to_end: true }) } else { Ok(kept.into()) }
 }
 
+/// The address a request came from, set by the target before the router (rate limits).
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub String);
+
 /// The value of cookie `name` in a request's headers, if set and not empty.
 pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
     headers

@@ -21,7 +21,7 @@ use platform::Edge;
 const DRAIN_LIMIT: usize = 20;
 
 #[event(fetch)]
-async fn fetch(request: HttpRequest, env: Env, ctx: Context) -> worker::Result<Response<Body>> {
+async fn fetch(mut request: HttpRequest, env: Env, ctx: Context) -> worker::Result<Response<Body>> {
     console_error_panic_hook::set_once();
     let edge = match Edge::from_env(&env) {
         Ok(edge) => edge,
@@ -37,6 +37,10 @@ async fn fetch(request: HttpRequest, env: Env, ctx: Context) -> worker::Result<R
         let ctx = worker::send::SendWrapper::new(ctx);
         Arc::new(move || ctx.wait_until(send_due_mail(edge.clone())))
     };
+    // Set by Cloudflare for the client it got the request from; a client cannot set it.
+    let address =
+        request.headers().get("cf-connecting-ip").and_then(|v| v.to_str().ok()).unwrap_or("unknown").to_owned();
+    request.extensions_mut().insert(portico_app::web::ClientIp(address));
     let mut router = portico_app::web::router(edge.leptos_options(), edge.app_state(wake_outbox), axum::Router::new());
     Ok(router.call(request).await?)
 }

@@ -58,6 +58,7 @@ impl Edge {
         let config = Arc::new(AppConfig {
             public_base_url: settings.public_base_url,
             dev_mode: settings.dev_mode,
+            rate_limits: settings.rate_limits,
             secret_key,
             session_idle_seconds: SESSION_IDLE_SECONDS,
             session_absolute_seconds: SESSION_ABSOLUTE_SECONDS,

@@ -21,6 +21,7 @@ pub struct Config {
     /// How long the e-mail API may take to answer before the send counts as failed.
     pub mail_timeout: Duration,
     pub dev_mode: bool,
+    pub rate_limits: bool,
     /// base64url, 32 bytes. Unset: kept in a file next to the database.
     pub secret_key: Option<String>,
     pub outbox_poll: Duration,
@@ -47,6 +48,7 @@ impl Config {
             mail: settings.mail,
             mail_timeout: Duration::from_secs(15),
             dev_mode: settings.dev_mode,
+            rate_limits: settings.rate_limits,
             secret_key: settings.secret_key,
             outbox_poll: Duration::from_secs(5),
             session_idle: Duration::from_secs(2 * 3600),

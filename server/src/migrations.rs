@@ -11,7 +11,10 @@ use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType};
 
 /// Every file in `migrations/`, in order: `NNNN_description.sql`.
-pub const FILES: &[(&str, &str)] = &[("0001_initial.sql", include_str!("../../migrations/0001_initial.sql"))];
+pub const FILES: &[(&str, &str)] = &[
+    ("0001_initial.sql", include_str!("../../migrations/0001_initial.sql")),
+    ("0002_rate_limits.sql", include_str!("../../migrations/0002_rate_limits.sql")),
+];
 
 /// The migrations as sqlx numbers and checks them (`0001_initial.sql`: version 1,
 /// "initial"), so databases migrated by earlier builds are recognised.

@@ -4,7 +4,12 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use std::net::SocketAddr;
+
 use axum::Router;
+use axum::extract::{ConnectInfo, Request};
+use axum::middleware::{Next, from_fn};
+use axum::response::Response;
 use axum::serve::ListenerExt;
 use leptos::prelude::LeptosOptions;
 use portico_app::mail::Mailer;
@@ -12,7 +17,7 @@ use portico_app::mail::dev_mailbox::DevMailbox;
 use portico_app::mail::dispatch::RetryPolicy;
 use portico_app::ports::{AppConfig, AppState, Clock};
 use portico_app::secrets::SecretKey;
-use portico_app::web;
+use portico_app::web::{self, ClientIp};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tower_http::services::ServeDir;
@@ -57,6 +62,7 @@ impl Application {
         let app_config = Arc::new(AppConfig {
             public_base_url: config.public_base_url.clone(),
             dev_mode: config.dev_mode,
+            rate_limits: config.rate_limits,
             secret_key,
             session_idle_seconds: config.session_idle.as_secs() as i64,
             session_absolute_seconds: config.session_absolute.as_secs() as i64,
@@ -100,7 +106,7 @@ impl Application {
                 tracing::warn!(%error, "could not set TCP_NODELAY");
             }
         });
-        axum::serve(listener, self.router)
+        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -119,7 +125,14 @@ fn router(config: &Config, listener: &TcpListener, state: AppState) -> Router {
         .build();
     // The hydrate bundle and CSS, as the Worker's assets binding serves them on the edge.
     let assets = ServeDir::new(config.site_root.join("pkg"));
-    web::router(options, state, Router::new().nest_service("/pkg", assets))
+    web::router(options, state, Router::new().nest_service("/pkg", assets)).layer(from_fn(peer_address))
+}
+
+/// Rate limits count per address: here, the connection's peer (a reverse proxy in front
+/// should limit by the real client itself).
+async fn peer_address(ConnectInfo(peer): ConnectInfo<SocketAddr>, mut request: Request, next: Next) -> Response {
+    request.extensions_mut().insert(ClientIp(peer.ip().to_string()));
+    next.run(request).await
 }
 
 /// The secret key kept next to the database (`portico.db.key`), created on first start.

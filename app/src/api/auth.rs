@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
+    super::limits,
     super::ssr::{app_state, current_session, internal, respond, session_times, set_session_cookie},
     crate::domain::Email,
     crate::secrets::{new_session_id, session_id_hash},
@@ -37,6 +38,11 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     respond(
         async move {
             let state = app_state()?;
+            limits::attempt(&state, &limits::PASSWORD_ATTEMPTS_PER_ADDRESS, &limits::client_address()).await?;
+            // Counted per address typed, known or not, so the limit tells nothing about accounts.
+            let account =
+                Email::parse(&email).map(|e| e.as_str().to_owned()).unwrap_or_else(|_| email.trim().to_lowercase());
+            let guess = limits::attempt(&state, &limits::PASSWORD_GUESSES_PER_ACCOUNT, &account).await?;
             let login = match Email::parse(&email) {
                 Ok(email) => users::active_login_by_email(state.db.as_ref(), email.as_str()).await.map_err(internal)?,
                 Err(_) => None,
@@ -46,6 +52,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             let Some(login) = login.filter(|_| verified) else {
                 return Err(AppError::BadCredentials { email });
             };
+            guess.forgive(&state).await?;
             // A new id on every sign-in; the session the browser had ends with it.
             let previous = current_session(&state).await?.map(|(id_hash, _)| id_hash);
             let session_id = new_session_id();

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
+    super::limits,
     super::ssr::{
         app_state, current_session, internal, redirect_back_on_error, require_staff, respond, session_times,
         set_session_cookie,
@@ -49,6 +50,7 @@ pub async fn resend_invitation(member_id: i64) -> Result<(), AppError> {
             let summary = member.summary;
             let email = summary.invitation_email.as_deref().or(summary.email.as_deref()).unwrap_or_default();
             let to = Email::parse(email).map_err(|message| AppError::invalid("email", message))?;
+            limits::attempt(&state, &limits::RESENDS_PER_MEMBER, &member_id.to_string()).await?;
             invite(&state, &scope, member_id, &to, summary.invitation_message.as_deref()).await
         }
         .await,
@@ -214,6 +216,7 @@ async fn accept(state: &AppState, token: &str, password: String, confirm_passwor
             user.email
         )));
     }
+    limits::attempt(state, &limits::ACCEPTS_PER_ADDRESS, &limits::client_address()).await?;
     let mut form = FormErrors::default();
     let chosen = form.check_secret("password", Password::parse(&password).and_then(refuse_common));
     let matches = form.check_secret("confirm_password", Password::check_repeat(&password, &confirm_password));
@@ -275,10 +278,13 @@ async fn link(state: &AppState, token: &str, password: String) -> Result<(), App
             )));
         }
     }
+    limits::attempt(state, &limits::PASSWORD_ATTEMPTS_PER_ADDRESS, &limits::client_address()).await?;
+    let guess = limits::attempt(state, &limits::PASSWORD_GUESSES_PER_ACCOUNT, &live.email).await?;
     let stored = users::password_hash(db, user_id).await.map_err(internal)?;
     if !state.passwords.verify(password, stored).await {
         return Err(AppError::invalid("password", "That is not the password of this login."));
     }
+    guess.forgive(state).await?;
     let session_id = new_session_id();
     let linked = invitations::link_existing_login(
         db,

@@ -10,4 +10,6 @@ pub mod portal;
 pub mod setup;
 
 #[cfg(feature = "ssr")]
+pub(crate) mod limits;
+#[cfg(feature = "ssr")]
 pub(crate) mod ssr;

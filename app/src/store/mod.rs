@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod members;
 pub mod organisations;
 pub mod outbox;
+pub mod rate_limits;
 pub mod sessions;
 pub mod users;
 

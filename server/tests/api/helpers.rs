@@ -57,6 +57,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         },
         mail_timeout: Duration::from_secs(2),
         dev_mode: !options.production,
+        rate_limits: true,
         secret_key: None,
         outbox_poll: Duration::from_millis(200),
         session_idle: Duration::from_secs(2 * 3600),

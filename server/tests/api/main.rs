@@ -14,4 +14,5 @@ mod helpers;
 mod invitations;
 mod members;
 mod pages;
+mod rate_limits;
 mod sessions;

@@ -9,6 +9,7 @@ mod first_run;
 mod flow;
 mod headers_and_paths;
 mod malformed;
+mod rate_limits;
 mod target;
 
 use target::{Target, TargetKind};
@@ -23,6 +24,7 @@ async fn run(kind: TargetKind) {
     headers_and_paths::every_response_carries_the_security_headers(&target).await;
     headers_and_paths::each_page_has_one_address(&target).await;
     malformed::every_malformed_call_is_a_client_error_and_writes_nothing(&target).await;
+    rate_limits::an_account_is_locked_after_ten_wrong_passwords(&target).await;
     // A panic in the Worker shows as a critical error, after which the shim starts the Wasm
     // application again; on the server, as a panic message. Neither may happen.
     let log = target.log();
