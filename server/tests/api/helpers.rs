@@ -201,6 +201,17 @@ impl TestApp {
 
     /// The form on the invitation page, posted as Chromium posts it from a page with
     /// `Referrer-Policy: no-referrer`: `Origin: null`, no Referer.
+    /// The signed-in owner adds a member with their own e-mail and invites it: a link for a
+    /// login that exists already. Returns the member id and the link.
+    pub async fn owner_invited_as_member(&self) -> (i64, String) {
+        email_api_accepts(self).await;
+        self.staff_login().await;
+        let id = self.add_member("Olive", "Owner", DEMO_OWNER_EMAIL).await;
+        self.invite(id, DEMO_OWNER_EMAIL, "").await;
+        self.dispatch_pending_emails().await;
+        (id, self.invitation_links().await.pop().unwrap())
+    }
+
     pub async fn accept(&self, client: &Client, link_path: &str, password: &str) -> Response {
         let token = link_path.trim_start_matches("/invite/");
         client

@@ -53,12 +53,7 @@ async fn one_address_trying_many_accounts_is_stopped_after_sixty() {
 #[tokio::test]
 async fn guessing_a_login_password_through_an_invitation_link_is_limited() {
     let app = spawn_app().await;
-    email_api_accepts(&app).await;
-    app.staff_login().await;
-    let id = app.add_member("Olive", "Owner", DEMO_OWNER_EMAIL).await;
-    app.invite(id, DEMO_OWNER_EMAIL, "").await;
-    app.dispatch_pending_emails().await;
-    let link = app.invitation_links().await.pop().unwrap();
+    let (_, link) = app.owner_invited_as_member().await;
     let token = link.trim_start_matches("/invite/");
     for _ in 0..10 {
         let guess = app.call(&browser(), "/api/link_invitation", &[("token", token), ("password", "a guess")]).await;

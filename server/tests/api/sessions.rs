@@ -38,12 +38,7 @@ async fn signing_in_again_ends_the_session_the_browser_had() {
 #[tokio::test]
 async fn unlinking_a_login_that_is_also_staff_keeps_its_staff_session() {
     let app = spawn_app().await;
-    email_api_accepts(&app).await;
-    app.staff_login().await;
-    let id = app.add_member("Olive", "Owner", DEMO_OWNER_EMAIL).await;
-    app.invite(id, DEMO_OWNER_EMAIL, "").await;
-    app.dispatch_pending_emails().await;
-    let link = app.invitation_links().await.pop().unwrap();
+    let (id, link) = app.owner_invited_as_member().await;
     let token = link.trim_start_matches("/invite/");
     let linked = app
         .post_form(&app.staff, "/api/link_invitation", &link, &[("token", token), ("password", OWNER_PASSWORD)])
