@@ -10,6 +10,7 @@ mod flow;
 mod headers_and_paths;
 mod malformed;
 mod rate_limits;
+mod sessions;
 mod target;
 
 use target::{Target, TargetKind};
@@ -17,6 +18,7 @@ use target::{Target, TargetKind};
 async fn run(kind: TargetKind) {
     let target = Target::start(kind).await;
     first_run::the_first_visitor_sets_up_the_organisation_once(&target).await;
+    sessions::signing_in_again_ends_the_previous_session(&target).await;
     flow::staff_invites_and_the_member_accepts(&target).await;
     flow::bad_input_is_refused_with_messages_and_writes_nothing(&target).await;
     flow::early_answers_leave_the_connection_usable(&target).await;
@@ -25,8 +27,8 @@ async fn run(kind: TargetKind) {
     headers_and_paths::each_page_has_one_address(&target).await;
     malformed::every_malformed_call_is_a_client_error_and_writes_nothing(&target).await;
     rate_limits::an_account_is_locked_after_ten_wrong_passwords(&target).await;
-    // A panic in the Worker shows as a critical error, after which the shim starts the Wasm
-    // application again; on the server, as a panic message. Neither may happen.
+    // A panic in the Worker shows as a critical error, after which edge/worker.js starts the
+    // WASM instance again; on the server, as a panic message. Neither may happen.
     let log = target.log();
     for sign in ["panicked", "Reinitializing Wasm application", "Critical"] {
         assert!(!log.contains(sign), "{kind:?} logged {sign:?}:\n{log}");
