@@ -1,36 +1,6 @@
-use portico_app::seed::DEMO_OWNER_EMAIL;
-use reqwest::header::{ACCEPT, COOKIE, SET_COOKIE};
+//! Signing in again ends the previous session: see tests/scenarios/sessions.rs (both targets).
 
 use crate::helpers::*;
-
-fn session_cookie(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("portico_session="))
-        .and_then(|c| c.split(';').next())
-        .expect("a session cookie")
-        .to_owned()
-}
-
-#[tokio::test]
-async fn signing_in_again_ends_the_session_the_browser_had() {
-    let app = spawn_app().await;
-    let same_browser = browser();
-    let first = session_cookie(&app.login(&same_browser, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await);
-    let second = session_cookie(&app.login(&same_browser, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await);
-    assert_ne!(first, second, "a new session id");
-
-    let replay = |cookie: String| {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let url = format!("{}/staff/members", app.address);
-        async move { client.get(url).header(COOKIE, cookie).header(ACCEPT, "text/html").send().await.unwrap().status() }
-    };
-    assert_eq!(replay(first).await, 302, "the first session ended");
-    assert_eq!(replay(second).await, 200, "the new one works");
-}
 
 /// A login that is staff and also linked to a member profile (the owner invited as a member
 /// of their own organisation): unlinking the profile takes the portal away from it, not
