@@ -213,9 +213,9 @@ pub async fn security_headers(State(reload_port): State<Option<u32>>, mut reques
 
 /// For what is not a page (static files, server function answers): nothing may run or be
 /// framed. Also in edge/_headers, for the Worker's static files.
-pub const NOTHING_BUT_THIS: &str = "default-src 'none'; frame-ancestors 'none'";
+const NOTHING_BUT_THIS: &str = "default-src 'none'; frame-ancestors 'none'";
 
-pub fn page_policy(nonce: &Nonce, reload_port: Option<u32>) -> String {
+fn page_policy(nonce: &Nonce, reload_port: Option<u32>) -> String {
     let reload = reload_port.map(|port| format!(" ws://127.0.0.1:{port} ws://localhost:{port}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \

@@ -5,9 +5,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::limits,
-    super::ssr::{app_state, current_session, internal, respond, session_times, set_session_cookie},
+    super::ssr::{app_state, current_session, internal, respond, sign_in},
     crate::domain::Email,
-    crate::secrets::{new_session_id, session_id_hash},
     crate::store::{sessions, users},
 };
 
@@ -40,12 +39,14 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             let state = app_state()?;
             limits::attempt(&state, &limits::PASSWORD_ATTEMPTS_PER_ADDRESS, &limits::client_address()).await?;
             // Counted per address typed, known or not, so the limit tells nothing about accounts.
-            let account =
-                Email::parse(&email).map(|e| e.as_str().to_owned()).unwrap_or_else(|_| email.trim().to_lowercase());
+            let parsed = Email::parse(&email).ok();
+            let account = parsed.as_ref().map_or_else(|| email.trim().to_lowercase(), |e| e.as_str().to_owned());
             let guess = limits::attempt(&state, &limits::PASSWORD_GUESSES_PER_ACCOUNT, &account).await?;
-            let login = match Email::parse(&email) {
-                Ok(email) => users::active_login_by_email(state.db.as_ref(), email.as_str()).await.map_err(internal)?,
-                Err(_) => None,
+            let login = match parsed {
+                Some(email) => {
+                    users::active_login_by_email(state.db.as_ref(), email.as_str()).await.map_err(internal)?
+                }
+                None => None,
             };
             let phc = login.as_ref().map(|l| l.password_hash.clone());
             let verified = state.passwords.verify(password, phc).await;
@@ -53,15 +54,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
                 return Err(AppError::BadCredentials { email });
             };
             guess.forgive(&state).await?;
-            // A new id on every sign-in; the session the browser had ends with it.
-            let previous = current_session(&state).await?.map(|(id_hash, _)| id_hash);
-            let session_id = new_session_id();
-            let times = session_times(&state);
-            let new_id_hash = session_id_hash(&session_id);
-            sessions::start_session(state.db.as_ref(), &new_id_hash, login.id, &times, previous.as_deref())
-                .await
-                .map_err(internal)?;
-            set_session_cookie(&state, &session_id);
+            sign_in(&state, login.id).await?;
             let is_staff = current_is_staff(&state, login.id).await?;
             leptos_axum::redirect(if is_staff { "/staff/members" } else { "/portal" });
             Ok(())

@@ -7,13 +7,12 @@ use leptos::prelude::*;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::ssr::{app_state, current_session, internal, respond, session_times, set_session_cookie},
+    super::ssr::{app_state, internal, respond, sign_in},
     crate::domain::{Email, Password, PersonName},
     crate::error::FormErrors,
     crate::passwords::refuse_common,
-    crate::secrets::{new_session_id, session_id_hash},
     crate::store::organisations::{FirstOrganisation, any_organisation, create_first_organisation},
-    crate::store::{sessions, users},
+    crate::store::users,
 };
 
 /// Whether the setup page is open: no organisation yet, and not in dev mode (which has the
@@ -68,18 +67,7 @@ pub async fn set_up(
             }
             let login =
                 users::active_login_by_email(db, owner.as_str()).await.map_err(internal)?.ok_or(AppError::Internal)?;
-            let previous = current_session(&state).await?.map(|(id_hash, _)| id_hash);
-            let session_id = new_session_id();
-            sessions::start_session(
-                db,
-                &session_id_hash(&session_id),
-                login.id,
-                &session_times(&state),
-                previous.as_deref(),
-            )
-            .await
-            .map_err(internal)?;
-            set_session_cookie(&state, &session_id);
+            sign_in(&state, login.id).await?;
             leptos_axum::redirect("/staff/members");
             Ok(())
         }

@@ -9,7 +9,7 @@ use server_fn::error::ServerFnUrlError;
 
 use crate::error::AppError;
 use crate::ports::AppState;
-use crate::secrets::session_id_hash;
+use crate::secrets::{new_session_id, session_id_hash};
 use crate::store::DbError;
 use crate::store::members::StaffScope;
 use crate::store::sessions::{self, SessionTimes, SessionUser};
@@ -67,6 +67,19 @@ pub async fn require_login() -> Result<(AppState, SessionUser), AppError> {
     let state = app_state()?;
     let (_, user) = current_session(&state).await?.ok_or(AppError::Unauthenticated)?;
     Ok((state, user))
+}
+
+/// Signs the browser in as `user_id`: a new session id, in the batch that also ends the
+/// session the browser had, and its cookie.
+pub async fn sign_in(state: &AppState, user_id: i64) -> Result<(), AppError> {
+    let previous = current_session(state).await?.map(|(id_hash, _)| id_hash);
+    let session_id = new_session_id();
+    let times = session_times(state);
+    sessions::start_session(state.db.as_ref(), &session_id_hash(&session_id), user_id, &times, previous.as_deref())
+        .await
+        .map_err(internal)?;
+    set_session_cookie(state, &session_id);
+    Ok(())
 }
 
 pub fn set_session_cookie(state: &AppState, session_id: &str) {
