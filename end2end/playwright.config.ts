@@ -1,9 +1,14 @@
 import { defineConfig } from '@playwright/test';
 
 // Each target on a port of its own, so a `make run` or `make edge` left running does not clash.
+// The dev-mode targets (demo organisation, dev mailbox) run every test but first-run's; a
+// second pair runs as deployed, on an empty database, for the first-run setup test only.
+const FIRST_RUN = /first-run\.spec\.ts/;
 const targets = [
-  { name: 'server', port: 3187 },
-  { name: 'worker', port: 8797 },
+  { name: 'server', port: 3187, mode: 'dev' },
+  { name: 'worker', port: 8797, mode: 'dev' },
+  { name: 'server', port: 3188, mode: 'first-run' },
+  { name: 'worker', port: 8798, mode: 'first-run' },
 ];
 
 // Throwaway values for the test databases only.
@@ -43,9 +48,13 @@ export default defineConfig({
       ],
     },
   },
-  projects: targets.map(({ name, port }) => ({ name, use: { baseURL: `http://127.0.0.1:${port}` } })),
-  webServer: targets.map(({ name, port }) => ({
-    command: `./serve.sh ${name} ${port}`,
+  projects: targets.map(({ name, port, mode }) => ({
+    name: mode === 'dev' ? name : `${name} (${mode})`,
+    use: { baseURL: `http://127.0.0.1:${port}` },
+    ...(mode === 'dev' ? { testIgnore: FIRST_RUN } : { testMatch: FIRST_RUN }),
+  })),
+  webServer: targets.map(({ name, port, mode }) => ({
+    command: `./serve.sh ${name} ${port} ${mode}`,
     url: `http://127.0.0.1:${port}/login`,
     reuseExistingServer: false,
     timeout: 180_000,

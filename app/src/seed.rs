@@ -32,6 +32,7 @@ pub async fn ensure_demo_organisation(
             name: "Riverside Martial Arts",
             sender_name: "Riverside Martial Arts",
             sender_email: "hello@riverside.example.org",
+            owner_name: "Sam Rivera",
             owner_email: DEMO_OWNER_EMAIL,
             owner_password_hash: &hash,
         },

@@ -14,6 +14,7 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType};
 pub const FILES: &[(&str, &str)] = &[
     ("0001_initial.sql", include_str!("../../migrations/0001_initial.sql")),
     ("0002_rate_limits.sql", include_str!("../../migrations/0002_rate_limits.sql")),
+    ("0003_staff_names.sql", include_str!("../../migrations/0003_staff_names.sql")),
 ];
 
 /// The migrations as sqlx numbers and checks them (`0001_initial.sql`: version 1,

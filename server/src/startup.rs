@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::{ConnectInfo, Request};
 use axum::middleware::{Next, from_fn};
 use axum::response::Response;
-use axum::serve::ListenerExt;
+use axum::serve::{ListenerExt, TapIo};
 use leptos::prelude::LeptosOptions;
 use portico_app::mail::Mailer;
 use portico_app::mail::dev_mailbox::DevMailbox;
@@ -18,7 +18,7 @@ use portico_app::mail::dispatch::RetryPolicy;
 use portico_app::ports::{AppConfig, AppState, Clock};
 use portico_app::secrets::SecretKey;
 use portico_app::web::{self, ClientIp};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 use tower_http::services::ServeDir;
 
@@ -99,18 +99,25 @@ impl Application {
         if with_dispatcher {
             tokio::spawn(self.dispatcher.clone().run_until_stopped(self.config.outbox_poll));
         }
-        // Pages stream in several writes: with Nagle's algorithm on, each write after the
-        // first waited for the client's delayed ACK, about 40 ms a response on loopback.
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(error) = tcp.set_nodelay(true) {
-                tracing::warn!(%error, "could not set TCP_NODELAY");
-            }
-        });
+        let listener = without_delay(self.listener);
         axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await
+    }
+}
+
+/// Accepted connections with Nagle's algorithm off. Pages stream in several writes: with it
+/// on, each write after the first waited for the client's delayed ACK, about 40 ms a
+/// response on loopback.
+pub fn without_delay(listener: TcpListener) -> TapIo<TcpListener, fn(&mut TcpStream)> {
+    listener.tap_io(set_nodelay)
+}
+
+fn set_nodelay(tcp: &mut TcpStream) {
+    if let Err(error) = tcp.set_nodelay(true) {
+        tracing::warn!(%error, "could not set TCP_NODELAY");
     }
 }
 

@@ -10,10 +10,10 @@ use {
     crate::store::{sessions, users},
 };
 
-/// Who is signed in, for the page header.
+/// Who is signed in, for the page header: a staff member by name, anyone else by e-mail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Viewer {
-    pub email: String,
+    pub shown_as: String,
     pub is_staff: bool,
 }
 
@@ -22,9 +22,10 @@ pub async fn whoami() -> Result<Option<Viewer>, AppError> {
     respond(
         async {
             let state = app_state()?;
-            Ok(current_session(&state)
-                .await?
-                .map(|(_, user)| Viewer { email: user.email, is_staff: user.staff_organisation_id.is_some() }))
+            Ok(current_session(&state).await?.map(|(_, user)| Viewer {
+                is_staff: user.staff_organisation_id.is_some(),
+                shown_as: user.staff_name.filter(|name| !name.is_empty()).unwrap_or(user.email),
+            }))
         }
         .await,
     )

@@ -33,6 +33,7 @@ pub async fn set_up(
     organisation_name: String,
     sender_name: String,
     sender_email: String,
+    owner_name: String,
     owner_email: String,
     password: String,
     confirm_password: String,
@@ -48,16 +49,19 @@ pub async fn set_up(
                 form.check("organisation_name", &organisation_name, PersonName::parse(&organisation_name));
             let sender = form.check("sender_name", &sender_name, PersonName::parse(&sender_name));
             let sender_address = form.check("sender_email", &sender_email, Email::parse(&sender_email));
+            let owner_name = form.check("owner_name", &owner_name, PersonName::parse(&owner_name));
             let owner = form.check("owner_email", &owner_email, Email::parse(&owner_email));
             let chosen = form.check_secret("password", Password::parse(&password).and_then(refuse_common));
             let repeated = form.check_secret("confirm_password", Password::check_repeat(&password, &confirm_password));
-            let (organisation, sender, sender_address, owner, chosen) =
-                form.finish(|| Some((organisation?, sender?, sender_address?, owner?, repeated.and(chosen)?)))?;
+            let (organisation, sender, sender_address, owner_name, owner, chosen) = form.finish(|| {
+                Some((organisation?, sender?, sender_address?, owner_name?, owner?, repeated.and(chosen)?))
+            })?;
             let password_hash = state.passwords.hash(chosen).await?;
             let first = FirstOrganisation {
                 name: organisation.as_str(),
                 sender_name: sender.as_str(),
                 sender_email: sender_address.as_str(),
+                owner_name: owner_name.as_str(),
                 owner_email: owner.as_str(),
                 owner_password_hash: &password_hash,
             };

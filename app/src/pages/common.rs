@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
+use crate::domain::Password;
 use crate::error::AppError;
 
 /// The latest error of a form's action, as a signal.
@@ -89,6 +90,42 @@ pub fn Field(
             />
             <p class="field-error" id=error_id role="alert">{message}</p>
         </div>
+    }
+}
+
+/// A new password and its repeat (`password`, `confirm_password`), checked as the person
+/// types with the rules the server applies on submit (the server also refuses common ones).
+#[component]
+pub fn NewPasswordFields(error: Signal<Option<AppError>>) -> impl IntoView {
+    let chosen = RwSignal::new(String::new());
+    let check_password = Callback::new(move |typed: String| {
+        let problem = Password::parse(&typed).err().map(str::to_owned);
+        chosen.set(typed);
+        problem
+    });
+    let check_repeat = Callback::new(move |typed: String| {
+        chosen.with_untracked(|chosen| Password::check_repeat(chosen, &typed).err().map(str::to_owned))
+    });
+    view! {
+        <Field
+            label="Password"
+            name="password"
+            kind="password"
+            autocomplete="new-password"
+            hint="At least 8 characters."
+            required=true
+            check=check_password
+            error
+        />
+        <Field
+            label="Repeat the password"
+            name="confirm_password"
+            kind="password"
+            autocomplete="new-password"
+            required=true
+            check=check_repeat
+            error
+        />
     }
 }
 

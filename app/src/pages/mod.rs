@@ -84,7 +84,7 @@ fn SiteHeader() -> impl IntoView {
                     viewer.await.ok().flatten().map(|viewer| view! {
                         <nav class="account" aria-label="Account">
                             {viewer.is_staff.then(|| view! { <a href="/staff/members">"Members"</a> })}
-                            <span class="who">{viewer.email}</span>
+                            <span class="who">{viewer.shown_as}</span>
                             <ActionForm action=logout>
                                 <button type="submit" class="link-button">"Sign out"</button>
                             </ActionForm>

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::common::{Field, FormAlert, LoadError, NotFound, action_error};
+use super::common::{Field, FormAlert, LoadError, NewPasswordFields, NotFound, action_error};
 use crate::api::setup::{SetUp, setup_needed};
 
 /// The first-run page: only while the database has no organisation (production only).
@@ -46,16 +46,9 @@ fn SetupForm() -> impl IntoView {
                     required=true
                     error
                 />
+                <Field label="Your name" name="owner_name" autocomplete="name" required=true error />
                 <Field label="Your e-mail address" name="owner_email" kind="email" autocomplete="username" required=true error />
-                <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true error />
-                <Field
-                    label="Repeat the password"
-                    name="confirm_password"
-                    kind="password"
-                    autocomplete="new-password"
-                    required=true
-                    error
-                />
+                <NewPasswordFields error />
                 <button type="submit" class="button">"Create the organisation and sign in"</button>
             </ActionForm>
         </section>

@@ -33,6 +33,7 @@ pub struct FirstOrganisation<'a> {
     pub name: &'a str,
     pub sender_name: &'a str,
     pub sender_email: &'a str,
+    pub owner_name: &'a str,
     pub owner_email: &'a str,
     pub owner_password_hash: &'a str,
 }
@@ -59,9 +60,10 @@ pub async fn create_first_organisation(db: &dyn Db, first: FirstOrganisation<'_>
                 now
             ),
             stmt!(
-                "INSERT INTO staff (user_id, organisation_id, role, all_members)
-                 SELECT u.id, o.id, 'owner', 1 FROM users u, organisations o
+                "INSERT INTO staff (user_id, organisation_id, role, all_members, name)
+                 SELECT u.id, o.id, 'owner', 1, ? FROM users u, organisations o
                  WHERE u.email = ? AND NOT EXISTS (SELECT 1 FROM staff)",
+                first.owner_name,
                 first.owner_email
             ),
         ])

@@ -15,6 +15,8 @@ pub struct SessionUser {
     /// Set when the login is staff of an organisation.
     pub staff_organisation_id: Option<i64>,
     pub staff_all_members: Option<i64>,
+    /// The staff member's name; empty for logins made before names were asked.
+    pub staff_name: Option<String>,
 }
 
 pub struct SessionTimes {
@@ -63,7 +65,8 @@ pub async fn session_user(db: &dyn Db, id_hash: &str, times: &SessionTimes) -> R
         stmt!(
             "SELECT s.user_id, u.email, s.last_seen_at,
                     st.organisation_id AS staff_organisation_id,
-                    st.all_members AS staff_all_members
+                    st.all_members AS staff_all_members,
+                    st.name AS staff_name
              FROM sessions s
              JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL
              LEFT JOIN staff st ON st.user_id = s.user_id

@@ -6,6 +6,7 @@ mod access;
 // Shared with the scenarios, which also use the fields.
 mod accept;
 mod auth;
+mod connections;
 mod delivery;
 #[allow(dead_code)]
 #[path = "../scenarios/endpoints.rs"]
@@ -15,4 +16,3 @@ mod invitations;
 mod members;
 mod pages;
 mod rate_limits;
-mod sessions;

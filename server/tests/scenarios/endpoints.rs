@@ -17,7 +17,15 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/send_invitation", &["member_id", "email", "message"]),
     (
         "/api/set_up",
-        &["organisation_name", "sender_name", "sender_email", "owner_email", "password", "confirm_password"],
+        &[
+            "organisation_name",
+            "sender_name",
+            "sender_email",
+            "owner_name",
+            "owner_email",
+            "password",
+            "confirm_password",
+        ],
     ),
     ("/api/setup_needed", &[]),
     ("/api/unlink_login", &["member_id"]),

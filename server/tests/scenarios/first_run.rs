@@ -12,6 +12,7 @@ use reqwest::header::LOCATION;
 use crate::flow::Session;
 use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target, TargetKind, free_port, server_command};
 
+const OWNER_NAME: &str = "Morgan Reyes";
 const REFUSAL: &str = "only allowed when PORTICO_PUBLIC_URL is a loopback address";
 
 fn setup_fields(organisation: &str) -> Vec<(&'static str, String)> {
@@ -19,6 +20,7 @@ fn setup_fields(organisation: &str) -> Vec<(&'static str, String)> {
         ("organisation_name", organisation.to_owned()),
         ("sender_name", "Riverside Martial Arts".to_owned()),
         ("sender_email", "hello@riverside.example.org".to_owned()),
+        ("owner_name", OWNER_NAME.to_owned()),
         ("owner_email", OWNER_EMAIL.to_owned()),
         ("password", OWNER_PASSWORD.to_owned()),
         ("confirm_password", OWNER_PASSWORD.to_owned()),
@@ -38,7 +40,8 @@ pub async fn the_first_visitor_sets_up_the_organisation_once(target: &Target) {
 
     // Mistakes are explained and write nothing.
     let mut wrong = setup_fields("");
-    wrong[5].1 = "something else entirely".to_owned();
+    wrong.retain(|(name, _)| *name != "confirm_password");
+    wrong.push(("confirm_password", "something else entirely".to_owned()));
     let wrong: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let back = visitor.post_form("/api/set_up", "/setup", &wrong).await;
     let (_, page) = visitor.get(back.headers()[LOCATION].to_str().unwrap()).await;
@@ -56,7 +59,9 @@ pub async fn the_first_visitor_sets_up_the_organisation_once(target: &Target) {
         [&a, &b].iter().map(|r| r.headers().get(LOCATION).is_some_and(|l| l == "/staff/members")).collect();
     assert_eq!(won.iter().filter(|w| **w).count(), 1, "{kind:?}: exactly one setup wins: {a:?} {b:?}");
     let winner = if won[0] { &first } else { &second };
-    assert_eq!(winner.get("/staff/members").await.0, StatusCode::OK, "{kind:?}: the owner is signed in");
+    let (status, members) = winner.get("/staff/members").await;
+    assert_eq!(status, StatusCode::OK, "{kind:?}: the owner is signed in");
+    assert!(members.contains(OWNER_NAME), "{kind:?}: the header names the owner: {members}");
 
     assert_eq!(visitor.get("/setup").await.0, StatusCode::NOT_FOUND, "{kind:?}: setup is gone");
     let again: Vec<(&str, String)> = setup_fields("Someone else's");

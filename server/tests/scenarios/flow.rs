@@ -17,7 +17,7 @@ fn browser() -> Client {
         .unwrap()
 }
 
-fn location(response: &Response) -> String {
+pub fn location(response: &Response) -> String {
     response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
@@ -70,7 +70,7 @@ impl<'a> Session<'a> {
 }
 
 /// Waits for the stand-in e-mail API to have received `count` messages; returns the last.
-async fn email_number(target: &Target, count: usize) -> serde_json::Value {
+pub async fn email_number(target: &Target, count: usize) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let received = target.email_api.received_requests().await.unwrap_or_default();
@@ -90,7 +90,7 @@ async fn email_number(target: &Target, count: usize) -> serde_json::Value {
 }
 
 /// The path of the invitation link (`/invite/<token>`), which must be on the public URL.
-fn invitation_link(target: &Target, email: &serde_json::Value) -> String {
+pub fn invitation_link(target: &Target, email: &serde_json::Value) -> String {
     let text = email["text"].as_str().expect("a text body");
     let url = text.split_whitespace().find(|w| w.contains("/invite/")).expect("a link in the e-mail");
     url.strip_prefix(&target.base_url).unwrap_or_else(|| panic!("{url} is not on {}", target.base_url)).to_owned()

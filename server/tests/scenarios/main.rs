@@ -20,6 +20,7 @@ async fn run(kind: TargetKind) {
     first_run::the_first_visitor_sets_up_the_organisation_once(&target).await;
     sessions::signing_in_again_ends_the_previous_session(&target).await;
     flow::staff_invites_and_the_member_accepts(&target).await;
+    sessions::unlinking_ends_member_sessions_but_not_staff_ones(&target).await;
     flow::bad_input_is_refused_with_messages_and_writes_nothing(&target).await;
     flow::early_answers_leave_the_connection_usable(&target).await;
     error_links::error_links_show_only_our_own_errors(&target).await;

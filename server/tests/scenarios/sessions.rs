@@ -1,10 +1,11 @@
-//! Signing in again in the same browser ends the session it had, on both targets: the old
-//! cookie, replayed from anywhere, no longer signs anyone in.
+//! Sessions on both targets: signing in again in the same browser ends the session it had
+//! (the old cookie, replayed from anywhere, no longer signs anyone in); unlinking a profile
+//! ends the sessions of a login left with nothing, not those of a login that is also staff.
 
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, COOKIE, SET_COOKIE};
 
-use crate::flow::Session;
+use crate::flow::{Session, email_number, invitation_link, location};
 use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target};
 
 pub async fn signing_in_again_ends_the_previous_session(target: &Target) {
@@ -32,4 +33,50 @@ pub async fn signing_in_again_ends_the_previous_session(target: &Target) {
     };
     assert_eq!(replay(first).await, StatusCode::FOUND, "{:?}: the first session ended", target.kind);
     assert_eq!(replay(second).await, StatusCode::OK, "{:?}: the new one works", target.kind);
+}
+
+/// Staff add a profile for `email` and invite it; returns the profile's path and the link.
+async fn invited(staff: &Session<'_>, target: &Target, first_name: &str, email: &str) -> (String, String) {
+    let fields = [("first_name", first_name), ("last_name", "Case"), ("email", email), ("phone", ""), ("address", "")];
+    let profile = location(&staff.post_form("/api/add_member", "/staff/members/new", &fields).await);
+    let member_id = profile.strip_prefix("/staff/members/").expect("the new profile");
+    let sent_before = target.email_api.received_requests().await.unwrap_or_default().len();
+    let invite = [("member_id", member_id), ("email", email), ("message", "")];
+    assert_eq!(location(&staff.post_form("/api/send_invitation", &format!("{profile}/invite"), &invite).await), profile);
+    let link = invitation_link(target, &email_number(target, sent_before + 1).await);
+    (profile, link)
+}
+
+async fn unlink(staff: &Session<'_>, profile: &str) {
+    let member_id = profile.strip_prefix("/staff/members/").unwrap();
+    let unlinked = staff.post_form("/api/unlink_login", profile, &[("member_id", member_id)]).await;
+    assert_eq!(location(&unlinked), profile);
+}
+
+pub async fn unlinking_ends_member_sessions_but_not_staff_ones(target: &Target) {
+    let kind = target.kind;
+    let staff = Session::new(target);
+    assert_eq!(staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await, "/staff/members");
+
+    // A member-only login: unlinked, it is signed out everywhere.
+    let (profile, link) = invited(&staff, target, "Max", "max@example.org").await;
+    let member = Session::new(target);
+    let token = link.trim_start_matches("/invite/");
+    let password = "max's own password";
+    let accept = [("token", token), ("password", password), ("confirm_password", password)];
+    assert_eq!(location(&member.post_form("/api/accept_invitation", &link, &accept).await), "/portal");
+    assert_eq!(member.get("/portal").await.0, StatusCode::OK, "{kind:?}");
+    unlink(&staff, &profile).await;
+    assert_eq!(member.get("/portal").await.0, StatusCode::FOUND, "{kind:?}: the member is signed out");
+
+    // The owner invited as a member of their own organisation links their login, in the
+    // same browser; unlinking takes the portal away and leaves the staff session.
+    let (profile, link) = invited(&staff, target, "Olive", OWNER_EMAIL).await;
+    let token = link.trim_start_matches("/invite/");
+    let linked = staff.post_form("/api/link_invitation", &link, &[("token", token), ("password", OWNER_PASSWORD)]).await;
+    assert_eq!(location(&linked), "/portal", "{kind:?}");
+    assert!(staff.get("/portal").await.1.contains("Olive"), "{kind:?}: the portal shows the profile");
+    unlink(&staff, &profile).await;
+    assert_eq!(staff.get("/staff/members").await.0, StatusCode::OK, "{kind:?}: still signed in as staff");
+    assert!(!staff.get("/portal").await.1.contains("Olive"), "{kind:?}: the profile is no longer reachable");
 }

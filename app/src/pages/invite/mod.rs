@@ -1,9 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::common::{Field, FormAlert, LoadError, action_error};
+use super::common::{Field, FormAlert, LoadError, NewPasswordFields, action_error};
 use crate::api::invitations::{AcceptInvitation, InvitationWelcome, LinkInvitation, invitation_preview};
-use crate::domain::Password;
 
 /// The page an invitation link opens. Loading it changes nothing (e-mail scanners open
 /// links too); only submitting the form consumes the link.
@@ -31,16 +30,6 @@ pub fn AcceptInvitationPage() -> impl IntoView {
 fn SetPassword(invitation: InvitationWelcome, token: String) -> impl IntoView {
     let accept = ServerAction::<AcceptInvitation>::new();
     let error = action_error(accept);
-    // Checked as the member types, with the rules the server applies on submit.
-    let chosen = RwSignal::new(String::new());
-    let check_password = Callback::new(move |typed: String| {
-        let problem = Password::parse(&typed).err().map(str::to_owned);
-        chosen.set(typed);
-        problem
-    });
-    let check_repeat = Callback::new(move |typed: String| {
-        chosen.with_untracked(|chosen| Password::check_repeat(chosen, &typed).err().map(str::to_owned))
-    });
     view! {
         <section class="panel narrow">
             <h1>{format!("Welcome, {}", invitation.first_name)}</h1>
@@ -49,25 +38,7 @@ fn SetPassword(invitation: InvitationWelcome, token: String) -> impl IntoView {
             <ActionForm action=accept>
                 <FormAlert error />
                 <input type="hidden" name="token" value=token />
-                <Field
-                    label="Password"
-                    name="password"
-                    kind="password"
-                    autocomplete="new-password"
-                    hint="At least 8 characters."
-                    required=true
-                    check=check_password
-                    error
-                />
-                <Field
-                    label="Repeat the password"
-                    name="confirm_password"
-                    kind="password"
-                    autocomplete="new-password"
-                    required=true
-                    check=check_repeat
-                    error
-                />
+                <NewPasswordFields error />
                 <button type="submit" class="button">"Set password and sign in"</button>
             </ActionForm>
         </section>
