@@ -42,7 +42,10 @@ async fn invited(staff: &Session<'_>, target: &Target, first_name: &str, email: 
     let member_id = profile.strip_prefix("/staff/members/").expect("the new profile");
     let sent_before = target.email_api.received_requests().await.unwrap_or_default().len();
     let invite = [("member_id", member_id), ("email", email), ("message", "")];
-    assert_eq!(location(&staff.post_form("/api/send_invitation", &format!("{profile}/invite"), &invite).await), profile);
+    assert_eq!(
+        location(&staff.post_form("/api/send_invitation", &format!("{profile}/invite"), &invite).await),
+        profile
+    );
     let link = invitation_link(target, &email_number(target, sent_before + 1).await);
     (profile, link)
 }
@@ -73,7 +76,8 @@ pub async fn unlinking_ends_member_sessions_but_not_staff_ones(target: &Target) 
     // same browser; unlinking takes the portal away and leaves the staff session.
     let (profile, link) = invited(&staff, target, "Olive", OWNER_EMAIL).await;
     let token = link.trim_start_matches("/invite/");
-    let linked = staff.post_form("/api/link_invitation", &link, &[("token", token), ("password", OWNER_PASSWORD)]).await;
+    let linked =
+        staff.post_form("/api/link_invitation", &link, &[("token", token), ("password", OWNER_PASSWORD)]).await;
     assert_eq!(location(&linked), "/portal", "{kind:?}");
     assert!(staff.get("/portal").await.1.contains("Olive"), "{kind:?}: the portal shows the profile");
     unlink(&staff, &profile).await;
