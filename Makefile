@@ -32,7 +32,7 @@ WORKER_GZIP_BUDGET := 3145728
 PHASES := $(CURDIR)/target/phases.txt
 phase_done = mkdir -p $(CURDIR)/target && echo "$(1): $$((SECONDS - start)) s" | tee -a $(PHASES) | sed 's/^/phase /'
 
-.PHONY: run test watch stress bench release-server wrk prepare host front edge-build edge check browser-tests e2e \
+.PHONY: run test watch stress bench release-server release worker-release release-deps wrk prepare host front edge-build edge check browser-tests e2e \
   bindgen sccache wasm-target chromium npm-deps e2e-deps
 
 ## Build and start the self-hosted server on 127.0.0.1:3000 (PORTICO_ADDR to change).
@@ -66,16 +66,31 @@ host: sccache
 	$(CARGO) test --locked --no-run
 	$(call phase_done,host build (server + tests))
 
-## The hydrate bundle in target/site/pkg, the names the pages refer to: the front as WASM,
-## its JS glue, and the CSS (lightningcss, as cargo-leptos would).
-FRONT_WASM := target/wasm32-unknown-unknown/debug/portico_app.wasm
-front: sccache wasm-target bindgen npm-deps | host
+## The hydrate bundle in target/site/pkg: the front as WASM, its JS glue and the CSS
+## (lightningcss), published under one content-hashed name (tools/publish-front.mjs) that
+## target/site/bundle-name records for the server and the Worker. FRONT_PROFILE=dev (make
+## run, make test) or wasm-release (make release, make worker-release): optimised, with
+## wasm-opt -Oz and no debug names.
+FRONT_PROFILE ?= dev
+FRONT_OUT := target/front/$(FRONT_PROFILE)
+FRONT_WASM := target/wasm32-unknown-unknown/$(if $(filter dev,$(FRONT_PROFILE)),debug,$(FRONT_PROFILE))/portico_app.wasm
+FRONT_MODE := $(if $(filter dev,$(FRONT_PROFILE)),dev,release)
+WASM_OPT := tools/release/node_modules/.bin/wasm-opt
+front: sccache wasm-target bindgen npm-deps $(if $(filter release,$(FRONT_MODE)),release-deps) | host
 	start=$$SECONDS
-	$(CARGO) build --locked -p portico-app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
-	if [ $(FRONT_WASM) -nt target/site/pkg/portico.wasm ]; then
-	  $(BINDGEN) front $(FRONT_WASM) target/site/pkg
+	$(CARGO) build --locked -p portico-app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
+	  --profile $(FRONT_PROFILE)
+	if [ $(FRONT_WASM) -nt $(FRONT_OUT)/portico.wasm ]; then
+	  $(BINDGEN) front $(FRONT_WASM) $(FRONT_OUT)
+	  if [ $(FRONT_MODE) = release ]; then
+	    # Without -g, wasm-opt writes no name section: debug names a browser never needs.
+	    $(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	      --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
+	      $(FRONT_OUT)/portico.wasm -o $(FRONT_OUT)/portico.wasm || { rm -f $(FRONT_OUT)/portico.wasm; exit 1; }
+	  fi
 	fi
-	$(NODE_BIN)/lightningcss --targets defaults style/main.css -o target/site/pkg/portico.css
+	$(NODE_BIN)/lightningcss --minify --targets defaults style/main.css -o $(FRONT_OUT)/portico.css
+	node tools/publish-front.mjs $(FRONT_OUT) target/site $(FRONT_MODE)
 	$(call phase_done,front (hydrate WASM + CSS))
 
 ## The Worker: edge/worker.js (wrangler.toml's main) over the Rust build in edge/build, built
@@ -86,12 +101,14 @@ front: sccache wasm-target bindgen npm-deps | host
 WORKER_WASM := target/wasm32-unknown-unknown/worker/portico_edge.wasm
 edge-build: sccache wasm-target bindgen npm-deps | front
 	start=$$SECONDS
-	WASM_BINDGEN_USE_JS_SYS=1 $(CARGO) build --locked -p portico-edge --lib --target wasm32-unknown-unknown --profile worker
+	# The hydrate bundle's name is compiled in: the Worker has no files to read it from.
+	PORTICO_BUNDLE_NAME=$$(cat target/site/bundle-name) WASM_BINDGEN_USE_JS_SYS=1 \
+	  $(CARGO) build --locked -p portico-edge --lib --target wasm32-unknown-unknown --profile worker
 	if [ $(WORKER_WASM) -nt edge/build/index_bg.wasm ]; then
 	  rm -rf edge/build
 	  $(BINDGEN) worker $(WORKER_WASM) edge/build
 	fi
-	cp edge/_headers target/site/_headers
+	cp edge/_headers edge/.assetsignore target/site/
 	# What `wrangler deploy` would upload, bundled as it bundles it (no account needed).
 	rm -rf target/worker-bundle
 	$(NODE_BIN)/wrangler deploy --dry-run --outdir target/worker-bundle > /dev/null
@@ -135,6 +152,25 @@ bench: release-server front edge-build wrk
 release-server: sccache
 	$(CARGO) build --locked --release -p portico-server
 
+## What a self-hosted deployment copies to its server, in target/portico: the release
+## binary, its site folder (the optimised front), a systemd unit and an env file with every
+## setting (deploy/). See README.md, "Deploying on your own server".
+release:
+	$(MAKE) --no-print-directory FRONT_PROFILE=wasm-release release-server front
+	rm -rf target/portico && mkdir -p target/portico/site
+	cp target/release/portico deploy/portico.service deploy/portico.env target/portico/
+	cp -r target/site/pkg target/site/bundle-name target/portico/site/
+	echo "target/portico: $$(du -sh target/portico | cut -f1) (copy it to the server: README.md)"
+
+## The Worker with the optimised front, for `wrangler deploy`.
+worker-release:
+	$(MAKE) --no-print-directory FRONT_PROFILE=wasm-release edge-build
+
+# binaryen's wasm-opt (npm), for release fronts only: make test never installs it.
+release-deps: tools/release/node_modules/.package-lock.json
+tools/release/node_modules/.package-lock.json: tools/release/package.json tools/release/package-lock.json
+	(cd tools/release && npm ci --no-audit --no-fund)
+
 wrk:
 	command -v wrk > /dev/null || { $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q wrk; }
@@ -149,6 +185,8 @@ edge: edge-build .dev.vars
 watch: sccache wasm-target
 	cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
 	  || $(quick_install) cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	# cargo-leptos writes the bundle unhashed (portico.js, …): the server falls back to those names.
+	rm -f target/site/bundle-name
 	PORTICO_ENV=development cargo leptos watch
 
 # Local secrets for wrangler dev (never committed): a sealing key and the demo password.

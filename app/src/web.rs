@@ -179,7 +179,9 @@ pub async fn reject_cross_site(State(allowed): State<AllowedOrigin>, request: Re
 }
 
 /// Headers for every response, static files included. Invitation pages carry their secret
-/// in the URL: they send no Referer anywhere. Pages are never stored by a cache.
+/// in the URL: they send no Referer anywhere. Pages are never stored by a cache; the hydrate
+/// bundle's content-hashed files are kept for a year (edge/_headers says the same for the
+/// Worker's).
 ///
 /// Pages get a Content-Security-Policy with a fresh nonce, which Leptos puts on the scripts
 /// it writes (hydration, streamed data): no other script runs, the WASM may compile, nothing
@@ -188,6 +190,8 @@ pub async fn security_headers(State(reload_port): State<Option<u32>>, mut reques
     let path = request.uri().path();
     let is_invitation = path.starts_with("/invite/");
     let is_static = path.starts_with("/pkg/");
+    let path_kind =
+        if is_static { PathKind::Static { content_addressed: is_content_addressed(path) } } else { PathKind::Page };
     let nonce = (!is_static && !path.starts_with(API_PREFIX)).then(Nonce::new);
     if let Some(nonce) = &nonce {
         request.extensions_mut().insert(nonce.clone());
@@ -205,10 +209,43 @@ pub async fn security_headers(State(reload_port): State<Option<u32>>, mut reques
     if let Ok(policy) = HeaderValue::from_str(&policy) {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
-    if !is_static {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
+    let cache = match path_kind {
+        PathKind::Page => "no-store",
+        PathKind::Static { content_addressed: true } => "public, max-age=31536000, immutable",
+        PathKind::Static { content_addressed: false } => "no-cache",
+    };
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     response
+}
+
+enum PathKind {
+    /// Pages and server function answers: they may carry personal data.
+    Page,
+    Static {
+        content_addressed: bool,
+    },
+}
+
+const UNHASHED_BUNDLE: &str = "portico";
+
+/// The hydrate bundle's name as `tools/publish-front.mjs` wrote it to `bundle-name`:
+/// `portico-<16 hex digits>`, the files `/pkg/<name>.js`, `.wasm` and `.css`. Anything else
+/// (no file: `make watch`, whose cargo-leptos writes the files unhashed) is `portico`.
+pub fn bundle_name(published: Option<&str>) -> String {
+    published.map(str::trim).filter(|name| is_hashed_bundle(name)).unwrap_or(UNHASHED_BUNDLE).to_owned()
+}
+
+fn is_hashed_bundle(name: &str) -> bool {
+    name.strip_prefix("portico-")
+        .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+}
+
+/// A file whose name changes with its content may be cached for good.
+fn is_content_addressed(static_path: &str) -> bool {
+    static_path
+        .strip_prefix("/pkg/")
+        .and_then(|file| file.rsplit_once('.'))
+        .is_some_and(|(name, extension)| is_hashed_bundle(name) && matches!(extension, "js" | "wasm" | "css"))
 }
 
 /// For what is not a page (static files, server function answers): nothing may run or be

@@ -18,6 +18,7 @@ use portico_app::secrets::SecretKey;
 use portico_app::seed::ensure_demo_organisation;
 use portico_app::settings::{MailConfig, Settings};
 use portico_app::store::{Db, DbError};
+use portico_app::web;
 use worker::Env;
 
 use crate::d1::D1Db;
@@ -78,7 +79,8 @@ impl Edge {
 
     pub fn leptos_options(&self) -> LeptosOptions {
         LeptosOptions::builder()
-            .output_name("portico")
+            // Compiled in by `make edge-build` from target/site/bundle-name.
+            .output_name(web::bundle_name(option_env!("PORTICO_BUNDLE_NAME")))
             .site_pkg_dir("pkg")
             .env(if self.config.dev_mode { LeptosEnv::DEV } else { LeptosEnv::PROD })
             .build()

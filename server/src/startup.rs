@@ -8,7 +8,8 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Request};
-use axum::middleware::{Next, from_fn};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{Next, from_fn, map_response};
 use axum::response::Response;
 use axum::serve::{ListenerExt, TapIo};
 use leptos::prelude::LeptosOptions;
@@ -123,16 +124,25 @@ fn set_nodelay(tcp: &mut TcpStream) {
 
 fn router(config: &Config, listener: &TcpListener, state: AppState) -> Router {
     let addr = listener.local_addr().unwrap_or(config.addr);
+    let published = std::fs::read_to_string(config.site_root.join("bundle-name")).ok();
     let options = LeptosOptions::builder()
-        .output_name("portico")
+        .output_name(web::bundle_name(published.as_deref()))
         .site_root(config.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .env(if config.dev_mode { leptos::config::Env::DEV } else { leptos::config::Env::PROD })
         .build();
-    // The hydrate bundle and CSS, as the Worker's assets binding serves them on the edge.
-    let assets = ServeDir::new(config.site_root.join("pkg"));
-    web::router(options, state, Router::new().nest_service("/pkg", assets)).layer(from_fn(peer_address))
+    // The hydrate bundle and CSS, as the Worker's assets binding serves them on the edge;
+    // brotli or gzip as built (tools/publish-front.mjs) when the browser takes them.
+    let assets = ServeDir::new(config.site_root.join("pkg")).precompressed_br().precompressed_gzip();
+    let static_files = Router::new().nest_service("/pkg", assets).layer(map_response(varies_by_encoding));
+    web::router(options, state, static_files).layer(from_fn(peer_address))
+}
+
+/// Caches between us and the browser must keep the brotli, gzip and plain copies apart.
+async fn varies_by_encoding(mut response: Response) -> Response {
+    response.headers_mut().append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response
 }
 
 /// Rate limits count per address: here, the connection's peer (a reverse proxy in front

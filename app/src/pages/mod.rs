@@ -10,7 +10,7 @@ mod setup;
 mod staff;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -26,6 +26,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 // No icon yet: this stops browsers asking for /favicon.ico on every page.
                 <link rel="icon" href="data:," />
+                <link rel="stylesheet" href=format!("/pkg/{}.css", options.output_name) />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -48,7 +49,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="portico" href="/pkg/portico.css" />
         <Title text="Portico" />
         <Router>
             <SiteHeader />

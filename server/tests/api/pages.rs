@@ -13,13 +13,17 @@ async fn home_page_says_portico_and_the_hydrate_bundle_it_names_is_served() {
     assert_eq!(home.status, 200);
     assert!(home.body.contains("<h1>Portico</h1>"), "{}", home.body);
 
-    // The page names its JS and WASM; both must be there and be what they claim.
+    // The page names its JS, WASM and CSS under the bundle's published, content-hashed name.
+    let name = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site/bundle-name"))
+        .expect("build the front first: make front");
+    let name = name.trim();
+    assert!(name.starts_with("portico-") && name.len() == "portico-".len() + 16, "{name}");
     let js = attribute_after(&home.body, "rel=\"modulepreload\" href=\"");
     let wasm = attribute_after(&home.body, "rel=\"preload\" href=\"");
-    assert_eq!(js, "/pkg/portico.js");
-    assert_eq!(wasm, "/pkg/portico.wasm");
+    let css = attribute_after(&home.body, "rel=\"stylesheet\" href=\"");
+    assert_eq!([js, wasm, css], [".js", ".wasm", ".css"].map(|ext| format!("/pkg/{name}{ext}")));
     let js_response = browser().get(format!("{}{js}", app.address)).send().await.unwrap();
-    assert_eq!(js_response.status(), 200, "build the site first: cargo leptos build");
+    assert_eq!(js_response.status(), 200);
     assert!(js_response.text().await.unwrap().contains("hydrate"));
     let wasm_response = browser().get(format!("{}{wasm}", app.address)).send().await.unwrap();
     assert_eq!(wasm_response.status(), 200);
@@ -27,13 +31,52 @@ async fn home_page_says_portico_and_the_hydrate_bundle_it_names_is_served() {
     let bytes = wasm_response.bytes().await.unwrap();
     assert_eq!(&bytes[..4], b"\0asm");
     // And its stylesheet, processed from style/main.css.
-    let css = "/pkg/portico.css";
-    assert!(home.body.contains(&format!("href=\"{css}\"")), "{}", home.body);
     let css_response = browser().get(format!("{}{css}", app.address)).send().await.unwrap();
     assert_eq!(css_response.status(), 200);
     assert!(css_response.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
     let stylesheet = css_response.text().await.unwrap();
     assert!(stylesheet.contains(".site-header") && stylesheet.contains("overflow-wrap"), "{stylesheet}");
+}
+
+/// The bundle's files go out compressed as built (brotli, else gzip) to a browser that takes
+/// it, and are cached for a year: their names change with their content. Pages are not cached.
+#[tokio::test]
+async fn the_bundle_is_sent_precompressed_and_cached_for_good_pages_never() {
+    let app = spawn_app().await;
+    let home = app.get(&browser(), "/").await;
+    assert_eq!(home.headers["cache-control"], "no-store");
+    let name = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site/bundle-name")).unwrap();
+    for ext in ["js", "wasm", "css"] {
+        let file = format!("{}.{ext}", name.trim());
+        for (accepted, encoding) in
+            [("gzip, deflate, br, zstd", Some("br")), ("gzip", Some("gzip")), ("identity", None)]
+        {
+            let answer = reqwest::Client::new()
+                .get(format!("{}/pkg/{file}", app.address))
+                .header("accept-encoding", accepted)
+                .send()
+                .await
+                .unwrap();
+            let case = format!("{file} for {accepted}");
+            assert_eq!(answer.status(), 200, "{case}");
+            let headers = answer.headers().clone();
+            let header = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+            assert_eq!(header("cache-control").as_deref(), Some("public, max-age=31536000, immutable"), "{case}");
+            assert_eq!(header("content-encoding").as_deref(), encoding, "{case}");
+            assert!(header("vary").is_some_and(|v| v.to_lowercase().contains("accept-encoding")), "{case}");
+            let on_disk = match encoding {
+                Some("br") => format!("{file}.br"),
+                Some(_) => format!("{file}.gz"),
+                None => file.clone(),
+            };
+            let expected =
+                std::fs::read(format!("{}/../target/site/pkg/{on_disk}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            assert!(answer.bytes().await.unwrap() == expected, "{case}: the file {on_disk} as built");
+        }
+    }
+    // Only the published name exists: a stale page cannot load half of another bundle.
+    let unhashed = reqwest::get(format!("{}/pkg/portico.wasm", app.address)).await.unwrap();
+    assert_eq!(unhashed.status(), 404);
 }
 
 #[tokio::test]

@@ -4,15 +4,20 @@
 //! address: the other spellings of it are redirected to it, always the same way.
 
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_SECURITY_POLICY, LOCATION, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+use reqwest::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, LOCATION, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::flow::Session;
-use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target};
+use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target, workspace};
 
 pub async fn every_response_carries_the_security_headers(target: &Target) {
     let visitor = Session::new(target);
-    for path in ["/login", "/pkg/portico.css", "/pkg/portico.js", "/pkg/portico.wasm", "/no/such/page"] {
+    let bundle = bundle_files();
+    let pages = ["/login", "/no/such/page"].map(str::to_owned);
+    for path in pages.iter().chain(&bundle) {
         let answer = visitor.client.get(format!("{}{path}", target.base_url)).send().await.expect("GET");
         let header = |name| answer.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         let case = format!("{:?}: {path} ({})", target.kind, answer.status());
@@ -44,6 +49,36 @@ pub async fn every_response_carries_the_security_headers(target: &Target) {
     let first = policy(visitor.client.get(format!("{}/login", target.base_url)).send().await.unwrap());
     let second = policy(visitor.client.get(format!("{}/login", target.base_url)).send().await.unwrap());
     assert_ne!(first, second, "{:?}: a fresh nonce per page", target.kind);
+}
+
+/// The hydrate bundle's paths, under the name the front build published (target/site/bundle-name).
+fn bundle_files() -> Vec<String> {
+    let name = std::fs::read_to_string(workspace().join("target/site/bundle-name")).expect("make front");
+    ["js", "wasm", "css"].iter().map(|ext| format!("/pkg/{}.{ext}", name.trim())).collect()
+}
+
+/// What a phone downloads: the bundle compressed (the server sends the brotli copy made at
+/// build time; the Worker's assets are compressed by the platform: brotli on Cloudflare,
+/// gzip under wrangler dev) and kept for a year,
+/// its names changing with its content; pages never kept.
+pub async fn the_bundle_is_sent_compressed_and_cached_for_good(target: &Target) {
+    let client = reqwest::Client::new();
+    for path in bundle_files() {
+        let answer = client
+            .get(format!("{}{path}", target.base_url))
+            .header(ACCEPT_ENCODING, "gzip, deflate, br, zstd")
+            .send()
+            .await
+            .expect("GET");
+        let header = |name| answer.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let case = format!("{:?}: {path} ({})", target.kind, answer.status());
+        assert_eq!(answer.status(), StatusCode::OK, "{case}");
+        // wrangler dev picks gzip where the server sends its brotli copy (api tests).
+        assert!(["br", "gzip"].contains(&header(CONTENT_ENCODING).as_str()), "{case}");
+        assert_eq!(header(CACHE_CONTROL), "public, max-age=31536000, immutable", "{case}");
+    }
+    let page = client.get(format!("{}/login", target.base_url)).send().await.expect("GET");
+    assert_eq!(page.headers().get(CACHE_CONTROL).unwrap(), "no-store", "{:?}", target.kind);
 }
 
 pub async fn each_page_has_one_address(target: &Target) {

@@ -25,6 +25,7 @@ async fn run(kind: TargetKind) {
     flow::early_answers_leave_the_connection_usable(&target).await;
     error_links::error_links_show_only_our_own_errors(&target).await;
     headers_and_paths::every_response_carries_the_security_headers(&target).await;
+    headers_and_paths::the_bundle_is_sent_compressed_and_cached_for_good(&target).await;
     headers_and_paths::each_page_has_one_address(&target).await;
     malformed::every_malformed_call_is_a_client_error_and_writes_nothing(&target).await;
     rate_limits::an_account_is_locked_after_ten_wrong_passwords(&target).await;

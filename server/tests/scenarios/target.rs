@@ -32,7 +32,7 @@ pub struct Target {
     _dir: tempfile::TempDir,
 }
 
-fn workspace() -> PathBuf {
+pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
