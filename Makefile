@@ -143,10 +143,12 @@ stress: release-server front edge-build
 	end2end/on-each-target.sh $(LOAD_PORT) sh -c 'node end2end/stress.mjs $$BASE_URL 5000 50'
 
 ## Load figures on loopback (wrk, 16 connections, 10 s a case) for the release server and
-## the Worker under wrangler dev: the sign-in page, an invitation page, the staff member
-## list, a static file, and a sign-in storm against its ceiling (end2end/bench.sh).
+## the Worker under wrangler dev, both with the release front: the sign-in page, an
+## invitation page, the staff member list, a static file, a sign-in storm against its
+## ceiling (end2end/bench.sh), and what a phone downloads (end2end/phone.mjs).
 # Rate limits off (dev mode only): the sign-in storm measures the hashing, not the limiter.
-bench: release-server front edge-build wrk
+bench:
+	$(MAKE) --no-print-directory FRONT_PROFILE=wasm-release release-server front edge-build wrk chromium e2e-deps
 	PORTICO_RATE_LIMITS=off end2end/on-each-target.sh $(LOAD_PORT) end2end/bench.sh
 
 release-server: sccache
@@ -160,6 +162,7 @@ release:
 	rm -rf target/portico && mkdir -p target/portico/site
 	cp target/release/portico deploy/portico.service deploy/portico.env target/portico/
 	cp -r target/site/pkg target/site/bundle-name target/portico/site/
+	deploy/check-release.sh target/portico
 	echo "target/portico: $$(du -sh target/portico | cut -f1) (copy it to the server: README.md)"
 
 ## The Worker with the optimised front, for `wrangler deploy`.

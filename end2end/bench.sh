@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load figures for one running target (make bench): wrk on loopback, 16 connections,
 # BENCH_SECONDS (10) a case. Prints req/s, p50 and p99 per case, and the sign-in rate
-# against its ceiling: cores ÷ the time one sign-in takes alone (an argon2id hash, mostly).
+# against its ceiling: cores ÷ the time one sign-in takes alone (an argon2id hash, mostly);
+# then what a phone downloads for the invitation page and the portal (end2end/phone.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(node end2end/bench-setup.mjs "$BASE_URL")"
@@ -27,7 +28,7 @@ connections=16
 report "sign-in page" "$(measure "$BASE_URL/login")"
 report "invitation page" "$(measure "$BASE_URL$INVITE")"
 report "staff member list" "$(measure -H "Cookie: $COOKIE" "$BASE_URL/staff/members")"
-report "static file (CSS)" "$(measure "$BASE_URL/pkg/portico.css")"
+report "static file (CSS)" "$(measure "$BASE_URL/pkg/$(cat target/site/bundle-name).css")"
 
 export BENCH_ORIGIN="$BASE_URL"
 connections=1
@@ -43,3 +44,6 @@ awk -v p50="$p50" -v rate="$rate" -v cores="$(nproc)" -v target="$TARGET" 'BEGIN
   ceiling = cores * 1000 / ms
   printf "%-7s sign-ins: %.1f/s under the storm, ceiling %.1f/s (%d cores / %.1f ms a sign-in)\n", target, rate, ceiling, cores, ms
 }'
+
+# What a member's phone downloads, and how long until the page works (Chromium, throttled).
+node end2end/phone.mjs "$BASE_URL"

@@ -95,18 +95,37 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    /// Serves until Ctrl-C; the dispatcher runs beside it when `with_dispatcher`.
+    /// Serves until Ctrl-C or SIGTERM; the dispatcher runs beside it when `with_dispatcher`.
     pub async fn run_until_stopped(self, with_dispatcher: bool) -> std::io::Result<()> {
         if with_dispatcher {
             tokio::spawn(self.dispatcher.clone().run_until_stopped(self.config.outbox_poll));
         }
         let listener = without_delay(self.listener);
         axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+            .with_graceful_shutdown(stop_requested())
             .await
     }
+}
+
+/// Ctrl-C, or SIGTERM as systemd and container runtimes send it: requests in flight finish.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Accepted connections with Nagle's algorithm off. Pages stream in several writes: with it
