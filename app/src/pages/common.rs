@@ -95,8 +95,11 @@ pub fn Field(
 
 /// A new password and its repeat (`password`, `confirm_password`), checked as the person
 /// types with the rules the server applies on submit (the server also refuses common ones).
-#[component]
-pub fn NewPasswordFields(error: Signal<Option<AppError>>) -> impl IntoView {
+/// An island: the only part of its form that runs in the browser. `sent` is the form's
+/// error when it came back from the server.
+#[island]
+pub fn NewPasswordFields(sent: Option<AppError>) -> impl IntoView {
+    let error = Signal::stored(sent);
     let chosen = RwSignal::new(String::new());
     let check_password = Callback::new(move |typed: String| {
         let problem = Password::parse(&typed).err().map(str::to_owned);

@@ -28,7 +28,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="data:," />
                 <link rel="stylesheet" href=format!("/pkg/{}.css", options.output_name) />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -41,15 +41,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser, after hydration: the mark tells browser tests (and
-    // anyone curious) that the page is interactive now.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "");
-        }
-    });
     view! {
         <Title text="Portico" />
+        <HydrationMark />
         <Router>
             <SiteHeader />
             <main id="main">
@@ -94,4 +88,15 @@ fn SiteHeader() -> impl IntoView {
             </Transition>
         </header>
     }
+}
+
+/// Marks the body once the page's islands are interactive: for the browser tests (and anyone
+/// curious). Effects run only in the browser, after hydration, and islands hydrate in one pass.
+#[island]
+fn HydrationMark() -> impl IntoView {
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
 }

@@ -48,7 +48,7 @@ fn SetupForm() -> impl IntoView {
                 />
                 <Field label="Your name" name="owner_name" autocomplete="name" required=true error />
                 <Field label="Your e-mail address" name="owner_email" kind="email" autocomplete="username" required=true error />
-                <NewPasswordFields error />
+                <NewPasswordFields sent=error.get_untracked() />
                 <button type="submit" class="button">"Create the organisation and sign in"</button>
             </ActionForm>
         </section>

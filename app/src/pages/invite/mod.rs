@@ -38,7 +38,7 @@ fn SetPassword(invitation: InvitationWelcome, token: String) -> impl IntoView {
             <ActionForm action=accept>
                 <FormAlert error />
                 <input type="hidden" name="token" value=token />
-                <NewPasswordFields error />
+                <NewPasswordFields sent=error.get_untracked() />
                 <button type="submit" class="button">"Set password and sign in"</button>
             </ActionForm>
         </section>
