@@ -15,11 +15,27 @@ pub struct LinkedLogin {
 /// A member's own profile, as the member sees it: no staff notes, no billing.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct OwnProfile {
+    pub member_id: i64,
     pub first_name: String,
     pub last_name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
+    pub organisation_name: String,
+}
+
+/// The portal of one of the profiles linked to a login (a parent's children, a
+/// bookkeeper's businesses), and every profile it can switch to, this one included.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PortalView {
+    pub profile: OwnProfile,
+    pub choices: Vec<ProfileChoice>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ProfileChoice {
+    pub member_id: i64,
+    pub name: String,
     pub organisation_name: String,
 }
 

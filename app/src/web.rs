@@ -190,8 +190,7 @@ pub async fn security_headers(State(reload_port): State<Option<u32>>, mut reques
     let path = request.uri().path();
     let is_invitation = path.starts_with("/invite/");
     let is_static = path.starts_with("/pkg/");
-    let path_kind =
-        if is_static { PathKind::Static { content_addressed: is_content_addressed(path) } } else { PathKind::Page };
+    let cache = cache_control(path);
     let nonce = (!is_static && !path.starts_with(API_PREFIX)).then(Nonce::new);
     if let Some(nonce) = &nonce {
         request.extensions_mut().insert(nonce.clone());
@@ -209,21 +208,19 @@ pub async fn security_headers(State(reload_port): State<Option<u32>>, mut reques
     if let Ok(policy) = HeaderValue::from_str(&policy) {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
-    let cache = match path_kind {
-        PathKind::Page => "no-store",
-        PathKind::Static { content_addressed: true } => "public, max-age=31536000, immutable",
-        PathKind::Static { content_addressed: false } => "no-cache",
-    };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     response
 }
 
-enum PathKind {
-    /// Pages and server function answers: they may carry personal data.
-    Page,
-    Static {
-        content_addressed: bool,
-    },
+/// Pages and server function answers may carry personal data: never stored. The bundle's
+/// files, named after their content, may be kept for good; other static files are checked
+/// again on each use.
+fn cache_control(path: &str) -> &'static str {
+    match path.strip_prefix("/pkg/") {
+        None => "no-store",
+        Some(file) if is_content_addressed(file) => "public, max-age=31536000, immutable",
+        Some(_) => "no-cache",
+    }
 }
 
 const UNHASHED_BUNDLE: &str = "portico";
@@ -240,11 +237,9 @@ fn is_hashed_bundle(name: &str) -> bool {
         .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
 }
 
-/// A file whose name changes with its content may be cached for good.
-fn is_content_addressed(static_path: &str) -> bool {
-    static_path
-        .strip_prefix("/pkg/")
-        .and_then(|file| file.rsplit_once('.'))
+/// One of the bundle's files under its published name (`portico-<hash>.wasm`, …).
+fn is_content_addressed(file: &str) -> bool {
+    file.rsplit_once('.')
         .is_some_and(|(name, extension)| is_hashed_bundle(name) && matches!(extension, "js" | "wasm" | "css"))
 }
 

@@ -28,7 +28,7 @@ impl SqliteDb {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-        Migrator::new(migrations::Embedded).await?.run(&pool).await?;
+        Migrator::new(migrations::Embedded(migrations::FILES)).await?.run(&pool).await?;
         Ok(Self { pool })
     }
 }

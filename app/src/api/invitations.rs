@@ -163,6 +163,8 @@ pub struct InvitationWelcome {
     pub first_name: String,
     /// The person already has a login with this e-mail: they sign in to link it.
     pub has_login: bool,
+    /// The browser is signed in as that login already: linking needs no password.
+    pub signed_in_as_invitee: bool,
 }
 
 #[server(endpoint = "invitation_preview")]
@@ -175,11 +177,13 @@ pub async fn invitation_preview(token: String) -> Result<InvitationWelcome, AppE
                 .await
                 .map_err(internal)?
                 .ok_or(AppError::InvalidLink)?;
+            let viewer = current_session(&state).await?.map(|(_, user)| user.user_id);
             Ok(InvitationWelcome {
                 organisation_name: live.organisation_name,
                 email: live.email,
                 first_name: live.first_name,
                 has_login: live.existing_user_id.is_some(),
+                signed_in_as_invitee: viewer.is_some() && viewer == live.existing_user_id,
             })
         }
         .await,
@@ -250,10 +254,11 @@ async fn accept(state: &AppState, token: &str, password: String, confirm_passwor
 }
 
 /// For someone who already has a login with the invitation's e-mail (in this organisation
-/// or another): they prove it with its password, and the profile is linked to it. The
-/// password is checked, never replaced.
+/// or another): they prove it with its password — or are signed in as that login already —
+/// and the profile is linked to it (a parent's second child, a bookkeeper's next business).
+/// The password is checked, never replaced.
 #[server(endpoint = "link_invitation")]
-pub async fn link_invitation(token: String, password: String) -> Result<(), AppError> {
+pub async fn link_invitation(token: String, #[server(default)] password: String) -> Result<(), AppError> {
     let state = app_state()?;
     let result = link(&state, &token, password).await;
     redirect_back_on_error(&state, "/api/link_invitation", &invitation_page(&token), result)
@@ -278,13 +283,16 @@ async fn link(state: &AppState, token: &str, password: String) -> Result<(), App
             )));
         }
     }
-    limits::attempt(state, &limits::PASSWORD_ATTEMPTS_PER_ADDRESS, &limits::client_address()).await?;
-    let guess = limits::attempt(state, &limits::PASSWORD_GUESSES_PER_ACCOUNT, &live.email).await?;
-    let stored = users::password_hash(db, user_id).await.map_err(internal)?;
-    if !state.passwords.verify(password, stored).await {
-        return Err(AppError::invalid("password", "That is not the password of this login."));
+    // Signed in as this very login, the session is the proof; otherwise its password.
+    if previous_session.is_none() {
+        limits::attempt(state, &limits::PASSWORD_ATTEMPTS_PER_ADDRESS, &limits::client_address()).await?;
+        let guess = limits::attempt(state, &limits::PASSWORD_GUESSES_PER_ACCOUNT, &live.email).await?;
+        let stored = users::password_hash(db, user_id).await.map_err(internal)?;
+        if !state.passwords.verify(password, stored).await {
+            return Err(AppError::invalid("password", "That is not the password of this login."));
+        }
+        guess.forgive(state).await?;
     }
-    guess.forgive(state).await?;
     let session_id = new_session_id();
     let linked = invitations::link_existing_login(
         db,

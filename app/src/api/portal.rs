@@ -1,25 +1,37 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::records::OwnProfile;
+use crate::records::PortalView;
 #[cfg(feature = "ssr")]
 use {
     super::ssr::{internal, require_login, respond},
+    crate::records::ProfileChoice,
     crate::store::members,
 };
 
-/// The profiles linked to the signed-in login — its own, never anyone else's, and without
-/// staff notes or billing. A login with no linked profile (staff) gets 404.
-#[server(endpoint = "my_profiles")]
-pub async fn my_profiles() -> Result<Vec<OwnProfile>, AppError> {
+/// One of the profiles linked to the signed-in login — `member_id`, or the first when not
+/// given — with the others it can switch to; never anyone else's, and without staff notes or
+/// billing. A profile not linked to this login, or a login with none (staff), gets 404.
+#[server(endpoint = "portal_profile")]
+pub async fn portal_profile(member_id: Option<i64>) -> Result<PortalView, AppError> {
     respond(
-        async {
+        async move {
             let (state, user) = require_login().await?;
             let profiles = members::own_profiles(state.db.as_ref(), user.user_id).await.map_err(internal)?;
-            if profiles.is_empty() {
-                return Err(AppError::NotFound);
-            }
-            Ok(profiles)
+            let chosen = match member_id {
+                None => profiles.first(),
+                Some(id) => profiles.iter().find(|p| p.member_id == id),
+            };
+            let profile = chosen.cloned().ok_or(AppError::NotFound)?;
+            let choices = profiles
+                .into_iter()
+                .map(|p| ProfileChoice {
+                    member_id: p.member_id,
+                    name: format!("{} {}", p.first_name, p.last_name),
+                    organisation_name: p.organisation_name,
+                })
+                .collect();
+            Ok(PortalView { profile, choices })
         }
         .await,
     )

@@ -170,11 +170,12 @@ pub async fn own_profiles(db: &dyn Db, user_id: i64) -> Result<Vec<OwnProfile>, 
     fetch_all(
         db,
         stmt!(
-            "SELECT m.first_name, m.last_name, m.email, m.phone, m.address, o.name AS organisation_name
+            "SELECT m.id AS member_id, m.first_name, m.last_name, m.email, m.phone, m.address,
+                    o.name AS organisation_name
              FROM member_links l
              JOIN members m ON m.id = l.member_id AND m.archived_at IS NULL
              JOIN organisations o ON o.id = m.organisation_id
-             WHERE l.user_id = ? ORDER BY m.last_name, m.first_name",
+             WHERE l.user_id = ? ORDER BY m.last_name, m.first_name, m.id",
             user_id
         ),
     )

@@ -206,3 +206,34 @@ fn the_malformed_request_table_lists_every_server_function() {
     let listed: Vec<&str> = crate::endpoints::ENDPOINTS.iter().map(|(path, _)| *path).collect();
     assert_eq!(portico_app::web::server_function_paths(), listed);
 }
+
+/// The portal's profile switch cannot reach a profile the login is not linked to: a guessed
+/// id (the demo members), a profile unlinked while the page was open, or any id from a
+/// login that is staff with no profile of its own.
+#[tokio::test]
+async fn the_portal_shows_only_profiles_linked_to_the_login() {
+    let app = spawn_app().await;
+    let member = browser();
+    let (id, _) = signed_in_member(&app, &member).await;
+    let own = id.to_string();
+    let shown = |response: reqwest::Response| async move { (response.status(), response.text().await.unwrap()) };
+    let (status, body) = shown(app.call(&member, "/api/portal_profile", &[("member_id", own.as_str())]).await).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Ada") && body.contains("\"choices\""), "{body}");
+    for guessed in ["1", "2", "0", "-5"] {
+        let response = app.call(&member, "/api/portal_profile", &[("member_id", guessed)]).await;
+        assert_eq!(response.status(), 404, "profile {guessed}");
+        assert_eq!(app.get(&member, &format!("/portal?profile={guessed}")).await.status, 404);
+    }
+    assert_eq!(app.call(&app.staff, "/api/portal_profile", &[("member_id", own.as_str())]).await.status(), 404);
+
+    // Unlinked meanwhile: the login's sessions end, and the profile is gone for it.
+    app.post_form(&app.staff, "/api/unlink_login", &format!("/staff/members/{id}"), &[("member_id", own.as_str())])
+        .await;
+    let again = browser();
+    assert_eq!(app.call(&member, "/api/portal_profile", &[("member_id", own.as_str())]).await.status(), 401);
+    // A login left with no profile (and not staff) cannot sign in to reach it either.
+    let login = app.login(&again, "ada.byron@example.org", "correct horse battery").await;
+    assert!(location(&login).contains("__err"), "{}", location(&login));
+    assert_eq!(app.call(&again, "/api/portal_profile", &[("member_id", own.as_str())]).await.status(), 401);
+}

@@ -14,5 +14,6 @@ mod endpoints;
 mod helpers;
 mod invitations;
 mod members;
+mod migrations;
 mod pages;
 mod rate_limits;

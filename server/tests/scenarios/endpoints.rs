@@ -1,5 +1,6 @@
-//! Every server function and the fields it takes. The api tests check this is the whole
-//! list, so a new server function cannot miss the malformed-request table.
+//! Every server function and the fields it takes (`name?`: one it may leave out). The api
+//! tests check this is the whole list, so a new server function cannot miss the
+//! malformed-request table.
 
 pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/accept_invitation", &["token", "password", "confirm_password"]),
@@ -11,7 +12,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/login", &["email", "password"]),
     ("/api/logout", &[]),
     ("/api/member_profile", &["member_id"]),
-    ("/api/my_profiles", &[]),
+    ("/api/portal_profile", &["member_id?"]),
     ("/api/resend_invitation", &["member_id"]),
     ("/api/revoke_invitation", &["member_id"]),
     ("/api/send_invitation", &["member_id", "email", "message"]),

@@ -96,6 +96,21 @@ pub fn invitation_link(target: &Target, email: &serde_json::Value) -> String {
     url.strip_prefix(&target.base_url).unwrap_or_else(|| panic!("{url} is not on {}", target.base_url)).to_owned()
 }
 
+/// Staff add a profile for `email` and invite it; returns the profile's path and the link.
+pub async fn invited(staff: &Session<'_>, target: &Target, first_name: &str, email: &str) -> (String, String) {
+    let fields = [("first_name", first_name), ("last_name", "Case"), ("email", email), ("phone", ""), ("address", "")];
+    let profile = location(&staff.post_form("/api/add_member", "/staff/members/new", &fields).await);
+    let member_id = profile.strip_prefix("/staff/members/").expect("the new profile");
+    let sent_before = target.email_api.received_requests().await.unwrap_or_default().len();
+    let invite = [("member_id", member_id), ("email", email), ("message", "")];
+    assert_eq!(
+        location(&staff.post_form("/api/send_invitation", &format!("{profile}/invite"), &invite).await),
+        profile
+    );
+    let link = invitation_link(target, &email_number(target, sent_before + 1).await);
+    (profile, link)
+}
+
 pub async fn staff_invites_and_the_member_accepts(target: &Target) {
     let staff = Session::new(target);
     let (status, home) = staff.get("/").await;

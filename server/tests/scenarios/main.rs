@@ -9,6 +9,7 @@ mod first_run;
 mod flow;
 mod headers_and_paths;
 mod malformed;
+mod portal;
 mod rate_limits;
 mod sessions;
 mod target;
@@ -21,6 +22,7 @@ async fn run(kind: TargetKind) {
     sessions::signing_in_again_ends_the_previous_session(&target).await;
     flow::staff_invites_and_the_member_accepts(&target).await;
     sessions::unlinking_ends_member_sessions_but_not_staff_ones(&target).await;
+    portal::a_parent_accepts_for_two_children_and_switches_between_them(&target).await;
     flow::bad_input_is_refused_with_messages_and_writes_nothing(&target).await;
     flow::early_answers_leave_the_connection_usable(&target).await;
     error_links::error_links_show_only_our_own_errors(&target).await;

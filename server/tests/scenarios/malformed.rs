@@ -25,7 +25,10 @@ fn fields(names: &[&str]) -> Vec<String> {
     names.iter().map(|&name| format!("{name}={}", if NUMBER_FIELDS.contains(&name) { "1" } else { "x" })).collect()
 }
 
-fn malformations(names: &[&'static str]) -> Vec<Malformed> {
+/// `listed`: the table's names, where `name?` is a field the function may go without.
+fn malformations(listed: &[&'static str]) -> Vec<Malformed> {
+    let names: Vec<&'static str> = listed.iter().map(|name| name.trim_end_matches('?')).collect();
+    let names = names.as_slice();
     let form = |what, body: String, status| Malformed {
         what,
         method: Method::POST,
@@ -74,8 +77,11 @@ fn malformations(names: &[&'static str]) -> Vec<Malformed> {
     ];
     let Some(&first) = names.first() else { return table };
     table.push(form("a field given twice", format!("{valid}&{first}=x"), StatusCode::BAD_REQUEST));
-    table.push(form("a field missing", fields(&names[1..]).join("&"), StatusCode::BAD_REQUEST));
-    table.push(form("no fields at all", String::new(), StatusCode::BAD_REQUEST));
+    if let Some(required) = listed.iter().position(|name| !name.ends_with('?')) {
+        let others: Vec<&str> = names.iter().enumerate().filter(|(i, _)| *i != required).map(|(_, n)| *n).collect();
+        table.push(form("a field missing", fields(&others).join("&"), StatusCode::BAD_REQUEST));
+        table.push(form("no fields at all", String::new(), StatusCode::BAD_REQUEST));
+    }
     for number in names.iter().filter(|name| NUMBER_FIELDS.contains(name)) {
         let others =
             fields(names).into_iter().filter(|f| !f.starts_with(&format!("{number}="))).collect::<Vec<_>>().join("&");

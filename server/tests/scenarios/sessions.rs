@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, COOKIE, SET_COOKIE};
 
-use crate::flow::{Session, email_number, invitation_link, location};
+use crate::flow::{Session, invited, location};
 use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target};
 
 pub async fn signing_in_again_ends_the_previous_session(target: &Target) {
@@ -33,21 +33,6 @@ pub async fn signing_in_again_ends_the_previous_session(target: &Target) {
     };
     assert_eq!(replay(first).await, StatusCode::FOUND, "{:?}: the first session ended", target.kind);
     assert_eq!(replay(second).await, StatusCode::OK, "{:?}: the new one works", target.kind);
-}
-
-/// Staff add a profile for `email` and invite it; returns the profile's path and the link.
-async fn invited(staff: &Session<'_>, target: &Target, first_name: &str, email: &str) -> (String, String) {
-    let fields = [("first_name", first_name), ("last_name", "Case"), ("email", email), ("phone", ""), ("address", "")];
-    let profile = location(&staff.post_form("/api/add_member", "/staff/members/new", &fields).await);
-    let member_id = profile.strip_prefix("/staff/members/").expect("the new profile");
-    let sent_before = target.email_api.received_requests().await.unwrap_or_default().len();
-    let invite = [("member_id", member_id), ("email", email), ("message", "")];
-    assert_eq!(
-        location(&staff.post_form("/api/send_invitation", &format!("{profile}/invite"), &invite).await),
-        profile
-    );
-    let link = invitation_link(target, &email_number(target, sent_before + 1).await);
-    (profile, link)
 }
 
 async fn unlink(staff: &Session<'_>, profile: &str) {

@@ -55,13 +55,26 @@ fn LinkExistingLogin(invitation: InvitationWelcome, token: String) -> impl IntoV
         <section class="panel narrow">
             <h1>{format!("Welcome, {}", invitation.first_name)}</h1>
             <p>{format!("{} invites you to its member portal.", invitation.organisation_name)}</p>
-            <p>"You already have a login for "<strong>{invitation.email}</strong>". Enter its password to add this profile to it."</p>
-            <ActionForm action=link>
-                <FormAlert error />
-                <input type="hidden" name="token" value=token />
-                <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true error />
-                <button type="submit" class="button">"Sign in and link"</button>
-            </ActionForm>
+            {if invitation.signed_in_as_invitee {
+                view! {
+                    <p>"You are signed in as "<strong>{invitation.email.clone()}</strong>". Add this profile to your login: you will see it beside the others in your portal."</p>
+                    <ActionForm action=link>
+                        <FormAlert error />
+                        <input type="hidden" name="token" value=token.clone() />
+                        <button type="submit" class="button">{format!("Add {}'s profile", invitation.first_name)}</button>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! {
+                    <p>"You already have a login for "<strong>{invitation.email.clone()}</strong>". Enter its password to add this profile to it."</p>
+                    <ActionForm action=link>
+                        <FormAlert error />
+                        <input type="hidden" name="token" value=token.clone() />
+                        <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true error />
+                        <button type="submit" class="button">"Sign in and link"</button>
+                    </ActionForm>
+                }.into_any()
+            }}
         </section>
     }
 }

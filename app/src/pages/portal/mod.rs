@@ -1,17 +1,23 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use super::common::{ContactDetails, LoadError};
-use crate::api::portal::my_profiles;
-use crate::records::OwnProfile;
+use crate::api::portal::portal_profile;
+use crate::records::{PortalView, ProfileChoice};
 
+/// A member's portal: `/portal` shows the first profile linked to the login,
+/// `/portal?profile=<id>` another of them (the switcher links there).
 #[component]
 pub fn PortalPage() -> impl IntoView {
-    let profiles = Resource::new(|| (), |_| my_profiles());
+    let query = use_query_map();
+    // Anything but a number asks for a profile no login has: 404, not the first profile.
+    let chosen = move || query.read().get("profile").map(|raw| raw.parse::<i64>().unwrap_or(-1));
+    let portal = Resource::new(chosen, portal_profile);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match profiles.await {
-                    Ok(profiles) => profiles.into_iter().map(|profile| view! { <Profile profile /> }).collect_view().into_any(),
+                match portal.await {
+                    Ok(portal) => view! { <Portal portal /> }.into_any(),
                     Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
@@ -20,13 +26,46 @@ pub fn PortalPage() -> impl IntoView {
 }
 
 #[component]
-fn Profile(profile: OwnProfile) -> impl IntoView {
+fn Portal(portal: PortalView) -> impl IntoView {
+    let PortalView { profile, choices } = portal;
+    let current = profile.member_id;
     view! {
+        {(choices.len() > 1).then(|| view! { <ProfileSwitcher choices current /> })}
         <section class="panel narrow portal">
             <p class="muted">{profile.organisation_name}</p>
             <h1>{format!("{} {}", profile.first_name, profile.last_name)}</h1>
-            <h2>"Your profile"</h2>
+            <h2>"Profile"</h2>
             <ContactDetails email=profile.email phone=profile.phone address=profile.address />
         </section>
+    }
+}
+
+/// The profiles one login sees (a parent's children, a bookkeeper's businesses): plain
+/// links, so switching works without JavaScript.
+#[component]
+fn ProfileSwitcher(choices: Vec<ProfileChoice>, current: i64) -> impl IntoView {
+    view! {
+        <nav class="panel narrow profile-switcher" aria-label="Your profiles">
+            <h2>"Your profiles"</h2>
+            <ul>
+                {choices
+                    .into_iter()
+                    .map(|choice| {
+                        let here = choice.member_id == current;
+                        view! {
+                            <li>
+                                <a
+                                    href=format!("/portal?profile={}", choice.member_id)
+                                    aria-current=here.then_some("page")
+                                >
+                                    <span>{choice.name}</span>
+                                    <span class="muted">{choice.organisation_name}</span>
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
     }
 }

@@ -1,0 +1,75 @@
+//! Every migration keeps what the database already held: a database made by the first
+//! migrations, with a row in every table of that time, is opened by this build (which
+//! applies the rest) and still holds every row. A new migration adds the rows of its own
+//! tables for the next one.
+
+use std::str::FromStr;
+
+use portico_server::migrations::{Embedded, FILES};
+use portico_server::sqlite::SqliteDb;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+/// The rows of an organisation in use, as the schema of 0001–0002 holds them.
+const BEFORE_STAFF_NAMES: &str = "
+    INSERT INTO organisations (id, name, sender_name, sender_email, created_at)
+        VALUES (1, 'Harbour Tennis Club', 'Harbour Tennis', 'hello@harbour.example.org', 100);
+    INSERT INTO users (id, email, password_hash, created_at, last_login_at)
+        VALUES (1, 'owner@harbour.example.org', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', 100, 200),
+               (2, 'ada@example.org', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', 300, 400);
+    INSERT INTO staff (user_id, organisation_id, role, all_members) VALUES (1, 1, 'owner', 1);
+    INSERT INTO members (id, organisation_id, first_name, last_name, email, phone, address, created_at)
+        VALUES (1, 1, 'Ada', 'Lovelace', 'ada@example.org', '+44 20 7946 0000', '12 St James''s Square', 150),
+               (2, 1, 'Kenji', 'Sato', 'kenji@example.org', NULL, NULL, 160);
+    INSERT INTO invitations (id, organisation_id, member_id, email, token_hash, sent_by, created_at, expires_at,
+                             accepted_at, accepted_user_id)
+        VALUES (1, 1, 1, 'ada@example.org', 'aa', 1, 250, 9999, 300, 2),
+               (2, 1, 2, 'kenji@example.org', 'bb', 1, 260, 9999, NULL, NULL);
+    INSERT INTO member_links (user_id, member_id, invitation_id, linked_at) VALUES (2, 1, 1, 300);
+    INSERT INTO outbox (id, organisation_id, invitation_id, idempotency_key, to_email, from_name, from_email,
+                        subject, text_body, html_body, next_attempt_at, created_at)
+        VALUES (1, 1, 2, 'key-1', 'kenji@example.org', 'Harbour Tennis', 'hello@harbour.example.org',
+                'Your invitation', 'text', '<p>html</p>', 260, 260);
+    INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES ('cc', 2, 300, 300, 9999);
+    INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('guess:ada@example.org', 0, 3);
+";
+
+const TABLES: &[&str] =
+    &["organisations", "users", "staff", "members", "invitations", "member_links", "outbox", "sessions", "rate_limits"];
+
+#[tokio::test]
+async fn a_database_of_an_earlier_build_keeps_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("portico.db");
+    let options = SqliteConnectOptions::from_str("sqlite://").unwrap().filename(&path).create_if_missing(true);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+    let before_staff_names = &FILES[..2];
+    assert_eq!(before_staff_names.last().unwrap().0, "0002_rate_limits.sql");
+    Migrator::new(Embedded(before_staff_names)).await.unwrap().run(&pool).await.unwrap();
+    sqlx::raw_sql(BEFORE_STAFF_NAMES).execute(&pool).await.unwrap();
+    let mut counts = Vec::new();
+    for table in TABLES {
+        let (count,): (i64,) = sqlx::query_as(&format!("SELECT count(*) FROM {table}")).fetch_one(&pool).await.unwrap();
+        assert!(count > 0, "{table} has a row to keep");
+        counts.push(count);
+    }
+    pool.close().await;
+
+    let _migrated = SqliteDb::open(&path).await.expect("this build opens and migrates it");
+    let options = SqliteConnectOptions::from_str("sqlite://").unwrap().filename(&path);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+    for (table, before) in TABLES.iter().zip(counts) {
+        let (count,): (i64,) = sqlx::query_as(&format!("SELECT count(*) FROM {table}")).fetch_one(&pool).await.unwrap();
+        assert_eq!(count, before, "{table}");
+    }
+    let (role, name, email): (String, String, String) =
+        sqlx::query_as("SELECT s.role, s.name, u.email FROM staff s JOIN users u ON u.id = s.user_id")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((role.as_str(), email.as_str()), ("owner", "owner@harbour.example.org"));
+    assert_eq!(name, "", "staff made before names have none (the header shows their e-mail)");
+    let (member_id,): (i64,) =
+        sqlx::query_as("SELECT member_id FROM member_links WHERE user_id = 2").fetch_one(&pool).await.unwrap();
+    assert_eq!(member_id, 1);
+}
