@@ -9,8 +9,8 @@ use {
         app_state, current_session, internal, redirect_back_on_error, require_staff, respond, session_times,
         set_session_cookie,
     },
-    crate::domain::dates::DAY,
-    crate::domain::{Email, InviteToken, Password, PersonalMessage},
+    crate::domain::dates::{DAY, format_date},
+    crate::domain::{Email, InvitationState, InviteToken, Password, PersonalMessage},
     crate::error::FormErrors,
     crate::mail::render::{InvitationEmail, invitation_email},
     crate::passwords::refuse_common,
@@ -48,6 +48,14 @@ pub async fn resend_invitation(member_id: i64) -> Result<(), AppError> {
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
             let summary = member.summary;
+            if let Some(facts) =
+                summary.latest_invitation().filter(|f| f.state(state.clock.now()) == InvitationState::Declined)
+            {
+                return Err(AppError::Conflict(format!(
+                    "This member declined the portal on {}. To ask again, use Reinvite.",
+                    format_date(facts.declined_at.unwrap_or_default())
+                )));
+            }
             let email = summary.invitation_email.as_deref().or(summary.email.as_deref()).unwrap_or_default();
             let to = Email::parse(email).map_err(|message| AppError::invalid("email", message))?;
             limits::attempt(&state, &limits::RESENDS_PER_MEMBER, &member_id.to_string()).await?;
@@ -123,6 +131,33 @@ pub async fn revoke_invitation(member_id: i64) -> Result<(), AppError> {
                     .map_err(internal)?
                     .ok_or(AppError::NotFound)?;
                 return Err(AppError::Conflict("There is no pending invitation to revoke.".into()));
+            }
+            leptos_axum::redirect(&format!("/staff/members/{member_id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Staff record that the member declined the portal (003's "client declined"), with an
+/// optional reason: the pending invitation ends as declined. Inviting again is "Reinvite".
+#[server(endpoint = "record_decline")]
+pub async fn record_decline(member_id: i64, reason: String) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let mut form = FormErrors::default();
+            let reason = form.check("reason", &reason, PersonalMessage::parse(&reason));
+            let reason = form.finish(|| reason)?;
+            let now = state.clock.now();
+            let db = state.db.as_ref();
+            let recorded =
+                invitations::record_decline(db, &scope, member_id, reason.as_ref().map(PersonalMessage::as_str), now)
+                    .await
+                    .map_err(internal)?;
+            if recorded == 0 {
+                members::member(db, &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+                return Err(AppError::Conflict("There is no pending invitation to record as declined.".into()));
             }
             leptos_axum::redirect(&format!("/staff/members/{member_id}"));
             Ok(())
@@ -251,6 +286,30 @@ async fn accept(state: &AppState, token: &str, password: String, confirm_passwor
                 .into(),
         )),
     }
+}
+
+/// "No thanks, I don't want portal access": the member declines from the invitation page.
+/// The link is used up and nothing is linked; staff see "Declined on <date>". A POST only:
+/// opening the link never declines it.
+#[server(endpoint = "decline_invitation")]
+pub async fn decline_invitation(token: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let result = decline(&state, &token).await;
+    redirect_back_on_error(&state, "/api/decline_invitation", &invitation_page(&token), result)
+}
+
+#[cfg(feature = "ssr")]
+async fn decline(state: &AppState, token: &str) -> Result<(), AppError> {
+    let token = InviteToken::parse(token).ok_or(AppError::InvalidLink)?;
+    limits::attempt(state, &limits::ACCEPTS_PER_ADDRESS, &limits::client_address()).await?;
+    let declined = invitations::decline_by_link(state.db.as_ref(), &invite_token_hash(&token), state.clock.now())
+        .await
+        .map_err(internal)?;
+    if !declined {
+        return Err(AppError::InvalidLink);
+    }
+    leptos_axum::redirect("/declined");
+    Ok(())
 }
 
 /// For someone who already has a login with the invitation's e-mail (in this organisation

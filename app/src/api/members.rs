@@ -92,6 +92,11 @@ pub struct InvitationSummary {
     /// "E-mail delivered", "Could not be delivered: …"
     pub delivery: Option<String>,
     pub delivery_failed: bool,
+    /// Declined: by whom, and why ("The member declined from the invitation page."). Staff
+    /// then see "Reinvite" instead of "Invite".
+    pub declined: Option<String>,
+    /// Sent again after the member had declined.
+    pub reinvite: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,6 +130,13 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                 (Some(facts), Some(invitation_id)) if logins.is_empty() => {
                     let delivery = invitations::delivery(db, invitation_id).await.map_err(internal)?;
                     let is_pending = facts.state(now) == InvitationState::Pending;
+                    let declined = (facts.state(now) == InvitationState::Declined).then(|| {
+                        match (summary.inv_declined_by_staff == Some(1), &summary.inv_decline_reason) {
+                            (false, _) => "The member declined from the invitation page.".to_owned(),
+                            (true, Some(reason)) => format!("Recorded by staff. Reason: {reason}"),
+                            (true, None) => "Recorded by staff.".to_owned(),
+                        }
+                    });
                     Some(InvitationSummary {
                         headline: facts.headline(now),
                         email: summary.invitation_email.clone().unwrap_or_default(),
@@ -138,6 +150,8 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                             _ if d.attempts > 0 => "E-mail not delivered yet; retrying.".into(),
                             _ => "E-mail queued for sending.".into(),
                         }),
+                        declined,
+                        reinvite: summary.inv_reinvite == Some(1),
                     })
                 }
                 _ => None,

@@ -60,7 +60,7 @@ impl InvitationFacts {
                 format!("Invitation revoked on {}", format_date(self.revoked_at.unwrap_or_default()))
             }
             InvitationState::Declined => {
-                format!("Member declined the invitation on {}", format_date(self.declined_at.unwrap_or_default()))
+                format!("Declined on {}", format_date(self.declined_at.unwrap_or_default()))
             }
         }
     }

@@ -63,8 +63,11 @@ pub async fn create_invitation(
             guard(stmt!(
                 concat!(
                     "INSERT INTO invitations (organisation_id, member_id, email, token_hash,
-                         personal_message, sent_by, created_at, expires_at)
-                     SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE ",
+                         personal_message, sent_by, created_at, expires_at, reinvite)
+                     SELECT ?, ?, ?, ?, ?, ?, ?, ?,
+                            coalesce((SELECT i.declined_at IS NOT NULL FROM invitations i WHERE i.member_id = ?
+                                      ORDER BY i.created_at DESC, i.id DESC LIMIT 1), 0)
+                     WHERE ",
                     invitable_member!()
                 ),
                 scope.organisation_id,
@@ -74,7 +77,8 @@ pub async fn create_invitation(
                 new.personal_message,
                 scope.user_id,
                 new.now,
-                new.expires_at
+                new.expires_at,
+                new.member_id
             )),
             stmt!(
                 "INSERT INTO outbox (organisation_id, invitation_id, idempotency_key, to_email,
@@ -267,6 +271,47 @@ pub async fn link_existing_login(
 }
 
 /// Withdraws the member's open invitations; their links stop working at once.
+/// The member declines from the invitation page: the link is used up, nothing is linked.
+/// False when the link is no longer live.
+pub async fn decline_by_link(db: &dyn Db, token_hash: &str, now: i64) -> Result<bool, DbError> {
+    let changes = db
+        .execute(stmt!(concat!("UPDATE invitations SET declined_at = ? WHERE ", consumable!()), now, token_hash, now))
+        .await?;
+    Ok(changes.rows_affected == 1)
+}
+
+/// Staff record that the member declined the portal (they said so some other way): the
+/// member's open invitations end as declined, by this staff login, with the reason given.
+pub async fn record_decline(
+    db: &dyn Db,
+    scope: &StaffScope,
+    member_id: i64,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<u64, DbError> {
+    let changes = db
+        .execute(stmt!(
+            concat!(
+                "UPDATE invitations SET declined_at = ?, declined_by = ?, decline_reason = ?
+                 WHERE member_id = ? AND accepted_at IS NULL AND revoked_at IS NULL
+                   AND declined_at IS NULL AND expires_at > ?
+                   AND EXISTS (SELECT 1 FROM members m WHERE m.id = invitations.member_id AND ",
+                visible_member!(),
+                ")"
+            ),
+            now,
+            scope.user_id,
+            reason,
+            member_id,
+            now,
+            scope.organisation_id,
+            scope.all_members,
+            scope.user_id
+        ))
+        .await?;
+    Ok(changes.rows_affected)
+}
+
 pub async fn revoke_open_invitations(
     db: &dyn Db,
     scope: &StaffScope,

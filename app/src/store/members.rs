@@ -35,7 +35,8 @@ macro_rules! member_summary_select {
                 i.personal_message AS invitation_message,
                 i.created_at AS inv_created_at, i.expires_at AS inv_expires_at,
                 i.accepted_at AS inv_accepted_at, i.revoked_at AS inv_revoked_at,
-                i.declined_at AS inv_declined_at
+                i.declined_at AS inv_declined_at, i.declined_by IS NOT NULL AS inv_declined_by_staff,
+                i.decline_reason AS inv_decline_reason, i.reinvite AS inv_reinvite
          FROM members m
          LEFT JOIN invitations i ON i.id = (SELECT id FROM invitations
                                             WHERE member_id = m.id
@@ -59,6 +60,11 @@ pub struct MemberSummary {
     inv_accepted_at: Option<i64>,
     inv_revoked_at: Option<i64>,
     inv_declined_at: Option<i64>,
+    /// Declined as staff recorded it (else by the member, from the invitation page).
+    pub inv_declined_by_staff: Option<i64>,
+    pub inv_decline_reason: Option<String>,
+    /// The latest invitation was sent again after the member had declined.
+    pub inv_reinvite: Option<i64>,
 }
 
 impl MemberSummary {

@@ -7,6 +7,7 @@ mod access;
 mod accept;
 mod auth;
 mod connections;
+mod declines;
 mod delivery;
 #[allow(dead_code)]
 #[path = "../scenarios/endpoints.rs"]

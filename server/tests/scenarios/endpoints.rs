@@ -5,6 +5,7 @@
 pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/accept_invitation", &["token", "password", "confirm_password"]),
     ("/api/add_member", &["first_name", "last_name", "email", "phone", "address"]),
+    ("/api/decline_invitation", &["token"]),
     ("/api/dev_mailbox", &[]),
     ("/api/invitation_preview", &["token"]),
     ("/api/link_invitation", &["token", "password"]),
@@ -13,6 +14,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/logout", &[]),
     ("/api/member_profile", &["member_id"]),
     ("/api/portal_profile", &["member_id?"]),
+    ("/api/record_decline", &["member_id", "reason"]),
     ("/api/resend_invitation", &["member_id"]),
     ("/api/revoke_invitation", &["member_id"]),
     ("/api/send_invitation", &["member_id", "email", "message"]),

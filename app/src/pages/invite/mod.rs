@@ -2,7 +2,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::common::{Field, FormAlert, LoadError, NewPasswordFields, action_error};
-use crate::api::invitations::{AcceptInvitation, InvitationWelcome, LinkInvitation, invitation_preview};
+use crate::api::invitations::{
+    AcceptInvitation, DeclineInvitation, InvitationWelcome, LinkInvitation, invitation_preview,
+};
 
 /// The page an invitation link opens. Loading it changes nothing (e-mail scanners open
 /// links too); only submitting the form consumes the link.
@@ -28,6 +30,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
 
 #[component]
 fn SetPassword(invitation: InvitationWelcome, token: String) -> impl IntoView {
+    let token_for_decline = token.clone();
     let accept = ServerAction::<AcceptInvitation>::new();
     let error = action_error(accept);
     view! {
@@ -42,6 +45,7 @@ fn SetPassword(invitation: InvitationWelcome, token: String) -> impl IntoView {
                 <button type="submit" class="button">"Set password and sign in"</button>
             </ActionForm>
         </section>
+        <DeclinePortal token=token_for_decline />
     }
 }
 
@@ -49,6 +53,7 @@ fn SetPassword(invitation: InvitationWelcome, token: String) -> impl IntoView {
 /// person signs in with it to add this profile; its password stays as it is.
 #[component]
 fn LinkExistingLogin(invitation: InvitationWelcome, token: String) -> impl IntoView {
+    let token_for_decline = token.clone();
     let link = ServerAction::<LinkInvitation>::new();
     let error = action_error(link);
     view! {
@@ -75,6 +80,36 @@ fn LinkExistingLogin(invitation: InvitationWelcome, token: String) -> impl IntoV
                     </ActionForm>
                 }.into_any()
             }}
+        </section>
+        <DeclinePortal token=token_for_decline />
+    }
+}
+
+/// "No thanks": a form, so opening the link (as e-mail scanners do) never declines it.
+#[component]
+fn DeclinePortal(token: String) -> impl IntoView {
+    let decline = ServerAction::<DeclineInvitation>::new();
+    let error = action_error(decline);
+    view! {
+        <section class="panel narrow" aria-labelledby="decline-heading">
+            <h2 id="decline-heading">"Don't want portal access?"</h2>
+            <p>"You can say no: this link stops working, and the organisation sees that you declined."</p>
+            <ActionForm action=decline>
+                <FormAlert error />
+                <input type="hidden" name="token" value=token />
+                <button type="submit" class="button secondary">"No thanks, I don't want portal access"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Where declining lands.
+#[component]
+pub fn DeclinedPage() -> impl IntoView {
+    view! {
+        <section class="panel narrow">
+            <h1>"You declined the invitation"</h1>
+            <p>"This link no longer works, and no login was made. If you change your mind, ask the organisation to invite you again."</p>
         </section>
     }
 }

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
 use super::member_id_param;
-use crate::api::invitations::{ResendInvitation, RevokeInvitation, UnlinkLogin};
+use crate::api::invitations::{RecordDecline, ResendInvitation, RevokeInvitation, UnlinkLogin};
 use crate::api::members::{MemberDetails, member_profile};
-use crate::pages::common::{ContactDetails, FormAlert, LoadError, action_error, date_or};
+use crate::pages::common::{ContactDetails, FormAlert, LoadError, TextArea, action_error, date_or};
 
 #[component]
 pub fn MemberProfilePage() -> impl IntoView {
@@ -11,14 +11,16 @@ pub fn MemberProfilePage() -> impl IntoView {
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
     let unlink = ServerAction::<UnlinkLogin>::new();
+    let decline = ServerAction::<RecordDecline>::new();
     // Read again after each change made here: the change redirects to this same page.
-    let changes = move || (resend.version().get(), revoke.version().get(), unlink.version().get());
+    let changes =
+        move || (resend.version().get(), revoke.version().get(), unlink.version().get(), decline.version().get());
     let profile = Resource::new(move || (member_id.get(), changes()), |(id, _)| member_profile(id));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match profile.await {
-                    Ok(profile) => view! { <Profile profile resend revoke unlink /> }.into_any(),
+                    Ok(profile) => view! { <Profile profile resend revoke unlink decline /> }.into_any(),
                     Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
@@ -32,12 +34,15 @@ fn Profile(
     resend: ServerAction<ResendInvitation>,
     revoke: ServerAction<RevokeInvitation>,
     unlink: ServerAction<UnlinkLogin>,
+    decline: ServerAction<RecordDecline>,
 ) -> impl IntoView {
-    let errors = [action_error(resend), action_error(revoke), action_error(unlink)];
+    let decline_error = action_error(decline);
+    let errors = [action_error(resend), action_error(revoke), action_error(unlink), decline_error];
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     let id = profile.id;
     let name = format!("{} {}", profile.first_name, profile.last_name);
     let has_login = !profile.logins.is_empty();
+    let declined = profile.invitation.as_ref().is_some_and(|inv| inv.declined.is_some());
     view! {
         <section class="panel">
             <p><a href="/staff/members">"← Members"</a></p>
@@ -61,7 +66,9 @@ fn Profile(
             {profile.invitation.map(|inv| view! {
                 <div class="card invitation" class:failed=inv.delivery_failed>
                     <p class="headline">{inv.headline}</p>
+                    {inv.declined.map(|d| view! { <p>{d}</p> })}
                     <p>{format!("Sent to {}", inv.email)}</p>
+                    {inv.reinvite.then(|| view! { <p class="muted">"Sent again after the member had declined."</p> })}
                     {inv.expiry.map(|e| view! { <p>{e}</p> })}
                     {inv.delivery.map(|d| view! { <p class="delivery">{d}</p> })}
                     {inv.is_pending.then(|| view! {
@@ -75,6 +82,14 @@ fn Profile(
                                 <button type="submit" class="button secondary">"Revoke invitation"</button>
                             </ActionForm>
                         </div>
+                        <details class="record-decline" open=move || decline_error.get().is_some()>
+                            <summary>"The member declined the portal"</summary>
+                            <ActionForm action=decline>
+                                <input type="hidden" name="member_id" value=id />
+                                <TextArea label="Reason" name="reason" error=decline_error />
+                                <button type="submit" class="button secondary">"Record as declined"</button>
+                            </ActionForm>
+                        </details>
                     })}
                 </div>
             })}
@@ -82,7 +97,11 @@ fn Profile(
                 ().into_any()
             } else {
                 view! {
-                    <p><a class="button" href=format!("/staff/members/{id}/invite")>"Invite"</a></p>
+                    <p>
+                        <a class="button" href=format!("/staff/members/{id}/invite")>
+                            {if declined { "Reinvite" } else { "Invite" }}
+                        </a>
+                    </p>
                 }.into_any()
             }}
         </section>

@@ -1,0 +1,39 @@
+//! A member declines the portal from the invitation page; staff see it and may reinvite,
+//! and the new link works. Opening a link never declines it: only the form's POST does.
+
+use reqwest::StatusCode;
+
+use crate::flow::{Session, email_number, invitation_link, invited, location};
+use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target};
+
+pub async fn a_member_declines_and_staff_reinvite(target: &Target) {
+    let kind = target.kind;
+    let staff = Session::new(target);
+    assert_eq!(staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await, "/staff/members");
+    let email = "declines.case@example.org";
+    let (profile, link) = invited(&staff, target, "Dana", email).await;
+    let member = Session::new(target);
+    let (status, page) = member.get(&link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("t want portal access"), "{kind:?}: the choice is offered: {page}");
+
+    let token = link.trim_start_matches("/invite/");
+    let declined = member.post_form("/api/decline_invitation", &link, &[("token", token)]).await;
+    assert_eq!(location(&declined), "/declined", "{kind:?}");
+    assert!(member.get("/declined").await.1.contains("You declined the invitation"), "{kind:?}");
+    assert!(member.get(&link).await.1.contains("This link is no longer valid"), "{kind:?}: the link is used up");
+
+    let (_, seen) = staff.get(&profile).await;
+    assert!(seen.contains("Declined on") && seen.contains(">Reinvite<"), "{kind:?}: {seen}");
+    let member_id = profile.trim_start_matches("/staff/members/");
+    let sent_before = target.email_api.received_requests().await.unwrap_or_default().len();
+    let again = [("member_id", member_id), ("email", email), ("message", "")];
+    assert_eq!(location(&staff.post_form("/api/send_invitation", &format!("{profile}/invite"), &again).await), profile);
+    let (_, seen) = staff.get(&profile).await;
+    assert!(seen.contains("Sent again after the member had declined."), "{kind:?}: {seen}");
+    let new_link = invitation_link(target, &email_number(target, sent_before + 1).await);
+    let token = new_link.trim_start_matches("/invite/");
+    let password = "dana's own password";
+    let accept = [("token", token), ("password", password), ("confirm_password", password)];
+    assert_eq!(location(&member.post_form("/api/accept_invitation", &new_link, &accept).await), "/portal", "{kind:?}");
+}
