@@ -55,22 +55,7 @@ pub async fn add_member(
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            let mut form = FormErrors::default();
-            let first = form.check("first_name", &first_name, PersonName::parse(&first_name));
-            let last = form.check("last_name", &last_name, PersonName::parse(&last_name));
-            let email_parsed = if email.trim().is_empty() { Ok(None) } else { Email::parse(&email).map(Some) };
-            let email_opt = form.check("email", &email, email_parsed);
-            let phone_opt = form.check("phone", &phone, Phone::parse(&phone));
-            let address_opt = form.check("address", &address, PostalAddress::parse(&address));
-            let new = form.finish(|| {
-                Some(members::NewMember {
-                    first_name: first?,
-                    last_name: last?,
-                    email: email_opt?,
-                    phone: phone_opt?,
-                    address: address_opt?,
-                })
-            })?;
+            let new = member_fields(&first_name, &last_name, &email, &phone, &address)?;
             let id =
                 members::insert_member(state.db.as_ref(), &scope, &new, state.clock.now()).await.map_err(internal)?;
             leptos_axum::redirect(&format!("/staff/members/{id}"));
@@ -78,6 +63,61 @@ pub async fn add_member(
         }
         .await,
     )
+}
+
+/// Changes a member's details. A new e-mail revokes the pending invitation, which went to
+/// the old one; the profile then offers to send a new one to the new address.
+#[server(endpoint = "update_member")]
+pub async fn update_member(
+    member_id: i64,
+    first_name: String,
+    last_name: String,
+    email: String,
+    phone: String,
+    address: String,
+) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let changed = member_fields(&first_name, &last_name, &email, &phone, &address)?;
+            let updated = members::update_member(state.db.as_ref(), &scope, member_id, &changed, state.clock.now())
+                .await
+                .map_err(internal)?;
+            if !updated {
+                return Err(AppError::NotFound);
+            }
+            leptos_axum::redirect(&format!("/staff/members/{member_id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The member form's fields (adding and editing share them), each with its own message.
+#[cfg(feature = "ssr")]
+fn member_fields(
+    first_name: &str,
+    last_name: &str,
+    email: &str,
+    phone: &str,
+    address: &str,
+) -> Result<members::NewMember, AppError> {
+    let mut form = FormErrors::default();
+    let first = form.check("first_name", first_name, PersonName::parse(first_name));
+    let last = form.check("last_name", last_name, PersonName::parse(last_name));
+    let email_parsed = if email.trim().is_empty() { Ok(None) } else { Email::parse(email).map(Some) };
+    let email_opt = form.check("email", email, email_parsed);
+    let phone_opt = form.check("phone", phone, Phone::parse(phone));
+    let address_opt = form.check("address", address, PostalAddress::parse(address));
+    form.finish(|| {
+        Some(members::NewMember {
+            first_name: first?,
+            last_name: last?,
+            email: email_opt?,
+            phone: phone_opt?,
+            address: address_opt?,
+        })
+    })
 }
 
 /// The invitation part of a profile, worded on the server against its clock.
@@ -97,6 +137,9 @@ pub struct InvitationSummary {
     pub declined: Option<String>,
     /// Sent again after the member had declined.
     pub reinvite: bool,
+    /// Revoked because the member's e-mail changed: staff are offered a new invitation to
+    /// the new address.
+    pub revoked_for_new_email: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -152,6 +195,8 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                         }),
                         declined,
                         reinvite: summary.inv_reinvite == Some(1),
+                        revoked_for_new_email: facts.state(now) == InvitationState::Revoked
+                            && summary.inv_revoked_because.as_deref() == Some("email_changed"),
                     })
                 }
                 _ => None,

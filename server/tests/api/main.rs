@@ -9,6 +9,7 @@ mod auth;
 mod connections;
 mod declines;
 mod delivery;
+mod edit_member;
 #[allow(dead_code)]
 #[path = "../scenarios/endpoints.rs"]
 mod endpoints;

@@ -32,6 +32,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ),
     ("/api/setup_needed", &[]),
     ("/api/unlink_login", &["member_id"]),
+    ("/api/update_member", &["member_id", "first_name", "last_name", "email", "phone", "address"]),
     ("/api/whoami", &[]),
 ];
 

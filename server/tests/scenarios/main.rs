@@ -4,6 +4,7 @@
 //! A difference between the targets is a bug.
 
 mod declines;
+mod edits;
 mod endpoints;
 mod error_links;
 mod first_run;
@@ -25,6 +26,7 @@ async fn run(kind: TargetKind) {
     sessions::unlinking_ends_member_sessions_but_not_staff_ones(&target).await;
     portal::a_parent_accepts_for_two_children_and_switches_between_them(&target).await;
     declines::a_member_declines_and_staff_reinvite(&target).await;
+    edits::a_new_email_address_revokes_the_pending_link(&target).await;
     flow::bad_input_is_refused_with_messages_and_writes_nothing(&target).await;
     flow::early_answers_leave_the_connection_usable(&target).await;
     error_links::error_links_show_only_our_own_errors(&target).await;

@@ -29,9 +29,12 @@ pub fn InvitePage() -> impl IntoView {
                         </section>
                     }.into_any();
                 }
+                // The address the last invitation went to (a parent's, say), unless the
+                // member's e-mail changed since: then the new one.
                 let email = profile
                     .invitation
                     .as_ref()
+                    .filter(|i| !i.revoked_for_new_email)
                     .map(|i| i.email.clone())
                     .or(profile.email.clone())
                     .unwrap_or_default();

@@ -1,8 +1,10 @@
+mod edit_member;
 mod invite;
 mod member_list;
 mod new_member;
 mod profile;
 
+pub use edit_member::EditMemberPage;
 pub use invite::InvitePage;
 pub use member_list::MemberListPage;
 pub use new_member::NewMemberPage;

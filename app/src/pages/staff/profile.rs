@@ -43,10 +43,21 @@ fn Profile(
     let name = format!("{} {}", profile.first_name, profile.last_name);
     let has_login = !profile.logins.is_empty();
     let declined = profile.invitation.as_ref().is_some_and(|inv| inv.declined.is_some());
+    let new_address = profile.invitation.as_ref().is_some_and(|inv| inv.revoked_for_new_email);
+    let invite_label = if declined {
+        "Reinvite"
+    } else if new_address {
+        "Send a new invitation to the new address"
+    } else {
+        "Invite"
+    };
     view! {
         <section class="panel">
             <p><a href="/staff/members">"← Members"</a></p>
-            <h1>{name}</h1>
+            <div class="title-row">
+                <h1>{name}</h1>
+                <a class="button secondary" href=format!("/staff/members/{id}/edit")>"Edit details"</a>
+            </div>
             <ContactDetails email=profile.email phone=profile.phone address=profile.address />
         </section>
         <section class="panel" aria-labelledby="portal-heading">
@@ -69,6 +80,9 @@ fn Profile(
                     {inv.declined.map(|d| view! { <p>{d}</p> })}
                     <p>{format!("Sent to {}", inv.email)}</p>
                     {inv.reinvite.then(|| view! { <p class="muted">"Sent again after the member had declined."</p> })}
+                    {inv.revoked_for_new_email.then(|| view! {
+                        <p>"The member's e-mail address changed, so this link was revoked: it went to the old address."</p>
+                    })}
                     {inv.expiry.map(|e| view! { <p>{e}</p> })}
                     {inv.delivery.map(|d| view! { <p class="delivery">{d}</p> })}
                     {inv.is_pending.then(|| view! {
@@ -98,9 +112,7 @@ fn Profile(
             } else {
                 view! {
                     <p>
-                        <a class="button" href=format!("/staff/members/{id}/invite")>
-                            {if declined { "Reinvite" } else { "Invite" }}
-                        </a>
+                        <a class="button" href=format!("/staff/members/{id}/invite")>{invite_label}</a>
                     </p>
                 }.into_any()
             }}

@@ -1,0 +1,76 @@
+//! Correcting a member's details. A new e-mail address revokes the pending invitation in
+//! the same batch (SECURITY.md rule 6): the old link dies, and the profile says why and
+//! offers a new invitation to the new address. Bad input changes nothing.
+
+use crate::helpers::*;
+
+fn fields<'a>(id: &'a str, email: &'a str) -> [(&'static str, &'a str); 6] {
+    [
+        ("member_id", id),
+        ("first_name", "Ada"),
+        ("last_name", "King"),
+        ("email", email),
+        ("phone", "+44 20 7946 0001"),
+        ("address", "Ockham Park"),
+    ]
+}
+
+#[tokio::test]
+async fn a_new_email_revokes_the_pending_invitation_and_the_profile_offers_a_new_one() {
+    let app = spawn_app().await;
+    email_api_accepts(&app).await;
+    app.staff_login().await;
+    let (id, old_link) = app.invited_member("Ada", "ada.old@example.org").await;
+    let id_text = id.to_string();
+    let profile_path = format!("/staff/members/{id}");
+    let edit_page = format!("{profile_path}/edit");
+    assert!(app.get(&app.staff, &edit_page).await.body.contains("value=\"ada.old@example.org\""));
+
+    let before = app.dump("SELECT * FROM members").await;
+    let refused =
+        app.post_form(&app.staff, "/api/update_member", &edit_page, &fields(&id_text, "not an address")).await;
+    let back = app.get(&app.staff, location(&refused).trim_start_matches(&app.address)).await;
+    assert!(back.body.contains("not an address"), "what was typed comes back");
+    assert_eq!(app.dump("SELECT * FROM members").await, before, "nothing changed");
+    assert!(app.get(&browser(), &old_link).await.body.contains("Choose a password"), "the link still works");
+
+    // Same address, other details: the invitation stays.
+    let same =
+        app.post_form(&app.staff, "/api/update_member", &edit_page, &fields(&id_text, "ada.old@example.org")).await;
+    assert_eq!(location(&same), profile_path);
+    assert_eq!(app.count("SELECT count(*) FROM invitations WHERE revoked_at IS NULL").await, 1);
+
+    let moved =
+        app.post_form(&app.staff, "/api/update_member", &edit_page, &fields(&id_text, "ada.new@example.org")).await;
+    assert_eq!(location(&moved), profile_path);
+    assert_eq!(
+        app.count("SELECT count(*) FROM members WHERE email = 'ada.new@example.org' AND last_name = 'King'").await,
+        1
+    );
+    assert_eq!(app.count("SELECT count(*) FROM invitations WHERE revoked_because = 'email_changed'").await, 1);
+    assert!(app.get(&browser(), &old_link).await.body.contains("This link is no longer valid"), "the old link died");
+    let profile = app.get(&app.staff, &profile_path).await;
+    assert!(profile.body.contains("e-mail address changed, so this link was revoked"), "{}", profile.body);
+    assert!(profile.body.contains(">Send a new invitation to the new address<"), "{}", profile.body);
+    let invite_page = app.get(&app.staff, &format!("{profile_path}/invite")).await;
+    assert!(invite_page.body.contains("value=\"ada.new@example.org\""), "the new address is offered");
+}
+
+#[tokio::test]
+async fn only_staff_who_can_see_a_member_can_change_it() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let id = app.add_member("Ada", "Lovelace", "ada@example.org").await;
+    let id_text = id.to_string();
+    app.add_staff_login("other@example.org", "other-org-password", "Other Practice", true).await;
+    let other = browser();
+    app.login(&other, "other@example.org", "other-org-password").await;
+    let before = app.dump("SELECT * FROM members").await;
+    let foreign = app.call(&other, "/api/update_member", &fields(&id_text, "taken@example.org")).await;
+    assert_eq!(foreign.status(), 404);
+    assert_eq!(app.get(&other, &format!("/staff/members/{id}/edit")).await.status, 404);
+    let member = browser();
+    let unknown = app.call(&member, "/api/update_member", &fields(&id_text, "taken@example.org")).await;
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(app.dump("SELECT * FROM members").await, before);
+}
