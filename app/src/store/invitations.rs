@@ -1,6 +1,6 @@
 use serde::Deserialize;
 
-use super::members::{StaffScope, visible_member};
+use super::members::{StaffScope, bind_open_invitations, open_invitations_of_visible_member, visible_member};
 use super::sessions::{SessionOwner, SessionTimes, end_previous_session, insert_session};
 use super::{Db, DbError, exists, fetch_optional};
 use crate::stmt;
@@ -289,26 +289,16 @@ pub async fn record_decline(
     reason: Option<&str>,
     now: i64,
 ) -> Result<u64, DbError> {
-    let changes = db
-        .execute(stmt!(
-            concat!(
-                "UPDATE invitations SET declined_at = ?, declined_by = ?, decline_reason = ?
-                 WHERE member_id = ? AND accepted_at IS NULL AND revoked_at IS NULL
-                   AND declined_at IS NULL AND expires_at > ?
-                   AND EXISTS (SELECT 1 FROM members m WHERE m.id = invitations.member_id AND ",
-                visible_member!(),
-                ")"
-            ),
-            now,
-            scope.user_id,
-            reason,
-            member_id,
-            now,
-            scope.organisation_id,
-            scope.all_members,
-            scope.user_id
-        ))
-        .await?;
+    let set = stmt!(
+        concat!(
+            "UPDATE invitations SET declined_at = ?, declined_by = ?, decline_reason = ? WHERE ",
+            open_invitations_of_visible_member!()
+        ),
+        now,
+        scope.user_id,
+        reason
+    );
+    let changes = db.execute(bind_open_invitations(set, scope, member_id, now)).await?;
     Ok(changes.rows_affected)
 }
 
@@ -318,24 +308,9 @@ pub async fn revoke_open_invitations(
     member_id: i64,
     now: i64,
 ) -> Result<u64, DbError> {
-    let changes = db
-        .execute(stmt!(
-            concat!(
-                "UPDATE invitations SET revoked_at = ?
-                 WHERE member_id = ? AND accepted_at IS NULL AND revoked_at IS NULL
-                   AND declined_at IS NULL AND expires_at > ?
-                   AND EXISTS (SELECT 1 FROM members m WHERE m.id = invitations.member_id AND ",
-                visible_member!(),
-                ")"
-            ),
-            now,
-            member_id,
-            now,
-            scope.organisation_id,
-            scope.all_members,
-            scope.user_id
-        ))
-        .await?;
+    let set =
+        stmt!(concat!("UPDATE invitations SET revoked_at = ? WHERE ", open_invitations_of_visible_member!()), now);
+    let changes = db.execute(bind_open_invitations(set, scope, member_id, now)).await?;
     Ok(changes.rows_affected)
 }
 

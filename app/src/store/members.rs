@@ -1,6 +1,6 @@
 use serde::Deserialize;
 
-use super::{Db, DbError, fetch_all, fetch_optional};
+use super::{Db, DbError, Stmt, fetch_all, fetch_optional};
 use crate::domain::{Email, InvitationFacts, PersonName, Phone, PostalAddress};
 use crate::records::{LinkedLogin, OwnProfile};
 use crate::stmt;
@@ -23,6 +23,25 @@ macro_rules! visible_member {
     };
 }
 pub(crate) use visible_member;
+
+/// The member's invitations whose link still works, when the staff login may see the
+/// member. Bound by `bind_open_invitations`.
+macro_rules! open_invitations_of_visible_member {
+    () => {
+        concat!(
+            "member_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL
+             AND expires_at > ?
+             AND EXISTS (SELECT 1 FROM members m WHERE m.id = invitations.member_id AND ",
+            visible_member!(),
+            ")"
+        )
+    };
+}
+pub(crate) use open_invitations_of_visible_member;
+
+pub(crate) fn bind_open_invitations(s: Stmt, scope: &StaffScope, member_id: i64, now: i64) -> Stmt {
+    s.bind(member_id).bind(now).bind(scope.organisation_id).bind(scope.all_members).bind(scope.user_id)
+}
 
 /// One member with their portal standing: the fields the list and the profile share.
 macro_rules! member_summary_select {
@@ -188,23 +207,19 @@ pub async fn update_member(
     let email = new.email.as_ref().map(Email::as_str);
     let changes = db
         .batch(vec![
-            stmt!(
-                concat!(
-                    "UPDATE invitations SET revoked_at = ?, revoked_because = 'email_changed'
-                     WHERE member_id = ? AND accepted_at IS NULL AND revoked_at IS NULL
-                       AND declined_at IS NULL AND expires_at > ?
-                       AND EXISTS (SELECT 1 FROM members m WHERE m.id = invitations.member_id
-                                     AND m.email IS NOT ? AND ",
-                    visible_member!(),
-                    ")"
+            bind_open_invitations(
+                stmt!(
+                    concat!(
+                        "UPDATE invitations SET revoked_at = ?, revoked_because = 'email_changed'
+                         WHERE (SELECT email FROM members WHERE id = invitations.member_id) IS NOT ? AND ",
+                        open_invitations_of_visible_member!()
+                    ),
+                    now,
+                    email
                 ),
-                now,
+                scope,
                 member_id,
                 now,
-                email,
-                scope.organisation_id,
-                scope.all_members,
-                scope.user_id
             ),
             stmt!(
                 concat!(
