@@ -83,6 +83,27 @@ async fn staff_without_access_to_a_member_cannot_view_or_invite_them() {
         )
         .await;
     assert_eq!(app.get(&limited, &location(&own)).await.status, 200);
+
+    // With an invitation waiting for the hidden member, the limited login can neither
+    // record a decline nor change the member (whose new e-mail would revoke the link).
+    email_api_accepts(&app).await;
+    app.invite(hidden, "hidden@example.org", "").await;
+    let before = app.dump("SELECT * FROM members").await;
+    let invitations = app.dump("SELECT * FROM invitations").await;
+    let decline = app.call(&limited, "/api/record_decline", &[("member_id", id.as_str()), ("reason", "")]).await;
+    assert_eq!(decline.status(), 404);
+    let moved = [
+        ("member_id", id.as_str()),
+        ("first_name", "Hidden"),
+        ("last_name", "Member"),
+        ("email", "elsewhere@example.org"),
+        ("phone", ""),
+        ("address", ""),
+    ];
+    assert_eq!(app.call(&limited, "/api/update_member", &moved).await.status(), 404);
+    assert_eq!(app.get(&limited, &format!("/staff/members/{hidden}/edit")).await.status, 404);
+    assert_eq!(app.dump("SELECT * FROM members").await, before);
+    assert_eq!(app.dump("SELECT * FROM invitations").await, invitations, "the link still works");
 }
 
 #[tokio::test]
