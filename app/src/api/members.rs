@@ -172,8 +172,9 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
             let invitation = match (summary.latest_invitation(), summary.invitation_id) {
                 (Some(facts), Some(invitation_id)) if logins.is_empty() => {
                     let delivery = invitations::delivery(db, invitation_id).await.map_err(internal)?;
-                    let is_pending = facts.state(now) == InvitationState::Pending;
-                    let declined = (facts.state(now) == InvitationState::Declined).then(|| {
+                    let state = facts.state(now);
+                    let is_pending = state == InvitationState::Pending;
+                    let declined = (state == InvitationState::Declined).then(|| {
                         match (summary.inv_declined_by_staff == Some(1), &summary.inv_decline_reason) {
                             (false, _) => "The member declined from the invitation page.".to_owned(),
                             (true, Some(reason)) => format!("Recorded by staff. Reason: {reason}"),
@@ -195,7 +196,7 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                         }),
                         declined,
                         reinvite: summary.inv_reinvite == Some(1),
-                        revoked_for_new_email: facts.state(now) == InvitationState::Revoked
+                        revoked_for_new_email: state == InvitationState::Revoked
                             && summary.inv_revoked_because.as_deref() == Some("email_changed"),
                     })
                 }

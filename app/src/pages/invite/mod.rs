@@ -56,30 +56,31 @@ fn LinkExistingLogin(invitation: InvitationWelcome, token: String) -> impl IntoV
     let token_for_decline = token.clone();
     let link = ServerAction::<LinkInvitation>::new();
     let error = action_error(link);
+    let signed_in = invitation.signed_in_as_invitee;
+    let button =
+        if signed_in { format!("Add {}'s profile", invitation.first_name) } else { "Sign in and link".to_owned() };
     view! {
         <section class="panel narrow">
             <h1>{format!("Welcome, {}", invitation.first_name)}</h1>
             <p>{format!("{} invites you to its member portal.", invitation.organisation_name)}</p>
-            {if invitation.signed_in_as_invitee {
+            {if signed_in {
                 view! {
-                    <p>"You are signed in as "<strong>{invitation.email.clone()}</strong>". Add this profile to your login: you will see it beside the others in your portal."</p>
-                    <ActionForm action=link>
-                        <FormAlert error />
-                        <input type="hidden" name="token" value=token.clone() />
-                        <button type="submit" class="button">{format!("Add {}'s profile", invitation.first_name)}</button>
-                    </ActionForm>
+                    <p>"You are signed in as "<strong>{invitation.email}</strong>". Add this profile to your login: you will see it beside the others in your portal."</p>
                 }.into_any()
             } else {
                 view! {
-                    <p>"You already have a login for "<strong>{invitation.email.clone()}</strong>". Enter its password to add this profile to it."</p>
-                    <ActionForm action=link>
-                        <FormAlert error />
-                        <input type="hidden" name="token" value=token.clone() />
-                        <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true error />
-                        <button type="submit" class="button">"Sign in and link"</button>
-                    </ActionForm>
+                    <p>"You already have a login for "<strong>{invitation.email}</strong>". Enter its password to add this profile to it."</p>
                 }.into_any()
             }}
+            <ActionForm action=link>
+                <FormAlert error />
+                <input type="hidden" name="token" value=token />
+                // Signed in as this login, the session proves it: no password to type.
+                {(!signed_in).then(|| view! {
+                    <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true error />
+                })}
+                <button type="submit" class="button">{button}</button>
+            </ActionForm>
         </section>
         <DeclinePortal token=token_for_decline />
     }
