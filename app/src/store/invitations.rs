@@ -270,7 +270,6 @@ pub async fn link_existing_login(
     Ok(db.batch(batch).await?[0].rows_affected == 1)
 }
 
-/// Withdraws the member's open invitations; their links stop working at once.
 /// The member declines from the invitation page: the link is used up, nothing is linked.
 /// False when the link is no longer live.
 pub async fn decline_by_link(db: &dyn Db, token_hash: &str, now: i64) -> Result<bool, DbError> {
@@ -302,6 +301,7 @@ pub async fn record_decline(
     Ok(changes.rows_affected)
 }
 
+/// Withdraws the member's open invitations; their links stop working at once.
 pub async fn revoke_open_invitations(
     db: &dyn Db,
     scope: &StaffScope,
