@@ -21,7 +21,7 @@ test('a member declines the portal from the invitation page on a phone', async (
   await staff.page.goto(profile);
   await staff.ready();
   await expect(staff.page.getByText(/^Declined on /)).toBeVisible();
-  await expect(staff.page.getByText('The member declined from the invitation page.')).toBeVisible();
+  await expect(staff.page.getByText('Declined from the invitation page.')).toBeVisible();
   await expect(staff.page.getByRole('link', { name: 'Reinvite' })).toBeVisible();
   await staff.check('member-profile-declined');
 });

@@ -22,7 +22,7 @@ use {
 };
 
 #[server(endpoint = "send_invitation")]
-pub async fn send_invitation(member_id: i64, email: String, message: String) -> Result<(), AppError> {
+pub async fn send_invitation(contact_id: i64, email: String, message: String) -> Result<(), AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
@@ -30,72 +30,101 @@ pub async fn send_invitation(member_id: i64, email: String, message: String) -> 
             let to = form.check("email", &email, Email::parse(&email));
             let note = form.check("message", &message, PersonalMessage::parse(&message));
             let (to, note) = form.finish(|| Some((to?, note?)))?;
-            invite(&state, &scope, member_id, &to, note.as_ref().map(PersonalMessage::as_str)).await
+            let contact = visible_contact(&state, &scope, contact_id).await?;
+            invite(&state, &scope, &contact, &to, note.as_ref().map(PersonalMessage::as_str)).await?;
+            leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
+            Ok(())
         }
         .await,
     )
 }
 
-/// A fresh link to the address and with the message of the member's current invitation; the
-/// old link stops working.
+/// A fresh link to the address and with the message of the contact's current invitation;
+/// the old link stops working.
 #[server(endpoint = "resend_invitation")]
-pub async fn resend_invitation(member_id: i64) -> Result<(), AppError> {
+pub async fn resend_invitation(contact_id: i64) -> Result<(), AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            let member = members::member(state.db.as_ref(), &scope, member_id)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
-            let summary = member.summary;
+            let contact = visible_contact(&state, &scope, contact_id).await?;
             if let Some(facts) =
-                summary.latest_invitation().filter(|f| f.state(state.clock.now()) == InvitationState::Declined)
+                contact.latest_invitation().filter(|f| f.state(state.clock.now()) == InvitationState::Declined)
             {
                 return Err(AppError::Conflict(format!(
-                    "This member declined the portal on {}. To ask again, use Reinvite.",
+                    "{} declined the portal on {}. To ask again, use Reinvite.",
+                    contact.first_name,
                     format_date(facts.declined_at.unwrap_or_default())
                 )));
             }
-            let email = summary.invitation_email.as_deref().or(summary.email.as_deref()).unwrap_or_default();
+            let email = contact.invitation_email.as_deref().or(contact.email.as_deref()).unwrap_or_default();
             let to = Email::parse(email).map_err(|message| AppError::invalid("email", message))?;
-            limits::attempt(&state, &limits::RESENDS_PER_MEMBER, &member_id.to_string()).await?;
-            invite(&state, &scope, member_id, &to, summary.invitation_message.as_deref()).await
+            limits::attempt(&state, &limits::RESENDS_PER_MEMBER, &contact.member_id.to_string()).await?;
+            invite(&state, &scope, &contact, &to, contact.invitation_message.as_deref()).await?;
+            leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
+            Ok(())
         }
         .await,
     )
 }
 
+/// The contact, when this staff login may see it; else "not found", as for an id that was
+/// never there.
 #[cfg(feature = "ssr")]
-async fn invite(
+pub(crate) async fn visible_contact(
     state: &AppState,
     scope: &StaffScope,
-    member_id: i64,
+    contact_id: i64,
+) -> Result<members::ContactRow, AppError> {
+    members::contact(state.db.as_ref(), scope, contact_id).await.map_err(internal)?.ok_or(AppError::NotFound)
+}
+
+/// Creates the contact's invitation and queues its e-mail (any earlier link stops working).
+#[cfg(feature = "ssr")]
+pub(crate) async fn invite(
+    state: &AppState,
+    scope: &StaffScope,
+    contact: &members::ContactRow,
     to: &Email,
     personal_message: Option<&str>,
 ) -> Result<(), AppError> {
     let db = state.db.as_ref();
-    let member = members::member(db, scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    if member.summary.has_login == 1 {
-        return Err(AppError::Conflict(
-            "This member already has a portal login. Unlink it first to invite them again.".into(),
-        ));
+    if contact.login_user_id.is_some() {
+        return Err(AppError::Conflict(format!(
+            "{} already has a portal login. Unlink it first to invite them again.",
+            contact.first_name
+        )));
     }
     let organisation =
         organisations::organisation(db, scope.organisation_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let on_behalf_of = match contact.is_self {
+        1 => None,
+        _ => members::member(db, scope, contact.member_id)
+            .await
+            .map_err(internal)?
+            .map(|m| format!("{} {}", m.summary.first_name, m.summary.last_name)),
+    };
     let now = state.clock.now();
     let expires_at = now + organisation.invitation_validity_days * DAY;
     let token = new_invite_token();
     let token_hash = invite_token_hash(&token);
     let rendered = invitation_email(&InvitationEmail {
         organisation_name: &organisation.name,
-        member_first_name: &member.summary.first_name,
+        first_name: &contact.first_name,
+        on_behalf_of: on_behalf_of.as_deref(),
         personal_message,
         expires_at,
     });
     let created = invitations::create_invitation(
         db,
         scope,
-        &NewInvitation { member_id, email: to.as_str(), token_hash: &token_hash, personal_message, now, expires_at },
+        &NewInvitation {
+            contact_id: contact.id,
+            email: to.as_str(),
+            token_hash: &token_hash,
+            personal_message,
+            now,
+            expires_at,
+        },
         &QueuedEmail {
             idempotency_key: &new_nonce(),
             from_name: &organisation.sender_name,
@@ -109,81 +138,73 @@ async fn invite(
     .await
     .map_err(internal)?;
     if !created {
-        return Err(AppError::Conflict("This member can no longer be invited. Reload the page and try again.".into()));
+        return Err(AppError::Conflict("This person can no longer be invited. Reload the page and try again.".into()));
     }
     (state.wake_outbox)();
-    leptos_axum::redirect(&format!("/staff/members/{member_id}"));
     Ok(())
 }
 
 #[server(endpoint = "revoke_invitation")]
-pub async fn revoke_invitation(member_id: i64) -> Result<(), AppError> {
+pub async fn revoke_invitation(contact_id: i64) -> Result<(), AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            let now = state.clock.now();
-            let revoked = invitations::revoke_open_invitations(state.db.as_ref(), &scope, member_id, now)
-                .await
-                .map_err(internal)?;
-            if revoked == 0 {
-                members::member(state.db.as_ref(), &scope, member_id)
+            let contact = visible_contact(&state, &scope, contact_id).await?;
+            let revoked =
+                invitations::revoke_open_invitations(state.db.as_ref(), &scope, contact_id, state.clock.now())
                     .await
-                    .map_err(internal)?
-                    .ok_or(AppError::NotFound)?;
+                    .map_err(internal)?;
+            if revoked == 0 {
                 return Err(AppError::Conflict("There is no pending invitation to revoke.".into()));
             }
-            leptos_axum::redirect(&format!("/staff/members/{member_id}"));
+            leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
             Ok(())
         }
         .await,
     )
 }
 
-/// Staff record that the member declined the portal (003's "client declined"), with an
+/// Staff record that the contact declined the portal (003's "client declined"), with an
 /// optional reason: the pending invitation ends as declined. Inviting again is "Reinvite".
 #[server(endpoint = "record_decline")]
-pub async fn record_decline(member_id: i64, reason: String) -> Result<(), AppError> {
+pub async fn record_decline(contact_id: i64, reason: String) -> Result<(), AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
             let mut form = FormErrors::default();
+            // Kept so the message comes back to the card it was typed on.
+            form.check("contact_id", &contact_id.to_string(), Ok(()));
             let reason = form.check("reason", &reason, PersonalMessage::parse(&reason));
             let reason = form.finish(|| reason)?;
-            let now = state.clock.now();
-            let db = state.db.as_ref();
+            let contact = visible_contact(&state, &scope, contact_id).await?;
+            let reason = reason.as_ref().map(PersonalMessage::as_str);
             let recorded =
-                invitations::record_decline(db, &scope, member_id, reason.as_ref().map(PersonalMessage::as_str), now)
+                invitations::record_decline(state.db.as_ref(), &scope, contact_id, reason, state.clock.now())
                     .await
                     .map_err(internal)?;
             if recorded == 0 {
-                members::member(db, &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
                 return Err(AppError::Conflict("There is no pending invitation to record as declined.".into()));
             }
-            leptos_axum::redirect(&format!("/staff/members/{member_id}"));
+            leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
             Ok(())
         }
         .await,
     )
 }
 
-/// Unlinks the member's login: the login is kept, its sessions end, and the member can be
-/// invited again.
+/// Unlinks the contact's login: the login is kept, its sessions end when it has nothing
+/// else to see, and the contact can be invited again.
 #[server(endpoint = "unlink_login")]
-pub async fn unlink_login(member_id: i64) -> Result<(), AppError> {
+pub async fn unlink_login(contact_id: i64) -> Result<(), AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            let now = state.clock.now();
-            let unlinked =
-                invitations::unlink_logins(state.db.as_ref(), &scope, member_id, now).await.map_err(internal)?;
+            let contact = visible_contact(&state, &scope, contact_id).await?;
+            let unlinked = invitations::unlink_login(state.db.as_ref(), &scope, contact_id).await.map_err(internal)?;
             if unlinked == 0 {
-                members::member(state.db.as_ref(), &scope, member_id)
-                    .await
-                    .map_err(internal)?
-                    .ok_or(AppError::NotFound)?;
-                return Err(AppError::Conflict("This member has no linked login.".into()));
+                return Err(AppError::Conflict(format!("{} has no linked login.", contact.first_name)));
             }
-            leptos_axum::redirect(&format!("/staff/members/{member_id}"));
+            leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
             Ok(())
         }
         .await,
@@ -196,6 +217,8 @@ pub struct InvitationWelcome {
     pub organisation_name: String,
     pub email: String,
     pub first_name: String,
+    /// A representative's invitation: the member whose profile it opens.
+    pub on_behalf_of: Option<String>,
     /// The person already has a login with this e-mail: they sign in to link it.
     pub has_login: bool,
     /// The browser is signed in as that login already: linking needs no password.
@@ -217,6 +240,7 @@ pub async fn invitation_preview(token: String) -> Result<InvitationWelcome, AppE
                 organisation_name: live.organisation_name,
                 email: live.email,
                 first_name: live.first_name,
+                on_behalf_of: live.on_behalf_of,
                 has_login: live.existing_user_id.is_some(),
                 signed_in_as_invitee: viewer.is_some() && viewer == live.existing_user_id,
             })
@@ -351,6 +375,12 @@ async fn link(state: &AppState, token: &str, password: String) -> Result<(), App
             return Err(AppError::invalid("password", "That is not the password of this login."));
         }
         guess.forgive(state).await?;
+    }
+    if live.existing_user_linked == 1 {
+        return Err(AppError::Conflict(
+            "Your login already has access to this profile. Ask the organisation if this invitation was meant for someone else."
+                .into(),
+        ));
     }
     let session_id = new_session_id();
     let linked = invitations::link_existing_login(

@@ -120,7 +120,7 @@ fn member_fields(
     })
 }
 
-/// The invitation part of a profile, worded on the server against its clock.
+/// The invitation part of a contact's card, worded on the server against its clock.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InvitationSummary {
     pub headline: String,
@@ -132,14 +132,30 @@ pub struct InvitationSummary {
     /// "E-mail delivered", "Could not be delivered: …"
     pub delivery: Option<String>,
     pub delivery_failed: bool,
-    /// Declined: by whom, and why ("The member declined from the invitation page."). Staff
-    /// then see "Reinvite" instead of "Invite".
+    /// Declined: by whom, and why ("Declined from the invitation page."). Staff then see
+    /// "Reinvite" instead of "Invite".
     pub declined: Option<String>,
-    /// Sent again after the member had declined.
+    /// Sent again after the person had declined.
     pub reinvite: bool,
-    /// Revoked because the member's e-mail changed: staff are offered a new invitation to
+    /// Revoked because the contact's e-mail changed: staff are offered a new invitation to
     /// the new address.
     pub revoked_for_new_email: bool,
+}
+
+/// One person around a profile, with their own portal access.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactCard {
+    pub id: i64,
+    /// The member themself (else a representative).
+    pub is_self: bool,
+    pub first_name: String,
+    pub last_name: String,
+    pub relation: Option<String>,
+    pub email: Option<String>,
+    pub is_primary: bool,
+    pub login: Option<LinkedLogin>,
+    /// The latest invitation, while no login is linked.
+    pub invitation: Option<InvitationSummary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -150,9 +166,15 @@ pub struct MemberDetails {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
-    pub logins: Vec<LinkedLogin>,
-    pub invitation: Option<InvitationSummary>,
+    /// The member themself first, then representatives.
+    pub contacts: Vec<ContactCard>,
     pub validity_days: i64,
+}
+
+impl MemberDetails {
+    pub fn contact(&self, contact_id: i64) -> Option<&ContactCard> {
+        self.contacts.iter().find(|c| c.id == contact_id)
+    }
 }
 
 #[server(endpoint = "member_profile")]
@@ -161,47 +183,17 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
         async move {
             let (state, scope) = require_staff().await?;
             let db = state.db.as_ref();
-            let now = state.clock.now();
             let record = members::member(db, &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-            let logins = members::linked_logins(db, member_id).await.map_err(internal)?;
+            let rows = members::contacts_of(db, &scope, member_id).await.map_err(internal)?;
             let organisation = crate::store::organisations::organisation(db, scope.organisation_id)
                 .await
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
+            let mut contacts = Vec::with_capacity(rows.len());
+            for row in rows {
+                contacts.push(contact_card(db, row, state.clock.now()).await?);
+            }
             let summary = record.summary;
-            let invitation = match (summary.latest_invitation(), summary.invitation_id) {
-                (Some(facts), Some(invitation_id)) if logins.is_empty() => {
-                    let delivery = invitations::delivery(db, invitation_id).await.map_err(internal)?;
-                    let state = facts.state(now);
-                    let is_pending = state == InvitationState::Pending;
-                    let declined = (state == InvitationState::Declined).then(|| {
-                        match (summary.inv_declined_by_staff == Some(1), &summary.inv_decline_reason) {
-                            (false, _) => "The member declined from the invitation page.".to_owned(),
-                            (true, Some(reason)) => format!("Recorded by staff. Reason: {reason}"),
-                            (true, None) => "Recorded by staff.".to_owned(),
-                        }
-                    });
-                    Some(InvitationSummary {
-                        headline: facts.headline(now),
-                        email: summary.invitation_email.clone().unwrap_or_default(),
-                        message: summary.invitation_message.clone(),
-                        is_pending,
-                        expiry: is_pending.then(|| format!("Link expires on {}", format_date(facts.expires_at))),
-                        delivery_failed: delivery.as_ref().is_some_and(|d| d.status == "dead"),
-                        delivery: delivery.map(|d| match d.status.as_str() {
-                            "sent" => format!("E-mail delivered on {}", format_date(d.sent_at.unwrap_or(now))),
-                            "dead" => d.last_error.unwrap_or_else(|| "Could not be delivered.".into()),
-                            _ if d.attempts > 0 => "E-mail not delivered yet; retrying.".into(),
-                            _ => "E-mail queued for sending.".into(),
-                        }),
-                        declined,
-                        reinvite: summary.inv_reinvite == Some(1),
-                        revoked_for_new_email: state == InvitationState::Revoked
-                            && summary.inv_revoked_because.as_deref() == Some("email_changed"),
-                    })
-                }
-                _ => None,
-            };
             Ok(MemberDetails {
                 id: summary.id,
                 first_name: summary.first_name,
@@ -209,11 +201,59 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                 email: summary.email,
                 phone: record.phone,
                 address: record.address,
-                logins,
-                invitation,
+                contacts,
                 validity_days: organisation.invitation_validity_days,
             })
         }
         .await,
     )
+}
+
+#[cfg(feature = "ssr")]
+async fn contact_card(db: &dyn crate::store::Db, row: members::ContactRow, now: i64) -> Result<ContactCard, AppError> {
+    let login = row.login();
+    let invitation = match (row.latest_invitation(), row.invitation_id) {
+        (Some(facts), Some(invitation_id)) if login.is_none() => {
+            let delivery = invitations::delivery(db, invitation_id).await.map_err(internal)?;
+            let state = facts.state(now);
+            let is_pending = state == InvitationState::Pending;
+            let declined = (state == InvitationState::Declined).then(|| {
+                match (row.inv_declined_by_staff == Some(1), &row.inv_decline_reason) {
+                    (false, _) => "Declined from the invitation page.".to_owned(),
+                    (true, Some(reason)) => format!("Recorded by staff. Reason: {reason}"),
+                    (true, None) => "Recorded by staff.".to_owned(),
+                }
+            });
+            Some(InvitationSummary {
+                headline: facts.headline(now),
+                email: row.invitation_email.clone().unwrap_or_default(),
+                message: row.invitation_message.clone(),
+                is_pending,
+                expiry: is_pending.then(|| format!("Link expires on {}", format_date(facts.expires_at))),
+                delivery_failed: delivery.as_ref().is_some_and(|d| d.status == "dead"),
+                delivery: delivery.map(|d| match d.status.as_str() {
+                    "sent" => format!("E-mail delivered on {}", format_date(d.sent_at.unwrap_or(now))),
+                    "dead" => d.last_error.unwrap_or_else(|| "Could not be delivered.".into()),
+                    _ if d.attempts > 0 => "E-mail not delivered yet; retrying.".into(),
+                    _ => "E-mail queued for sending.".into(),
+                }),
+                declined,
+                reinvite: row.inv_reinvite == Some(1),
+                revoked_for_new_email: state == InvitationState::Revoked
+                    && row.inv_revoked_because.as_deref() == Some("email_changed"),
+            })
+        }
+        _ => None,
+    };
+    Ok(ContactCard {
+        id: row.id,
+        is_self: row.is_self == 1,
+        first_name: row.first_name,
+        last_name: row.last_name,
+        relation: row.relation,
+        email: row.email,
+        is_primary: row.is_primary == 1,
+        login,
+        invitation,
+    })
 }

@@ -3,6 +3,7 @@
 //! input into domain types, check who may do it, call the store, map errors once.
 
 pub mod auth;
+pub mod contacts;
 pub mod dev;
 pub mod invitations;
 pub mod members;

@@ -42,6 +42,31 @@ impl PostalAddress {
     }
 }
 
+/// How a representative stands to the member, in the organisation's words: "parent",
+/// "guardian", "bookkeeper". One line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation(String);
+
+impl Relation {
+    pub fn parse(input: &str) -> Result<Option<Self>, &'static str> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        if s.chars().count() > 60 {
+            return Err("That relation is too long (60 characters at most).");
+        }
+        if has_forbidden_chars(s, false) {
+            return Err("Write the relation on one line, without control characters.");
+        }
+        Ok(Some(Self(s.to_owned())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// The optional note staff add to an invitation e-mail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonalMessage(String);
@@ -77,6 +102,7 @@ mod tests {
     #[test]
     fn empty_optional_fields_are_none() {
         assert_eq!(Phone::parse("  "), Ok(None));
+        assert_eq!(Relation::parse(" "), Ok(None));
         assert_eq!(PostalAddress::parse(""), Ok(None));
         assert_eq!(PersonalMessage::parse("\n"), Ok(None));
     }
@@ -98,5 +124,12 @@ mod tests {
         assert!(PostalAddress::parse(&"x".repeat(301)).unwrap_err().contains("too long"));
         assert!(PersonalMessage::parse(&"x".repeat(1000)).is_ok());
         assert!(PersonalMessage::parse(&"x".repeat(1001)).is_err());
+    }
+
+    #[test]
+    fn a_relation_is_one_short_line() {
+        assert_eq!(Relation::parse(" parent ").unwrap().unwrap().as_str(), "parent");
+        assert!(Relation::parse("parent\nand more").is_err());
+        assert!(Relation::parse(&"x".repeat(61)).is_err());
     }
 }

@@ -9,7 +9,7 @@ pub mod name;
 pub mod password;
 pub mod token;
 
-pub use contact::{PersonalMessage, Phone, PostalAddress};
+pub use contact::{PersonalMessage, Phone, PostalAddress, Relation};
 pub use email::Email;
 pub use invitation::{InvitationFacts, InvitationState, PortalStatus};
 pub use name::PersonName;

@@ -13,7 +13,10 @@ pub struct RenderedEmail {
 
 pub struct InvitationEmail<'a> {
     pub organisation_name: &'a str,
-    pub member_first_name: &'a str,
+    /// The invited person's first name.
+    pub first_name: &'a str,
+    /// A representative is invited to manage this member's profile (their full name).
+    pub on_behalf_of: Option<&'a str>,
     pub personal_message: Option<&'a str>,
     pub expires_at: i64,
 }
@@ -23,10 +26,14 @@ pub fn invitation_email(e: &InvitationEmail<'_>) -> RenderedEmail {
     let expiry = format_date(e.expires_at);
     let subject = format!("{org} invites you to your member portal");
 
+    let whose = match e.on_behalf_of {
+        Some(member) => format!("{}'s", single_line(member)),
+        None => "your own".to_owned(),
+    };
     let mut text = format!(
-        "Hello {name},\n\n{org} invites you to its member portal, where you can see your own \
+        "Hello {name},\n\n{org} invites you to its member portal, where you can see {whose} \
          profile, memberships, bookings and files.\n\n",
-        name = e.member_first_name,
+        name = e.first_name,
     );
     if let Some(message) = e.personal_message {
         text.push_str(&format!("A message from {org}:\n\n{message}\n\n"));
@@ -49,14 +56,15 @@ pub fn invitation_email(e: &InvitationEmail<'_>) -> RenderedEmail {
     let html = format!(
         "<!doctype html><html><body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">\
          <p>Hello {name},</p>\
-         <p>{org} invites you to its member portal, where you can see your own profile, memberships, bookings and files.</p>\
+         <p>{org} invites you to its member portal, where you can see {whose} profile, memberships, bookings and files.</p>\
          {message_html}\
          <p><a href=\"{LINK_PLACEHOLDER}\" style=\"display:inline-block;padding:12px 20px;background:#1d4ed8;color:#fff;text-decoration:none;border-radius:6px\">Set your password</a></p>\
          <p>Or open this link: {LINK_PLACEHOLDER}</p>\
          <p>This link works once and expires on {expiry}. If it has expired, ask {org} for a new one.</p>\
          <p style=\"color:#555\">If you were not expecting this e-mail, you can ignore it.</p>\
          </body></html>",
-        name = escape_html(e.member_first_name),
+        name = escape_html(e.first_name),
+        whose = escape_html(&whose),
         org = escape_html(&org),
     );
     RenderedEmail { subject, text, html }
@@ -93,7 +101,8 @@ mod tests {
     fn email(message: Option<&'static str>) -> RenderedEmail {
         invitation_email(&InvitationEmail {
             organisation_name: "Dojo <Kai>\r\nBcc: x@example.org",
-            member_first_name: "<b>Ada</b>",
+            first_name: "<b>Ada</b>",
+            on_behalf_of: None,
             personal_message: message,
             expires_at: 1_795_305_600,
         })
@@ -124,5 +133,19 @@ mod tests {
         let sent = with_link(&e.html, "https://portal.example/invite/abc");
         assert!(!sent.contains(LINK_PLACEHOLDER));
         assert_eq!(sent.matches("https://portal.example/invite/abc").count(), 2);
+    }
+
+    #[test]
+    fn a_representative_is_told_whose_profile_it_opens() {
+        let e = invitation_email(&InvitationEmail {
+            organisation_name: "Riverside School",
+            first_name: "Pat",
+            on_behalf_of: Some("Sam <Lee>"),
+            personal_message: None,
+            expires_at: 1_795_305_600,
+        });
+        assert!(e.text.contains("Hello Pat,") && e.text.contains("see Sam <Lee>'s profile"));
+        assert!(e.html.contains("see Sam &lt;Lee&gt;&#39;s profile"));
+        assert!(!e.text.contains("your own"));
     }
 }

@@ -132,6 +132,25 @@ pub fn NewPasswordFields(sent: Option<AppError>) -> impl IntoView {
     }
 }
 
+/// A labelled checkbox sending `name=true` when ticked (nothing when not).
+#[component]
+pub fn Checkbox(
+    label: &'static str,
+    name: &'static str,
+    #[prop(optional)] checked: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <div class="field checkbox">
+            <label>
+                <input type="checkbox" name=name value="true" checked=checked />
+                " "{label}
+            </label>
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+        </div>
+    }
+}
+
 /// A labelled multi-line text box with its message.
 #[component]
 pub fn TextArea(

@@ -54,7 +54,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/members") view=staff::MemberListPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/new") view=staff::NewMemberPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/:id") view=staff::MemberProfilePage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/members/:id/invite") view=staff::InvitePage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/members/:id/contacts/new") view=staff::AddContactPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/members/:id/contacts/:contact_id/edit") view=staff::EditContactPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/members/:id/contacts/:contact_id/invite") view=staff::InvitePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/:id/edit") view=staff::EditMemberPage ssr=SsrMode::Async />
                     <Route path=path!("/invite/:token") view=invite::AcceptInvitationPage ssr=SsrMode::Async />
                     <Route path=path!("/declined") view=invite::DeclinedPage />

@@ -1,23 +1,26 @@
 use serde::Deserialize;
 
-use super::members::{StaffScope, bind_open_invitations, open_invitations_of_visible_member, visible_member};
+use super::members::{
+    StaffScope, bind_open_invitations, open_invitations_of_visible_contact, visible_contact, visible_member,
+};
 use super::sessions::{SessionOwner, SessionTimes, end_previous_session, insert_session};
 use super::{Db, DbError, exists, fetch_optional};
 use crate::stmt;
 
-/// The member may be invited: visible to this staff login, not archived, no login linked.
-macro_rules! invitable_member {
+/// The contact may be invited: on a member visible to this staff login, not removed, no
+/// login linked to it.
+macro_rules! invitable_contact {
     () => {
         concat!(
-            "EXISTS (SELECT 1 FROM members m WHERE m.id = ? AND ",
-            visible_member!(),
-            " AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.member_id = m.id))"
+            "EXISTS (SELECT 1 FROM contacts c WHERE c.id = ? AND ",
+            visible_contact!(),
+            " AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = c.id))"
         )
     };
 }
 
 pub struct NewInvitation<'a> {
-    pub member_id: i64,
+    pub contact_id: i64,
     pub email: &'a str,
     pub token_hash: &'a str,
     pub personal_message: Option<&'a str>,
@@ -37,48 +40,49 @@ pub struct QueuedEmail<'a> {
     pub sealed_token: &'a str,
 }
 
-/// Revokes the member's open invitations, creates the new one and queues its e-mail, in one
-/// batch. Returns false (nothing written) when the member cannot be invited by this login.
+/// Revokes the contact's open invitations, creates the new one and queues its e-mail, in
+/// one batch. Returns false (nothing written) when the contact cannot be invited by this login.
 pub async fn create_invitation(
     db: &dyn Db,
     scope: &StaffScope,
     new: &NewInvitation<'_>,
     email: &QueuedEmail<'_>,
 ) -> Result<bool, DbError> {
-    let guard =
-        |s: super::Stmt| s.bind(new.member_id).bind(scope.organisation_id).bind(scope.all_members).bind(scope.user_id);
     let changes = db
         .batch(vec![
-            guard(stmt!(
+            scope.bind(stmt!(
                 concat!(
                     "UPDATE invitations SET revoked_at = ?
-                     WHERE member_id = ? AND organisation_id = ? AND accepted_at IS NULL
+                     WHERE contact_id = ? AND organisation_id = ? AND accepted_at IS NULL
                        AND revoked_at IS NULL AND declined_at IS NULL AND ",
-                    invitable_member!()
+                    invitable_contact!()
                 ),
                 new.now,
-                new.member_id,
-                scope.organisation_id
+                new.contact_id,
+                scope.organisation_id,
+                new.contact_id
             )),
-            guard(stmt!(
+            scope.bind(stmt!(
                 concat!(
-                    "INSERT INTO invitations (organisation_id, member_id, email, token_hash,
+                    "INSERT INTO invitations (organisation_id, member_id, contact_id, email, token_hash,
                          personal_message, sent_by, created_at, expires_at, reinvite)
-                     SELECT ?, ?, ?, ?, ?, ?, ?, ?,
-                            coalesce((SELECT i.declined_at IS NOT NULL FROM invitations i WHERE i.member_id = ?
+                     SELECT ?, (SELECT member_id FROM contacts WHERE id = ?), ?, ?, ?, ?, ?, ?, ?,
+                            coalesce((SELECT i.declined_at IS NOT NULL FROM invitations i WHERE i.contact_id = ?
                                       ORDER BY i.created_at DESC, i.id DESC LIMIT 1), 0)
                      WHERE ",
-                    invitable_member!()
+                    invitable_contact!()
                 ),
                 scope.organisation_id,
-                new.member_id,
+                new.contact_id,
+                new.contact_id,
                 new.email,
                 new.token_hash,
                 new.personal_message,
                 scope.user_id,
                 new.now,
                 new.expires_at,
-                new.member_id
+                new.contact_id,
+                new.contact_id
             )),
             stmt!(
                 "INSERT INTO outbox (organisation_id, invitation_id, idempotency_key, to_email,
@@ -107,20 +111,30 @@ pub async fn create_invitation(
 pub struct LiveInvitation {
     pub organisation_name: String,
     pub email: String,
+    /// The invited person's: the member's, or the representative's.
     pub first_name: String,
+    /// A representative is invited to the member's profile: the member's full name.
+    pub on_behalf_of: Option<String>,
     /// A login with this e-mail exists already: the person links it by signing in.
     pub existing_user_id: Option<i64>,
+    /// That login reaches this profile already (through another contact of it).
+    pub existing_user_linked: i64,
 }
 
 pub async fn live_invitation(db: &dyn Db, token_hash: &str, now: i64) -> Result<Option<LiveInvitation>, DbError> {
     fetch_optional(
         db,
         stmt!(
-            "SELECT o.name AS organisation_name, i.email, m.first_name,
-                    (SELECT u.id FROM users u WHERE u.email = i.email AND u.disabled_at IS NULL) AS existing_user_id
+            "SELECT o.name AS organisation_name, i.email, coalesce(c.first_name, m.first_name) AS first_name,
+                    CASE WHEN c.is_self = 0 THEN m.first_name || ' ' || m.last_name END AS on_behalf_of,
+                    u.id AS existing_user_id,
+                    EXISTS (SELECT 1 FROM member_links l WHERE l.user_id = u.id AND l.member_id = i.member_id)
+                        AS existing_user_linked
              FROM invitations i
              JOIN members m ON m.id = i.member_id AND m.archived_at IS NULL
+             JOIN contacts c ON c.id = i.contact_id AND c.removed_at IS NULL
              JOIN organisations o ON o.id = i.organisation_id
+             LEFT JOIN users u ON u.email = i.email AND u.disabled_at IS NULL
              WHERE i.token_hash = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL
                AND i.declined_at IS NULL AND i.expires_at > ?",
             token_hash,
@@ -148,30 +162,32 @@ pub struct Acceptance<'a> {
 }
 
 /// The live-invitation guard the consuming UPDATE carries: not used, revoked, declined or
-/// expired, and the member still there with no login linked.
+/// expired, the member still there, and the contact still on the profile with no login.
 macro_rules! consumable {
     () => {
         "token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL
          AND expires_at > ?
-         AND EXISTS (SELECT 1 FROM members m WHERE m.id = invitations.member_id
-                       AND m.archived_at IS NULL
-                       AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.member_id = m.id))"
+         AND EXISTS (SELECT 1 FROM members m WHERE m.id = invitations.member_id AND m.archived_at IS NULL)
+         AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = invitations.contact_id AND c.removed_at IS NULL
+                       AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = c.id))"
     };
 }
 
-/// What follows a successful claim, selected through it: link the login to the member,
-/// withdraw the member's other open invitations, open the first session.
+/// What follows a successful claim, selected through it: link the login to the member as
+/// this contact, withdraw the contact's other open invitations, open the first session.
 fn after_claim(claim: &str, session_id_hash: &str, times: &SessionTimes) -> Vec<super::Stmt> {
     vec![
         stmt!(
-            "INSERT INTO member_links (user_id, member_id, relation, invitation_id, linked_at)
-             SELECT accepted_user_id, member_id, 'self', id, ? FROM invitations WHERE claim = ?",
+            "INSERT INTO member_links (user_id, member_id, contact_id, relation, invitation_id, linked_at)
+             SELECT i.accepted_user_id, i.member_id, i.contact_id,
+                    CASE WHEN c.is_self = 1 THEN 'self' ELSE 'representative' END, i.id, ?
+             FROM invitations i JOIN contacts c ON c.id = i.contact_id WHERE i.claim = ?",
             times.now,
             claim
         ),
         stmt!(
             "UPDATE invitations SET revoked_at = ?
-             WHERE member_id = (SELECT member_id FROM invitations WHERE claim = ?)
+             WHERE contact_id = (SELECT contact_id FROM invitations WHERE claim = ?)
                AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL",
             times.now,
             claim
@@ -256,13 +272,15 @@ pub async fn link_existing_login(
             "UPDATE invitations SET accepted_at = ?, claim = ?, accepted_user_id = ? WHERE ",
             consumable!(),
             " AND EXISTS (SELECT 1 FROM users u WHERE u.id = ? AND u.email = invitations.email
-                            AND u.disabled_at IS NULL)"
+                            AND u.disabled_at IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.user_id = ? AND l.member_id = invitations.member_id)"
         ),
         times.now,
         claim,
         user_id,
         token_hash,
         times.now,
+        user_id,
         user_id
     )];
     batch.extend(after_claim(claim, session_id_hash, times));
@@ -279,83 +297,71 @@ pub async fn decline_by_link(db: &dyn Db, token_hash: &str, now: i64) -> Result<
     Ok(changes.rows_affected == 1)
 }
 
-/// Staff record that the member declined the portal (they said so some other way): the
-/// member's open invitations end as declined, by this staff login, with the reason given.
+/// Staff record that the contact declined the portal (they said so some other way): the
+/// contact's open invitations end as declined, by this staff login, with the reason given.
 pub async fn record_decline(
     db: &dyn Db,
     scope: &StaffScope,
-    member_id: i64,
+    contact_id: i64,
     reason: Option<&str>,
     now: i64,
 ) -> Result<u64, DbError> {
     let set = stmt!(
         concat!(
             "UPDATE invitations SET declined_at = ?, declined_by = ?, decline_reason = ? WHERE ",
-            open_invitations_of_visible_member!()
+            open_invitations_of_visible_contact!()
         ),
         now,
         scope.user_id,
         reason
     );
-    let changes = db.execute(bind_open_invitations(set, scope, member_id, now)).await?;
+    let changes = db.execute(bind_open_invitations(set, scope, contact_id, now)).await?;
     Ok(changes.rows_affected)
 }
 
-/// Withdraws the member's open invitations; their links stop working at once.
+/// Withdraws the contact's open invitations; their links stop working at once.
 pub async fn revoke_open_invitations(
     db: &dyn Db,
     scope: &StaffScope,
-    member_id: i64,
+    contact_id: i64,
     now: i64,
 ) -> Result<u64, DbError> {
     let set =
-        stmt!(concat!("UPDATE invitations SET revoked_at = ? WHERE ", open_invitations_of_visible_member!()), now);
-    let changes = db.execute(bind_open_invitations(set, scope, member_id, now)).await?;
+        stmt!(concat!("UPDATE invitations SET revoked_at = ? WHERE ", open_invitations_of_visible_contact!()), now);
+    let changes = db.execute(bind_open_invitations(set, scope, contact_id, now)).await?;
     Ok(changes.rows_affected)
 }
 
-/// Unlinks every login from the member's profile. The logins themselves are kept, and the
-/// member can be invited again. A login left with nothing to see (not staff, no other
-/// profile) is signed out everywhere; one that still has those keeps its sessions, which
-/// no longer reach this profile (every portal read goes through `member_links`).
-pub async fn unlink_logins(db: &dyn Db, scope: &StaffScope, member_id: i64, now: i64) -> Result<u64, DbError> {
-    let visible = |s: super::Stmt| s.bind(scope.organisation_id).bind(scope.all_members).bind(scope.user_id);
+/// Unlinks the contact's login from the profile. The login itself is kept, and the contact
+/// can be invited again. A login left with nothing to see (not staff, no other profile) is
+/// signed out everywhere; one that still has those keeps its sessions, which no longer
+/// reach this profile (every portal read goes through `member_links`).
+pub async fn unlink_login(db: &dyn Db, scope: &StaffScope, contact_id: i64) -> Result<u64, DbError> {
     let changes = db
         .batch(vec![
-            visible(stmt!(
-                concat!(
-                    "DELETE FROM sessions WHERE user_id IN (
-                         SELECT l.user_id FROM member_links l JOIN members m ON m.id = l.member_id
-                         WHERE l.member_id = ? AND ",
-                    visible_member!(),
-                    ")
+            scope
+                .bind(stmt!(
+                    concat!(
+                        "DELETE FROM sessions WHERE user_id IN (
+                         SELECT l.user_id FROM member_links l JOIN contacts c ON c.id = l.contact_id
+                         WHERE l.contact_id = ? AND ",
+                        visible_contact!(),
+                        ")
                      AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.user_id = sessions.user_id)
                      AND NOT EXISTS (SELECT 1 FROM member_links o
-                                     WHERE o.user_id = sessions.user_id AND o.member_id <> ?)"
-                ),
-                member_id
-            ))
-            .bind(member_id),
-            visible(stmt!(
+                                     WHERE o.user_id = sessions.user_id AND o.contact_id IS NOT ?)"
+                    ),
+                    contact_id
+                ))
+                .bind(contact_id),
+            scope.bind(stmt!(
                 concat!(
-                    "DELETE FROM member_links WHERE member_id = ?
-                     AND EXISTS (SELECT 1 FROM members m WHERE m.id = member_links.member_id AND ",
-                    visible_member!(),
+                    "DELETE FROM member_links WHERE contact_id = ?
+                     AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = member_links.contact_id AND ",
+                    visible_contact!(),
                     ")"
                 ),
-                member_id
-            )),
-            visible(stmt!(
-                concat!(
-                    "UPDATE invitations SET revoked_at = ?
-                     WHERE member_id = ? AND accepted_at IS NULL AND revoked_at IS NULL
-                       AND declined_at IS NULL
-                       AND EXISTS (SELECT 1 FROM members m WHERE m.id = invitations.member_id AND ",
-                    visible_member!(),
-                    ")"
-                ),
-                now,
-                member_id
+                contact_id
             )),
         ])
         .await?;

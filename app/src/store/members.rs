@@ -24,39 +24,58 @@ macro_rules! visible_member {
 }
 pub(crate) use visible_member;
 
-/// The member's invitations whose link still works, when the staff login may see the
-/// member. Bound by `bind_open_invitations`.
-macro_rules! open_invitations_of_visible_member {
+/// `c` is a contact (not removed) of a member visible to the staff login bound as
+/// (organisation, all_members, user).
+macro_rules! visible_contact {
     () => {
         concat!(
-            "member_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL
-             AND expires_at > ?
-             AND EXISTS (SELECT 1 FROM members m WHERE m.id = invitations.member_id AND ",
+            "c.removed_at IS NULL AND EXISTS (SELECT 1 FROM members m WHERE m.id = c.member_id AND ",
             visible_member!(),
             ")"
         )
     };
 }
-pub(crate) use open_invitations_of_visible_member;
+pub(crate) use visible_contact;
 
-pub(crate) fn bind_open_invitations(s: Stmt, scope: &StaffScope, member_id: i64, now: i64) -> Stmt {
-    s.bind(member_id).bind(now).bind(scope.organisation_id).bind(scope.all_members).bind(scope.user_id)
+/// The contact's invitations whose link still works, when the staff login may see the
+/// contact. Bound by `bind_open_invitations`.
+macro_rules! open_invitations_of_visible_contact {
+    () => {
+        concat!(
+            "contact_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL
+             AND expires_at > ?
+             AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = invitations.contact_id AND ",
+            visible_contact!(),
+            ")"
+        )
+    };
+}
+pub(crate) use open_invitations_of_visible_contact;
+
+pub(crate) fn bind_open_invitations(s: Stmt, scope: &StaffScope, contact_id: i64, now: i64) -> Stmt {
+    scope.bind(s.bind(contact_id).bind(now))
 }
 
-/// One member with their portal standing: the fields the list and the profile share.
+impl StaffScope {
+    /// Binds what `visible_member!` asks for, in its order.
+    pub(crate) fn bind(&self, s: Stmt) -> Stmt {
+        s.bind(self.organisation_id).bind(self.all_members).bind(self.user_id)
+    }
+}
+
+/// One member with their portal standing, for the list and the profile's heading: the
+/// member's own e-mail, whether anyone around the profile has a login, and the latest
+/// invitation sent to anyone around it.
 macro_rules! member_summary_select {
     () => {
-        "SELECT m.id, m.first_name, m.last_name, m.email,
+        "SELECT m.id, m.first_name, m.last_name,
+                (SELECT c.email FROM contacts c WHERE c.member_id = m.id AND c.is_self = 1) AS email,
                 EXISTS (SELECT 1 FROM member_links l WHERE l.member_id = m.id) AS has_login,
                 (SELECT max(u.last_login_at) FROM member_links l JOIN users u ON u.id = l.user_id
                  WHERE l.member_id = m.id) AS last_login_at,
-                i.id AS invitation_id, i.email AS invitation_email,
-                i.personal_message AS invitation_message,
                 i.created_at AS inv_created_at, i.expires_at AS inv_expires_at,
                 i.accepted_at AS inv_accepted_at, i.revoked_at AS inv_revoked_at,
-                i.declined_at AS inv_declined_at, i.declined_by IS NOT NULL AS inv_declined_by_staff,
-                i.decline_reason AS inv_decline_reason, i.reinvite AS inv_reinvite,
-                i.revoked_because AS inv_revoked_because
+                i.declined_at AS inv_declined_at
          FROM members m
          LEFT JOIN invitations i ON i.id = (SELECT id FROM invitations
                                             WHERE member_id = m.id
@@ -72,25 +91,28 @@ pub struct MemberSummary {
     pub email: Option<String>,
     pub has_login: i64,
     pub last_login_at: Option<i64>,
-    pub invitation_id: Option<i64>,
-    pub invitation_email: Option<String>,
-    pub invitation_message: Option<String>,
+    #[serde(flatten)]
+    latest: LatestInvitation,
+}
+
+impl MemberSummary {
+    pub fn latest_invitation(&self) -> Option<InvitationFacts> {
+        self.latest.facts()
+    }
+}
+
+/// The dates of a latest invitation, as `inv_*` columns (all NULL when there is none).
+#[derive(Debug, Clone, Deserialize)]
+struct LatestInvitation {
     inv_created_at: Option<i64>,
     inv_expires_at: Option<i64>,
     inv_accepted_at: Option<i64>,
     inv_revoked_at: Option<i64>,
     inv_declined_at: Option<i64>,
-    /// Declined as staff recorded it (else by the member, from the invitation page).
-    pub inv_declined_by_staff: Option<i64>,
-    pub inv_decline_reason: Option<String>,
-    /// The latest invitation was sent again after the member had declined.
-    pub inv_reinvite: Option<i64>,
-    /// 'email_changed' when the member's new e-mail revoked the latest invitation.
-    pub inv_revoked_because: Option<String>,
 }
 
-impl MemberSummary {
-    pub fn latest_invitation(&self) -> Option<InvitationFacts> {
+impl LatestInvitation {
+    fn facts(&self) -> Option<InvitationFacts> {
         Some(InvitationFacts {
             created_at: self.inv_created_at?,
             expires_at: self.inv_expires_at?,
@@ -99,6 +121,100 @@ impl MemberSummary {
             declined_at: self.inv_declined_at,
         })
     }
+}
+
+/// One person around a profile — the member themself or a representative — with their
+/// login and their latest invitation.
+macro_rules! contact_select {
+    () => {
+        "SELECT c.id, c.member_id, c.is_self, c.relation, c.email, c.is_primary,
+                coalesce(c.first_name, m.first_name) AS first_name,
+                coalesce(c.last_name, m.last_name) AS last_name,
+                u.id AS login_user_id, u.email AS login_email, u.last_login_at AS login_last_login_at,
+                l.linked_at AS login_linked_at,
+                i.id AS invitation_id, i.email AS invitation_email,
+                i.personal_message AS invitation_message,
+                i.created_at AS inv_created_at, i.expires_at AS inv_expires_at,
+                i.accepted_at AS inv_accepted_at, i.revoked_at AS inv_revoked_at,
+                i.declined_at AS inv_declined_at, i.declined_by IS NOT NULL AS inv_declined_by_staff,
+                i.decline_reason AS inv_decline_reason, i.reinvite AS inv_reinvite,
+                i.revoked_because AS inv_revoked_because
+         FROM contacts c
+         JOIN members m ON m.id = c.member_id
+         LEFT JOIN member_links l ON l.contact_id = c.id
+         LEFT JOIN users u ON u.id = l.user_id
+         LEFT JOIN invitations i ON i.id = (SELECT id FROM invitations
+                                            WHERE contact_id = c.id
+                                            ORDER BY created_at DESC, id DESC LIMIT 1)"
+    };
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContactRow {
+    pub id: i64,
+    pub member_id: i64,
+    pub is_self: i64,
+    pub relation: Option<String>,
+    pub email: Option<String>,
+    pub is_primary: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub login_user_id: Option<i64>,
+    pub login_email: Option<String>,
+    pub login_last_login_at: Option<i64>,
+    pub login_linked_at: Option<i64>,
+    pub invitation_id: Option<i64>,
+    pub invitation_email: Option<String>,
+    pub invitation_message: Option<String>,
+    #[serde(flatten)]
+    latest: LatestInvitation,
+    /// Declined as staff recorded it (else by the person, from the invitation page).
+    pub inv_declined_by_staff: Option<i64>,
+    pub inv_decline_reason: Option<String>,
+    /// The latest invitation was sent again after the contact had declined.
+    pub inv_reinvite: Option<i64>,
+    /// 'email_changed' when the contact's new e-mail revoked the latest invitation.
+    pub inv_revoked_because: Option<String>,
+}
+
+impl ContactRow {
+    pub fn latest_invitation(&self) -> Option<InvitationFacts> {
+        self.latest.facts()
+    }
+
+    pub fn login(&self) -> Option<LinkedLogin> {
+        Some(LinkedLogin {
+            user_id: self.login_user_id?,
+            email: self.login_email.clone()?,
+            last_login_at: self.login_last_login_at,
+            linked_at: self.login_linked_at?,
+        })
+    }
+}
+
+/// The member themself first, then representatives in the order they were added.
+pub async fn contacts_of(db: &dyn Db, scope: &StaffScope, member_id: i64) -> Result<Vec<ContactRow>, DbError> {
+    fetch_all(
+        db,
+        scope.bind(stmt!(
+            concat!(
+                contact_select!(),
+                " WHERE c.member_id = ? AND ",
+                visible_contact!(),
+                " ORDER BY c.is_self DESC, c.id"
+            ),
+            member_id
+        )),
+    )
+    .await
+}
+
+pub async fn contact(db: &dyn Db, scope: &StaffScope, contact_id: i64) -> Result<Option<ContactRow>, DbError> {
+    fetch_optional(
+        db,
+        scope.bind(stmt!(concat!(contact_select!(), " WHERE c.id = ? AND ", visible_contact!()), contact_id)),
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -147,19 +263,6 @@ pub async fn member(db: &dyn Db, scope: &StaffScope, member_id: i64) -> Result<O
     .await
 }
 
-pub async fn linked_logins(db: &dyn Db, member_id: i64) -> Result<Vec<LinkedLogin>, DbError> {
-    fetch_all(
-        db,
-        stmt!(
-            "SELECT u.id AS user_id, u.email, u.last_login_at, l.linked_at
-             FROM member_links l JOIN users u ON u.id = l.user_id
-             WHERE l.member_id = ? ORDER BY l.linked_at",
-            member_id
-        ),
-    )
-    .await
-}
-
 pub struct NewMember {
     pub first_name: PersonName,
     pub last_name: PersonName,
@@ -168,24 +271,29 @@ pub struct NewMember {
     pub address: Option<PostalAddress>,
 }
 
-/// Adds a member; a staff login limited to some members is given access to the one it added.
+/// Adds a member and their own contact; a staff login limited to some members is given
+/// access to the one it added.
 pub async fn insert_member(db: &dyn Db, scope: &StaffScope, new: &NewMember, now: i64) -> Result<i64, DbError> {
     let changes = db
         .batch(vec![
             stmt!(
-                "INSERT INTO members (organisation_id, first_name, last_name, email, phone, address, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO members (organisation_id, first_name, last_name, phone, address, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?)",
                 scope.organisation_id,
                 new.first_name.as_str(),
                 new.last_name.as_str(),
-                new.email.as_ref().map(Email::as_str),
                 new.phone.as_ref().map(Phone::as_str),
                 new.address.as_ref().map(PostalAddress::as_str),
                 now
             ),
             stmt!(
+                "INSERT INTO contacts (member_id, is_self, email, created_at) SELECT last_insert_rowid(), 1, ?, ?",
+                new.email.as_ref().map(Email::as_str),
+                now
+            ),
+            stmt!(
                 "INSERT INTO staff_member_access (user_id, member_id)
-                 SELECT ?, last_insert_rowid() WHERE ? = 0",
+                 SELECT ?, member_id FROM contacts WHERE id = last_insert_rowid() AND ? = 0",
                 scope.user_id,
                 scope.all_members
             ),
@@ -194,7 +302,7 @@ pub async fn insert_member(db: &dyn Db, scope: &StaffScope, new: &NewMember, now
     Ok(changes[0].last_insert_id)
 }
 
-/// Changes a member's details. When the e-mail changes, the member's pending invitations
+/// Changes a member's details. When their e-mail changes, their own pending invitations
 /// are revoked in the same batch, before it (SECURITY.md rule 6: a link goes to the address
 /// it was sent to). False when the member is not there for this staff login.
 pub async fn update_member(
@@ -207,37 +315,45 @@ pub async fn update_member(
     let email = new.email.as_ref().map(Email::as_str);
     let changes = db
         .batch(vec![
-            bind_open_invitations(
-                stmt!(
-                    concat!(
-                        "UPDATE invitations SET revoked_at = ?, revoked_because = 'email_changed'
-                         WHERE (SELECT email FROM members WHERE id = invitations.member_id) IS NOT ? AND ",
-                        open_invitations_of_visible_member!()
-                    ),
-                    now,
-                    email
-                ),
-                scope,
-                member_id,
-                now,
-            ),
-            stmt!(
+            scope.bind(stmt!(
                 concat!(
-                    "UPDATE members SET first_name = ?, last_name = ?, email = ?, phone = ?, address = ?
+                    "UPDATE invitations SET revoked_at = ?, revoked_because = 'email_changed'
+                     WHERE contact_id = (SELECT id FROM contacts WHERE member_id = ? AND is_self = 1)
+                       AND (SELECT email FROM contacts WHERE id = invitations.contact_id) IS NOT ?
+                       AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL AND expires_at > ?
+                       AND EXISTS (SELECT 1 FROM members m WHERE m.id = invitations.member_id AND ",
+                    visible_member!(),
+                    ")"
+                ),
+                now,
+                member_id,
+                email,
+                now
+            )),
+            scope.bind(stmt!(
+                concat!(
+                    "UPDATE members SET first_name = ?, last_name = ?, phone = ?, address = ?
                      WHERE id = ? AND EXISTS (SELECT 1 FROM members m WHERE m.id = members.id AND ",
                     visible_member!(),
                     ")"
                 ),
                 new.first_name.as_str(),
                 new.last_name.as_str(),
-                email,
                 new.phone.as_ref().map(Phone::as_str),
                 new.address.as_ref().map(PostalAddress::as_str),
-                member_id,
-                scope.organisation_id,
-                scope.all_members,
-                scope.user_id
-            ),
+                member_id
+            )),
+            scope.bind(stmt!(
+                concat!(
+                    "UPDATE contacts SET email = ?
+                     WHERE member_id = ? AND is_self = 1
+                       AND EXISTS (SELECT 1 FROM members m WHERE m.id = contacts.member_id AND ",
+                    visible_member!(),
+                    ")"
+                ),
+                email,
+                member_id
+            )),
         ])
         .await?;
     Ok(changes[1].rows_affected == 1)
@@ -247,10 +363,11 @@ pub async fn own_profiles(db: &dyn Db, user_id: i64) -> Result<Vec<OwnProfile>, 
     fetch_all(
         db,
         stmt!(
-            "SELECT m.id AS member_id, m.first_name, m.last_name, m.email, m.phone, m.address,
+            "SELECT m.id AS member_id, m.first_name, m.last_name, c.email, m.phone, m.address,
                     o.name AS organisation_name
              FROM member_links l
              JOIN members m ON m.id = l.member_id AND m.archived_at IS NULL
+             JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
              JOIN organisations o ON o.id = m.organisation_id
              WHERE l.user_id = ? ORDER BY m.last_name, m.first_name, m.id",
             user_id

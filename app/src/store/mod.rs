@@ -6,6 +6,7 @@
 //! There are no interactive transactions: a multi-statement write is one atomic `batch`,
 //! and its correctness lives in the SQL guards.
 
+pub mod contacts;
 pub mod dev_mailbox;
 pub mod invitations;
 pub mod members;

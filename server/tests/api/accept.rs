@@ -25,7 +25,7 @@ async fn the_member_sets_a_password_and_lands_on_their_own_portal() {
 
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
     assert!(profile.body.contains("Linked login: </strong>ada.byron@example.org"), "{}", profile.body);
-    assert!(profile.body.contains("Last login: 22 November 2026"));
+    assert!(profile.body.contains("Active, last login 22 November 2026"));
     assert!(!profile.body.contains(">Invite<"), "Invite only while no login is linked");
     let list = app.get(&app.staff, "/staff/members").await;
     assert!(list.body.contains("Portal active"));

@@ -14,12 +14,14 @@ async fn a_member_gets_404_from_every_staff_page_and_server_function() {
     let app = spawn_app().await;
     let member = browser();
     let (id, _) = signed_in_member(&app, &member).await;
-    for page in ["/staff/members", "/staff/members/new", &format!("/staff/members/{id}"), "/staff/members/1/invite"] {
+    for page in
+        ["/staff/members", "/staff/members/new", &format!("/staff/members/{id}"), "/staff/members/1/contacts/1/invite"]
+    {
         let response = app.get(&member, page).await;
         assert_eq!(response.status, 404, "{page}");
         assert!(response.body.contains("Page not found"));
     }
-    let id_text = id.to_string();
+    let id_text = app.self_contact(id).await.to_string();
     let calls: [(&str, Vec<(&str, &str)>); 7] = [
         ("/api/list_members", vec![]),
         ("/api/member_profile", vec![("member_id", "1")]),
@@ -27,10 +29,10 @@ async fn a_member_gets_404_from_every_staff_page_and_server_function() {
             "/api/add_member",
             vec![("first_name", "X"), ("last_name", "Y"), ("email", ""), ("phone", ""), ("address", "")],
         ),
-        ("/api/send_invitation", vec![("member_id", "1"), ("email", "ada.byron@example.org"), ("message", "")]),
-        ("/api/resend_invitation", vec![("member_id", id_text.as_str())]),
-        ("/api/revoke_invitation", vec![("member_id", "1")]),
-        ("/api/unlink_login", vec![("member_id", id_text.as_str())]),
+        ("/api/send_invitation", vec![("contact_id", "1"), ("email", "ada.byron@example.org"), ("message", "")]),
+        ("/api/resend_invitation", vec![("contact_id", id_text.as_str())]),
+        ("/api/revoke_invitation", vec![("contact_id", "1")]),
+        ("/api/unlink_login", vec![("contact_id", id_text.as_str())]),
     ];
     for (endpoint, fields) in calls {
         assert_eq!(app.call(&member, endpoint, &fields).await.status(), 404, "{endpoint}");
@@ -63,11 +65,12 @@ async fn staff_without_access_to_a_member_cannot_view_or_invite_them() {
     assert!(!list.body.contains("Hidden Member") && !list.body.contains("Lovelace"));
     assert_eq!(app.get(&limited, &format!("/staff/members/{hidden}")).await.status, 404);
     let id = hidden.to_string();
+    let contact = app.self_contact(hidden).await.to_string();
     let invite = app
         .call(
             &limited,
             "/api/send_invitation",
-            &[("member_id", id.as_str()), ("email", "hidden@example.org"), ("message", "")],
+            &[("contact_id", contact.as_str()), ("email", "hidden@example.org"), ("message", "")],
         )
         .await;
     assert_eq!(invite.status(), 404);
@@ -88,9 +91,9 @@ async fn staff_without_access_to_a_member_cannot_view_or_invite_them() {
     // record a decline nor change the member (whose new e-mail would revoke the link).
     email_api_accepts(&app).await;
     app.invite(hidden, "hidden@example.org", "").await;
-    let before = app.dump("SELECT * FROM members").await;
+    let before = app.dump(crate::edit_member::MEMBERS_AND_CONTACTS).await;
     let invitations = app.dump("SELECT * FROM invitations").await;
-    let decline = app.call(&limited, "/api/record_decline", &[("member_id", id.as_str()), ("reason", "")]).await;
+    let decline = app.call(&limited, "/api/record_decline", &[("contact_id", contact.as_str()), ("reason", "")]).await;
     assert_eq!(decline.status(), 404);
     let moved = [
         ("member_id", id.as_str()),
@@ -102,7 +105,7 @@ async fn staff_without_access_to_a_member_cannot_view_or_invite_them() {
     ];
     assert_eq!(app.call(&limited, "/api/update_member", &moved).await.status(), 404);
     assert_eq!(app.get(&limited, &format!("/staff/members/{hidden}/edit")).await.status, 404);
-    assert_eq!(app.dump("SELECT * FROM members").await, before);
+    assert_eq!(app.dump(crate::edit_member::MEMBERS_AND_CONTACTS).await, before);
     assert_eq!(app.dump("SELECT * FROM invitations").await, invitations, "the link still works");
 }
 
@@ -165,9 +168,14 @@ async fn unlinking_keeps_the_login_ends_its_sessions_and_allows_a_new_invitation
     let app = spawn_app().await;
     let member = browser();
     let (id, _) = signed_in_member(&app, &member).await;
-    let id_text = id.to_string();
+    let contact = app.self_contact(id).await.to_string();
     let response = app
-        .post_form(&app.staff, "/api/unlink_login", &format!("/staff/members/{id}"), &[("member_id", id_text.as_str())])
+        .post_form(
+            &app.staff,
+            "/api/unlink_login",
+            &format!("/staff/members/{id}"),
+            &[("contact_id", contact.as_str())],
+        )
         .await;
     assert_eq!(location(&response), format!("/staff/members/{id}"));
     assert_eq!(app.count("SELECT count(*) FROM users WHERE email = 'ada.byron@example.org'").await, 1, "login kept");
@@ -213,11 +221,21 @@ async fn staff_of_another_organisation_see_none_of_this_ones_members() {
     assert!(!list.body.contains("Lovelace"), "another organisation's members are not listed");
     assert_eq!(app.get(&other, "/staff/members/1").await.status, 404);
     let invite = app
-        .call(&other, "/api/send_invitation", &[("member_id", "1"), ("email", "ada@example.org"), ("message", "")])
+        .call(&other, "/api/send_invitation", &[("contact_id", "1"), ("email", "ada@example.org"), ("message", "")])
         .await;
     assert_eq!(invite.status(), 404);
-    let unlink = app.call(&other, "/api/revoke_invitation", &[("member_id", "1")]).await;
-    assert_eq!(unlink.status(), 404);
+    let revoke = app.call(&other, "/api/revoke_invitation", &[("contact_id", "1")]).await;
+    assert_eq!(revoke.status(), 404);
+    let representative = [
+        ("member_id", "1"),
+        ("first_name", "Pat"),
+        ("last_name", "Other"),
+        ("relation", "parent"),
+        ("email", "pat@example.org"),
+        ("send_now", "true"),
+    ];
+    assert_eq!(app.call(&other, "/api/add_contact", &representative).await.status(), 404);
+    assert_eq!(app.count("SELECT count(*) FROM contacts WHERE is_self = 0").await, 0);
     assert_eq!(app.count("SELECT count(*) FROM invitations").await, 0);
 }
 
@@ -249,8 +267,14 @@ async fn the_portal_shows_only_profiles_linked_to_the_login() {
     assert_eq!(app.call(&app.staff, "/api/portal_profile", &[("member_id", own.as_str())]).await.status(), 404);
 
     // Unlinked meanwhile: the login's sessions end, and the profile is gone for it.
-    app.post_form(&app.staff, "/api/unlink_login", &format!("/staff/members/{id}"), &[("member_id", own.as_str())])
-        .await;
+    let contact = app.self_contact(id).await.to_string();
+    app.post_form(
+        &app.staff,
+        "/api/unlink_login",
+        &format!("/staff/members/{id}"),
+        &[("contact_id", contact.as_str())],
+    )
+    .await;
     let again = browser();
     assert_eq!(app.call(&member, "/api/portal_profile", &[("member_id", own.as_str())]).await.status(), 401);
     // A login left with no profile (and not staff) cannot sign in to reach it either.

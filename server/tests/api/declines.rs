@@ -38,10 +38,10 @@ async fn a_member_declines_from_the_invitation_page_and_staff_can_reinvite() {
     assert_ne!(location(&accept), "/portal");
 
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
-    assert!(profile.body.contains("Declined on") && profile.body.contains("declined from the invitation page"));
+    assert!(profile.body.contains("Declined on") && profile.body.contains("Declined from the invitation page"));
     assert!(profile.body.contains(">Reinvite<"), "{}", profile.body);
-    let id_text = id.to_string();
-    let resend = app.call(&app.staff, "/api/resend_invitation", &[("member_id", id_text.as_str())]).await;
+    let id_text = app.self_contact(id).await.to_string();
+    let resend = app.call(&app.staff, "/api/resend_invitation", &[("contact_id", id_text.as_str())]).await;
     assert_eq!(resend.status(), 409);
     assert!(resend.text().await.unwrap().contains("To ask again, use Reinvite."));
 
@@ -49,7 +49,7 @@ async fn a_member_declines_from_the_invitation_page_and_staff_can_reinvite() {
     assert_eq!(location(&app.invite(id, "dana@example.org", "").await), format!("/staff/members/{id}"));
     assert_eq!(app.count("SELECT count(*) FROM invitations WHERE reinvite = 1").await, 1);
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
-    assert!(profile.body.contains("Sent again after the member had declined."), "{}", profile.body);
+    assert!(profile.body.contains("Sent again after they had declined."), "{}", profile.body);
     app.dispatch_pending_emails().await;
     let again = app.invitation_links().await.pop().unwrap();
     assert_ne!(again, link);
@@ -62,12 +62,12 @@ async fn staff_record_a_decline_with_a_reason_only_for_a_pending_invitation_they
     email_api_accepts(&app).await;
     app.staff_login().await;
     let (id, link) = app.invited_member("Ravi", "ravi@example.org").await;
-    let id_text = id.to_string();
+    let id_text = app.self_contact(id).await.to_string();
     let profile_path = format!("/staff/members/{id}");
 
     let long = "x".repeat(1001);
     let refused = app
-        .post_form(&app.staff, "/api/record_decline", &profile_path, &[("member_id", &id_text), ("reason", &long)])
+        .post_form(&app.staff, "/api/record_decline", &profile_path, &[("contact_id", &id_text), ("reason", &long)])
         .await;
     let back = app.get(&app.staff, location(&refused).trim_start_matches(&app.address)).await;
     assert!(back.body.contains("too long"), "{}", back.body);
@@ -76,15 +76,15 @@ async fn staff_record_a_decline_with_a_reason_only_for_a_pending_invitation_they
     app.add_staff_login("other@example.org", "other-org-password", "Other Practice", true).await;
     let other = browser();
     app.login(&other, "other@example.org", "other-org-password").await;
-    let foreign = app.call(&other, "/api/record_decline", &[("member_id", &id_text), ("reason", "")]).await;
+    let foreign = app.call(&other, "/api/record_decline", &[("contact_id", &id_text), ("reason", "")]).await;
     assert_eq!(foreign.status(), 404);
 
-    let reason = [("member_id", id_text.as_str()), ("reason", "Prefers paper statements")];
+    let reason = [("contact_id", id_text.as_str()), ("reason", "Prefers paper statements")];
     let recorded = app.post_form(&app.staff, "/api/record_decline", &profile_path, &reason).await;
     assert_eq!(location(&recorded), profile_path);
     let profile = app.get(&app.staff, &profile_path).await;
     assert!(profile.body.contains("Declined on") && profile.body.contains("Reason: Prefers paper statements"));
     assert!(app.get(&browser(), &link).await.body.contains("This link is no longer valid"));
-    let again = app.call(&app.staff, "/api/record_decline", &[("member_id", &id_text), ("reason", "")]).await;
+    let again = app.call(&app.staff, "/api/record_decline", &[("contact_id", &id_text), ("reason", "")]).await;
     assert_eq!(again.status(), 409, "nothing pending to decline");
 }

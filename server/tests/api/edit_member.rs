@@ -4,6 +4,8 @@
 
 use crate::helpers::*;
 
+pub const MEMBERS_AND_CONTACTS: &str = "SELECT * FROM members JOIN contacts ON contacts.member_id = members.id";
+
 fn fields<'a>(id: &'a str, email: &'a str) -> [(&'static str, &'a str); 6] {
     [
         ("member_id", id),
@@ -26,12 +28,12 @@ async fn a_new_email_revokes_the_pending_invitation_and_the_profile_offers_a_new
     let edit_page = format!("{profile_path}/edit");
     assert!(app.get(&app.staff, &edit_page).await.body.contains("value=\"ada.old@example.org\""));
 
-    let before = app.dump("SELECT * FROM members").await;
+    let before = app.dump(MEMBERS_AND_CONTACTS).await;
     let refused =
         app.post_form(&app.staff, "/api/update_member", &edit_page, &fields(&id_text, "not an address")).await;
     let back = app.get(&app.staff, location(&refused).trim_start_matches(&app.address)).await;
     assert!(back.body.contains("not an address"), "what was typed comes back");
-    assert_eq!(app.dump("SELECT * FROM members").await, before, "nothing changed");
+    assert_eq!(app.dump(MEMBERS_AND_CONTACTS).await, before, "nothing changed");
     assert!(app.get(&browser(), &old_link).await.body.contains("Choose a password"), "the link still works");
 
     // Same address, other details: the invitation stays.
@@ -44,7 +46,11 @@ async fn a_new_email_revokes_the_pending_invitation_and_the_profile_offers_a_new
         app.post_form(&app.staff, "/api/update_member", &edit_page, &fields(&id_text, "ada.new@example.org")).await;
     assert_eq!(location(&moved), profile_path);
     assert_eq!(
-        app.count("SELECT count(*) FROM members WHERE email = 'ada.new@example.org' AND last_name = 'King'").await,
+        app.count(
+            "SELECT count(*) FROM members m JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
+             WHERE c.email = 'ada.new@example.org' AND m.last_name = 'King'"
+        )
+        .await,
         1
     );
     assert_eq!(app.count("SELECT count(*) FROM invitations WHERE revoked_because = 'email_changed'").await, 1);
@@ -52,7 +58,8 @@ async fn a_new_email_revokes_the_pending_invitation_and_the_profile_offers_a_new
     let profile = app.get(&app.staff, &profile_path).await;
     assert!(profile.body.contains("e-mail address changed, so this link was revoked"), "{}", profile.body);
     assert!(profile.body.contains(">Send a new invitation to the new address<"), "{}", profile.body);
-    let invite_page = app.get(&app.staff, &format!("{profile_path}/invite")).await;
+    let contact = app.self_contact(id).await;
+    let invite_page = app.get(&app.staff, &format!("{profile_path}/contacts/{contact}/invite")).await;
     assert!(invite_page.body.contains("value=\"ada.new@example.org\""), "the new address is offered");
 }
 
@@ -65,12 +72,12 @@ async fn only_staff_who_can_see_a_member_can_change_it() {
     app.add_staff_login("other@example.org", "other-org-password", "Other Practice", true).await;
     let other = browser();
     app.login(&other, "other@example.org", "other-org-password").await;
-    let before = app.dump("SELECT * FROM members").await;
+    let before = app.dump(MEMBERS_AND_CONTACTS).await;
     let foreign = app.call(&other, "/api/update_member", &fields(&id_text, "taken@example.org")).await;
     assert_eq!(foreign.status(), 404);
     assert_eq!(app.get(&other, &format!("/staff/members/{id}/edit")).await.status, 404);
     let member = browser();
     let unknown = app.call(&member, "/api/update_member", &fields(&id_text, "taken@example.org")).await;
     assert_eq!(unknown.status(), 401);
-    assert_eq!(app.dump("SELECT * FROM members").await, before);
+    assert_eq!(app.dump(MEMBERS_AND_CONTACTS).await, before);
 }

@@ -162,15 +162,27 @@ impl TestApp {
         location.strip_prefix("/staff/members/").and_then(|id| id.parse().ok()).unwrap_or_else(|| panic!("{location}"))
     }
 
+    /// Invites the member themself (their own contact).
     pub async fn invite(&self, member_id: i64, email: &str, message: &str) -> Response {
-        let id = member_id.to_string();
+        let contact = self.self_contact(member_id).await.to_string();
         self.post_form(
             &self.staff,
             "/api/send_invitation",
-            &format!("/staff/members/{id}/invite"),
-            &[("member_id", id.as_str()), ("email", email), ("message", message)],
+            &format!("/staff/members/{member_id}/contacts/{contact}/invite"),
+            &[("contact_id", contact.as_str()), ("email", email), ("message", message)],
         )
         .await
+    }
+
+    /// The id of the member's own contact (invitations, links and declines belong to it).
+    pub async fn self_contact(&self, member_id: i64) -> i64 {
+        let rows = self
+            .state
+            .db
+            .fetch_all(stmt!("SELECT id FROM contacts WHERE member_id = ? AND is_self = 1", member_id))
+            .await
+            .unwrap();
+        rows[0]["id"].as_i64().expect("the member has their own contact")
     }
 
     /// Runs the dispatcher until nothing is due.

@@ -17,7 +17,8 @@ async fn an_invitation_is_queued_with_its_email_and_sent_by_the_dispatcher() {
     app.staff_login().await;
     let id = app.add_member("Ada", "Byron", "ada.byron@example.org").await;
 
-    let invite_page = app.get(&app.staff, &format!("/staff/members/{id}/invite")).await;
+    let contact = app.self_contact(id).await;
+    let invite_page = app.get(&app.staff, &format!("/staff/members/{id}/contacts/{contact}/invite")).await;
     assert!(invite_page.body.contains("value=\"ada.byron@example.org\""), "e-mail pre-filled");
 
     let response = app.invite(id, "ada.byron@example.org", "Welcome to <the> club!").await;
@@ -78,7 +79,7 @@ async fn the_link_uses_the_configured_address_whatever_the_host_header_says() {
     email_api_accepts(&app).await;
     app.staff_login().await;
     let id = app.add_member("Ada", "Byron", "ada.byron@example.org").await;
-    let id_text = id.to_string();
+    let id_text = app.self_contact(id).await.to_string();
     let response = app
         .staff
         .post(format!("{}/api/send_invitation", app.address))
@@ -86,7 +87,7 @@ async fn the_link_uses_the_configured_address_whatever_the_host_header_says() {
         .header("x-forwarded-host", "evil.example")
         .header("accept", "text/html")
         .header("origin", BASE_URL)
-        .form(&[("member_id", id_text.as_str()), ("email", "ada.byron@example.org"), ("message", "")])
+        .form(&[("contact_id", id_text.as_str()), ("email", "ada.byron@example.org"), ("message", "")])
         .send()
         .await
         .unwrap();
@@ -120,13 +121,13 @@ async fn resending_an_invitation_invalidates_the_previous_link() {
     app.staff_login().await;
     let (id, first_link) = app.invited_member("Ada", "ada.byron@example.org").await;
     app.clock.advance(60);
-    let id_text = id.to_string();
+    let id_text = app.self_contact(id).await.to_string();
     let response = app
         .post_form(
             &app.staff,
             "/api/resend_invitation",
             &format!("/staff/members/{id}"),
-            &[("member_id", id_text.as_str())],
+            &[("contact_id", id_text.as_str())],
         )
         .await;
     assert_eq!(location(&response), format!("/staff/members/{id}"));
@@ -169,13 +170,13 @@ async fn revoking_a_pending_invitation_kills_its_link() {
     email_api_accepts(&app).await;
     app.staff_login().await;
     let (id, link) = app.invited_member("Ada", "ada.byron@example.org").await;
-    let id_text = id.to_string();
+    let id_text = app.self_contact(id).await.to_string();
     let response = app
         .post_form(
             &app.staff,
             "/api/revoke_invitation",
             &format!("/staff/members/{id}"),
-            &[("member_id", id_text.as_str())],
+            &[("contact_id", id_text.as_str())],
         )
         .await;
     assert_eq!(location(&response), format!("/staff/members/{id}"));

@@ -7,6 +7,7 @@ mod access;
 mod accept;
 mod auth;
 mod connections;
+mod contacts;
 mod declines;
 mod delivery;
 mod edit_member;

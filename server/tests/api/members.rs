@@ -79,7 +79,13 @@ async fn bad_member_input_gets_a_message_per_field_keeps_what_was_typed_and_writ
 #[tokio::test]
 async fn staff_pages_send_a_visitor_without_a_session_to_sign_in() {
     let app = spawn_app().await;
-    for page in ["/staff/members", "/staff/members/new", "/staff/members/1", "/staff/members/1/invite"] {
+    for page in [
+        "/staff/members",
+        "/staff/members/new",
+        "/staff/members/1",
+        "/staff/members/1/contacts/1/invite",
+        "/staff/members/1/contacts/new",
+    ] {
         let response = app.get(&browser(), page).await;
         assert_eq!(response.status, 302, "{page}");
         assert_eq!(response.headers["location"], "/login", "{page}");

@@ -72,4 +72,26 @@ async fn a_database_of_an_earlier_build_keeps_every_row() {
     let (member_id,): (i64,) =
         sqlx::query_as("SELECT member_id FROM member_links WHERE user_id = 2").fetch_one(&pool).await.unwrap();
     assert_eq!(member_id, 1);
+
+    // 0005: each member's own e-mail moved to their own contact, which their invitations
+    // and links now belong to.
+    let contacts: Vec<(i64, i64, Option<String>)> =
+        sqlx::query_as("SELECT id, member_id, email FROM contacts WHERE is_self = 1 ORDER BY member_id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let emails: Vec<_> = contacts.iter().map(|(_, member, email)| (*member, email.clone().unwrap())).collect();
+    assert_eq!(emails, [(1, "ada@example.org".to_owned()), (2, "kenji@example.org".to_owned())]);
+    let (unassigned,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM invitations i JOIN contacts c ON c.id = i.contact_id WHERE c.member_id <> i.member_id",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (without_contact,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM invitations WHERE contact_id IS NULL").fetch_one(&pool).await.unwrap();
+    assert_eq!((unassigned, without_contact), (0, 0), "every invitation belongs to its member's own contact");
+    let (link_contact,): (i64,) =
+        sqlx::query_as("SELECT contact_id FROM member_links WHERE user_id = 2").fetch_one(&pool).await.unwrap();
+    assert_eq!(link_contact, contacts[0].0);
 }

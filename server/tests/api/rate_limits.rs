@@ -70,15 +70,15 @@ async fn a_member_s_invitation_is_resent_three_times_a_window_at_most() {
     email_api_accepts(&app).await;
     app.staff_login().await;
     let (id, _) = app.invited_member("Ada", "ada.byron@example.org").await;
-    let id_text = id.to_string();
+    let id_text = app.self_contact(id).await.to_string();
     for _ in 0..3 {
         assert_eq!(
-            app.call(&app.staff, "/api/resend_invitation", &[("member_id", id_text.as_str())]).await.status(),
+            app.call(&app.staff, "/api/resend_invitation", &[("contact_id", id_text.as_str())]).await.status(),
             200
         );
     }
-    let refused = app.call(&app.staff, "/api/resend_invitation", &[("member_id", id_text.as_str())]).await;
+    let refused = app.call(&app.staff, "/api/resend_invitation", &[("contact_id", id_text.as_str())]).await;
     assert_eq!(refused.status(), 429);
     app.clock.advance(15 * 60);
-    assert_eq!(app.call(&app.staff, "/api/resend_invitation", &[("member_id", id_text.as_str())]).await.status(), 200);
+    assert_eq!(app.call(&app.staff, "/api/resend_invitation", &[("contact_id", id_text.as_str())]).await.status(), 200);
 }

@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::flow::{Session, email_number, invitation_link, invited, location};
+use crate::flow::{Session, contact_ids, email_number, invitation_link, invited, location};
 use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target};
 
 pub async fn a_member_declines_and_staff_reinvite(target: &Target) {
@@ -25,12 +25,13 @@ pub async fn a_member_declines_and_staff_reinvite(target: &Target) {
 
     let (_, seen) = staff.get(&profile).await;
     assert!(seen.contains("Declined on") && seen.contains(">Reinvite<"), "{kind:?}: {seen}");
-    let member_id = profile.trim_start_matches("/staff/members/");
+    let contact = contact_ids(&staff, &profile).await.remove(0);
     let sent_before = target.email_api.received_requests().await.unwrap_or_default().len();
-    let again = [("member_id", member_id), ("email", email), ("message", "")];
-    assert_eq!(location(&staff.post_form("/api/send_invitation", &format!("{profile}/invite"), &again).await), profile);
+    let again = [("contact_id", contact.as_str()), ("email", email), ("message", "")];
+    let invite_page = format!("{profile}/contacts/{contact}/invite");
+    assert_eq!(location(&staff.post_form("/api/send_invitation", &invite_page, &again).await), profile);
     let (_, seen) = staff.get(&profile).await;
-    assert!(seen.contains("Sent again after the member had declined."), "{kind:?}: {seen}");
+    assert!(seen.contains("Sent again after they had declined."), "{kind:?}: {seen}");
     let new_link = invitation_link(target, &email_number(target, sent_before + 1).await);
     let token = new_link.trim_start_matches("/invite/");
     let password = "dana's own password";

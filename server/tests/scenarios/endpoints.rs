@@ -4,6 +4,7 @@
 
 pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/accept_invitation", &["token", "password", "confirm_password"]),
+    ("/api/add_contact", &["member_id", "first_name", "last_name", "relation", "email", "primary?", "send_now?"]),
     ("/api/add_member", &["first_name", "last_name", "email", "phone", "address"]),
     ("/api/decline_invitation", &["token"]),
     ("/api/dev_mailbox", &[]),
@@ -14,10 +15,11 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/logout", &[]),
     ("/api/member_profile", &["member_id"]),
     ("/api/portal_profile", &["member_id?"]),
-    ("/api/record_decline", &["member_id", "reason"]),
-    ("/api/resend_invitation", &["member_id"]),
-    ("/api/revoke_invitation", &["member_id"]),
-    ("/api/send_invitation", &["member_id", "email", "message"]),
+    ("/api/record_decline", &["contact_id", "reason"]),
+    ("/api/remove_contact", &["contact_id"]),
+    ("/api/resend_invitation", &["contact_id"]),
+    ("/api/revoke_invitation", &["contact_id"]),
+    ("/api/send_invitation", &["contact_id", "email", "message"]),
     (
         "/api/set_up",
         &[
@@ -31,10 +33,11 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("/api/setup_needed", &[]),
-    ("/api/unlink_login", &["member_id"]),
+    ("/api/unlink_login", &["contact_id"]),
+    ("/api/update_contact", &["contact_id", "first_name", "last_name", "relation", "email", "primary?"]),
     ("/api/update_member", &["member_id", "first_name", "last_name", "email", "phone", "address"]),
     ("/api/whoami", &[]),
 ];
 
 /// Fields that hold a number; every other field is text.
-pub const NUMBER_FIELDS: &[&str] = &["member_id"];
+pub const NUMBER_FIELDS: &[&str] = &["member_id", "contact_id"];

@@ -96,19 +96,55 @@ pub fn invitation_link(target: &Target, email: &serde_json::Value) -> String {
     url.strip_prefix(&target.base_url).unwrap_or_else(|| panic!("{url} is not on {}", target.base_url)).to_owned()
 }
 
+/// The contacts on a profile page, by id: the member themself first, then representatives.
+pub async fn contact_ids(staff: &Session<'_>, profile: &str) -> Vec<String> {
+    let (_, page) = staff.get(profile).await;
+    page.split("id=\"contact-").skip(1).map(|rest| rest.split('"').next().unwrap().to_owned()).collect()
+}
+
 /// Staff add a profile for `email` and invite it; returns the profile's path and the link.
 pub async fn invited(staff: &Session<'_>, target: &Target, first_name: &str, email: &str) -> (String, String) {
     let fields = [("first_name", first_name), ("last_name", "Case"), ("email", email), ("phone", ""), ("address", "")];
     let profile = location(&staff.post_form("/api/add_member", "/staff/members/new", &fields).await);
-    let member_id = profile.strip_prefix("/staff/members/").expect("the new profile");
+    let contact = contact_ids(staff, &profile).await.remove(0);
     let sent_before = target.email_api.received_requests().await.unwrap_or_default().len();
-    let invite = [("member_id", member_id), ("email", email), ("message", "")];
-    assert_eq!(
-        location(&staff.post_form("/api/send_invitation", &format!("{profile}/invite"), &invite).await),
-        profile
-    );
+    let invite = [("contact_id", contact.as_str()), ("email", email), ("message", "")];
+    let invite_page = format!("{profile}/contacts/{contact}/invite");
+    assert_eq!(location(&staff.post_form("/api/send_invitation", &invite_page, &invite).await), profile);
     let link = invitation_link(target, &email_number(target, sent_before + 1).await);
     (profile, link)
+}
+
+/// Staff add a profile with no e-mail of its own; returns its path.
+pub async fn added(staff: &Session<'_>, first_name: &str) -> String {
+    let fields = [("first_name", first_name), ("last_name", "Case"), ("email", ""), ("phone", ""), ("address", "")];
+    location(&staff.post_form("/api/add_member", "/staff/members/new", &fields).await)
+}
+
+/// Staff add a representative to the profile with "Send the portal invitation now" ticked;
+/// returns the new contact's id and the link e-mailed to them.
+pub async fn representative_invited(
+    staff: &Session<'_>,
+    target: &Target,
+    profile: &str,
+    first_name: &str,
+    email: &str,
+) -> (String, String) {
+    let sent_before = target.email_api.received_requests().await.unwrap_or_default().len();
+    let member_id = profile.trim_start_matches("/staff/members/");
+    let fields = [
+        ("member_id", member_id),
+        ("first_name", first_name),
+        ("last_name", "Case"),
+        ("relation", "parent"),
+        ("email", email),
+        ("primary", "true"),
+        ("send_now", "true"),
+    ];
+    let added = staff.post_form("/api/add_contact", &format!("{profile}/contacts/new"), &fields).await;
+    assert_eq!(location(&added), profile, "{:?}", target.kind);
+    let contact = contact_ids(staff, profile).await.pop().expect("the new contact, last");
+    (contact, invitation_link(target, &email_number(target, sent_before + 1).await))
 }
 
 pub async fn staff_invites_and_the_member_accepts(target: &Target) {
@@ -132,13 +168,12 @@ pub async fn staff_invites_and_the_member_accepts(target: &Target) {
         )
         .await;
     let profile_path = location(&added);
-    let member_id = profile_path.strip_prefix("/staff/members/").expect("redirect to the new profile").to_owned();
+    let contact = contact_ids(&staff, &profile_path).await.remove(0);
     let (_, list) = staff.get("/staff/members").await;
     assert!(list.contains("Grace") && list.contains("grace@example.org"), "{list}");
 
-    let invite =
-        &[("member_id", member_id.as_str()), ("email", "grace@example.org"), ("message", "See you on Monday!")];
-    let invite_page = format!("{profile_path}/invite");
+    let invite = &[("contact_id", contact.as_str()), ("email", "grace@example.org"), ("message", "See you on Monday!")];
+    let invite_page = format!("{profile_path}/contacts/{contact}/invite");
     assert_eq!(location(&staff.post_form("/api/send_invitation", &invite_page, invite).await), profile_path);
     let (_, profile) = staff.get(&profile_path).await;
     assert!(profile.contains("Invitation sent just now"), "{profile}");
@@ -161,7 +196,7 @@ pub async fn staff_invites_and_the_member_accepts(target: &Target) {
     assert!(profile.contains("Invitation sent just now"), "still waiting after GET/HEAD: {profile}");
 
     // Resend: a new link arrives and the old one is dead.
-    let resend = staff.post_form("/api/resend_invitation", &profile_path, &[("member_id", member_id.as_str())]).await;
+    let resend = staff.post_form("/api/resend_invitation", &profile_path, &[("contact_id", contact.as_str())]).await;
     assert_eq!(location(&resend), profile_path);
     let link = invitation_link(target, &email_number(target, 2).await);
     assert_ne!(link, old_link);

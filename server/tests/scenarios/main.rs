@@ -13,6 +13,7 @@ mod headers_and_paths;
 mod malformed;
 mod portal;
 mod rate_limits;
+mod representatives;
 mod sessions;
 mod target;
 
@@ -25,6 +26,7 @@ async fn run(kind: TargetKind) {
     flow::staff_invites_and_the_member_accepts(&target).await;
     sessions::unlinking_ends_member_sessions_but_not_staff_ones(&target).await;
     portal::a_parent_accepts_for_two_children_and_switches_between_them(&target).await;
+    representatives::representatives_are_invited_and_handled_one_by_one(&target).await;
     declines::a_member_declines_and_staff_reinvite(&target).await;
     edits::a_new_email_address_revokes_the_pending_link(&target).await;
     flow::bad_input_is_refused_with_messages_and_writes_nothing(&target).await;

@@ -1,10 +1,11 @@
-//! One login, several profiles: a parent invited for two children accepts the first link
-//! with a new password and adds the second to the same login while signed in, with no
-//! second password; the portal then switches between exactly those two profiles.
+//! One login, several profiles: a parent, added as the representative of two children and
+//! invited at once for each, accepts the first link with a new password and adds the
+//! second to the same login while signed in, with no second password; the portal then
+//! switches between exactly those two profiles.
 
 use reqwest::StatusCode;
 
-use crate::flow::{Session, invited, location};
+use crate::flow::{Session, added, location, representative_invited};
 use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target};
 
 pub async fn a_parent_accepts_for_two_children_and_switches_between_them(target: &Target) {
@@ -12,8 +13,9 @@ pub async fn a_parent_accepts_for_two_children_and_switches_between_them(target:
     let staff = Session::new(target);
     assert_eq!(staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await, "/staff/members");
     let parent_email = "parent.case@example.org";
-    let (mia, first_link) = invited(&staff, target, "Mia", parent_email).await;
-    let (leo, second_link) = invited(&staff, target, "Leo", parent_email).await;
+    let (mia, leo) = (added(&staff, "Mia").await, added(&staff, "Leo").await);
+    let (_, first_link) = representative_invited(&staff, target, &mia, "Pat", parent_email).await;
+    let (_, second_link) = representative_invited(&staff, target, &leo, "Pat", parent_email).await;
     let id = |profile: &str| profile.trim_start_matches("/staff/members/").to_owned();
     let (mia, leo) = (id(&mia), id(&leo));
 
@@ -27,7 +29,10 @@ pub async fn a_parent_accepts_for_two_children_and_switches_between_them(target:
 
     // Signed in as the invitee, the second link adds Leo without asking for the password.
     let (_, page) = parent.get(&second_link).await;
-    assert!(page.contains("Add Leo&#x27;s profile") || page.contains("Add Leo's profile"), "{kind:?}: {page}");
+    assert!(
+        page.contains("Add Leo Case&#x27;s profile") || page.contains("Add Leo Case's profile"),
+        "{kind:?}: {page}"
+    );
     assert!(!page.contains("name=\"password\""), "{kind:?}: no password asked");
     let token = second_link.trim_start_matches("/invite/");
     let linked = parent.post_form("/api/link_invitation", &second_link, &[("token", token)]).await;

@@ -36,8 +36,8 @@ pub async fn signing_in_again_ends_the_previous_session(target: &Target) {
 }
 
 async fn unlink(staff: &Session<'_>, profile: &str) {
-    let member_id = profile.strip_prefix("/staff/members/").unwrap();
-    let unlinked = staff.post_form("/api/unlink_login", profile, &[("member_id", member_id)]).await;
+    let contact = crate::flow::contact_ids(staff, profile).await.remove(0);
+    let unlinked = staff.post_form("/api/unlink_login", profile, &[("contact_id", contact.as_str())]).await;
     assert_eq!(location(&unlinked), profile);
 }
 

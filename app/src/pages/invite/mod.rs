@@ -36,7 +36,7 @@ fn SetPassword(invitation: InvitationWelcome, token: String) -> impl IntoView {
     view! {
         <section class="panel narrow">
             <h1>{format!("Welcome, {}", invitation.first_name)}</h1>
-            <p>{format!("{} invites you to its member portal.", invitation.organisation_name)}</p>
+            <Invites invitation=invitation.clone() />
             <p>"Choose a password to sign in with "<strong>{invitation.email}</strong>"."</p>
             <ActionForm action=accept>
                 <FormAlert error />
@@ -57,12 +57,12 @@ fn LinkExistingLogin(invitation: InvitationWelcome, token: String) -> impl IntoV
     let link = ServerAction::<LinkInvitation>::new();
     let error = action_error(link);
     let signed_in = invitation.signed_in_as_invitee;
-    let button =
-        if signed_in { format!("Add {}'s profile", invitation.first_name) } else { "Sign in and link".to_owned() };
+    let whose = invitation.on_behalf_of.clone().unwrap_or_else(|| invitation.first_name.clone());
+    let button = if signed_in { format!("Add {whose}'s profile") } else { "Sign in and link".to_owned() };
     view! {
         <section class="panel narrow">
             <h1>{format!("Welcome, {}", invitation.first_name)}</h1>
-            <p>{format!("{} invites you to its member portal.", invitation.organisation_name)}</p>
+            <Invites invitation=invitation.clone() />
             {if signed_in {
                 view! {
                     <p>"You are signed in as "<strong>{invitation.email}</strong>". Add this profile to your login: you will see it beside the others in your portal."</p>
@@ -84,6 +84,18 @@ fn LinkExistingLogin(invitation: InvitationWelcome, token: String) -> impl IntoV
         </section>
         <DeclinePortal token=token_for_decline />
     }
+}
+
+/// Who invites, and — for a representative — to whose profile.
+#[component]
+fn Invites(invitation: InvitationWelcome) -> impl IntoView {
+    let text = match invitation.on_behalf_of {
+        Some(member) => {
+            format!("{} invites you to its member portal, to see {member}'s profile.", invitation.organisation_name)
+        }
+        None => format!("{} invites you to its member portal.", invitation.organisation_name),
+    };
+    view! { <p>{text}</p> }
 }
 
 /// "No thanks": a form, so opening the link (as e-mail scanners do) never declines it.

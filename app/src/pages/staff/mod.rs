@@ -1,9 +1,11 @@
+mod contacts;
 mod edit_member;
 mod invite;
 mod member_list;
 mod new_member;
 mod profile;
 
+pub use contacts::{AddContactPage, EditContactPage};
 pub use edit_member::EditMemberPage;
 pub use invite::InvitePage;
 pub use member_list::MemberListPage;
@@ -15,6 +17,31 @@ use leptos_router::hooks::use_params_map;
 
 /// The `:id` of a /staff/members/:id page; 0 (which no member has) when it is not a number.
 fn member_id_param() -> Memo<i64> {
+    id_param("id")
+}
+
+/// The `:contact_id` of a /staff/members/:id/contacts/:contact_id page, 0 likewise.
+fn contact_id_param() -> Memo<i64> {
+    id_param("contact_id")
+}
+
+fn id_param(name: &'static str) -> Memo<i64> {
     let params = use_params_map();
-    Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()).unwrap_or(0))
+    Memo::new(move |_| params.read().get(name).and_then(|id| id.parse().ok()).unwrap_or(0))
+}
+
+/// The profile with the contact a page is about, loaded together; `None` when the member
+/// has no such contact (shown as "not found").
+fn profile_with_contact()
+-> Resource<Result<(crate::api::members::MemberDetails, crate::api::members::ContactCard), crate::error::AppError>> {
+    let member_id = member_id_param();
+    let contact_id = contact_id_param();
+    Resource::new(
+        move || (member_id.get(), contact_id.get()),
+        |(member_id, contact_id)| async move {
+            let profile = crate::api::members::member_profile(member_id).await?;
+            let contact = profile.contact(contact_id).cloned().ok_or(crate::error::AppError::NotFound)?;
+            Ok((profile, contact))
+        },
+    )
 }

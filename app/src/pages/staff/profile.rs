@@ -1,26 +1,49 @@
 use leptos::prelude::*;
 
 use super::member_id_param;
+use crate::api::contacts::RemoveContact;
 use crate::api::invitations::{RecordDecline, ResendInvitation, RevokeInvitation, UnlinkLogin};
-use crate::api::members::{MemberDetails, member_profile};
+use crate::api::members::{ContactCard, MemberDetails, member_profile};
+use crate::error::AppError;
 use crate::pages::common::{ContactDetails, FormAlert, LoadError, TextArea, action_error, date_or};
+
+/// The actions on a contact's card. Each form posts the contact's id; the page comes back
+/// with the change (or its message).
+#[derive(Clone, Copy)]
+struct CardActions {
+    resend: ServerAction<ResendInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+    unlink: ServerAction<UnlinkLogin>,
+    decline: ServerAction<RecordDecline>,
+    remove: ServerAction<RemoveContact>,
+}
 
 #[component]
 pub fn MemberProfilePage() -> impl IntoView {
     let member_id = member_id_param();
-    let resend = ServerAction::<ResendInvitation>::new();
-    let revoke = ServerAction::<RevokeInvitation>::new();
-    let unlink = ServerAction::<UnlinkLogin>::new();
-    let decline = ServerAction::<RecordDecline>::new();
+    let actions = CardActions {
+        resend: ServerAction::new(),
+        revoke: ServerAction::new(),
+        unlink: ServerAction::new(),
+        decline: ServerAction::new(),
+        remove: ServerAction::new(),
+    };
     // Read again after each change made here: the change redirects to this same page.
-    let changes =
-        move || (resend.version().get(), revoke.version().get(), unlink.version().get(), decline.version().get());
+    let changes = move || {
+        (
+            actions.resend.version().get(),
+            actions.revoke.version().get(),
+            actions.unlink.version().get(),
+            actions.decline.version().get(),
+            actions.remove.version().get(),
+        )
+    };
     let profile = Resource::new(move || (member_id.get(), changes()), |(id, _)| member_profile(id));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match profile.await {
-                    Ok(profile) => view! { <Profile profile resend revoke unlink decline /> }.into_any(),
+                    Ok(profile) => view! { <Profile profile actions /> }.into_any(),
                     Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
@@ -29,28 +52,17 @@ pub fn MemberProfilePage() -> impl IntoView {
 }
 
 #[component]
-fn Profile(
-    profile: MemberDetails,
-    resend: ServerAction<ResendInvitation>,
-    revoke: ServerAction<RevokeInvitation>,
-    unlink: ServerAction<UnlinkLogin>,
-    decline: ServerAction<RecordDecline>,
-) -> impl IntoView {
-    let decline_error = action_error(decline);
-    let errors = [action_error(resend), action_error(revoke), action_error(unlink), decline_error];
+fn Profile(profile: MemberDetails, actions: CardActions) -> impl IntoView {
+    let errors = [
+        action_error(actions.resend),
+        action_error(actions.revoke),
+        action_error(actions.unlink),
+        action_error(actions.decline),
+        action_error(actions.remove),
+    ];
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     let id = profile.id;
     let name = format!("{} {}", profile.first_name, profile.last_name);
-    let has_login = !profile.logins.is_empty();
-    let declined = profile.invitation.as_ref().is_some_and(|inv| inv.declined.is_some());
-    let new_address = profile.invitation.as_ref().is_some_and(|inv| inv.revoked_for_new_email);
-    let invite_label = if declined {
-        "Reinvite"
-    } else if new_address {
-        "Send a new invitation to the new address"
-    } else {
-        "Invite"
-    };
     view! {
         <section class="panel">
             <p><a href="/staff/members">"← Members"</a></p>
@@ -61,61 +73,115 @@ fn Profile(
             <ContactDetails email=profile.email phone=profile.phone address=profile.address />
         </section>
         <section class="panel" aria-labelledby="portal-heading">
-            <h2 id="portal-heading">"Portal access"</h2>
+            <div class="title-row">
+                <h2 id="portal-heading">"Portal access"</h2>
+                <a class="button secondary" href=format!("/staff/members/{id}/contacts/new")>"Add a representative"</a>
+            </div>
             <FormAlert error />
-            {profile.logins.into_iter().map(|login| view! {
-                <div class="card login-card">
+            {profile.contacts.into_iter().map(|contact| view! { <Contact member_id=id contact actions /> }).collect_view()}
+        </section>
+    }
+}
+
+/// One person's card: who they are, their portal state and what staff can do about it.
+#[component]
+fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl IntoView {
+    let id = contact.id;
+    // A reason too long comes back to the card it was typed on, not to every card.
+    let decline_error = {
+        let sent = action_error(actions.decline);
+        Signal::derive(move || sent.get().filter(|e| e.kept_value("contact_id") == Some(id.to_string())))
+    };
+    let who = if contact.is_self {
+        "The member".to_owned()
+    } else {
+        contact.relation.clone().unwrap_or_else(|| "Representative".into())
+    };
+    let declined = contact.invitation.as_ref().is_some_and(|inv| inv.declined.is_some());
+    let new_address = contact.invitation.as_ref().is_some_and(|inv| inv.revoked_for_new_email);
+    let invite_label = if declined {
+        "Reinvite"
+    } else if new_address {
+        "Send a new invitation to the new address"
+    } else {
+        "Invite"
+    };
+    let contact_path = format!("/staff/members/{member_id}/contacts/{id}");
+    let not_invited = contact.login.is_none() && contact.invitation.is_none();
+    // Invite while nothing waits; a waiting link has Resend and Revoke instead.
+    let may_invite = contact.login.is_none() && !contact.invitation.as_ref().is_some_and(|inv| inv.is_pending);
+    view! {
+        <article class="card contact" id=format!("contact-{id}")>
+            <h3>
+                {format!("{} {}", contact.first_name, contact.last_name)}" "
+                <span class="relation">{format!("({who})")}</span>" "
+                {contact.is_primary.then(|| view! { <span class="badge">"Primary"</span> })}
+            </h3>
+            <p>{contact.email.clone().unwrap_or_else(|| "No e-mail on file".into())}</p>
+            {not_invited.then(|| view! { <p class="headline">"Not invited yet"</p> })}
+            {contact.login.map(|login| view! {
+                <div class="login-card">
+                    <p class="headline">{format!("Active, last login {}", date_or(login.last_login_at, "not yet"))}</p>
                     <p><strong>"Linked login: "</strong>{login.email}</p>
-                    <p>{format!("Last login: {}", date_or(login.last_login_at, "not yet"))}</p>
                     <p class="muted">{format!("Linked on {}", date_or(Some(login.linked_at), ""))}</p>
-                    <ActionForm action=unlink>
-                        <input type="hidden" name="member_id" value=id />
+                    <ActionForm action=actions.unlink>
+                        <input type="hidden" name="contact_id" value=id />
                         <button type="submit" class="button secondary">"Unlink login"</button>
                     </ActionForm>
                 </div>
-            }).collect_view()}
-            {profile.invitation.map(|inv| view! {
-                <div class="card invitation" class:failed=inv.delivery_failed>
+            })}
+            {contact.invitation.map(|inv| view! {
+                <div class="invitation" class:failed=inv.delivery_failed>
                     <p class="headline">{inv.headline}</p>
                     {inv.declined.map(|d| view! { <p>{d}</p> })}
                     <p>{format!("Sent to {}", inv.email)}</p>
-                    {inv.reinvite.then(|| view! { <p class="muted">"Sent again after the member had declined."</p> })}
+                    {inv.reinvite.then(|| view! { <p class="muted">"Sent again after they had declined."</p> })}
                     {inv.revoked_for_new_email.then(|| view! {
-                        <p>"The member's e-mail address changed, so this link was revoked: it went to the old address."</p>
+                        <p>"The e-mail address changed, so this link was revoked: it went to the old address."</p>
                     })}
                     {inv.expiry.map(|e| view! { <p>{e}</p> })}
                     {inv.delivery.map(|d| view! { <p class="delivery">{d}</p> })}
                     {inv.is_pending.then(|| view! {
                         <div class="actions">
-                            <ActionForm action=resend>
-                                <input type="hidden" name="member_id" value=id />
+                            <ActionForm action=actions.resend>
+                                <input type="hidden" name="contact_id" value=id />
                                 <button type="submit" class="button">"Resend invitation"</button>
                             </ActionForm>
-                            <ActionForm action=revoke>
-                                <input type="hidden" name="member_id" value=id />
+                            <ActionForm action=actions.revoke>
+                                <input type="hidden" name="contact_id" value=id />
                                 <button type="submit" class="button secondary">"Revoke invitation"</button>
                             </ActionForm>
                         </div>
-                        <details class="record-decline" open=move || decline_error.get().is_some()>
-                            <summary>"The member declined the portal"</summary>
-                            <ActionForm action=decline>
-                                <input type="hidden" name="member_id" value=id />
-                                <TextArea label="Reason" name="reason" error=decline_error />
-                                <button type="submit" class="button secondary">"Record as declined"</button>
-                            </ActionForm>
-                        </details>
+                        <RecordDeclineForm id decline=actions.decline error=decline_error />
                     })}
                 </div>
             })}
-            {if has_login {
-                ().into_any()
-            } else {
-                view! {
-                    <p>
-                        <a class="button" href=format!("/staff/members/{id}/invite")>{invite_label}</a>
-                    </p>
-                }.into_any()
-            }}
-        </section>
+            <div class="actions">
+                {may_invite.then(|| view! {
+                    <a class="button" href=format!("{contact_path}/invite")>{invite_label}</a>
+                })}
+                {(!contact.is_self).then(|| view! {
+                    <a class="button secondary" href=format!("{contact_path}/edit")>"Edit"</a>
+                    <ActionForm action=actions.remove>
+                        <input type="hidden" name="contact_id" value=id />
+                        <button type="submit" class="button secondary">"Remove"</button>
+                    </ActionForm>
+                })}
+            </div>
+        </article>
+    }
+}
+
+#[component]
+fn RecordDeclineForm(id: i64, decline: ServerAction<RecordDecline>, error: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <details class="record-decline" open=move || error.get().is_some()>
+            <summary>"They declined the portal"</summary>
+            <ActionForm action=decline>
+                <input type="hidden" name="contact_id" value=id />
+                <TextArea label="Reason" name="reason" error />
+                <button type="submit" class="button secondary">"Record as declined"</button>
+            </ActionForm>
+        </details>
     }
 }

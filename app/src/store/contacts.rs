@@ -1,0 +1,167 @@
+//! Representatives on a profile: a parent, a guardian, a bookkeeper, each with their own
+//! e-mail and portal access. The member's own contact is made with the member and changed
+//! with the member's details (`members::update_member`).
+
+use super::members::{
+    StaffScope, bind_open_invitations, open_invitations_of_visible_contact, visible_contact, visible_member,
+};
+use super::{Db, DbError, Stmt};
+use crate::domain::{Email, PersonName, Relation};
+use crate::stmt;
+
+pub struct NewContact {
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+    pub relation: Option<Relation>,
+    pub email: Option<Email>,
+    pub is_primary: bool,
+}
+
+/// The representative `c` (never the member's own contact), not removed, of a member the
+/// staff login may see.
+macro_rules! visible_representative {
+    () => {
+        concat!(
+            "is_self = 0 AND removed_at IS NULL
+             AND EXISTS (SELECT 1 FROM members m WHERE m.id = contacts.member_id AND ",
+            visible_member!(),
+            ")"
+        )
+    };
+}
+
+/// Adds a representative to a member the staff login may see. None when it may not.
+pub async fn add_contact(
+    db: &dyn Db,
+    scope: &StaffScope,
+    member_id: i64,
+    new: &NewContact,
+    now: i64,
+) -> Result<Option<i64>, DbError> {
+    let changes = db
+        .execute(scope.bind(stmt!(
+            concat!(
+                "INSERT INTO contacts (member_id, is_self, first_name, last_name, relation, email, is_primary, created_at)
+                 SELECT ?, 0, ?, ?, ?, ?, ?, ?
+                 WHERE EXISTS (SELECT 1 FROM members m WHERE m.id = ? AND ",
+                visible_member!(),
+                ")"
+            ),
+            member_id,
+            new.first_name.as_str(),
+            new.last_name.as_str(),
+            new.relation.as_ref().map(Relation::as_str),
+            new.email.as_ref().map(Email::as_str),
+            new.is_primary,
+            now,
+            member_id
+        )))
+        .await?;
+    Ok((changes.rows_affected == 1).then_some(changes.last_insert_id))
+}
+
+/// Changes a representative. When the e-mail changes, their pending invitation is revoked
+/// in the same batch, before it (SECURITY.md rule 6). False when it is not there for this
+/// staff login.
+pub async fn update_contact(
+    db: &dyn Db,
+    scope: &StaffScope,
+    contact_id: i64,
+    new: &NewContact,
+    now: i64,
+) -> Result<bool, DbError> {
+    let email = new.email.as_ref().map(Email::as_str);
+    let changes = db
+        .batch(vec![
+            revoke_if_email_changes(scope, contact_id, email, now),
+            scope.bind(stmt!(
+                concat!(
+                    "UPDATE contacts SET first_name = ?, last_name = ?, relation = ?, email = ?, is_primary = ?
+                     WHERE id = ? AND ",
+                    visible_representative!()
+                ),
+                new.first_name.as_str(),
+                new.last_name.as_str(),
+                new.relation.as_ref().map(Relation::as_str),
+                email,
+                new.is_primary,
+                contact_id
+            )),
+        ])
+        .await?;
+    Ok(changes[1].rows_affected == 1)
+}
+
+/// Revokes the contact's open invitations when its e-mail is about to become `email`.
+pub(crate) fn revoke_if_email_changes(scope: &StaffScope, contact_id: i64, email: Option<&str>, now: i64) -> Stmt {
+    bind_open_invitations(
+        stmt!(
+            concat!(
+                "UPDATE invitations SET revoked_at = ?, revoked_because = 'email_changed'
+                 WHERE (SELECT email FROM contacts WHERE id = invitations.contact_id) IS NOT ? AND ",
+                open_invitations_of_visible_contact!()
+            ),
+            now,
+            email
+        ),
+        scope,
+        contact_id,
+        now,
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    Removed,
+    NotFound,
+    /// The representative has a login: it is unlinked first, so removing is never a
+    /// silent sign-out.
+    HasLogin,
+}
+
+/// Removes a representative: their open invitations are revoked and they leave the profile
+/// (the row is kept, marked removed, for the invitations that name it).
+pub async fn remove_contact(db: &dyn Db, scope: &StaffScope, contact_id: i64, now: i64) -> Result<Removal, DbError> {
+    let changes = db
+        .batch(vec![
+            bind_open_invitations(
+                stmt!(
+                    concat!(
+                        "UPDATE invitations SET revoked_at = ?
+                         WHERE (SELECT is_self FROM contacts WHERE id = invitations.contact_id) = 0 AND ",
+                        open_invitations_of_visible_contact!()
+                    ),
+                    now
+                ),
+                scope,
+                contact_id,
+                now,
+            ),
+            scope.bind(stmt!(
+                concat!(
+                    "UPDATE contacts SET removed_at = ?
+                     WHERE id = ? AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = contacts.id)
+                       AND ",
+                    visible_representative!()
+                ),
+                now,
+                contact_id
+            )),
+        ])
+        .await?;
+    if changes[1].rows_affected == 1 {
+        return Ok(Removal::Removed);
+    }
+    let linked = super::exists(
+        db,
+        scope.bind(stmt!(
+            concat!(
+                "SELECT 1 FROM contacts JOIN member_links l ON l.contact_id = contacts.id WHERE contacts.id = ? AND ",
+                visible_representative!()
+            ),
+            contact_id
+        )),
+    )
+    .await?;
+    Ok(if linked { Removal::HasLogin } else { Removal::NotFound })
+}
