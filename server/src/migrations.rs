@@ -17,6 +17,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("0003_staff_names.sql", include_str!("../../migrations/0003_staff_names.sql")),
     ("0004_invitation_outcomes.sql", include_str!("../../migrations/0004_invitation_outcomes.sql")),
     ("0005_contacts.sql", include_str!("../../migrations/0005_contacts.sql")),
+    ("0006_groups.sql", include_str!("../../migrations/0006_groups.sql")),
 ];
 
 /// Migrations as sqlx numbers and checks them (`0001_initial.sql`: version 1, "initial"),

@@ -103,22 +103,64 @@ pub(crate) async fn invite(
             .map_err(internal)?
             .map(|m| format!("{} {}", m.summary.first_name, m.summary.last_name)),
     };
+    let invitation = prepare_invitation(
+        state,
+        scope,
+        &organisation,
+        &Invitee { contact_id: contact.id, first_name: &contact.first_name, on_behalf_of: on_behalf_of.as_deref() },
+        to,
+        personal_message,
+    );
+    let created = invitations::create_invitation(db, invitation.statements).await.map_err(internal)?;
+    if !created {
+        return Err(AppError::Conflict("This person can no longer be invited. Reload the page and try again.".into()));
+    }
+    (state.wake_outbox)();
+    Ok(())
+}
+
+/// Who an invitation goes to: a contact, by first name, and for a representative the
+/// member whose profile it opens.
+#[cfg(feature = "ssr")]
+pub(crate) struct Invitee<'a> {
+    pub contact_id: i64,
+    pub first_name: &'a str,
+    pub on_behalf_of: Option<&'a str>,
+}
+
+/// One invitation ready to be written: its statements (see `invitation_statements`) and
+/// the hash of its token, which names it.
+#[cfg(feature = "ssr")]
+pub(crate) struct PreparedInvitation {
+    pub statements: Vec<crate::store::Stmt>,
+    pub token_hash: String,
+}
+
+/// A fresh token, the e-mail rendered for the invitee, its link sealed for the outbox.
+#[cfg(feature = "ssr")]
+pub(crate) fn prepare_invitation(
+    state: &AppState,
+    scope: &StaffScope,
+    organisation: &organisations::Organisation,
+    invitee: &Invitee<'_>,
+    to: &Email,
+    personal_message: Option<&str>,
+) -> PreparedInvitation {
     let now = state.clock.now();
     let expires_at = now + organisation.invitation_validity_days * DAY;
     let token = new_invite_token();
     let token_hash = invite_token_hash(&token);
     let rendered = invitation_email(&InvitationEmail {
         organisation_name: &organisation.name,
-        first_name: &contact.first_name,
-        on_behalf_of: on_behalf_of.as_deref(),
+        first_name: invitee.first_name,
+        on_behalf_of: invitee.on_behalf_of,
         personal_message,
         expires_at,
     });
-    let created = invitations::create_invitation(
-        db,
+    let statements = invitations::invitation_statements(
         scope,
         &NewInvitation {
-            contact_id: contact.id,
+            contact_id: invitee.contact_id,
             email: to.as_str(),
             token_hash: &token_hash,
             personal_message,
@@ -134,14 +176,8 @@ pub(crate) async fn invite(
             html_body: &rendered.html,
             sealed_token: &state.config.secret_key.seal(token.expose()),
         },
-    )
-    .await
-    .map_err(internal)?;
-    if !created {
-        return Err(AppError::Conflict("This person can no longer be invited. Reload the page and try again.".into()));
-    }
-    (state.wake_outbox)();
-    Ok(())
+    );
+    PreparedInvitation { statements, token_hash }
 }
 
 #[server(endpoint = "revoke_invitation")]

@@ -168,7 +168,31 @@ pub struct MemberDetails {
     pub address: Option<String>,
     /// The member themself first, then representatives.
     pub contacts: Vec<ContactCard>,
+    pub groups: Vec<GroupChoice>,
     pub validity_days: i64,
+}
+
+impl ContactCard {
+    /// Their portal state in a few words: "Not invited yet", "Invitation sent just now",
+    /// "Declined on …", "Active, last login …".
+    pub fn state_line(&self) -> String {
+        match (&self.login, &self.invitation) {
+            (Some(login), _) => format!(
+                "Active, last login {}",
+                login.last_login_at.map_or_else(|| "not yet".to_owned(), crate::domain::dates::format_date)
+            ),
+            (None, Some(invitation)) => invitation.headline.clone(),
+            (None, None) => "Not invited yet".to_owned(),
+        }
+    }
+}
+
+/// A group on a member's profile: one they are in, or one they may be added to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupChoice {
+    pub id: i64,
+    pub name: String,
+    pub member_of: bool,
 }
 
 impl MemberDetails {
@@ -193,6 +217,12 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
             for row in rows {
                 contacts.push(contact_card(db, row, state.clock.now()).await?);
             }
+            let groups = crate::store::groups::groups_around_member(db, &scope, member_id)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .map(|g| GroupChoice { id: g.id, name: g.name, member_of: g.member_of == 1 })
+                .collect();
             let summary = record.summary;
             Ok(MemberDetails {
                 id: summary.id,
@@ -202,6 +232,7 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                 phone: record.phone,
                 address: record.address,
                 contacts,
+                groups,
                 validity_days: organisation.invitation_validity_days,
             })
         }
@@ -210,7 +241,11 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn contact_card(db: &dyn crate::store::Db, row: members::ContactRow, now: i64) -> Result<ContactCard, AppError> {
+pub(crate) async fn contact_card(
+    db: &dyn crate::store::Db,
+    row: members::ContactRow,
+    now: i64,
+) -> Result<ContactCard, AppError> {
     let login = row.login();
     let invitation = match (row.latest_invitation(), row.invitation_id) {
         (Some(facts), Some(invitation_id)) if login.is_none() => {

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod contacts;
 pub mod dev;
+pub mod groups;
 pub mod invitations;
 pub mod members;
 pub mod portal;

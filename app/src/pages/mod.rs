@@ -58,6 +58,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/members/:id/contacts/:contact_id/edit") view=staff::EditContactPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/:id/contacts/:contact_id/invite") view=staff::InvitePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/:id/edit") view=staff::EditMemberPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/groups") view=staff::GroupListPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/groups/:id") view=staff::GroupPage ssr=SsrMode::Async />
                     <Route path=path!("/invite/:token") view=invite::AcceptInvitationPage ssr=SsrMode::Async />
                     <Route path=path!("/declined") view=invite::DeclinedPage />
                     <Route path=path!("/portal") view=portal::PortalPage ssr=SsrMode::Async />
@@ -81,7 +83,7 @@ fn SiteHeader() -> impl IntoView {
                 {move || Suspend::new(async move {
                     viewer.await.ok().flatten().map(|viewer| view! {
                         <nav class="account" aria-label="Account">
-                            {viewer.is_staff.then(|| view! { <a href="/staff/members">"Members"</a> })}
+                            {viewer.is_staff.then(|| view! { <a href="/staff/members">"Members"</a><a href="/staff/groups">"Groups"</a> })}
                             <span class="who">{viewer.shown_as}</span>
                             <ActionForm action=logout>
                                 <button type="submit" class="link-button">"Sign out"</button>

@@ -4,7 +4,7 @@ use super::members::{
     StaffScope, bind_open_invitations, open_invitations_of_visible_contact, visible_contact, visible_member,
 };
 use super::sessions::{SessionOwner, SessionTimes, end_previous_session, insert_session};
-use super::{Db, DbError, exists, fetch_optional};
+use super::{Db, DbError, Stmt, exists, fetch_optional};
 use crate::stmt;
 
 /// The contact may be invited: on a member visible to this staff login, not removed, no
@@ -40,70 +40,70 @@ pub struct QueuedEmail<'a> {
     pub sealed_token: &'a str,
 }
 
-/// Revokes the contact's open invitations, creates the new one and queues its e-mail, in
-/// one batch. Returns false (nothing written) when the contact cannot be invited by this login.
-pub async fn create_invitation(
-    db: &dyn Db,
-    scope: &StaffScope,
-    new: &NewInvitation<'_>,
-    email: &QueuedEmail<'_>,
-) -> Result<bool, DbError> {
-    let changes = db
-        .batch(vec![
-            scope.bind(stmt!(
-                concat!(
-                    "UPDATE invitations SET revoked_at = ?
+/// The statements that revoke the contact's open invitations, create the new one and queue
+/// its e-mail. Each is guarded: when the contact can no longer be invited by this login,
+/// none of them writes. One invitation runs them alone (`create_invitation`); a group send
+/// runs many in one batch.
+pub fn invitation_statements(scope: &StaffScope, new: &NewInvitation<'_>, email: &QueuedEmail<'_>) -> Vec<Stmt> {
+    vec![
+        scope.bind(stmt!(
+            concat!(
+                "UPDATE invitations SET revoked_at = ?
                      WHERE contact_id = ? AND organisation_id = ? AND accepted_at IS NULL
                        AND revoked_at IS NULL AND declined_at IS NULL AND ",
-                    invitable_contact!()
-                ),
-                new.now,
-                new.contact_id,
-                scope.organisation_id,
-                new.contact_id
-            )),
-            scope.bind(stmt!(
-                concat!(
-                    "INSERT INTO invitations (organisation_id, member_id, contact_id, email, token_hash,
+                invitable_contact!()
+            ),
+            new.now,
+            new.contact_id,
+            scope.organisation_id,
+            new.contact_id
+        )),
+        scope.bind(stmt!(
+            concat!(
+                "INSERT INTO invitations (organisation_id, member_id, contact_id, email, token_hash,
                          personal_message, sent_by, created_at, expires_at, reinvite)
                      SELECT ?, (SELECT member_id FROM contacts WHERE id = ?), ?, ?, ?, ?, ?, ?, ?,
                             coalesce((SELECT i.declined_at IS NOT NULL FROM invitations i WHERE i.contact_id = ?
                                       ORDER BY i.created_at DESC, i.id DESC LIMIT 1), 0)
                      WHERE ",
-                    invitable_contact!()
-                ),
-                scope.organisation_id,
-                new.contact_id,
-                new.contact_id,
-                new.email,
-                new.token_hash,
-                new.personal_message,
-                scope.user_id,
-                new.now,
-                new.expires_at,
-                new.contact_id,
-                new.contact_id
-            )),
-            stmt!(
-                "INSERT INTO outbox (organisation_id, invitation_id, idempotency_key, to_email,
+                invitable_contact!()
+            ),
+            scope.organisation_id,
+            new.contact_id,
+            new.contact_id,
+            new.email,
+            new.token_hash,
+            new.personal_message,
+            scope.user_id,
+            new.now,
+            new.expires_at,
+            new.contact_id,
+            new.contact_id
+        )),
+        stmt!(
+            "INSERT INTO outbox (organisation_id, invitation_id, idempotency_key, to_email,
                      from_name, from_email, subject, text_body, html_body, sealed_token,
                      next_attempt_at, created_at)
                  SELECT organisation_id, id, ?, email, ?, ?, ?, ?, ?, ?, ?, ?
                  FROM invitations WHERE token_hash = ?",
-                email.idempotency_key,
-                email.from_name,
-                email.from_email,
-                email.subject,
-                email.text_body,
-                email.html_body,
-                email.sealed_token,
-                new.now,
-                new.now,
-                new.token_hash
-            ),
-        ])
-        .await?;
-    Ok(changes[1].rows_affected == 1)
+            email.idempotency_key,
+            email.from_name,
+            email.from_email,
+            email.subject,
+            email.text_body,
+            email.html_body,
+            email.sealed_token,
+            new.now,
+            new.now,
+            new.token_hash
+        ),
+    ]
+}
+
+/// Creates one invitation (see `invitation_statements`) in its own batch. False, with
+/// nothing written, when the contact can no longer be invited.
+pub async fn create_invitation(db: &dyn Db, statements: Vec<Stmt>) -> Result<bool, DbError> {
+    Ok(db.batch(statements).await?[1].rows_affected == 1)
 }
 
 /// What the person opening a live link is shown.

@@ -14,6 +14,7 @@ mod edit_member;
 #[allow(dead_code)]
 #[path = "../scenarios/endpoints.rs"]
 mod endpoints;
+mod groups;
 mod helpers;
 mod invitations;
 mod members;

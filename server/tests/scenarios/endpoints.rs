@@ -6,10 +6,15 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/accept_invitation", &["token", "password", "confirm_password"]),
     ("/api/add_contact", &["member_id", "first_name", "last_name", "relation", "email", "primary?", "send_now?"]),
     ("/api/add_member", &["first_name", "last_name", "email", "phone", "address"]),
+    ("/api/add_to_group", &["group_id", "member_id"]),
+    ("/api/create_group", &["name"]),
     ("/api/decline_invitation", &["token"]),
     ("/api/dev_mailbox", &[]),
+    ("/api/group_details", &["group_id", "round?"]),
     ("/api/invitation_preview", &["token"]),
+    ("/api/invite_group_owners", &["group_id", "request_key"]),
     ("/api/link_invitation", &["token", "password"]),
+    ("/api/list_groups", &[]),
     ("/api/list_members", &[]),
     ("/api/login", &["email", "password"]),
     ("/api/logout", &[]),
@@ -17,6 +22,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/portal_profile", &["member_id?"]),
     ("/api/record_decline", &["contact_id", "reason"]),
     ("/api/remove_contact", &["contact_id"]),
+    ("/api/remove_from_group", &["group_id", "member_id"]),
     ("/api/resend_invitation", &["contact_id"]),
     ("/api/revoke_invitation", &["contact_id"]),
     ("/api/send_invitation", &["contact_id", "email", "message"]),
@@ -40,4 +46,4 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
 ];
 
 /// Fields that hold a number; every other field is text.
-pub const NUMBER_FIELDS: &[&str] = &["member_id", "contact_id"];
+pub const NUMBER_FIELDS: &[&str] = &["member_id", "contact_id", "group_id", "round"];

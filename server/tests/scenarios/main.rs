@@ -10,6 +10,7 @@ mod error_links;
 mod first_run;
 mod flow;
 mod headers_and_paths;
+mod households;
 mod malformed;
 mod portal;
 mod rate_limits;
@@ -27,6 +28,7 @@ async fn run(kind: TargetKind) {
     sessions::unlinking_ends_member_sessions_but_not_staff_ones(&target).await;
     portal::a_parent_accepts_for_two_children_and_switches_between_them(&target).await;
     representatives::representatives_are_invited_and_handled_one_by_one(&target).await;
+    households::invite_all_owners_of_a_household(&target).await;
     declines::a_member_declines_and_staff_reinvite(&target).await;
     edits::a_new_email_address_revokes_the_pending_link(&target).await;
     flow::bad_input_is_refused_with_messages_and_writes_nothing(&target).await;

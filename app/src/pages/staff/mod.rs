@@ -1,5 +1,6 @@
 mod contacts;
 mod edit_member;
+mod groups;
 mod invite;
 mod member_list;
 mod new_member;
@@ -7,6 +8,7 @@ mod profile;
 
 pub use contacts::{AddContactPage, EditContactPage};
 pub use edit_member::EditMemberPage;
+pub use groups::{GroupListPage, GroupPage};
 pub use invite::InvitePage;
 pub use member_list::MemberListPage;
 pub use new_member::NewMemberPage;

@@ -2,8 +2,9 @@ use leptos::prelude::*;
 
 use super::member_id_param;
 use crate::api::contacts::RemoveContact;
+use crate::api::groups::AddToGroup;
 use crate::api::invitations::{RecordDecline, ResendInvitation, RevokeInvitation, UnlinkLogin};
-use crate::api::members::{ContactCard, MemberDetails, member_profile};
+use crate::api::members::{ContactCard, GroupChoice, MemberDetails, member_profile};
 use crate::error::AppError;
 use crate::pages::common::{ContactDetails, FormAlert, LoadError, TextArea, action_error, date_or};
 
@@ -80,6 +81,7 @@ fn Profile(profile: MemberDetails, actions: CardActions) -> impl IntoView {
             <FormAlert error />
             {profile.contacts.into_iter().map(|contact| view! { <Contact member_id=id contact actions /> }).collect_view()}
         </section>
+        <Groups member_id=id groups=profile.groups />
     }
 }
 
@@ -107,6 +109,7 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
         "Invite"
     };
     let contact_path = format!("/staff/members/{member_id}/contacts/{id}");
+    let state_line = contact.state_line();
     let not_invited = contact.login.is_none() && contact.invitation.is_none();
     // Invite while nothing waits; a waiting link has Resend and Revoke instead.
     let may_invite = contact.login.is_none() && !contact.invitation.as_ref().is_some_and(|inv| inv.is_pending);
@@ -118,10 +121,9 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
                 {contact.is_primary.then(|| view! { <span class="badge">"Primary"</span> })}
             </h3>
             <p>{contact.email.clone().unwrap_or_else(|| "No e-mail on file".into())}</p>
-            {not_invited.then(|| view! { <p class="headline">"Not invited yet"</p> })}
+            {(contact.login.is_some() || not_invited).then(|| view! { <p class="headline">{state_line.clone()}</p> })}
             {contact.login.map(|login| view! {
                 <div class="login-card">
-                    <p class="headline">{format!("Active, last login {}", date_or(login.last_login_at, "not yet"))}</p>
                     <p><strong>"Linked login: "</strong>{login.email}</p>
                     <p class="muted">{format!("Linked on {}", date_or(Some(login.linked_at), ""))}</p>
                     <ActionForm action=actions.unlink>
@@ -169,6 +171,42 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
                 })}
             </div>
         </article>
+    }
+}
+
+/// The households and groups the member is in, and a way into another one.
+#[component]
+fn Groups(member_id: i64, groups: Vec<GroupChoice>) -> impl IntoView {
+    let add = ServerAction::<AddToGroup>::new();
+    let error = action_error(add);
+    let (member_of, others): (Vec<_>, Vec<_>) = groups.into_iter().partition(|g| g.member_of);
+    view! {
+        <section class="panel" aria-labelledby="groups-heading">
+            <h2 id="groups-heading">"Household and groups"</h2>
+            <FormAlert error />
+            {if member_of.is_empty() {
+                view! { <p>"Not in any group."</p> }.into_any()
+            } else {
+                view! {
+                    <ul>
+                        {member_of.into_iter().map(|g| view! {
+                            <li><a href=format!("/staff/groups/{}", g.id)>{g.name}</a></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {(!others.is_empty()).then(|| view! {
+                <ActionForm action=add attr:class="inline-form">
+                    <input type="hidden" name="member_id" value=member_id />
+                    <label for="group_id">"Add to group"</label>
+                    <select id="group_id" name="group_id">
+                        {others.into_iter().map(|g| view! { <option value=g.id>{g.name}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" class="button secondary">"Add"</button>
+                </ActionForm>
+            })}
+            <p><a href="/staff/groups">"All groups, or a new one"</a></p>
+        </section>
     }
 }
 

@@ -1,0 +1,251 @@
+//! Households and client groups (004's co-owners): staff group profiles, see everyone
+//! around them on one page, and "Invite all owners" — every primary contact with no login
+//! and no live invitation — with a per-person report of who was invited and who was
+//! skipped, and why.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::members::ContactCard;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use {
+    super::invitations::{Invitee, prepare_invitation},
+    super::members::contact_card,
+    super::ssr::{internal, require_staff, respond},
+    crate::domain::dates::format_date,
+    crate::domain::{Email, InvitationState, PersonName},
+    crate::error::FormErrors,
+    crate::secrets::new_nonce,
+    crate::store::groups::{self, RoundEntry},
+    crate::store::members::{self, ContactRow},
+    crate::store::organisations,
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupSummary {
+    pub id: i64,
+    pub name: String,
+    pub member_count: i64,
+}
+
+#[server(endpoint = "list_groups")]
+pub async fn list_groups() -> Result<Vec<GroupSummary>, AppError> {
+    respond(
+        async {
+            let (state, scope) = require_staff().await?;
+            let rows = groups::list_groups(state.db.as_ref(), &scope).await.map_err(internal)?;
+            Ok(rows
+                .into_iter()
+                .map(|g| GroupSummary { id: g.id, name: g.name, member_count: g.member_count })
+                .collect())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "create_group")]
+pub async fn create_group(name: String) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let mut form = FormErrors::default();
+            let name = form.check("name", &name, PersonName::parse(&name));
+            let name = form.finish(|| name)?;
+            let id = groups::create_group(state.db.as_ref(), &scope, name.as_str(), state.clock.now())
+                .await
+                .map_err(internal)?;
+            leptos_axum::redirect(&format!("/staff/groups/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Puts a member into a group, from the member's profile.
+#[server(endpoint = "add_to_group")]
+pub async fn add_to_group(group_id: i64, member_id: i64) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let db = state.db.as_ref();
+            let added =
+                groups::add_to_group(db, &scope, group_id, member_id, state.clock.now()).await.map_err(internal)?;
+            if !added {
+                members::member(db, &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+                return Err(AppError::Conflict("This member is in that group already, or the group is gone.".into()));
+            }
+            leptos_axum::redirect(&format!("/staff/members/{member_id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "remove_from_group")]
+pub async fn remove_from_group(group_id: i64, member_id: i64) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let removed =
+                groups::remove_from_group(state.db.as_ref(), &scope, group_id, member_id).await.map_err(internal)?;
+            if !removed {
+                return Err(AppError::NotFound);
+            }
+            leptos_axum::redirect(&format!("/staff/groups/{group_id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupView {
+    pub id: i64,
+    pub name: String,
+    pub members: Vec<GroupProfile>,
+    /// A fresh key for the "Invite all owners" form: sending twice with it sends once.
+    pub request_key: String,
+    /// The round just sent, when the page shows its report.
+    pub report: Option<Vec<RoundLine>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupProfile {
+    pub member_id: i64,
+    pub name: String,
+    pub contacts: Vec<ContactCard>,
+}
+
+/// One person in a round's report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundLine {
+    pub member_name: String,
+    pub contact_name: String,
+    pub email: Option<String>,
+    /// None: invited.
+    pub skipped_because: Option<String>,
+}
+
+#[server(endpoint = "group_details")]
+pub async fn group_details(group_id: i64, #[server(default)] round: Option<i64>) -> Result<GroupView, AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let db = state.db.as_ref();
+            let now = state.clock.now();
+            let group = groups::group(db, &scope, group_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            let mut profiles = Vec::new();
+            for member in groups::group_members(db, &scope, group_id).await.map_err(internal)? {
+                let mut contacts = Vec::new();
+                for row in members::contacts_of(db, &scope, member.member_id).await.map_err(internal)? {
+                    contacts.push(contact_card(db, row, now).await?);
+                }
+                let name = format!("{} {}", member.first_name, member.last_name);
+                profiles.push(GroupProfile { member_id: member.member_id, name, contacts });
+            }
+            let report = match round {
+                Some(round) => Some(
+                    groups::round_results(db, &scope, group_id, round)
+                        .await
+                        .map_err(internal)?
+                        .into_iter()
+                        .map(|r| RoundLine {
+                            member_name: r.member_name,
+                            contact_name: r.contact_name,
+                            email: r.email,
+                            skipped_because: r.skipped_because,
+                        })
+                        .collect(),
+                ),
+                None => None,
+            };
+            Ok(GroupView { id: group.id, name: group.name, members: profiles, request_key: new_nonce(), report })
+        }
+        .await,
+    )
+}
+
+/// 004's "Invite all owners": every primary contact of the group's members who has an
+/// e-mail, no login, no invitation waiting and has not declined is invited, in one batch;
+/// everyone else is listed as skipped with the reason. The form's key makes a double
+/// submit or a retry land on the same round.
+#[server(endpoint = "invite_group_owners")]
+pub async fn invite_group_owners(group_id: i64, request_key: String) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            if !is_request_key(&request_key) {
+                return Err(AppError::Conflict("This form is out of date. Reload the page and try again.".into()));
+            }
+            let db = state.db.as_ref();
+            let now = state.clock.now();
+            groups::group(db, &scope, group_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            let organisation = organisations::organisation(db, scope.organisation_id)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)?;
+            let mut entries = Vec::new();
+            for member in groups::group_members(db, &scope, group_id).await.map_err(internal)? {
+                let member_name = format!("{} {}", member.first_name, member.last_name);
+                for contact in members::contacts_of(db, &scope, member.member_id).await.map_err(internal)? {
+                    entries.push(match (skip_reason(&contact, now), contact.email.as_deref().map(Email::parse)) {
+                        (Some(because), _) => RoundEntry::Skipped { contact_id: contact.id, because },
+                        (None, Some(Ok(to))) => {
+                            let invitee = Invitee {
+                                contact_id: contact.id,
+                                first_name: &contact.first_name,
+                                on_behalf_of: (contact.is_self == 0).then_some(member_name.as_str()),
+                            };
+                            let prepared = prepare_invitation(&state, &scope, &organisation, &invitee, &to, None);
+                            RoundEntry::Invited {
+                                contact_id: contact.id,
+                                statements: prepared.statements,
+                                token_hash: prepared.token_hash,
+                            }
+                        }
+                        (None, None) => {
+                            RoundEntry::Skipped { contact_id: contact.id, because: "No e-mail on file.".into() }
+                        }
+                        (None, Some(Err(_))) => RoundEntry::Skipped {
+                            contact_id: contact.id,
+                            because: "The e-mail on file is not a valid address.".into(),
+                        },
+                    });
+                }
+            }
+            let round = groups::send_round(db, &scope, &request_key, group_id, entries, now).await.map_err(internal)?;
+            (state.wake_outbox)();
+            leptos_axum::redirect(&format!("/staff/groups/{group_id}?round={round}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Why a contact is left out of "Invite all owners", if they are.
+#[cfg(feature = "ssr")]
+fn skip_reason(contact: &ContactRow, now: i64) -> Option<String> {
+    if contact.is_primary == 0 {
+        return Some("Not a primary contact.".into());
+    }
+    if contact.login_user_id.is_some() {
+        return Some("Already has portal access.".into());
+    }
+    let latest = contact.latest_invitation()?;
+    match latest.state(now) {
+        InvitationState::Pending => {
+            Some(format!("An invitation sent on {} is still waiting.", format_date(latest.created_at)))
+        }
+        InvitationState::Declined => {
+            Some(format!("Declined the portal on {}.", format_date(latest.declined_at.unwrap_or_default())))
+        }
+        _ => None,
+    }
+}
+
+/// The key a form carries: what `new_nonce` makes (22 URL-safe characters).
+#[cfg(feature = "ssr")]
+fn is_request_key(key: &str) -> bool {
+    (16..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}

@@ -1,0 +1,145 @@
+//! Households and client groups: the list (and a new one), and a group's page with everyone
+//! around its profiles and "Invite all owners".
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::id_param;
+use crate::api::groups::{
+    CreateGroup, GroupView, InviteGroupOwners, RemoveFromGroup, RoundLine, group_details, list_groups,
+};
+use crate::pages::common::{Field, FormAlert, LoadError, action_error};
+
+#[component]
+pub fn GroupListPage() -> impl IntoView {
+    let groups = Resource::new(|| (), |_| list_groups());
+    let create = ServerAction::<CreateGroup>::new();
+    let error = action_error(create);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let groups = match groups.await {
+                    Ok(groups) => groups,
+                    Err(error) => return view! { <LoadError error /> }.into_any(),
+                };
+                view! {
+                    <section class="panel">
+                        <h1>"Households and groups"</h1>
+                        <p>"A family, or a business with several owners: invite everyone around their profiles at once."</p>
+                        {if groups.is_empty() {
+                            view! { <p>"No groups yet."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul>
+                                    {groups.into_iter().map(|g| view! {
+                                        <li>
+                                            <a href=format!("/staff/groups/{}", g.id)>{g.name}</a>
+                                            {format!(" — {} {}", g.member_count, if g.member_count == 1 { "profile" } else { "profiles" })}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </section>
+                    <section class="panel narrow">
+                        <h2>"New group"</h2>
+                        <ActionForm action=create>
+                            <FormAlert error />
+                            <Field label="Name" name="name" autocomplete="off" required=true hint="Such as \"The Okafor family\" or \"Harbour Bakery Ltd\"." error />
+                            <button type="submit" class="button">"Create group"</button>
+                        </ActionForm>
+                        <p class="muted">"Add profiles to it from each member's profile."</p>
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn GroupPage() -> impl IntoView {
+    let group_id = id_param("id");
+    let query = use_query_map();
+    let round = Memo::new(move |_| query.read().get("round").and_then(|r| r.parse().ok()));
+    let details = Resource::new(move || (group_id.get(), round.get()), |(id, round)| group_details(id, round));
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match details.await {
+                    Ok(group) => view! { <Group group /> }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Group(group: GroupView) -> impl IntoView {
+    let invite = ServerAction::<InviteGroupOwners>::new();
+    let remove = ServerAction::<RemoveFromGroup>::new();
+    let errors = [action_error(invite), action_error(remove)];
+    let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    let id = group.id;
+    view! {
+        <section class="panel">
+            <p><a href="/staff/groups">"← Groups"</a></p>
+            <h1>{group.name}</h1>
+            <FormAlert error />
+            {group.report.map(|lines| view! { <RoundReport lines /> })}
+            {if group.members.is_empty() {
+                view! { <p>"No profiles in this group yet. Add them from each member's profile."</p> }.into_any()
+            } else {
+                view! {
+                    {group.members.into_iter().map(|profile| view! {
+                        <article class="card">
+                            <h2><a href=format!("/staff/members/{}", profile.member_id)>{profile.name}</a></h2>
+                            <ul>
+                                {profile.contacts.into_iter().map(|c| view! {
+                                    <li>
+                                        {format!("{} {}", c.first_name, c.last_name)}" "
+                                        <span class="muted">{if c.is_self { "(the member)".to_owned() } else { format!("({})", c.relation.clone().unwrap_or_else(|| "representative".into())) }}</span>" "
+                                        {c.is_primary.then(|| view! { <span class="badge">"Primary"</span> })}
+                                        {format!(" — {}", c.state_line())}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <ActionForm action=remove>
+                                <input type="hidden" name="group_id" value=id />
+                                <input type="hidden" name="member_id" value=profile.member_id />
+                                <button type="submit" class="button secondary">"Remove from group"</button>
+                            </ActionForm>
+                        </article>
+                    }).collect_view()}
+                    <ActionForm action=invite>
+                        <input type="hidden" name="group_id" value=id />
+                        <input type="hidden" name="request_key" value=group.request_key />
+                        <p class="muted">"Sends to every primary contact with no login, no invitation waiting and no decline."</p>
+                        <button type="submit" class="button">"Invite all owners"</button>
+                    </ActionForm>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Who an "Invite all owners" round invited, and who it skipped and why.
+#[component]
+fn RoundReport(lines: Vec<RoundLine>) -> impl IntoView {
+    let invited = lines.iter().filter(|l| l.skipped_because.is_none()).count();
+    let skipped = lines.len() - invited;
+    view! {
+        <div class="card report" role="status">
+            <p class="headline">{format!("Invited {invited}, skipped {skipped}.")}</p>
+            <ul>
+                {lines.into_iter().map(|l| {
+                    let who = format!("{} ({}), {}", l.contact_name, l.member_name, l.email.unwrap_or_else(|| "no e-mail".into()));
+                    match l.skipped_because {
+                        None => view! { <li>{format!("Invited: {who}")}</li> }.into_any(),
+                        Some(because) => view! { <li>{format!("Skipped: {who} — {because}")}</li> }.into_any(),
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
