@@ -25,6 +25,12 @@ pub fn invite_token_hash(token: &InviteToken) -> String {
     typed_hash("portico invitation token", token.expose())
 }
 
+/// A sign-up's confirmation token is made like an invitation's but hashed as its own kind:
+/// neither works in the other's place (SECURITY.md rule 2).
+pub fn sign_up_token_hash(token: &InviteToken) -> String {
+    typed_hash("portico sign-up token", token.expose())
+}
+
 /// A session id for the cookie: 256 random bits.
 pub fn new_session_id() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<32>())

@@ -18,7 +18,7 @@ use {
     crate::secrets::{invite_token_hash, new_invite_token, new_nonce, new_session_id, session_id_hash},
     crate::store::invitations::{self, AcceptOutcome, Acceptance, NewInvitation, QueuedEmail},
     crate::store::members::StaffScope,
-    crate::store::{members, organisations, users},
+    crate::store::{linking, members, organisations, users},
 };
 
 #[server(endpoint = "send_invitation")]
@@ -305,7 +305,7 @@ async fn accept(state: &AppState, token: &str, password: String, confirm_passwor
     let db = state.db.as_ref();
     let token = InviteToken::parse(token).ok_or(AppError::InvalidLink)?;
     let token_hash = invite_token_hash(&token);
-    invitations::live_invitation(db, &token_hash, state.clock.now())
+    let live = invitations::live_invitation(db, &token_hash, state.clock.now())
         .await
         .map_err(internal)?
         .ok_or(AppError::InvalidLink)?;
@@ -336,6 +336,8 @@ async fn accept(state: &AppState, token: &str, password: String, confirm_passwor
     .map_err(internal)?;
     match outcome {
         AcceptOutcome::Accepted => {
+            let user_id = users::id_by_email(db, &live.email).await.map_err(internal)?.ok_or(AppError::Internal)?;
+            auto_link_others(state, &live, user_id).await?;
             set_session_cookie(state, &session_id);
             leptos_axum::redirect("/portal");
             Ok(())
@@ -346,6 +348,18 @@ async fn accept(state: &AppState, token: &str, password: String, confirm_passwor
                 .into(),
         )),
     }
+}
+
+/// The accepted invitation proved the e-mail address: other contacts of the organisation
+/// with that address (the same parent on a second child's profile) are linked or put to
+/// staff as the organisation's auto-link setting says.
+#[cfg(feature = "ssr")]
+async fn auto_link_others(state: &AppState, live: &invitations::LiveInvitation, user_id: i64) -> Result<(), AppError> {
+    let now = state.clock.now();
+    linking::apply_auto_link(state.db.as_ref(), live.organisation_id, user_id, &live.email, now)
+        .await
+        .map_err(internal)?;
+    Ok(())
 }
 
 /// "No thanks, I don't want portal access": the member declines from the invitation page.
@@ -433,6 +447,7 @@ async fn link(state: &AppState, token: &str, password: String) -> Result<(), App
     if !linked {
         return Err(AppError::InvalidLink);
     }
+    auto_link_others(state, &live, user_id).await?;
     set_session_cookie(state, &session_id);
     leptos_axum::redirect("/portal");
     Ok(())

@@ -28,6 +28,10 @@ pub const PASSWORD_GUESSES_PER_ACCOUNT: Limit = Limit { name: "password-account"
 pub const PASSWORD_ATTEMPTS_PER_ADDRESS: Limit = Limit { name: "password-address", max: 60, window_seconds: WINDOW };
 /// Setting a password from an invitation (each costs an argon2 hash) from one address.
 pub const ACCEPTS_PER_ADDRESS: Limit = Limit { name: "accept-address", max: 30, window_seconds: WINDOW };
+/// Sign-ups from one address (each costs an argon2 hash and sends an e-mail).
+pub const SIGN_UPS_PER_ADDRESS: Limit = Limit { name: "sign-up-address", max: 10, window_seconds: WINDOW };
+/// Confirmation e-mails to one address, so a sign-up form cannot flood someone's inbox.
+pub const SIGN_UPS_PER_EMAIL: Limit = Limit { name: "sign-up-email", max: 3, window_seconds: WINDOW };
 /// Resends of one member's invitation: each sends an e-mail.
 pub const RESENDS_PER_MEMBER: Limit = Limit { name: "resend-member", max: 3, window_seconds: WINDOW };
 

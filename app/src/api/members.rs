@@ -156,6 +156,9 @@ pub struct ContactCard {
     pub login: Option<LinkedLogin>,
     /// The latest invitation, while no login is linked.
     pub invitation: Option<InvitationSummary>,
+    /// Why no login is linked by e-mail (000's troubleshooting): one waits in Link
+    /// requests, one exists unlinked, or none uses this exact address.
+    pub not_linked_because: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,6 +173,8 @@ pub struct MemberDetails {
     pub contacts: Vec<ContactCard>,
     pub groups: Vec<GroupChoice>,
     pub validity_days: i64,
+    /// The add-representative form's "Send the portal invitation now" starts ticked.
+    pub invite_at_once: bool,
 }
 
 impl ContactCard {
@@ -213,9 +218,22 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                 .await
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
+            let reasons = crate::store::linking::unlinked_reasons(db, member_id).await.map_err(internal)?;
             let mut contacts = Vec::with_capacity(rows.len());
             for row in rows {
-                contacts.push(contact_card(db, row, state.clock.now()).await?);
+                let mut card = contact_card(db, row, state.clock.now()).await?;
+                card.not_linked_because = reasons.iter().find(|r| r.contact_id == card.id).and_then(|r| {
+                    if r.waiting_request == 1 {
+                        Some("A login with this e-mail asked to be linked: approve or reject it in Link requests.".into())
+                    } else if r.login_exists == 1 {
+                        Some("A login with this e-mail exists but is not linked to this profile: invite them, and they sign in to accept.".into())
+                    } else if organisation.self_sign_up == 1 {
+                        Some("No login uses this e-mail address. A sign-up is linked only when its e-mail is exactly this one: if they signed up with another, correct it here or invite them.".into())
+                    } else {
+                        None
+                    }
+                });
+                contacts.push(card);
             }
             let groups = crate::store::groups::groups_around_member(db, &scope, member_id)
                 .await
@@ -234,6 +252,7 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                 contacts,
                 groups,
                 validity_days: organisation.invitation_validity_days,
+                invite_at_once: organisation.invite_at_once == 1,
             })
         }
         .await,
@@ -290,5 +309,6 @@ pub(crate) async fn contact_card(
         is_primary: row.is_primary == 1,
         login,
         invitation,
+        not_linked_because: None,
     })
 }

@@ -9,7 +9,9 @@ pub mod groups;
 pub mod invitations;
 pub mod members;
 pub mod portal;
+pub mod settings;
 pub mod setup;
+pub mod sign_up;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod limits;

@@ -53,6 +53,9 @@ pub async fn dispatch_next(
         return Ok(DispatchOutcome::EmptyQueue);
     };
     let link = match message.sealed_token.as_deref().map(|sealed| config.secret_key.open(sealed)) {
+        Some(Some(token)) if message.link_kind == "sign_up" => {
+            format!("{}/join/confirm/{token}", config.public_base_url)
+        }
         Some(Some(token)) => format!("{}/invite/{token}", config.public_base_url),
         Some(None) => {
             let error = "Could not be delivered: the server's secret key changed before it was sent.";

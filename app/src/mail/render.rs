@@ -70,6 +70,27 @@ pub fn invitation_email(e: &InvitationEmail<'_>) -> RenderedEmail {
     RenderedEmail { subject, text, html }
 }
 
+/// The e-mail that proves a sign-up's address: one link, nothing else to act on.
+pub fn sign_up_email(organisation_name: &str, expires_at: i64) -> RenderedEmail {
+    let org = single_line(organisation_name);
+    let expiry = format_date(expires_at);
+    let subject = format!("Confirm your e-mail address for {org}");
+    let text = format!(
+        "Hello,\n\nSomeone (we hope you) signed up for the {org} member portal with this address. \
+         Confirm it here:\n{LINK_PLACEHOLDER}\n\nThe link works once, until {expiry}. \
+         If it was not you, ignore this e-mail: nothing happens without the link.\n"
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">\
+         <p>Hello,</p><p>Someone (we hope you) signed up for the {org} member portal with this address.</p>\
+         <p><a href=\"{LINK_PLACEHOLDER}\">Confirm my e-mail address</a></p><p>Or open this link: {LINK_PLACEHOLDER}</p>\
+         <p>The link works once, until {expiry}. If it was not you, ignore this e-mail: nothing happens without the link.</p>\
+         </body></html>",
+        org = escape_html(&org)
+    );
+    RenderedEmail { subject, text, html }
+}
+
 /// Puts the real link into a stored body.
 pub fn with_link(body: &str, link: &str) -> String {
     body.replace(LINK_PLACEHOLDER, link)

@@ -5,6 +5,7 @@ pub mod common;
 mod dev;
 mod home;
 mod invite;
+mod join;
 mod portal;
 mod setup;
 mod staff;
@@ -60,6 +61,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/members/:id/edit") view=staff::EditMemberPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/groups") view=staff::GroupListPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/groups/:id") view=staff::GroupPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/settings") view=staff::SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/link-requests") view=staff::LinkRequestsPage ssr=SsrMode::Async />
+                    <Route path=path!("/join/sent") view=join::SignUpSentPage />
+                    <Route path=path!("/join/confirmed") view=join::SignUpConfirmedPage />
+                    <Route path=path!("/join/confirm/:token") view=join::ConfirmSignUpPage ssr=SsrMode::Async />
+                    <Route path=path!("/join/:organisation") view=join::SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/invite/:token") view=invite::AcceptInvitationPage ssr=SsrMode::Async />
                     <Route path=path!("/declined") view=invite::DeclinedPage />
                     <Route path=path!("/portal") view=portal::PortalPage ssr=SsrMode::Async />
@@ -83,7 +90,7 @@ fn SiteHeader() -> impl IntoView {
                 {move || Suspend::new(async move {
                     viewer.await.ok().flatten().map(|viewer| view! {
                         <nav class="account" aria-label="Account">
-                            {viewer.is_staff.then(|| view! { <a href="/staff/members">"Members"</a><a href="/staff/groups">"Groups"</a> })}
+                            {viewer.is_staff.then(|| view! { <a href="/staff/members">"Members"</a><a href="/staff/groups">"Groups"</a><a href="/staff/settings">"Settings"</a> })}
                             <span class="who">{viewer.shown_as}</span>
                             <ActionForm action=logout>
                                 <button type="submit" class="link-button">"Sign out"</button>

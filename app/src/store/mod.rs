@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod dev_mailbox;
 pub mod groups;
 pub mod invitations;
+pub mod linking;
 pub mod members;
 pub mod organisations;
 pub mod outbox;

@@ -10,13 +10,20 @@ pub struct Organisation {
     pub sender_name: String,
     pub sender_email: String,
     pub invitation_validity_days: i64,
+    /// People may sign up at the portal without an invitation.
+    pub self_sign_up: i64,
+    /// 'always', 'ask' or 'never': linking a login to a contact with the same e-mail.
+    pub auto_link: String,
+    /// The add-representative form's "Send the portal invitation now" starts ticked.
+    pub invite_at_once: i64,
 }
 
 pub async fn organisation(db: &dyn Db, id: i64) -> Result<Option<Organisation>, DbError> {
     fetch_optional(
         db,
         stmt!(
-            "SELECT id, name, sender_name, sender_email, invitation_validity_days
+            "SELECT id, name, sender_name, sender_email, invitation_validity_days, self_sign_up, auto_link,
+                    invite_at_once
              FROM organisations WHERE id = ?",
             id
         ),
@@ -69,4 +76,47 @@ pub async fn create_first_organisation(db: &dyn Db, first: FirstOrganisation<'_>
         ])
         .await?;
     Ok(changes[0].rows_affected == 1)
+}
+
+/// How people reach the portal: the settings an owner or administrator changes.
+pub struct PortalSettings<'a> {
+    pub self_sign_up: bool,
+    pub auto_link: &'a str,
+    pub invite_at_once: bool,
+}
+
+/// Changes the organisation's portal settings when `user_id` is its owner or an
+/// administrator. False (nothing written) otherwise.
+pub async fn update_portal_settings(
+    db: &dyn Db,
+    organisation_id: i64,
+    user_id: i64,
+    settings: &PortalSettings<'_>,
+) -> Result<bool, DbError> {
+    let changes = db
+        .execute(stmt!(
+            "UPDATE organisations SET self_sign_up = ?, auto_link = ?, invite_at_once = ?
+             WHERE id = ? AND EXISTS (SELECT 1 FROM staff s WHERE s.user_id = ? AND s.organisation_id = organisations.id
+                                        AND s.role IN ('owner', 'administrator'))",
+            settings.self_sign_up,
+            settings.auto_link,
+            settings.invite_at_once,
+            organisation_id,
+            user_id
+        ))
+        .await?;
+    Ok(changes.rows_affected == 1)
+}
+
+/// Whether the login may change the organisation's settings (owner or administrator).
+pub async fn may_change_settings(db: &dyn Db, organisation_id: i64, user_id: i64) -> Result<bool, DbError> {
+    super::exists(
+        db,
+        stmt!(
+            "SELECT 1 FROM staff WHERE user_id = ? AND organisation_id = ? AND role IN ('owner', 'administrator')",
+            user_id,
+            organisation_id
+        ),
+    )
+    .await
 }

@@ -18,6 +18,8 @@ pub struct OutboxMessage {
     pub text_body: String,
     pub html_body: String,
     pub sealed_token: Option<String>,
+    /// 'invitation' or 'sign_up': which page the sealed token's link opens.
+    pub link_kind: String,
     pub attempts: i64,
 }
 
@@ -53,7 +55,7 @@ pub async fn claim_next_due(
         db,
         stmt!(
             "SELECT id, idempotency_key, to_email, from_name, from_email, subject, text_body,
-                    html_body, sealed_token, attempts
+                    html_body, sealed_token, link_kind, attempts
              FROM outbox WHERE claim = ? AND status = 'sending'",
             claim
         ),

@@ -42,3 +42,12 @@ pub async fn password_hash(db: &dyn Db, user_id: i64) -> Result<Option<String>, 
 pub async fn is_staff(db: &dyn Db, user_id: i64) -> Result<bool, DbError> {
     exists(db, stmt!("SELECT 1 FROM staff WHERE user_id = ?", user_id)).await
 }
+
+/// The login with this e-mail address, enabled or not, with or without access.
+pub async fn id_by_email(db: &dyn Db, email: &str) -> Result<Option<i64>, DbError> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: i64,
+    }
+    Ok(fetch_optional::<Id>(db, stmt!("SELECT id FROM users WHERE email = ?", email)).await?.map(|row| row.id))
+}

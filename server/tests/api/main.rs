@@ -21,3 +21,4 @@ mod members;
 mod migrations;
 mod pages;
 mod rate_limits;
+mod sign_up;

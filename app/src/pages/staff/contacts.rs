@@ -36,7 +36,7 @@ pub fn AddContactPage() -> impl IntoView {
                             <Checkbox
                                 label="Send the portal invitation now"
                                 name="send_now"
-                                checked=true
+                                checked=profile.invite_at_once
                                 hint="Needs an e-mail address."
                             />
                             <button type="submit" class="button">"Add representative"</button>

@@ -5,6 +5,7 @@ mod invite;
 mod member_list;
 mod new_member;
 mod profile;
+mod settings;
 
 pub use contacts::{AddContactPage, EditContactPage};
 pub use edit_member::EditMemberPage;
@@ -13,6 +14,7 @@ pub use invite::InvitePage;
 pub use member_list::MemberListPage;
 pub use new_member::NewMemberPage;
 pub use profile::MemberProfilePage;
+pub use settings::{LinkRequestsPage, SettingsPage};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -121,6 +121,7 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
                 {contact.is_primary.then(|| view! { <span class="badge">"Primary"</span> })}
             </h3>
             <p>{contact.email.clone().unwrap_or_else(|| "No e-mail on file".into())}</p>
+            {contact.not_linked_because.clone().map(|why| view! { <p class="muted not-linked">{why}</p> })}
             {(contact.login.is_some() || not_invited).then(|| view! { <p class="headline">{state_line.clone()}</p> })}
             {contact.login.map(|login| view! {
                 <div class="login-card">

@@ -1,0 +1,113 @@
+//! The organisation's portal settings, and the Link requests they can lead to.
+
+use leptos::prelude::*;
+
+use crate::api::settings::{
+    DecideLinkRequest, PortalSettingsView, UpdatePortalSettings, link_requests, portal_settings,
+};
+use crate::pages::common::{Checkbox, FormAlert, LoadError, action_error};
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let settings = Resource::new(|| (), |_| portal_settings());
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(settings) => view! { <SettingsForm settings /> }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SettingsForm(settings: PortalSettingsView) -> impl IntoView {
+    let update = ServerAction::<UpdatePortalSettings>::new();
+    let error = action_error(update);
+    let auto_link = settings.auto_link.clone();
+    let choice = move |value: &'static str, label: &'static str| {
+        let checked = auto_link == value;
+        view! {
+            <label class="choice">
+                <input type="radio" name="auto_link" value=value checked=checked />" "{label}
+            </label>
+        }
+    };
+    view! {
+        <section class="panel narrow">
+            <h1>"Portal settings"</h1>
+            {(!settings.may_change).then(|| view! { <p class="muted">"Only the owner and administrators change these."</p> })}
+            <ActionForm action=update>
+                <FormAlert error />
+                <Checkbox
+                    label="Let people sign up without an invitation"
+                    name="self_sign_up"
+                    checked=settings.self_sign_up
+                    hint="They prove their e-mail address with a link before anything is linked."
+                />
+                <p class="muted">{format!("Sign-up address: {}", settings.sign_up_url)}</p>
+                <fieldset>
+                    <legend>"When a confirmed sign-up or an accepted invitation has the e-mail of a profile's contact"</legend>
+                    {choice("always", "Link it at once")}
+                    {choice("ask", "Ask staff to confirm in Link requests")}
+                    {choice("never", "Never: only by invitation")}
+                </fieldset>
+                <Checkbox
+                    label="Send the portal invitation as a representative is added"
+                    name="invite_at_once"
+                    checked=settings.invite_at_once
+                    hint="How the box on the add-representative form starts; staff can still change it."
+                />
+                <button type="submit" class="button" disabled=!settings.may_change>"Save settings"</button>
+            </ActionForm>
+            <p><a href="/staff/link-requests">"Link requests"</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn LinkRequestsPage() -> impl IntoView {
+    let requests = Resource::new(|| (), |_| link_requests());
+    let decide = ServerAction::<DecideLinkRequest>::new();
+    let error = action_error(decide);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let requests = match requests.await {
+                    Ok(requests) => requests,
+                    Err(error) => return view! { <LoadError error /> }.into_any(),
+                };
+                view! {
+                    <section class="panel">
+                        <h1>"Link requests"</h1>
+                        <p>"Logins whose confirmed e-mail matches a profile's contact. Approve to link them; reject if it is not that person."</p>
+                        <FormAlert error />
+                        {if requests.is_empty() {
+                            view! { <p>"No requests waiting."</p> }.into_any()
+                        } else {
+                            requests.into_iter().map(|r| view! {
+                                <article class="card">
+                                    <p class="headline">{format!("{} asks for ", r.login_email)}<a href=format!("/staff/members/{}", r.member_id)>{r.member_name}</a></p>
+                                    <p>{format!("As {}, on {}", r.contact, r.asked_on)}</p>
+                                    <div class="actions">
+                                        <ActionForm action=decide>
+                                            <input type="hidden" name="request_id" value=r.id />
+                                            <input type="hidden" name="approve" value="true" />
+                                            <button type="submit" class="button">"Approve"</button>
+                                        </ActionForm>
+                                        <ActionForm action=decide>
+                                            <input type="hidden" name="request_id" value=r.id />
+                                            <button type="submit" class="button secondary">"Reject"</button>
+                                        </ActionForm>
+                                    </div>
+                                </article>
+                            }).collect_view().into_any()
+                        }}
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,311 @@
+//! Logins linked to contacts by their e-mail rather than by an invitation: self-service
+//! sign-ups proved by a link, the organisation's auto-link setting applied to them and to
+//! accepted invitations, and the Link requests staff approve or reject.
+
+use serde::Deserialize;
+
+use super::members::{StaffScope, visible_contact, visible_member};
+use super::{Db, DbError, fetch_all, fetch_optional};
+use crate::stmt;
+
+/// The contacts of an organisation a login with this e-mail may be linked to: same
+/// e-mail, on the profile, not linked to anyone, on a member the login does not reach yet —
+/// the first such contact of each member. Bound: organisation, e-mail, user.
+macro_rules! matching_contacts {
+    () => {
+        "FROM contacts c JOIN members m ON m.id = c.member_id
+         WHERE m.organisation_id = ? AND m.archived_at IS NULL AND c.removed_at IS NULL AND c.email = ?
+           AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = c.id)
+           AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.user_id = ? AND l.member_id = c.member_id)
+           AND NOT EXISTS (SELECT 1 FROM contacts e WHERE e.member_id = c.member_id AND e.email = c.email
+                             AND e.removed_at IS NULL AND e.id < c.id)"
+    };
+}
+
+/// What the organisation's auto-link setting did for a login.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Matched {
+    pub linked: u64,
+    pub requested: u64,
+}
+
+/// Applies the organisation's auto-link setting to the login: links the matching contacts
+/// ('always'), asks staff to confirm each ('ask'), or does nothing ('never').
+pub async fn apply_auto_link(
+    db: &dyn Db,
+    organisation_id: i64,
+    user_id: i64,
+    email: &str,
+    now: i64,
+) -> Result<Matched, DbError> {
+    let changes = db
+        .batch(vec![
+            stmt!(
+                concat!(
+                    "INSERT INTO member_links (user_id, member_id, contact_id, relation, linked_at)
+                     SELECT ?, c.member_id, c.id, CASE WHEN c.is_self = 1 THEN 'self' ELSE 'representative' END, ? ",
+                    matching_contacts!(),
+                    " AND (SELECT auto_link FROM organisations WHERE id = m.organisation_id) = 'always'"
+                ),
+                user_id,
+                now,
+                organisation_id,
+                email,
+                user_id
+            ),
+            stmt!(
+                concat!(
+                    "INSERT INTO link_requests (organisation_id, user_id, contact_id, created_at)
+                     SELECT m.organisation_id, ?, c.id, ? ",
+                    matching_contacts!(),
+                    " AND (SELECT auto_link FROM organisations WHERE id = m.organisation_id) = 'ask'
+                      AND NOT EXISTS (SELECT 1 FROM link_requests r
+                                      WHERE r.user_id = ? AND r.contact_id = c.id AND r.decided_at IS NULL)"
+                ),
+                user_id,
+                now,
+                organisation_id,
+                email,
+                user_id,
+                user_id
+            ),
+        ])
+        .await?;
+    Ok(Matched { linked: changes[0].rows_affected, requested: changes[1].rows_affected })
+}
+
+pub struct NewSignUp<'a> {
+    pub organisation_id: i64,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub token_hash: &'a str,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+/// The confirmation e-mail as it waits in the outbox (its link sealed, filled in at send).
+pub struct ConfirmationEmail<'a> {
+    pub idempotency_key: &'a str,
+    pub subject: &'a str,
+    pub text_body: &'a str,
+    pub html_body: &'a str,
+    pub sealed_token: &'a str,
+}
+
+/// Records the sign-up and queues its confirmation e-mail, in one batch, when the
+/// organisation takes sign-ups. False (nothing written) when it does not.
+pub async fn create_sign_up(db: &dyn Db, new: &NewSignUp<'_>, email: &ConfirmationEmail<'_>) -> Result<bool, DbError> {
+    let changes = db
+        .batch(vec![
+            stmt!(
+                "INSERT INTO sign_ups (organisation_id, email, password_hash, token_hash, created_at, expires_at)
+                 SELECT id, ?, ?, ?, ?, ? FROM organisations WHERE id = ? AND self_sign_up = 1",
+                new.email,
+                new.password_hash,
+                new.token_hash,
+                new.now,
+                new.expires_at,
+                new.organisation_id
+            ),
+            stmt!(
+                "INSERT INTO outbox (organisation_id, idempotency_key, to_email, from_name, from_email, subject,
+                     text_body, html_body, sealed_token, link_kind, next_attempt_at, created_at)
+                 SELECT o.id, ?, s.email, o.sender_name, o.sender_email, ?, ?, ?, ?, 'sign_up', ?, ?
+                 FROM sign_ups s JOIN organisations o ON o.id = s.organisation_id WHERE s.token_hash = ?",
+                email.idempotency_key,
+                email.subject,
+                email.text_body,
+                email.html_body,
+                email.sealed_token,
+                new.now,
+                new.now,
+                new.token_hash
+            ),
+        ])
+        .await?;
+    Ok(changes[0].rows_affected == 1)
+}
+
+/// A sign-up whose link is still good: unused, unexpired, at an organisation that still
+/// takes sign-ups.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PendingSignUp {
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub email: String,
+}
+
+macro_rules! confirmable {
+    () => {
+        "s.token_hash = ? AND s.verified_at IS NULL AND s.expires_at > ?
+         AND EXISTS (SELECT 1 FROM organisations o WHERE o.id = s.organisation_id AND o.self_sign_up = 1)"
+    };
+}
+
+pub async fn pending_sign_up(db: &dyn Db, token_hash: &str, now: i64) -> Result<Option<PendingSignUp>, DbError> {
+    fetch_optional(
+        db,
+        stmt!(
+            concat!(
+                "SELECT s.organisation_id, o.name AS organisation_name, s.email
+                 FROM sign_ups s JOIN organisations o ON o.id = s.organisation_id WHERE ",
+                confirmable!()
+            ),
+            token_hash,
+            now
+        ),
+    )
+    .await
+}
+
+/// The login a confirmed sign-up has: made now with the sign-up's password, or the one that
+/// had the address already (its password is never replaced).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConfirmedLogin {
+    pub user_id: i64,
+    pub created_now: i64,
+}
+
+/// Uses up the link and makes the login, in one batch behind the guarded UPDATE. None when
+/// the link is no longer good.
+pub async fn confirm_sign_up(
+    db: &dyn Db,
+    token_hash: &str,
+    claim: &str,
+    now: i64,
+) -> Result<Option<ConfirmedLogin>, DbError> {
+    db.batch(vec![
+        stmt!(
+            concat!(
+                "UPDATE sign_ups SET verified_at = ?, claim = ?
+                 WHERE id = (SELECT s.id FROM sign_ups s WHERE ",
+                confirmable!(),
+                ")"
+            ),
+            now,
+            claim,
+            token_hash,
+            now
+        ),
+        stmt!(
+            "INSERT INTO users (email, password_hash, created_at)
+             SELECT email, password_hash, ? FROM sign_ups s
+             WHERE claim = ? AND NOT EXISTS (SELECT 1 FROM users u WHERE u.email = s.email)",
+            now,
+            claim
+        ),
+    ])
+    .await?;
+    fetch_optional(
+        db,
+        stmt!(
+            "SELECT u.id AS user_id, u.created_at = s.verified_at AND u.password_hash = s.password_hash AS created_now
+             FROM sign_ups s JOIN users u ON u.email = s.email WHERE s.claim = ?",
+            claim
+        ),
+    )
+    .await
+}
+
+/// A request waiting for staff, with who asks and for which contact.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OpenLinkRequest {
+    pub id: i64,
+    pub login_email: String,
+    pub created_at: i64,
+    pub contact_id: i64,
+    pub member_id: i64,
+    pub member_name: String,
+    pub contact_name: String,
+    pub is_self: i64,
+}
+
+pub async fn open_link_requests(db: &dyn Db, scope: &StaffScope) -> Result<Vec<OpenLinkRequest>, DbError> {
+    fetch_all(
+        db,
+        scope.bind(stmt!(concat!(
+            "SELECT r.id, u.email AS login_email, r.created_at, c.id AS contact_id, c.member_id,
+                    m.first_name || ' ' || m.last_name AS member_name,
+                    coalesce(c.first_name, m.first_name) || ' ' || coalesce(c.last_name, m.last_name) AS contact_name,
+                    c.is_self
+             FROM link_requests r
+             JOIN users u ON u.id = r.user_id
+             JOIN contacts c ON c.id = r.contact_id
+             JOIN members m ON m.id = c.member_id
+             WHERE r.decided_at IS NULL AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = c.id) AND ",
+            visible_contact!(),
+            " ORDER BY r.created_at, r.id"
+        ))),
+    )
+    .await
+}
+
+/// Approves (links the login to the contact, when both are still free) or rejects an open
+/// request on a contact this staff login may see. False when there is no such request.
+pub async fn decide_link_request(
+    db: &dyn Db,
+    scope: &StaffScope,
+    request_id: i64,
+    approve: bool,
+    now: i64,
+) -> Result<bool, DbError> {
+    let changes = db
+        .batch(vec![
+            scope.bind(stmt!(
+                concat!(
+                    "INSERT INTO member_links (user_id, member_id, contact_id, relation, linked_at)
+                     SELECT r.user_id, c.member_id, c.id, CASE WHEN c.is_self = 1 THEN 'self' ELSE 'representative' END, ?
+                     FROM link_requests r JOIN contacts c ON c.id = r.contact_id
+                     WHERE r.id = ? AND r.decided_at IS NULL AND ? = 1
+                       AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = c.id)
+                       AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.user_id = r.user_id AND l.member_id = c.member_id)
+                       AND ",
+                    visible_contact!()
+                ),
+                now,
+                request_id,
+                approve
+            )),
+            scope.bind(stmt!(
+                concat!(
+                    "UPDATE link_requests SET decided_at = ?, decided_by = ?,
+                         approved = EXISTS (SELECT 1 FROM member_links l
+                                            WHERE l.user_id = link_requests.user_id AND l.contact_id = link_requests.contact_id)
+                     WHERE id = ? AND decided_at IS NULL
+                       AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = link_requests.contact_id AND ",
+                    visible_contact!(),
+                    ")"
+                ),
+                now,
+                scope.user_id,
+                request_id
+            )),
+        ])
+        .await?;
+    Ok(changes[1].rows_affected == 1)
+}
+
+/// Why a contact with no login is not linked, for the profile: a login with its e-mail
+/// waits in Link requests, or exists unlinked.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UnlinkedReason {
+    pub contact_id: i64,
+    pub waiting_request: i64,
+    pub login_exists: i64,
+}
+
+pub async fn unlinked_reasons(db: &dyn Db, member_id: i64) -> Result<Vec<UnlinkedReason>, DbError> {
+    fetch_all(
+        db,
+        stmt!(
+            "SELECT c.id AS contact_id,
+                    EXISTS (SELECT 1 FROM link_requests r WHERE r.contact_id = c.id AND r.decided_at IS NULL) AS waiting_request,
+                    EXISTS (SELECT 1 FROM users u WHERE u.email = c.email) AS login_exists
+             FROM contacts c
+             WHERE c.member_id = ? AND c.removed_at IS NULL AND c.email IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = c.id)",
+            member_id
+        ),
+    )
+    .await
+}
