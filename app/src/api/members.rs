@@ -75,12 +75,14 @@ pub async fn update_member(
     email: String,
     phone: String,
     address: String,
+    #[server(default)] primary: bool,
 ) -> Result<(), AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
             let changed = member_fields(&first_name, &last_name, &email, &phone, &address)?;
-            let updated = members::update_member(state.db.as_ref(), &scope, member_id, &changed, state.clock.now())
+            let now = state.clock.now();
+            let updated = members::update_member(state.db.as_ref(), &scope, member_id, &changed, primary, now)
                 .await
                 .map_err(internal)?;
             if !updated {

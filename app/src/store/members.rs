@@ -302,7 +302,8 @@ pub async fn insert_member(db: &dyn Db, scope: &StaffScope, new: &NewMember, now
     Ok(changes[0].last_insert_id)
 }
 
-/// Changes a member's details. When their e-mail changes, their own pending invitations
+/// Changes a member's details, and whether they are a primary contact of their own profile
+/// (a young child is not: their parent is). When their e-mail changes, their own pending invitations
 /// are revoked in the same batch, before it (SECURITY.md rule 6: a link goes to the address
 /// it was sent to). False when the member is not there for this staff login.
 pub async fn update_member(
@@ -310,6 +311,7 @@ pub async fn update_member(
     scope: &StaffScope,
     member_id: i64,
     new: &NewMember,
+    is_primary: bool,
     now: i64,
 ) -> Result<bool, DbError> {
     let email = new.email.as_ref().map(Email::as_str);
@@ -345,13 +347,14 @@ pub async fn update_member(
             )),
             scope.bind(stmt!(
                 concat!(
-                    "UPDATE contacts SET email = ?
+                    "UPDATE contacts SET email = ?, is_primary = ?
                      WHERE member_id = ? AND is_self = 1
                        AND EXISTS (SELECT 1 FROM members m WHERE m.id = contacts.member_id AND ",
                     visible_member!(),
                     ")"
                 ),
                 email,
+                is_primary,
                 member_id
             )),
         ])

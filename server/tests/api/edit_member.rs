@@ -81,3 +81,23 @@ async fn only_staff_who_can_see_a_member_can_change_it() {
     assert_eq!(unknown.status(), 401);
     assert_eq!(app.dump(MEMBERS_AND_CONTACTS).await, before);
 }
+
+/// A young child is not a primary contact of their own profile: unticking it leaves them
+/// out of rounds sent to many; ticking it again brings them back.
+#[tokio::test]
+async fn the_member_themself_may_be_made_a_primary_contact_or_not() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let id = app.add_member("Ada", "Lovelace", "ada@example.org").await;
+    let id_text = id.to_string();
+    let primary = "SELECT is_primary FROM contacts WHERE is_self = 1 ORDER BY id DESC LIMIT 1";
+    assert_eq!(app.count(primary).await, 1, "a new member is a primary contact");
+    let edit_page = format!("/staff/members/{id}/edit");
+    assert!(app.get(&app.staff, &edit_page).await.body.contains("name=\"primary\" value=\"true\" checked"));
+    app.post_form(&app.staff, "/api/update_member", &edit_page, &fields(&id_text, "ada@example.org")).await;
+    assert_eq!(app.count(primary).await, 0);
+    let mut ticked = fields(&id_text, "ada@example.org").to_vec();
+    ticked.push(("primary", "true"));
+    app.post_form(&app.staff, "/api/update_member", &edit_page, &ticked).await;
+    assert_eq!(app.count(primary).await, 1);
+}

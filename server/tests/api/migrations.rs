@@ -94,4 +94,15 @@ async fn a_database_of_an_earlier_build_keeps_every_row() {
     let (link_contact,): (i64,) =
         sqlx::query_as("SELECT contact_id FROM member_links WHERE user_id = 2").fetch_one(&pool).await.unwrap();
     assert_eq!(link_contact, contacts[0].0);
+
+    // 0007: an organisation of an earlier build takes no sign-ups and asks staff before
+    // linking by e-mail; its e-mails open invitations.
+    let (sign_up, auto_link, at_once): (i64, String, i64) =
+        sqlx::query_as("SELECT self_sign_up, auto_link, invite_at_once FROM organisations")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((sign_up, auto_link.as_str(), at_once), (0, "ask", 1));
+    let (kind,): (String,) = sqlx::query_as("SELECT link_kind FROM outbox").fetch_one(&pool).await.unwrap();
+    assert_eq!(kind, "invitation");
 }

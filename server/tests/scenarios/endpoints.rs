@@ -48,7 +48,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/sign_up_preview", &["token"]),
     ("/api/unlink_login", &["contact_id"]),
     ("/api/update_contact", &["contact_id", "first_name", "last_name", "relation", "email", "primary?"]),
-    ("/api/update_member", &["member_id", "first_name", "last_name", "email", "phone", "address"]),
+    ("/api/update_member", &["member_id", "first_name", "last_name", "email", "phone", "address", "primary?"]),
     ("/api/update_portal_settings", &["auto_link", "self_sign_up?", "invite_at_once?"]),
     ("/api/whoami", &[]),
 ];

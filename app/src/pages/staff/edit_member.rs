@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::member_id_param;
 use crate::api::members::{MemberDetails, UpdateMember, member_profile};
-use crate::pages::common::{Field, FormAlert, LoadError, TextArea, action_error};
+use crate::pages::common::{Checkbox, Field, FormAlert, LoadError, TextArea, action_error};
 
 /// The member's details, to correct. A new e-mail address revokes a pending invitation
 /// (it went to the old address); the profile then offers a new one.
@@ -27,6 +27,7 @@ fn EditForm(member: MemberDetails) -> impl IntoView {
     let update = ServerAction::<UpdateMember>::new();
     let error = action_error(update);
     let id = member.id;
+    let primary = member.contacts.first().is_some_and(|own| own.is_primary);
     view! {
         <section class="panel narrow">
             <p><a href=format!("/staff/members/{id}")>"← Profile"</a></p>
@@ -47,6 +48,12 @@ fn EditForm(member: MemberDetails) -> impl IntoView {
                 />
                 <Field label="Phone" name="phone" kind="tel" value=member.phone.unwrap_or_default() autocomplete="off" error />
                 <TextArea label="Postal address" name="address" value=member.address.unwrap_or_default() error />
+                <Checkbox
+                    label="The member is a primary contact"
+                    name="primary"
+                    checked=primary
+                    hint="Untick for a young child whose parent is invited instead: invitations sent to many at once go to primary contacts only."
+                />
                 <button type="submit" class="button">"Save changes"</button>
             </ActionForm>
         </section>
