@@ -16,7 +16,8 @@ use {
     crate::mail::render::sign_up_email,
     crate::passwords::refuse_common,
     crate::secrets::{new_invite_token, new_nonce, sign_up_token_hash},
-    crate::store::linking::{self, ConfirmationEmail, NewSignUp},
+    crate::store::invitations::QueuedEmail,
+    crate::store::linking::{self, NewSignUp},
     crate::store::organisations,
 };
 
@@ -77,8 +78,10 @@ pub async fn sign_up(
                     now,
                     expires_at,
                 },
-                &ConfirmationEmail {
+                &QueuedEmail {
                     idempotency_key: &new_nonce(),
+                    from_name: &organisation.sender_name,
+                    from_email: &organisation.sender_email,
                     subject: &rendered.subject,
                     text_body: &rendered.text,
                     html_body: &rendered.html,

@@ -28,8 +28,8 @@ pub struct NewInvitation<'a> {
     pub expires_at: i64,
 }
 
-/// The invitation e-mail as it waits in the outbox. The link is filled in when it is sent,
-/// from `sealed_token`.
+/// An e-mail with a link (an invitation's, a sign-up's) as it waits in the outbox. The link
+/// is filled in when it is sent, from `sealed_token`.
 pub struct QueuedEmail<'a> {
     pub idempotency_key: &'a str,
     pub from_name: &'a str,

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use super::invitations::QueuedEmail;
 use super::members::{StaffScope, visible_contact, visible_member};
 use super::{Db, DbError, fetch_all, fetch_optional};
 use crate::stmt;
@@ -83,18 +84,9 @@ pub struct NewSignUp<'a> {
     pub expires_at: i64,
 }
 
-/// The confirmation e-mail as it waits in the outbox (its link sealed, filled in at send).
-pub struct ConfirmationEmail<'a> {
-    pub idempotency_key: &'a str,
-    pub subject: &'a str,
-    pub text_body: &'a str,
-    pub html_body: &'a str,
-    pub sealed_token: &'a str,
-}
-
 /// Records the sign-up and queues its confirmation e-mail, in one batch, when the
 /// organisation takes sign-ups. False (nothing written) when it does not.
-pub async fn create_sign_up(db: &dyn Db, new: &NewSignUp<'_>, email: &ConfirmationEmail<'_>) -> Result<bool, DbError> {
+pub async fn create_sign_up(db: &dyn Db, new: &NewSignUp<'_>, email: &QueuedEmail<'_>) -> Result<bool, DbError> {
     let changes = db
         .batch(vec![
             stmt!(
@@ -110,9 +102,11 @@ pub async fn create_sign_up(db: &dyn Db, new: &NewSignUp<'_>, email: &Confirmati
             stmt!(
                 "INSERT INTO outbox (organisation_id, idempotency_key, to_email, from_name, from_email, subject,
                      text_body, html_body, sealed_token, link_kind, next_attempt_at, created_at)
-                 SELECT o.id, ?, s.email, o.sender_name, o.sender_email, ?, ?, ?, ?, 'sign_up', ?, ?
-                 FROM sign_ups s JOIN organisations o ON o.id = s.organisation_id WHERE s.token_hash = ?",
+                 SELECT organisation_id, ?, email, ?, ?, ?, ?, ?, ?, 'sign_up', ?, ?
+                 FROM sign_ups WHERE token_hash = ?",
                 email.idempotency_key,
+                email.from_name,
+                email.from_email,
                 email.subject,
                 email.text_body,
                 email.html_body,
