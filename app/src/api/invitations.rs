@@ -12,7 +12,7 @@ use {
     crate::domain::dates::{DAY, format_date},
     crate::domain::{Email, InvitationState, InviteToken, Password, PersonalMessage},
     crate::error::FormErrors,
-    crate::mail::render::{InvitationEmail, invitation_email},
+    crate::mail::render::{InvitationEmail, RenderedEmail, invitation_email},
     crate::passwords::refuse_common,
     crate::ports::AppState,
     crate::secrets::{invite_token_hash, new_invite_token, new_nonce, new_session_id, session_id_hash},
@@ -167,17 +167,29 @@ pub(crate) fn prepare_invitation(
             now,
             expires_at,
         },
-        &QueuedEmail {
-            idempotency_key: &new_nonce(),
-            from_name: &organisation.sender_name,
-            from_email: &organisation.sender_email,
-            subject: &rendered.subject,
-            text_body: &rendered.text,
-            html_body: &rendered.html,
-            sealed_token: &state.config.secret_key.seal(token.expose()),
-        },
+        &queued_email(state, organisation, rendered, &token),
     );
     PreparedInvitation { statements, token_hash }
+}
+
+/// A rendered e-mail from the organisation as it waits in the outbox: a fresh idempotency
+/// key, and the token of its link sealed with the server's key.
+#[cfg(feature = "ssr")]
+pub(crate) fn queued_email(
+    state: &AppState,
+    organisation: &organisations::Organisation,
+    rendered: RenderedEmail,
+    token: &InviteToken,
+) -> QueuedEmail {
+    QueuedEmail {
+        idempotency_key: new_nonce(),
+        from_name: organisation.sender_name.clone(),
+        from_email: organisation.sender_email.clone(),
+        subject: rendered.subject,
+        text_body: rendered.text,
+        html_body: rendered.html,
+        sealed_token: state.config.secret_key.seal(token.expose()),
+    }
 }
 
 #[server(endpoint = "revoke_invitation")]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
+    super::invitations::queued_email,
     super::limits,
     super::ssr::{app_state, internal, respond},
     crate::domain::dates::DAY,
@@ -16,7 +17,6 @@ use {
     crate::mail::render::sign_up_email,
     crate::passwords::refuse_common,
     crate::secrets::{new_invite_token, new_nonce, sign_up_token_hash},
-    crate::store::invitations::QueuedEmail,
     crate::store::linking::{self, NewSignUp},
     crate::store::organisations,
 };
@@ -78,15 +78,7 @@ pub async fn sign_up(
                     now,
                     expires_at,
                 },
-                &QueuedEmail {
-                    idempotency_key: &new_nonce(),
-                    from_name: &organisation.sender_name,
-                    from_email: &organisation.sender_email,
-                    subject: &rendered.subject,
-                    text_body: &rendered.text,
-                    html_body: &rendered.html,
-                    sealed_token: &state.config.secret_key.seal(token.expose()),
-                },
+                &queued_email(&state, &organisation, rendered, &token),
             )
             .await
             .map_err(internal)?;

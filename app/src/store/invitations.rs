@@ -30,21 +30,21 @@ pub struct NewInvitation<'a> {
 
 /// An e-mail with a link (an invitation's, a sign-up's) as it waits in the outbox. The link
 /// is filled in when it is sent, from `sealed_token`.
-pub struct QueuedEmail<'a> {
-    pub idempotency_key: &'a str,
-    pub from_name: &'a str,
-    pub from_email: &'a str,
-    pub subject: &'a str,
-    pub text_body: &'a str,
-    pub html_body: &'a str,
-    pub sealed_token: &'a str,
+pub struct QueuedEmail {
+    pub idempotency_key: String,
+    pub from_name: String,
+    pub from_email: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub sealed_token: String,
 }
 
 /// The statements that revoke the contact's open invitations, create the new one and queue
 /// its e-mail. Each is guarded: when the contact can no longer be invited by this login,
 /// none of them writes. One invitation runs them alone (`create_invitation`); a group send
 /// runs many in one batch.
-pub fn invitation_statements(scope: &StaffScope, new: &NewInvitation<'_>, email: &QueuedEmail<'_>) -> Vec<Stmt> {
+pub fn invitation_statements(scope: &StaffScope, new: &NewInvitation<'_>, email: &QueuedEmail) -> Vec<Stmt> {
     vec![
         scope.bind(stmt!(
             concat!(
@@ -86,13 +86,13 @@ pub fn invitation_statements(scope: &StaffScope, new: &NewInvitation<'_>, email:
                      next_attempt_at, created_at)
                  SELECT organisation_id, id, ?, email, ?, ?, ?, ?, ?, ?, ?, ?
                  FROM invitations WHERE token_hash = ?",
-            email.idempotency_key,
-            email.from_name,
-            email.from_email,
-            email.subject,
-            email.text_body,
-            email.html_body,
-            email.sealed_token,
+            email.idempotency_key.as_str(),
+            email.from_name.as_str(),
+            email.from_email.as_str(),
+            email.subject.as_str(),
+            email.text_body.as_str(),
+            email.html_body.as_str(),
+            email.sealed_token.as_str(),
             new.now,
             new.now,
             new.token_hash

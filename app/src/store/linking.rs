@@ -86,7 +86,7 @@ pub struct NewSignUp<'a> {
 
 /// Records the sign-up and queues its confirmation e-mail, in one batch, when the
 /// organisation takes sign-ups. False (nothing written) when it does not.
-pub async fn create_sign_up(db: &dyn Db, new: &NewSignUp<'_>, email: &QueuedEmail<'_>) -> Result<bool, DbError> {
+pub async fn create_sign_up(db: &dyn Db, new: &NewSignUp<'_>, email: &QueuedEmail) -> Result<bool, DbError> {
     let changes = db
         .batch(vec![
             stmt!(
@@ -104,13 +104,13 @@ pub async fn create_sign_up(db: &dyn Db, new: &NewSignUp<'_>, email: &QueuedEmai
                      text_body, html_body, sealed_token, link_kind, next_attempt_at, created_at)
                  SELECT organisation_id, ?, email, ?, ?, ?, ?, ?, ?, 'sign_up', ?, ?
                  FROM sign_ups WHERE token_hash = ?",
-                email.idempotency_key,
-                email.from_name,
-                email.from_email,
-                email.subject,
-                email.text_body,
-                email.html_body,
-                email.sealed_token,
+                email.idempotency_key.as_str(),
+                email.from_name.as_str(),
+                email.from_email.as_str(),
+                email.subject.as_str(),
+                email.text_body.as_str(),
+                email.html_body.as_str(),
+                email.sealed_token.as_str(),
                 new.now,
                 new.now,
                 new.token_hash
