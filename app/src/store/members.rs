@@ -68,18 +68,27 @@ impl StaffScope {
 /// invitation sent to anyone around it.
 macro_rules! member_summary_select {
     () => {
-        "SELECT m.id, m.first_name, m.last_name,
+        concat!(
+            "SELECT m.id, m.first_name, m.last_name,
                 (SELECT c.email FROM contacts c WHERE c.member_id = m.id AND c.is_self = 1) AS email,
                 EXISTS (SELECT 1 FROM member_links l WHERE l.member_id = m.id) AS has_login,
                 (SELECT max(u.last_login_at) FROM member_links l JOIN users u ON u.id = l.user_id
-                 WHERE l.member_id = m.id) AS last_login_at,
-                i.created_at AS inv_created_at, i.expires_at AS inv_expires_at,
-                i.accepted_at AS inv_accepted_at, i.revoked_at AS inv_revoked_at,
-                i.declined_at AS inv_declined_at
-         FROM members m
+                 WHERE l.member_id = m.id) AS last_login_at, ",
+            latest_invitation_columns!(),
+            " FROM members m
          LEFT JOIN invitations i ON i.id = (SELECT id FROM invitations
                                             WHERE member_id = m.id
                                             ORDER BY created_at DESC, id DESC LIMIT 1)"
+        )
+    };
+}
+
+/// The dates of the latest invitation `i`, as `LatestInvitation` reads them.
+macro_rules! latest_invitation_columns {
+    () => {
+        "i.created_at AS inv_created_at, i.expires_at AS inv_expires_at,
+         i.accepted_at AS inv_accepted_at, i.revoked_at AS inv_revoked_at,
+         i.declined_at AS inv_declined_at"
     };
 }
 
@@ -127,16 +136,16 @@ impl LatestInvitation {
 /// login and their latest invitation.
 macro_rules! contact_select {
     () => {
-        "SELECT c.id, c.member_id, c.is_self, c.relation, c.email, c.is_primary,
+        concat!(
+            "SELECT c.id, c.member_id, c.is_self, c.relation, c.email, c.is_primary,
                 coalesce(c.first_name, m.first_name) AS first_name,
                 coalesce(c.last_name, m.last_name) AS last_name,
                 u.id AS login_user_id, u.email AS login_email, u.last_login_at AS login_last_login_at,
                 l.linked_at AS login_linked_at,
                 i.id AS invitation_id, i.email AS invitation_email,
-                i.personal_message AS invitation_message,
-                i.created_at AS inv_created_at, i.expires_at AS inv_expires_at,
-                i.accepted_at AS inv_accepted_at, i.revoked_at AS inv_revoked_at,
-                i.declined_at AS inv_declined_at, i.declined_by IS NOT NULL AS inv_declined_by_staff,
+                i.personal_message AS invitation_message, ",
+            latest_invitation_columns!(),
+            ", i.declined_by IS NOT NULL AS inv_declined_by_staff,
                 i.decline_reason AS inv_decline_reason, i.reinvite AS inv_reinvite,
                 i.revoked_because AS inv_revoked_because
          FROM contacts c
@@ -146,6 +155,7 @@ macro_rules! contact_select {
          LEFT JOIN invitations i ON i.id = (SELECT id FROM invitations
                                             WHERE contact_id = c.id
                                             ORDER BY created_at DESC, id DESC LIMIT 1)"
+        )
     };
 }
 
