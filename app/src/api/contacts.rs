@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::invitations::{invite, visible_contact},
+    super::invitations::{Wording, invite, visible_contact},
     super::ssr::{internal, require_staff, respond},
     crate::domain::{Email, PersonName, Relation},
     crate::error::FormErrors,
@@ -55,7 +55,7 @@ async fn invite_new_contact(
 ) -> Result<(), AppError> {
     let to = new.email.as_ref().ok_or(AppError::Internal)?;
     let contact = visible_contact(state, scope, contact_id).await?;
-    invite(state, scope, &contact, to, None).await
+    invite(state, scope, &contact, to, &Wording::default()).await
 }
 
 /// Changes a representative. A new e-mail revokes their pending invitation, which went to

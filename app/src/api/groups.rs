@@ -10,7 +10,7 @@ use super::members::ContactCard;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::invitations::{Invitee, prepare_invitation},
+    super::invitations::{Invitee, Wording, prepare_invitation},
     super::members::contact_card,
     super::ssr::{internal, require_staff, respond},
     crate::domain::dates::format_date,
@@ -171,7 +171,11 @@ pub async fn group_details(group_id: i64, #[server(default)] round: Option<i64>)
 /// everyone else is listed as skipped with the reason. The form's key makes a double
 /// submit or a retry land on the same round.
 #[server(endpoint = "invite_group_owners")]
-pub async fn invite_group_owners(group_id: i64, request_key: String) -> Result<(), AppError> {
+pub async fn invite_group_owners(
+    group_id: i64,
+    request_key: String,
+    #[server(default)] template_id: i64,
+) -> Result<(), AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
@@ -181,6 +185,7 @@ pub async fn invite_group_owners(group_id: i64, request_key: String) -> Result<(
             let db = state.db.as_ref();
             let now = state.clock.now();
             groups::group(db, &scope, group_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            let wording = Wording::chosen(&state, &scope, template_id, None).await?;
             let organisation = organisations::organisation(db, scope.organisation_id)
                 .await
                 .map_err(internal)?
@@ -197,7 +202,7 @@ pub async fn invite_group_owners(group_id: i64, request_key: String) -> Result<(
                                 first_name: &contact.first_name,
                                 on_behalf_of: (contact.is_self == 0).then_some(member_name.as_str()),
                             };
-                            let prepared = prepare_invitation(&state, &scope, &organisation, &invitee, &to, None);
+                            let prepared = prepare_invitation(&state, &scope, &organisation, &invitee, &to, &wording);
                             RoundEntry::Invited {
                                 contact_id: contact.id,
                                 statements: prepared.statements,

@@ -10,6 +10,7 @@ use {
         set_session_cookie,
     },
     crate::domain::dates::{DAY, format_date},
+    crate::domain::template::fill,
     crate::domain::{Email, InvitationState, InviteToken, Password, PersonalMessage},
     crate::error::FormErrors,
     crate::mail::render::{InvitationEmail, RenderedEmail, invitation_email},
@@ -18,11 +19,18 @@ use {
     crate::secrets::{invite_token_hash, new_invite_token, new_nonce, new_session_id, session_id_hash},
     crate::store::invitations::{self, AcceptOutcome, Acceptance, NewInvitation, QueuedEmail},
     crate::store::members::StaffScope,
-    crate::store::{linking, members, organisations, users},
+    crate::store::{linking, members, organisations, templates, users},
 };
 
+/// Invites one contact, with the chosen template (`template_id` 0: none) and a personal
+/// message, either or both.
 #[server(endpoint = "send_invitation")]
-pub async fn send_invitation(contact_id: i64, email: String, message: String) -> Result<(), AppError> {
+pub async fn send_invitation(
+    contact_id: i64,
+    email: String,
+    message: String,
+    #[server(default)] template_id: i64,
+) -> Result<(), AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
@@ -31,7 +39,8 @@ pub async fn send_invitation(contact_id: i64, email: String, message: String) ->
             let note = form.check("message", &message, PersonalMessage::parse(&message));
             let (to, note) = form.finish(|| Some((to?, note?)))?;
             let contact = visible_contact(&state, &scope, contact_id).await?;
-            invite(&state, &scope, &contact, &to, note.as_ref().map(PersonalMessage::as_str)).await?;
+            let wording = Wording::chosen(&state, &scope, template_id, note.map(|n| n.as_str().to_owned())).await?;
+            invite(&state, &scope, &contact, &to, &wording).await?;
             leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
             Ok(())
         }
@@ -59,7 +68,12 @@ pub async fn resend_invitation(contact_id: i64) -> Result<(), AppError> {
             let email = contact.invitation_email.as_deref().or(contact.email.as_deref()).unwrap_or_default();
             let to = Email::parse(email).map_err(|message| AppError::invalid("email", message))?;
             limits::attempt(&state, &limits::RESENDS_PER_MEMBER, &contact.member_id.to_string()).await?;
-            invite(&state, &scope, &contact, &to, contact.invitation_message.as_deref()).await?;
+            let wording = Wording {
+                template_body: None,
+                personal_message: contact.invitation_message.clone(),
+                subject_addition: contact.invitation_subject_addition.clone(),
+            };
+            invite(&state, &scope, &contact, &to, &wording).await?;
             leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
             Ok(())
         }
@@ -85,7 +99,7 @@ pub(crate) async fn invite(
     scope: &StaffScope,
     contact: &members::ContactRow,
     to: &Email,
-    personal_message: Option<&str>,
+    wording: &Wording,
 ) -> Result<(), AppError> {
     let db = state.db.as_ref();
     if contact.login_user_id.is_some() {
@@ -96,20 +110,14 @@ pub(crate) async fn invite(
     }
     let organisation =
         organisations::organisation(db, scope.organisation_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    let on_behalf_of = match contact.is_self {
-        1 => None,
-        _ => members::member(db, scope, contact.member_id)
-            .await
-            .map_err(internal)?
-            .map(|m| format!("{} {}", m.summary.first_name, m.summary.last_name)),
-    };
+    let on_behalf_of = on_behalf_of(state, scope, contact).await?;
     let invitation = prepare_invitation(
         state,
         scope,
         &organisation,
         &Invitee { contact_id: contact.id, first_name: &contact.first_name, on_behalf_of: on_behalf_of.as_deref() },
         to,
-        personal_message,
+        wording,
     );
     let created = invitations::create_invitation(db, invitation.statements).await.map_err(internal)?;
     if !created {
@@ -117,6 +125,66 @@ pub(crate) async fn invite(
     }
     (state.wake_outbox)();
     Ok(())
+}
+
+/// What an invitation says besides its fixed words: a template's body (filled in for each
+/// person), a personal message after it, and an addition to the subject line.
+#[cfg(feature = "ssr")]
+#[derive(Default)]
+pub(crate) struct Wording {
+    pub template_body: Option<String>,
+    pub personal_message: Option<String>,
+    pub subject_addition: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl Wording {
+    /// The template chosen in a form (`template_id` 0: none) and the personal message. A
+    /// template that is not the organisation's (any more) is refused, saying so.
+    pub(crate) async fn chosen(
+        state: &AppState,
+        scope: &StaffScope,
+        template_id: i64,
+        personal_message: Option<String>,
+    ) -> Result<Self, AppError> {
+        let template = match template_id {
+            0 => None,
+            id => Some(
+                templates::template(state.db.as_ref(), scope, id)
+                    .await
+                    .map_err(internal)?
+                    .ok_or_else(|| AppError::invalid("template_id", "That template is gone. Choose another."))?,
+            ),
+        };
+        Ok(Self {
+            template_body: template.as_ref().map(|t| t.body.clone()),
+            personal_message,
+            subject_addition: template.and_then(|t| t.subject_addition),
+        })
+    }
+
+    pub(crate) fn message_for(&self, first_name: &str, organisation: &str) -> Option<String> {
+        let filled = self.template_body.as_deref().map(|body| fill(body, first_name, organisation));
+        match (filled, self.personal_message.as_deref()) {
+            (Some(template), Some(personal)) => Some(format!("{template}\n\n{personal}")),
+            (Some(template), None) => Some(template),
+            (None, personal) => personal.map(str::to_owned),
+        }
+    }
+}
+
+/// For a representative, the member whose profile the invitation opens (full name).
+#[cfg(feature = "ssr")]
+pub(crate) async fn on_behalf_of(
+    state: &AppState,
+    scope: &StaffScope,
+    contact: &members::ContactRow,
+) -> Result<Option<String>, AppError> {
+    if contact.is_self == 1 {
+        return Ok(None);
+    }
+    let member = members::member(state.db.as_ref(), scope, contact.member_id).await.map_err(internal)?;
+    Ok(member.map(|m| format!("{} {}", m.summary.first_name, m.summary.last_name)))
 }
 
 /// Who an invitation goes to: a contact, by first name, and for a representative the
@@ -144,9 +212,12 @@ pub(crate) fn prepare_invitation(
     organisation: &organisations::Organisation,
     invitee: &Invitee<'_>,
     to: &Email,
-    personal_message: Option<&str>,
+    wording: &Wording,
 ) -> PreparedInvitation {
     let now = state.clock.now();
+    let message = wording.message_for(invitee.first_name, &organisation.name);
+    let personal_message = message.as_deref();
+    let subject_addition = wording.subject_addition.as_deref();
     let expires_at = now + organisation.invitation_validity_days * DAY;
     let token = new_invite_token();
     let token_hash = invite_token_hash(&token);
@@ -155,6 +226,7 @@ pub(crate) fn prepare_invitation(
         first_name: invitee.first_name,
         on_behalf_of: invitee.on_behalf_of,
         personal_message,
+        subject_addition,
         expires_at,
     });
     let statements = invitations::invitation_statements(
@@ -164,6 +236,7 @@ pub(crate) fn prepare_invitation(
             email: to.as_str(),
             token_hash: &token_hash,
             personal_message,
+            subject_addition,
             now,
             expires_at,
         },

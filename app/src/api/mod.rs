@@ -12,6 +12,7 @@ pub mod portal;
 pub mod settings;
 pub mod setup;
 pub mod sign_up;
+pub mod templates;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod limits;

@@ -7,6 +7,7 @@ pub mod email;
 pub mod invitation;
 pub mod name;
 pub mod password;
+pub mod template;
 pub mod token;
 
 pub use contact::{PersonalMessage, Phone, PostalAddress, Relation};

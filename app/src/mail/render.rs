@@ -18,13 +18,18 @@ pub struct InvitationEmail<'a> {
     /// A representative is invited to manage this member's profile (their full name).
     pub on_behalf_of: Option<&'a str>,
     pub personal_message: Option<&'a str>,
+    /// From a template: added to the subject line.
+    pub subject_addition: Option<&'a str>,
     pub expires_at: i64,
 }
 
 pub fn invitation_email(e: &InvitationEmail<'_>) -> RenderedEmail {
     let org = single_line(e.organisation_name);
     let expiry = format_date(e.expires_at);
-    let subject = format!("{org} invites you to your member portal");
+    let subject = match e.subject_addition {
+        Some(addition) => format!("{org} invites you to your member portal: {}", single_line(addition)),
+        None => format!("{org} invites you to your member portal"),
+    };
 
     let whose = match e.on_behalf_of {
         Some(member) => format!("{}'s", single_line(member)),
@@ -125,6 +130,7 @@ mod tests {
             first_name: "<b>Ada</b>",
             on_behalf_of: None,
             personal_message: message,
+            subject_addition: None,
             expires_at: 1_795_305_600,
         })
     }
@@ -163,10 +169,12 @@ mod tests {
             first_name: "Pat",
             on_behalf_of: Some("Sam <Lee>"),
             personal_message: None,
+            subject_addition: Some("Term starts soon"),
             expires_at: 1_795_305_600,
         });
         assert!(e.text.contains("Hello Pat,") && e.text.contains("see Sam <Lee>'s profile"));
         assert!(e.html.contains("see Sam &lt;Lee&gt;&#39;s profile"));
         assert!(!e.text.contains("your own"));
+        assert_eq!(e.subject, "Riverside School invites you to your member portal: Term starts soon");
     }
 }

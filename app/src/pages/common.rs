@@ -159,18 +159,20 @@ pub fn TextArea(
     error: Signal<Option<AppError>>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] required: bool,
 ) -> impl IntoView {
     let (message, shown_value) = field_state(name, error, value);
     let error_id = format!("{name}-error");
     let shown_text = shown_value.clone();
     view! {
         <div class="field" class:has-error=move || message().is_some()>
-            <label for=name>{label}<span class="optional">" (optional)"</span></label>
+            <label for=name>{label}{(!required).then_some(view! { <span class="optional">" (optional)"</span> })}</label>
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
             <textarea
                 id=name
                 name=name
                 rows="4"
+                required=required
                 prop:value=shown_value
                 aria-invalid=move || message().is_some().then_some("true")
                 aria-describedby=error_id.clone()

@@ -61,6 +61,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/members/:id/edit") view=staff::EditMemberPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/groups") view=staff::GroupListPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/groups/:id") view=staff::GroupPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/templates") view=staff::TemplatesPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/templates/:id") view=staff::EditTemplatePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/settings") view=staff::SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/link-requests") view=staff::LinkRequestsPage ssr=SsrMode::Async />
                     <Route path=path!("/join/sent") view=join::SignUpSentPage />
@@ -90,7 +92,7 @@ fn SiteHeader() -> impl IntoView {
                 {move || Suspend::new(async move {
                     viewer.await.ok().flatten().map(|viewer| view! {
                         <nav class="account" aria-label="Account">
-                            {viewer.is_staff.then(|| view! { <a href="/staff/members">"Members"</a><a href="/staff/groups">"Groups"</a><a href="/staff/settings">"Settings"</a> })}
+                            {viewer.is_staff.then(|| view! { <a href="/staff/members">"Members"</a><a href="/staff/groups">"Groups"</a><a href="/staff/templates">"Templates"</a><a href="/staff/settings">"Settings"</a> })}
                             <span class="who">{viewer.shown_as}</span>
                             <ActionForm action=logout>
                                 <button type="submit" class="link-button">"Sign out"</button>

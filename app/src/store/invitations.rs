@@ -24,6 +24,7 @@ pub struct NewInvitation<'a> {
     pub email: &'a str,
     pub token_hash: &'a str,
     pub personal_message: Option<&'a str>,
+    pub subject_addition: Option<&'a str>,
     pub now: i64,
     pub expires_at: i64,
 }
@@ -61,8 +62,8 @@ pub fn invitation_statements(scope: &StaffScope, new: &NewInvitation<'_>, email:
         scope.bind(stmt!(
             concat!(
                 "INSERT INTO invitations (organisation_id, member_id, contact_id, email, token_hash,
-                         personal_message, sent_by, created_at, expires_at, reinvite)
-                     SELECT ?, (SELECT member_id FROM contacts WHERE id = ?), ?, ?, ?, ?, ?, ?, ?,
+                         personal_message, subject_addition, sent_by, created_at, expires_at, reinvite)
+                     SELECT ?, (SELECT member_id FROM contacts WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?,
                             coalesce((SELECT i.declined_at IS NOT NULL FROM invitations i WHERE i.contact_id = ?
                                       ORDER BY i.created_at DESC, i.id DESC LIMIT 1), 0)
                      WHERE ",
@@ -74,6 +75,7 @@ pub fn invitation_statements(scope: &StaffScope, new: &NewInvitation<'_>, email:
             new.email,
             new.token_hash,
             new.personal_message,
+            new.subject_addition,
             scope.user_id,
             new.now,
             new.expires_at,

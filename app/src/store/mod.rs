@@ -16,6 +16,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod rate_limits;
 pub mod sessions;
+pub mod templates;
 pub mod users;
 
 use async_trait::async_trait;

@@ -22,3 +22,4 @@ mod migrations;
 mod pages;
 mod rate_limits;
 mod sign_up;
+mod templates;

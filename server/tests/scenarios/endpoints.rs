@@ -7,6 +7,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/add_contact", &["member_id", "first_name", "last_name", "relation", "email", "primary?", "send_now?"]),
     ("/api/add_member", &["first_name", "last_name", "email", "phone", "address"]),
     ("/api/add_to_group", &["group_id", "member_id"]),
+    ("/api/archive_template", &["template_id"]),
     ("/api/confirm_sign_up", &["token"]),
     ("/api/create_group", &["name"]),
     ("/api/decide_link_request", &["request_id", "approve?"]),
@@ -14,22 +15,25 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/dev_mailbox", &[]),
     ("/api/group_details", &["group_id", "round?"]),
     ("/api/invitation_preview", &["token"]),
-    ("/api/invite_group_owners", &["group_id", "request_key"]),
+    ("/api/invite_group_owners", &["group_id", "request_key", "template_id?"]),
     ("/api/link_invitation", &["token", "password"]),
     ("/api/link_requests", &[]),
     ("/api/list_groups", &[]),
     ("/api/list_members", &[]),
+    ("/api/list_templates", &[]),
     ("/api/login", &["email", "password"]),
     ("/api/logout", &[]),
     ("/api/member_profile", &["member_id"]),
     ("/api/portal_profile", &["member_id?"]),
     ("/api/portal_settings", &[]),
+    ("/api/preview_invitation", &["contact_id", "template_id?", "message?"]),
     ("/api/record_decline", &["contact_id", "reason"]),
     ("/api/remove_contact", &["contact_id"]),
     ("/api/remove_from_group", &["group_id", "member_id"]),
     ("/api/resend_invitation", &["contact_id"]),
     ("/api/revoke_invitation", &["contact_id"]),
-    ("/api/send_invitation", &["contact_id", "email", "message"]),
+    ("/api/save_template", &["template_id?", "name", "subject_addition", "body"]),
+    ("/api/send_invitation", &["contact_id", "email", "message", "template_id?"]),
     (
         "/api/set_up",
         &[
@@ -54,4 +58,5 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
 ];
 
 /// Fields that hold a number; every other field is text.
-pub const NUMBER_FIELDS: &[&str] = &["member_id", "contact_id", "group_id", "round", "request_id", "organisation_id"];
+pub const NUMBER_FIELDS: &[&str] =
+    &["member_id", "contact_id", "group_id", "round", "request_id", "organisation_id", "template_id"];

@@ -8,6 +8,7 @@ use super::id_param;
 use crate::api::groups::{
     CreateGroup, GroupView, InviteGroupOwners, RemoveFromGroup, RoundLine, group_details, list_groups,
 };
+use crate::api::templates::{TemplateView, list_templates};
 use crate::pages::common::{Field, FormAlert, LoadError, action_error};
 
 #[component]
@@ -62,11 +63,13 @@ pub fn GroupPage() -> impl IntoView {
     let query = use_query_map();
     let round = Memo::new(move |_| query.read().get("round").and_then(|r| r.parse().ok()));
     let details = Resource::new(move || (group_id.get(), round.get()), |(id, round)| group_details(id, round));
+    let templates = Resource::new(|| (), |_| list_templates());
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let templates = templates.await.unwrap_or_default();
                 match details.await {
-                    Ok(group) => view! { <Group group /> }.into_any(),
+                    Ok(group) => view! { <Group group templates /> }.into_any(),
                     Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
@@ -75,7 +78,7 @@ pub fn GroupPage() -> impl IntoView {
 }
 
 #[component]
-fn Group(group: GroupView) -> impl IntoView {
+fn Group(group: GroupView, templates: Vec<TemplateView>) -> impl IntoView {
     let invite = ServerAction::<InviteGroupOwners>::new();
     let remove = ServerAction::<RemoveFromGroup>::new();
     let errors = [action_error(invite), action_error(remove)];
@@ -114,6 +117,15 @@ fn Group(group: GroupView) -> impl IntoView {
                     <ActionForm action=invite>
                         <input type="hidden" name="group_id" value=id />
                         <input type="hidden" name="request_key" value=group.request_key />
+                        {(!templates.is_empty()).then(|| view! {
+                            <div class="field">
+                                <label for="template_id">"Template"</label>
+                                <select id="template_id" name="template_id">
+                                    <option value="0">"No template"</option>
+                                    {templates.into_iter().map(|t| view! { <option value=t.id>{t.name}</option> }).collect_view()}
+                                </select>
+                            </div>
+                        })}
                         <p class="muted">"Sends to every primary contact with no login, no invitation waiting and no decline."</p>
                         <button type="submit" class="button">"Invite all owners"</button>
                     </ActionForm>

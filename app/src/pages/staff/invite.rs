@@ -1,13 +1,22 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use super::profile_with_contact;
 use crate::api::invitations::SendInvitation;
+use crate::api::templates::{EmailPreview, list_templates, preview_invitation};
 use crate::pages::common::{Field, FormAlert, LoadError, TextArea, action_error};
 
-/// Invites one person around a profile: the member themself or a representative.
+/// Invites one person around a profile: the member themself or a representative, with a
+/// template and a personal message, either or both. "Preview" comes back to this page (a
+/// GET with the form's fields) showing the exact e-mail first.
 #[component]
 pub fn InvitePage() -> impl IntoView {
     let loaded = profile_with_contact();
+    let templates = Resource::new(|| (), |_| list_templates());
+    let query = use_query_map();
+    let typed = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
+    let template_id = typed("template_id").parse::<i64>().unwrap_or(0);
+    let previewing = typed("preview") == "1";
     let send = ServerAction::<SendInvitation>::new();
     let error = action_error(send);
     view! {
@@ -16,6 +25,11 @@ pub fn InvitePage() -> impl IntoView {
                 let (profile, contact) = match loaded.await {
                     Ok(loaded) => loaded,
                     Err(error) => return view! { <LoadError error /> }.into_any(),
+                };
+                let templates = templates.await.unwrap_or_default();
+                let preview = match previewing {
+                    true => Some(preview_invitation(contact.id, template_id, typed("message")).await),
+                    false => None,
                 };
                 let back = format!("/staff/members/{}", profile.id);
                 let name = format!("{} {}", contact.first_name, contact.last_name);
@@ -33,38 +47,75 @@ pub fn InvitePage() -> impl IntoView {
                         </section>
                     }.into_any();
                 }
-                // The address the last invitation went to, unless the contact's e-mail
-                // changed since: then the new one.
-                let email = contact
-                    .invitation
-                    .as_ref()
-                    .filter(|i| !i.revoked_for_new_email)
-                    .map(|i| i.email.clone())
-                    .or(contact.email.clone())
-                    .unwrap_or_default();
+                // What was typed before "Preview"; else the address the last invitation went
+                // to, unless the contact's e-mail changed since: then the new one.
+                let email = Some(typed("email")).filter(|e| !e.is_empty()).unwrap_or_else(|| {
+                    contact
+                        .invitation
+                        .as_ref()
+                        .filter(|i| !i.revoked_for_new_email)
+                        .map(|i| i.email.clone())
+                        .or(contact.email.clone())
+                        .unwrap_or_default()
+                });
+                let this_page = format!("{back}/contacts/{}/invite", contact.id);
                 view! {
                     <section class="panel narrow">
-                        <p><a href=back>{format!("← {} {}", profile.first_name, profile.last_name)}</a></p>
+                        <p><a href=back.clone()>{format!("← {} {}", profile.first_name, profile.last_name)}</a></p>
                         <h1>{heading}</h1>
                         <p>{format!(
                             "We will e-mail a link to set a password. It works once and for {} days; any earlier link stops working.",
                             profile.validity_days
                         )}</p>
+                        {preview.map(|shown| match shown {
+                            Ok(email) => view! { <Preview email /> }.into_any(),
+                            Err(error) => view! { <FormAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        })}
                         <ActionForm action=send>
                             <FormAlert error />
                             <input type="hidden" name="contact_id" value=contact.id />
                             <Field label="E-mail address" name="email" kind="email" value=email required=true error />
+                            {(!templates.is_empty()).then(|| view! {
+                                <div class="field">
+                                    <label for="template_id">"Template"</label>
+                                    <select id="template_id" name="template_id">
+                                        <option value="0">"No template"</option>
+                                        {templates.into_iter().map(|t| view! {
+                                            <option value=t.id selected=t.id == template_id>{t.name}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                            })}
                             <TextArea
                                 label="Personal message"
                                 name="message"
-                                hint="Added to the invitation e-mail."
+                                value=typed("message")
+                                hint="Added to the invitation e-mail, after the template's words."
                                 error
                             />
-                            <button type="submit" class="button">"Send invitation"</button>
+                            <div class="actions">
+                                <button type="submit" class="button">"Send invitation"</button>
+                                <button type="submit" class="button secondary" formaction=this_page formmethod="get" name="preview" value="1">
+                                    "Preview"
+                                </button>
+                            </div>
                         </ActionForm>
                     </section>
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The e-mail as it will be sent: subject, plain text and the HTML version.
+#[component]
+fn Preview(email: EmailPreview) -> impl IntoView {
+    view! {
+        <div class="card mail preview" aria-labelledby="preview-heading">
+            <h2 id="preview-heading">"Preview"</h2>
+            <p><strong>"Subject: "</strong>{email.subject}</p>
+            <pre>{email.text}</pre>
+            <iframe title="The HTML version of the e-mail" sandbox="" srcdoc=email.html class="mail-html"></iframe>
+        </div>
     }
 }

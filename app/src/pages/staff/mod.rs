@@ -6,6 +6,7 @@ mod member_list;
 mod new_member;
 mod profile;
 mod settings;
+mod templates;
 
 pub use contacts::{AddContactPage, EditContactPage};
 pub use edit_member::EditMemberPage;
@@ -15,6 +16,7 @@ pub use member_list::MemberListPage;
 pub use new_member::NewMemberPage;
 pub use profile::MemberProfilePage;
 pub use settings::{LinkRequestsPage, SettingsPage};
+pub use templates::{EditTemplatePage, TemplatesPage};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

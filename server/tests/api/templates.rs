@@ -1,0 +1,122 @@
+//! Message templates: checked field by field, their words filled in for each person in the
+//! e-mail sent (and kept for a resend), previewed exactly without writing anything, and
+//! only the organisation's own.
+
+use crate::helpers::*;
+
+const WRITES: &str = "SELECT (SELECT count(*) FROM invitations) + (SELECT count(*) FROM outbox)";
+
+impl TestApp {
+    async fn template(&self, name: &str, subject_addition: &str, body: &str) -> i64 {
+        let fields = [("name", name), ("subject_addition", subject_addition), ("body", body)];
+        let saved = self.post_form(&self.staff, "/api/save_template", "/staff/templates", &fields).await;
+        assert_eq!(location(&saved), "/staff/templates");
+        self.count("SELECT max(id) FROM message_templates").await
+    }
+
+    async fn last_email(&self) -> serde_json::Value {
+        let requests = self.email_api.received_requests().await.unwrap();
+        serde_json::from_slice(&requests.last().unwrap().body).unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_template_is_checked_field_by_field_and_nothing_is_saved_when_wrong() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let bad = [("name", " "), ("subject_addition", "Term\r\nBcc: x@example.org"), ("body", "Hi {name}")];
+    let response = app.call(&app.staff, "/api/save_template", &bad).await;
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    for field in ["name", "subject_addition", "body"] {
+        assert!(body.contains(&format!("\"field\":\"{field}\"")), "{field}: {body}");
+    }
+    assert!(body.contains("Only {first_name} and {organisation} can be filled in"));
+    assert_eq!(app.count("SELECT count(*) FROM message_templates").await, 0);
+}
+
+#[tokio::test]
+async fn the_templates_words_reach_the_email_filled_in_and_a_resend_says_the_same() {
+    let app = spawn_app().await;
+    email_api_accepts(&app).await;
+    app.staff_login().await;
+    let template =
+        app.template("Welcome", "Term starts soon", "Dear {first_name}, {organisation} is glad to have you.").await;
+    let id = app.add_member("Ada", "Byron", "ada@example.org").await;
+    let contact = app.self_contact(id).await.to_string();
+    let template_text = template.to_string();
+    let fields = [
+        ("contact_id", contact.as_str()),
+        ("email", "ada@example.org"),
+        ("message", "See you on Monday."),
+        ("template_id", template_text.as_str()),
+    ];
+    let sent = app.post_form(&app.staff, "/api/send_invitation", &format!("/staff/members/{id}"), &fields).await;
+    assert_eq!(location(&sent), format!("/staff/members/{id}"));
+    app.dispatch_pending_emails().await;
+    let email = app.last_email().await;
+    assert_eq!(email["subject"], "Riverside Martial Arts invites you to your member portal: Term starts soon");
+    let text = email["text"].as_str().unwrap();
+    assert!(text.contains("Dear Ada, Riverside Martial Arts is glad to have you.\n\nSee you on Monday."), "{text}");
+
+    let resend = app.call(&app.staff, "/api/resend_invitation", &[("contact_id", contact.as_str())]).await;
+    assert_eq!(resend.status(), 200);
+    app.dispatch_pending_emails().await;
+    let again = app.last_email().await;
+    assert_eq!(again["subject"], email["subject"]);
+    assert!(again["text"].as_str().unwrap().contains("Dear Ada, Riverside Martial Arts is glad to have you."));
+}
+
+#[tokio::test]
+async fn the_preview_shows_the_exact_email_and_writes_nothing() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let template = app.template("Welcome", "Term starts soon", "Dear {first_name}, welcome <in>.").await;
+    let id = app.add_member("Ada", "Byron", "ada@example.org").await;
+    let contact = app.self_contact(id).await;
+    let page = format!(
+        "/staff/members/{id}/contacts/{contact}/invite?email=ada.typed%40example.org&template_id={template}&message=Bring+a+towel&preview=1"
+    );
+    let shown = app.get(&app.staff, &page).await;
+    assert_eq!(shown.status, 200);
+    let body = shown.body;
+    assert!(
+        body.contains("Subject: </strong>Riverside Martial Arts invites you to your member portal: Term starts soon"),
+        "{body}"
+    );
+    assert!(body.contains("Dear Ada, welcome &lt;in&gt;.") && body.contains("Bring a towel"), "{body}");
+    assert!(body.contains("<iframe") && body.contains("sandbox"), "the HTML version, sandboxed");
+    assert!(body.contains("value=\"ada.typed@example.org\""), "what was typed comes back");
+    assert_eq!(app.count(WRITES).await, 0);
+}
+
+#[tokio::test]
+async fn another_organisations_or_an_archived_template_is_refused() {
+    let app = spawn_app().await;
+    email_api_accepts(&app).await;
+    app.staff_login().await;
+    let template = app.template("Old words", "", "Hello {first_name}.").await.to_string();
+    let id = app.add_member("Ada", "Byron", "ada@example.org").await;
+    let contact = app.self_contact(id).await.to_string();
+    app.add_staff_login("other@example.org", "other-org-password", "Other Practice", true).await;
+    let other = browser();
+    app.login(&other, "other@example.org", "other-org-password").await;
+    let edit = [("template_id", template.as_str()), ("name", "Mine"), ("subject_addition", ""), ("body", "Mine.")];
+    assert_eq!(app.call(&other, "/api/save_template", &edit).await.status(), 404);
+    assert_eq!(app.call(&other, "/api/archive_template", &[("template_id", &template)]).await.status(), 404);
+    assert!(!app.get(&other, "/staff/templates").await.body.contains("Old words"));
+
+    let archived =
+        app.post_form(&app.staff, "/api/archive_template", "/staff/templates", &[("template_id", &template)]).await;
+    assert_eq!(location(&archived), "/staff/templates");
+    let fields = [
+        ("contact_id", contact.as_str()),
+        ("email", "ada@example.org"),
+        ("message", ""),
+        ("template_id", template.as_str()),
+    ];
+    let refused = app.call(&app.staff, "/api/send_invitation", &fields).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("That template is gone"));
+    assert_eq!(app.count(WRITES).await, 0);
+}
