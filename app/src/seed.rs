@@ -63,3 +63,59 @@ fn random_password() -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::secrets::random_bytes::<12>())
 }
+
+/// Adds `count` made-up members to the organisation, for demos and for measuring at scale:
+/// each with their own contact (every twentieth without an e-mail), every fifth with a
+/// parent as a primary representative. Three statements, however many members.
+pub async fn seed_members(
+    db: &dyn crate::store::Db,
+    organisation_id: i64,
+    count: i64,
+    now: i64,
+) -> Result<(), DbError> {
+    use crate::stmt;
+    #[derive(serde::Deserialize)]
+    struct Last {
+        id: i64,
+    }
+    let start = crate::store::fetch_optional::<Last>(db, stmt!("SELECT coalesce(max(id), 0) AS id FROM members"))
+        .await?
+        .map_or(0, |last| last.id);
+    db.batch(vec![
+        stmt!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?),
+             firsts(k, name) AS (VALUES (0, 'Ada'), (1, 'Ben'), (2, 'Chioma'), (3, 'Dmitri'), (4, 'Élodie'),
+                 (5, 'Farah'), (6, 'Gustav'), (7, 'Hana'), (8, 'Iñigo'), (9, 'Jun'), (10, 'Kofi'),
+                 (11, 'Lena'), (12, 'Mateo'), (13, 'Nia'), (14, 'Oskar'), (15, 'Priya'), (16, 'Quinn'),
+                 (17, 'Rosa'), (18, 'Søren'), (19, 'Tariq')),
+             lasts(k, name) AS (VALUES (0, 'Abara'), (1, 'Becker'), (2, 'Castillo'), (3, 'Dubois'),
+                 (4, 'Eriksen'), (5, 'Fontaine'), (6, 'García'), (7, 'Haddad'), (8, 'Ivanova'),
+                 (9, 'Jensen'), (10, 'Kowalski'), (11, 'Lindqvist'), (12, 'Müller'), (13, 'Nakamura'),
+                 (14, 'Okafor'), (15, 'Petrov'), (16, 'Quist'), (17, 'Rossi'), (18, 'Sato'), (19, 'Tanaka'),
+                 (20, 'Ueda'), (21, 'Varga'), (22, 'Weber'))
+             INSERT INTO members (organisation_id, first_name, last_name, created_at)
+             SELECT ?, f.name, l.name, ? FROM n
+             JOIN firsts f ON f.k = n.i % 20
+             JOIN lasts l ON l.k = (n.i / 20) % 23",
+            count,
+            organisation_id,
+            now
+        ),
+        stmt!(
+            "INSERT INTO contacts (member_id, is_self, email, created_at)
+             SELECT id, 1, CASE WHEN id % 20 = 0 THEN NULL ELSE 'member' || id || '@example.org' END, ?
+             FROM members WHERE id > ?",
+            now,
+            start
+        ),
+        stmt!(
+            "INSERT INTO contacts (member_id, is_self, first_name, last_name, relation, email, is_primary, created_at)
+             SELECT id, 0, 'Parent', last_name, 'parent', 'parent' || id || '@example.org', 1, ?
+             FROM members WHERE id > ? AND id % 5 = 0",
+            now,
+            start
+        ),
+    ])
+    .await?;
+    Ok(())
+}

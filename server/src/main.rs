@@ -2,6 +2,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use portico_app::seed::ensure_demo_organisation;
+use portico_app::store::Db;
 use portico_app::store::organisations::any_organisation;
 use portico_server::clock::SystemClock;
 use portico_server::config::{Config, MailConfig};
@@ -21,6 +22,10 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("seed") {
+        return seed(&config, &args[1..]).await;
+    }
     let demo_password = config.demo_password.clone();
     let app = match Application::build(config, Arc::new(SystemClock)).await {
         Ok(app) => app,
@@ -60,6 +65,43 @@ async fn main() -> ExitCode {
     }
     match app.run_until_stopped(true).await {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("portico: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `portico seed --members N`: adds N made-up members (with contacts) to the database's
+/// first organisation — for demos, and for measuring at scale (`make bench`).
+async fn seed(config: &Config, args: &[String]) -> ExitCode {
+    let count = match args {
+        [flag, n] if flag == "--members" => n.parse::<i64>().ok().filter(|n| (1..=1_000_000).contains(n)),
+        _ => None,
+    };
+    let Some(count) = count else {
+        eprintln!("portico: use `portico seed --members N` (N from 1 to 1000000)");
+        return ExitCode::FAILURE;
+    };
+    let db = match portico_server::sqlite::SqliteDb::open(&config.database).await {
+        Ok(db) => db,
+        Err(error) => {
+            eprintln!("portico: could not open {}: {error}", config.database.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let first = db.fetch_all(portico_app::stmt!("SELECT min(id) AS id FROM organisations")).await;
+    let Some(organisation_id) = first.ok().and_then(|rows| rows.first().and_then(|row| row["id"].as_i64())) else {
+        eprintln!("portico: no organisation yet: start portico once (or open /setup), then seed");
+        return ExitCode::FAILURE;
+    };
+    let started = std::time::Instant::now();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    match portico_app::seed::seed_members(&db, organisation_id, count, now).await {
+        Ok(()) => {
+            println!("Added {count} members to organisation {organisation_id} in {} ms", started.elapsed().as_millis());
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("portico: {error}");
             ExitCode::FAILURE

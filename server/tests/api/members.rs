@@ -93,3 +93,21 @@ async fn staff_pages_send_a_visitor_without_a_session_to_sign_in() {
     let response = app.call(&browser(), "/api/list_members", &[]).await;
     assert_eq!(response.status(), 401);
 }
+
+/// `portico seed --members N` adds N members with their contacts in a few statements: every
+/// twentieth without an e-mail, every fifth with a parent as a primary representative.
+#[tokio::test]
+async fn seeding_adds_members_with_their_contacts() {
+    let app = spawn_app().await;
+    let before = app.count("SELECT count(*) FROM members").await;
+    portico_app::seed::seed_members(app.state.db.as_ref(), 1, 1000, START).await.unwrap();
+    assert_eq!(app.count("SELECT count(*) FROM members").await, before + 1000);
+    let own = "SELECT count(*) FROM contacts c JOIN members m ON m.id = c.member_id WHERE c.is_self = 1";
+    assert_eq!(app.count(own).await, before + 1000, "each has their own contact");
+    assert_eq!(app.count("SELECT count(*) FROM contacts WHERE is_self = 0").await, 200);
+    assert_eq!(app.count("SELECT count(*) FROM contacts WHERE is_self = 1 AND email IS NULL").await, 50);
+    app.staff_login().await;
+    let list = app.get(&app.staff, "/staff/members").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("Élodie") && list.body.contains("Müller"), "accented names");
+}
