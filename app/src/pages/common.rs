@@ -160,16 +160,20 @@ pub fn TextArea(
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] required: bool,
+    /// The element's id when the page has several boxes of this name (one per card).
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
     let (message, shown_value) = field_state(name, error, value);
-    let error_id = format!("{name}-error");
+    let id = id.unwrap_or_else(|| name.to_owned());
+    let error_id = format!("{id}-error");
     let shown_text = shown_value.clone();
     view! {
         <div class="field" class:has-error=move || message().is_some()>
-            <label for=name>{label}{(!required).then_some(view! { <span class="optional">" (optional)"</span> })}</label>
+            <label for=id.clone()>{label}{(!required).then_some(view! { <span class="optional">" (optional)"</span> })}</label>
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
             <textarea
-                id=name
+                id=id
                 name=name
                 rows="4"
                 required=required

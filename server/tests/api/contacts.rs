@@ -177,6 +177,10 @@ async fn removing_a_representative_kills_their_link_and_a_new_address_kills_it_t
     let (pat, pat_link) = app.representative_invited(id, "Pat", "pat@example.org").await;
     let (gil, gil_link) = app.representative_invited(id, "Gil", "gil@example.org").await;
     let profile = format!("/staff/members/{id}");
+    // Two waiting invitations, two decline forms: each with its own field id.
+    let page = app.get(&app.staff, &profile).await.body;
+    assert!(page.contains(&format!("id=\"reason-{pat}\"")) && page.contains(&format!("id=\"reason-{gil}\"")));
+    assert!(!page.contains("id=\"reason\""));
 
     let pat_text = pat.to_string();
     let removed = app.post_form(&app.staff, "/api/remove_contact", &profile, &[("contact_id", &pat_text)]).await;

@@ -218,7 +218,7 @@ fn RecordDeclineForm(id: i64, decline: ServerAction<RecordDecline>, error: Signa
             <summary>"They declined the portal"</summary>
             <ActionForm action=decline>
                 <input type="hidden" name="contact_id" value=id />
-                <TextArea label="Reason" name="reason" error />
+                <TextArea label="Reason" name="reason" id=format!("reason-{id}") error />
                 <button type="submit" class="button secondary">"Record as declined"</button>
             </ActionForm>
         </details>
