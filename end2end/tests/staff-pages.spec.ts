@@ -48,6 +48,11 @@ test('staff use templates, households and the portal settings', async ({ openTab
   await staff.page.getByRole('link', { name: `The ${person.lastName} household` }).click();
   await staff.ready();
   await staff.page.getByRole('button', { name: 'Invite all owners' }).click();
+  await expect(staff.page).toHaveURL(/plan=1/);
+  await staff.ready();
+  await expect(staff.page.getByText('Will invite 1, skip 0.')).toBeVisible();
+  await staff.check('household-dry-run');
+  await staff.page.getByRole('button', { name: 'Send 1 invitation' }).click();
   await expect(staff.page).toHaveURL(/round=\d+/);
   await staff.ready();
   await expect(staff.page.getByText('Invited 1, skipped 0.')).toBeVisible();

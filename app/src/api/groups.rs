@@ -106,7 +106,8 @@ pub struct GroupView {
     pub members: Vec<GroupProfile>,
     /// A fresh key for the "Invite all owners" form: sending twice with it sends once.
     pub request_key: String,
-    /// The round just sent, when the page shows its report.
+    /// The round just sent, when the page shows its report — or, before sending, what a
+    /// round would do (the dry run).
     pub report: Option<Vec<RoundLine>>,
 }
 
@@ -128,7 +129,11 @@ pub struct RoundLine {
 }
 
 #[server(endpoint = "group_details")]
-pub async fn group_details(group_id: i64, #[server(default)] round: Option<i64>) -> Result<GroupView, AppError> {
+pub async fn group_details(
+    group_id: i64,
+    #[server(default)] round: Option<i64>,
+    #[server(default)] plan: bool,
+) -> Result<GroupView, AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
@@ -145,6 +150,18 @@ pub async fn group_details(group_id: i64, #[server(default)] round: Option<i64>)
                 profiles.push(GroupProfile { member_id: member.member_id, name, contacts });
             }
             let report = match round {
+                None if plan => Some(
+                    plan_round(&state, &scope, group_id)
+                        .await?
+                        .into_iter()
+                        .map(|p| RoundLine {
+                            member_name: p.member_name,
+                            contact_name: format!("{} {}", p.contact.first_name, p.contact.last_name),
+                            email: p.contact.email,
+                            skipped_because: p.outcome.err(),
+                        })
+                        .collect(),
+                ),
                 Some(round) => Some(
                     groups::round_results(db, &scope, group_id, round)
                         .await
@@ -191,33 +208,24 @@ pub async fn invite_group_owners(
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
             let mut entries = Vec::new();
-            for member in groups::group_members(db, &scope, group_id).await.map_err(internal)? {
-                let member_name = format!("{} {}", member.first_name, member.last_name);
-                for contact in members::contacts_of(db, &scope, member.member_id).await.map_err(internal)? {
-                    entries.push(match (skip_reason(&contact, now), contact.email.as_deref().map(Email::parse)) {
-                        (Some(because), _) => RoundEntry::Skipped { contact_id: contact.id, because },
-                        (None, Some(Ok(to))) => {
-                            let invitee = Invitee {
-                                contact_id: contact.id,
-                                first_name: &contact.first_name,
-                                on_behalf_of: (contact.is_self == 0).then_some(member_name.as_str()),
-                            };
-                            let prepared = prepare_invitation(&state, &scope, &organisation, &invitee, &to, &wording);
-                            RoundEntry::Invited {
-                                contact_id: contact.id,
-                                statements: prepared.statements,
-                                token_hash: prepared.token_hash,
-                            }
-                        }
-                        (None, None) => {
-                            RoundEntry::Skipped { contact_id: contact.id, because: "No e-mail on file.".into() }
-                        }
-                        (None, Some(Err(_))) => RoundEntry::Skipped {
+            for planned in plan_round(&state, &scope, group_id).await? {
+                let contact = &planned.contact;
+                entries.push(match planned.outcome {
+                    Err(because) => RoundEntry::Skipped { contact_id: contact.id, because },
+                    Ok(to) => {
+                        let invitee = Invitee {
                             contact_id: contact.id,
-                            because: "The e-mail on file is not a valid address.".into(),
-                        },
-                    });
-                }
+                            first_name: &contact.first_name,
+                            on_behalf_of: (contact.is_self == 0).then_some(planned.member_name.as_str()),
+                        };
+                        let prepared = prepare_invitation(&state, &scope, &organisation, &invitee, &to, &wording);
+                        RoundEntry::Invited {
+                            contact_id: contact.id,
+                            statements: prepared.statements,
+                            token_hash: prepared.token_hash,
+                        }
+                    }
+                });
             }
             let round = groups::send_round(db, &scope, &request_key, group_id, entries, now).await.map_err(internal)?;
             (state.wake_outbox)();
@@ -226,6 +234,41 @@ pub async fn invite_group_owners(
         }
         .await,
     )
+}
+
+/// One person around the group's profiles, and what a round would do: the address to
+/// invite, or why they are skipped.
+#[cfg(feature = "ssr")]
+struct Planned {
+    member_name: String,
+    contact: ContactRow,
+    outcome: Result<Email, String>,
+}
+
+/// What "Invite all owners" would do now, person by person, writing nothing.
+#[cfg(feature = "ssr")]
+async fn plan_round(
+    state: &crate::ports::AppState,
+    scope: &members::StaffScope,
+    group_id: i64,
+) -> Result<Vec<Planned>, AppError> {
+    let db = state.db.as_ref();
+    let now = state.clock.now();
+    let mut plan = Vec::new();
+    for member in groups::group_members(db, scope, group_id).await.map_err(internal)? {
+        let member_name = format!("{} {}", member.first_name, member.last_name);
+        for contact in members::contacts_of(db, scope, member.member_id).await.map_err(internal)? {
+            let outcome = match (skip_reason(&contact, now), contact.email.as_deref()) {
+                (Some(because), _) => Err(because),
+                (None, None) => Err("No e-mail on file.".to_owned()),
+                (None, Some(email)) => {
+                    Email::parse(email).map_err(|_| "The e-mail on file is not a valid address.".to_owned())
+                }
+            };
+            plan.push(Planned { member_name: member_name.clone(), contact, outcome });
+        }
+    }
+    Ok(plan)
 }
 
 /// Why a contact is left out of "Invite all owners", if they are.

@@ -53,8 +53,15 @@ async fn invite_all_owners_invites_each_primary_contact_once_and_says_why_others
     let path = format!("/staff/groups/{group}");
     let page = app.get(&app.staff, &path).await;
     assert!(page.body.contains("Rosa Case") && page.body.contains("Invite all owners"), "{}", page.body);
-    let key = request_key(&page.body);
     let before = app.count("SELECT count(*) FROM outbox").await;
+    // The dry run first: the same lines, nothing written.
+    let plan = app.get(&app.staff, &format!("{path}?plan=1")).await.body;
+    assert!(plan.contains("Will invite 2, skip 3.") && plan.contains("Send 2 invitations"), "{plan}");
+    assert!(plan.contains("Will invite: Rosa Case (Ben Case), rosa@example.org"), "{plan}");
+    assert!(plan.contains("Skipped: Nico Case (Ben Case), nico@example.org — Not a primary contact."), "{plan}");
+    assert_eq!(app.count("SELECT count(*) FROM outbox").await, before);
+    assert_eq!(app.count("SELECT count(*) FROM bulk_sends").await, 0);
+    let key = request_key(&plan);
 
     let group_text = group.to_string();
     let fields = [("group_id", group_text.as_str()), ("request_key", key.as_str())];
@@ -79,7 +86,7 @@ async fn invite_all_owners_invites_each_primary_contact_once_and_says_why_others
     assert_eq!(location(&again), report_path);
     assert_eq!(app.count("SELECT count(*) FROM outbox").await, before + 2);
     // A new round now skips the two who are waiting.
-    let key = request_key(&app.get(&app.staff, &path).await.body);
+    let key = request_key(&app.get(&app.staff, &format!("{path}?plan=1")).await.body);
     let fields = [("group_id", group_text.as_str()), ("request_key", key.as_str())];
     let next = location(&app.post_form(&app.staff, "/api/invite_group_owners", &path, &fields).await);
     assert!(app.get(&app.staff, &next).await.body.contains("Invited 0, skipped 5."));

@@ -13,7 +13,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/decide_link_request", &["request_id", "approve?"]),
     ("/api/decline_invitation", &["token"]),
     ("/api/dev_mailbox", &[]),
-    ("/api/group_details", &["group_id", "round?"]),
+    ("/api/group_details", &["group_id", "round?", "plan?"]),
     ("/api/invitation_preview", &["token"]),
     ("/api/invite_group_owners", &["group_id", "request_key", "template_id?"]),
     ("/api/link_invitation", &["token", "password"]),

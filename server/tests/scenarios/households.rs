@@ -32,6 +32,8 @@ pub async fn invite_all_owners_of_a_household(target: &Target) {
     }
     let (_, page) = staff.get(&group).await;
     assert!(page.contains("Ivy Case") && page.contains("Uma Case") && page.contains("Invite all owners"), "{page}");
+    let (_, page) = staff.get(&format!("{group}?plan=1")).await;
+    assert!(page.contains("Will invite 1, skip 3.") && page.contains("Send 1 invitation"), "{kind:?}: the dry run");
     let key_at = page.find("name=\"request_key\" value=\"").expect("the form's key") + 26;
     let key = page[key_at..].split('"').next().unwrap().to_owned();
 

@@ -62,13 +62,22 @@ pub fn GroupPage() -> impl IntoView {
     let group_id = id_param("id");
     let query = use_query_map();
     let round = Memo::new(move |_| query.read().get("round").and_then(|r| r.parse().ok()));
-    let details = Resource::new(move || (group_id.get(), round.get()), |(id, round)| group_details(id, round));
+    let planning = Memo::new(move |_| query.read().get("plan").is_some_and(|p| p == "1"));
+    let template_id =
+        Memo::new(move |_| query.read().get("template_id").and_then(|t| t.parse::<i64>().ok()).unwrap_or(0));
+    let details = Resource::new(
+        move || (group_id.get(), round.get(), planning.get()),
+        |(id, round, plan)| group_details(id, round, plan),
+    );
     let templates = Resource::new(|| (), |_| list_templates());
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let templates = templates.await.unwrap_or_default();
                 match details.await {
+                    Ok(group) if planning.get_untracked() && group.report.is_some() => {
+                        view! { <DryRun group template_id=template_id.get_untracked() /> }.into_any()
+                    }
                     Ok(group) => view! { <Group group templates /> }.into_any(),
                     Err(error) => view! { <LoadError error /> }.into_any(),
                 }
@@ -79,10 +88,8 @@ pub fn GroupPage() -> impl IntoView {
 
 #[component]
 fn Group(group: GroupView, templates: Vec<TemplateView>) -> impl IntoView {
-    let invite = ServerAction::<InviteGroupOwners>::new();
     let remove = ServerAction::<RemoveFromGroup>::new();
-    let errors = [action_error(invite), action_error(remove)];
-    let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    let error = action_error(remove);
     let id = group.id;
     view! {
         <section class="panel">
@@ -114,9 +121,9 @@ fn Group(group: GroupView, templates: Vec<TemplateView>) -> impl IntoView {
                             </ActionForm>
                         </article>
                     }).collect_view()}
-                    <ActionForm action=invite>
-                        <input type="hidden" name="group_id" value=id />
-                        <input type="hidden" name="request_key" value=group.request_key />
+                    // A GET to this page: the dry run comes first, and sends nothing.
+                    <form method="get" action=format!("/staff/groups/{id}")>
+                        <input type="hidden" name="plan" value="1" />
                         {(!templates.is_empty()).then(|| view! {
                             <div class="field">
                                 <label for="template_id">"Template"</label>
@@ -126,28 +133,62 @@ fn Group(group: GroupView, templates: Vec<TemplateView>) -> impl IntoView {
                                 </select>
                             </div>
                         })}
-                        <p class="muted">"Sends to every primary contact with no login, no invitation waiting and no decline."</p>
+                        <p class="muted">"Sends to every primary contact with no login, no invitation waiting and no decline. You see who first."</p>
                         <button type="submit" class="button">"Invite all owners"</button>
-                    </ActionForm>
+                    </form>
                 }.into_any()
             }}
         </section>
     }
 }
 
-/// Who an "Invite all owners" round invited, and who it skipped and why.
+/// "Invite all owners" before anything is sent: who would be invited, who skipped and why,
+/// and the button that sends exactly this round (its key makes a second press harmless).
 #[component]
-fn RoundReport(lines: Vec<RoundLine>) -> impl IntoView {
+fn DryRun(group: GroupView, template_id: i64) -> impl IntoView {
+    let invite = ServerAction::<InviteGroupOwners>::new();
+    let error = action_error(invite);
+    let id = group.id;
+    let lines = group.report.unwrap_or_default();
+    let invited = lines.iter().filter(|l| l.skipped_because.is_none()).count();
+    view! {
+        <section class="panel">
+            <p><a href=format!("/staff/groups/{id}")>{format!("← {}", group.name)}</a></p>
+            <h1>{format!("Invite all owners of {}", group.name)}</h1>
+            <FormAlert error />
+            <RoundReport lines planned=true />
+            <ActionForm action=invite>
+                <input type="hidden" name="group_id" value=id />
+                <input type="hidden" name="request_key" value=group.request_key />
+                <input type="hidden" name="template_id" value=template_id />
+                <div class="actions">
+                    <button type="submit" class="button" disabled=invited == 0>{if invited == 1 { "Send 1 invitation".to_owned() } else { format!("Send {invited} invitations") }}</button>
+                    <a class="button secondary" href=format!("/staff/groups/{id}")>"Cancel"</a>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Who an "Invite all owners" round invited (or, `planned`, would invite), and who it
+/// skipped and why.
+#[component]
+fn RoundReport(lines: Vec<RoundLine>, #[prop(optional)] planned: bool) -> impl IntoView {
     let invited = lines.iter().filter(|l| l.skipped_because.is_none()).count();
     let skipped = lines.len() - invited;
+    let (headline, done) = if planned {
+        (format!("Will invite {invited}, skip {skipped}."), "Will invite")
+    } else {
+        (format!("Invited {invited}, skipped {skipped}."), "Invited")
+    };
     view! {
         <div class="card report" role="status">
-            <p class="headline">{format!("Invited {invited}, skipped {skipped}.")}</p>
+            <p class="headline">{headline}</p>
             <ul>
                 {lines.into_iter().map(|l| {
                     let who = format!("{} ({}), {}", l.contact_name, l.member_name, l.email.unwrap_or_else(|| "no e-mail".into()));
                     match l.skipped_because {
-                        None => view! { <li>{format!("Invited: {who}")}</li> }.into_any(),
+                        None => view! { <li>{format!("{done}: {who}")}</li> }.into_any(),
                         Some(because) => view! { <li>{format!("Skipped: {who} — {because}")}</li> }.into_any(),
                     }
                 }).collect_view()}
