@@ -297,3 +297,38 @@ fn skip_reason(contact: &ContactRow, now: i64) -> Option<String> {
 fn is_request_key(key: &str) -> bool {
     (16..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
+
+/// A round in the "Bulk sends" history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundView {
+    pub id: i64,
+    pub group_id: i64,
+    pub group_name: String,
+    pub sent_by: String,
+    pub sent_on: String,
+    pub invited: i64,
+    pub skipped: i64,
+}
+
+#[server(endpoint = "bulk_sends")]
+pub async fn bulk_sends() -> Result<Vec<RoundView>, AppError> {
+    respond(
+        async {
+            let (state, scope) = require_staff().await?;
+            let rows = groups::rounds(state.db.as_ref(), &scope).await.map_err(internal)?;
+            Ok(rows
+                .into_iter()
+                .map(|r| RoundView {
+                    id: r.id,
+                    group_id: r.group_id,
+                    group_name: r.group_name,
+                    sent_by: r.sent_by,
+                    sent_on: format_date(r.created_at),
+                    invited: r.invited,
+                    skipped: r.skipped,
+                })
+                .collect())
+        }
+        .await,
+    )
+}

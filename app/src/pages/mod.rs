@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/members/:id/edit") view=staff::EditMemberPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/groups") view=staff::GroupListPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/groups/:id") view=staff::GroupPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/bulk-sends") view=staff::BulkSendsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/templates") view=staff::TemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/templates/:id") view=staff::EditTemplatePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/settings") view=staff::SettingsPage ssr=SsrMode::Async />

@@ -265,3 +265,38 @@ pub async fn round_results(
     )
     .await
 }
+
+/// An invitation round as the history lists it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RoundSummary {
+    pub id: i64,
+    pub group_id: i64,
+    pub group_name: String,
+    pub sent_by: String,
+    pub created_at: i64,
+    pub invited: i64,
+    pub skipped: i64,
+}
+
+/// The organisation's rounds, newest first; a login limited to some members sees its own.
+pub async fn rounds(db: &dyn Db, scope: &StaffScope) -> Result<Vec<RoundSummary>, DbError> {
+    fetch_all(
+        db,
+        stmt!(
+            "SELECT b.id, b.group_id, g.name AS group_name,
+                    coalesce(nullif(s.name, ''), u.email) AS sent_by, b.created_at,
+                    (SELECT count(*) FROM bulk_send_results r WHERE r.bulk_send_id = b.id AND r.skipped_because IS NULL) AS invited,
+                    (SELECT count(*) FROM bulk_send_results r WHERE r.bulk_send_id = b.id AND r.skipped_because IS NOT NULL) AS skipped
+             FROM bulk_sends b
+             JOIN groups g ON g.id = b.group_id
+             JOIN users u ON u.id = b.sent_by
+             LEFT JOIN staff s ON s.user_id = b.sent_by AND s.organisation_id = b.organisation_id
+             WHERE b.organisation_id = ? AND (? = 1 OR b.sent_by = ?)
+             ORDER BY b.created_at DESC, b.id DESC LIMIT 200",
+            scope.organisation_id,
+            scope.all_members,
+            scope.user_id
+        ),
+    )
+    .await
+}

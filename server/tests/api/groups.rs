@@ -91,6 +91,13 @@ async fn invite_all_owners_invites_each_primary_contact_once_and_says_why_others
     let next = location(&app.post_form(&app.staff, "/api/invite_group_owners", &path, &fields).await);
     assert!(app.get(&app.staff, &next).await.body.contains("Invited 0, skipped 5."));
     assert_eq!(app.count("SELECT count(*) FROM outbox").await, before + 2);
+
+    // Both rounds stay reachable from the history, newest first, with their counts.
+    let history = app.get(&app.staff, "/staff/bulk-sends").await.body;
+    let (newest, oldest) =
+        (history.find(&format!("href=\"{next}\"")), history.find(&format!("href=\"{report_path}\"")));
+    assert!(newest.is_some() && oldest.is_some() && newest < oldest, "{history}");
+    assert!(history.contains("<td>2</td><td>3</td>") && history.contains("<td>0</td><td>5</td>"), "{history}");
 }
 
 #[tokio::test]

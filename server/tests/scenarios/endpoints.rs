@@ -8,6 +8,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/add_member", &["first_name", "last_name", "email", "phone", "address"]),
     ("/api/add_to_group", &["group_id", "member_id"]),
     ("/api/archive_template", &["template_id"]),
+    ("/api/bulk_sends", &[]),
     ("/api/confirm_sign_up", &["token"]),
     ("/api/create_group", &["name"]),
     ("/api/decide_link_request", &["request_id", "approve?"]),

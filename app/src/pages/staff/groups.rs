@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::id_param;
 use crate::api::groups::{
-    CreateGroup, GroupView, InviteGroupOwners, RemoveFromGroup, RoundLine, group_details, list_groups,
+    CreateGroup, GroupView, InviteGroupOwners, RemoveFromGroup, RoundLine, bulk_sends, group_details, list_groups,
 };
 use crate::api::templates::{TemplateView, list_templates};
 use crate::pages::common::{Field, FormAlert, LoadError, action_error};
@@ -25,7 +25,10 @@ pub fn GroupListPage() -> impl IntoView {
                 };
                 view! {
                     <section class="panel">
-                        <h1>"Households and groups"</h1>
+                        <div class="title-row">
+                            <h1>"Households and groups"</h1>
+                            <a class="button secondary" href="/staff/bulk-sends">"Bulk sends"</a>
+                        </div>
                         <p>"A family, or a business with several owners: invite everyone around their profiles at once."</p>
                         {if groups.is_empty() {
                             view! { <p>"No groups yet."</p> }.into_any()
@@ -194,5 +197,57 @@ fn RoundReport(lines: Vec<RoundLine>, #[prop(optional)] planned: bool) -> impl I
                 }).collect_view()}
             </ul>
         </div>
+    }
+}
+
+/// Every invitation round sent, newest first, each linking to its per-person report.
+#[component]
+pub fn BulkSendsPage() -> impl IntoView {
+    let rounds = Resource::new(|| (), |_| bulk_sends());
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let rounds = match rounds.await {
+                    Ok(rounds) => rounds,
+                    Err(error) => return view! { <LoadError error /> }.into_any(),
+                };
+                view! {
+                    <section class="panel wide">
+                        <p><a href="/staff/groups">"← Groups"</a></p>
+                        <h1>"Bulk sends"</h1>
+                        {if rounds.is_empty() {
+                            view! { <p>"Nothing sent to many at once yet."</p> }.into_any()
+                        } else {
+                            view! {
+                                <div class="table-scroll">
+                                    <table class="members">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Sent"</th>
+                                                <th scope="col">"To"</th>
+                                                <th scope="col">"By"</th>
+                                                <th scope="col">"Invited"</th>
+                                                <th scope="col">"Skipped"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {rounds.into_iter().map(|r| view! {
+                                                <tr>
+                                                    <td><a href=format!("/staff/groups/{}?round={}", r.group_id, r.id)>{r.sent_on}</a></td>
+                                                    <td>{r.group_name}</td>
+                                                    <td>{r.sent_by}</td>
+                                                    <td>{r.invited}</td>
+                                                    <td>{r.skipped}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any()
+                        }}
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
     }
 }

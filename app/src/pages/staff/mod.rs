@@ -10,7 +10,7 @@ mod templates;
 
 pub use contacts::{AddContactPage, EditContactPage};
 pub use edit_member::EditMemberPage;
-pub use groups::{GroupListPage, GroupPage};
+pub use groups::{BulkSendsPage, GroupListPage, GroupPage};
 pub use invite::InvitePage;
 pub use member_list::MemberListPage;
 pub use new_member::NewMemberPage;
