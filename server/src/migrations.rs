@@ -20,6 +20,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("0006_groups.sql", include_str!("../../migrations/0006_groups.sql")),
     ("0007_sign_up_and_linking.sql", include_str!("../../migrations/0007_sign_up_and_linking.sql")),
     ("0008_message_templates.sql", include_str!("../../migrations/0008_message_templates.sql")),
+    ("0009_round_invitations.sql", include_str!("../../migrations/0009_round_invitations.sql")),
 ];
 
 /// Migrations as sqlx numbers and checks them (`0001_initial.sql`: version 1, "initial"),

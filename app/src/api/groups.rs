@@ -109,6 +109,15 @@ pub struct GroupView {
     /// The round just sent, when the page shows its report — or, before sending, what a
     /// round would do (the dry run).
     pub report: Option<Vec<RoundLine>>,
+    /// How the round's e-mails are doing (after sending): reload to follow it.
+    pub delivery: Option<RoundProgress>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RoundProgress {
+    pub queued: i64,
+    pub sent: i64,
+    pub failed: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -177,7 +186,21 @@ pub async fn group_details(
                 ),
                 None => None,
             };
-            Ok(GroupView { id: group.id, name: group.name, members: profiles, request_key: new_nonce(), report })
+            let delivery = match round {
+                Some(round) => {
+                    let d = groups::round_delivery(db, &scope, round).await.map_err(internal)?;
+                    Some(RoundProgress { queued: d.queued, sent: d.sent, failed: d.failed })
+                }
+                None => None,
+            };
+            Ok(GroupView {
+                id: group.id,
+                name: group.name,
+                members: profiles,
+                request_key: new_nonce(),
+                report,
+                delivery,
+            })
         }
         .await,
     )

@@ -187,10 +187,10 @@ pub async fn send_round(
             RoundEntry::Invited { contact_id, statements, token_hash } => {
                 batch.extend(statements);
                 batch.push(stmt!(
-                    "INSERT INTO bulk_send_results (bulk_send_id, contact_id, skipped_because)
-                     SELECT (SELECT id FROM bulk_sends WHERE request_key = ?), ?,
-                            CASE WHEN EXISTS (SELECT 1 FROM invitations WHERE token_hash = ?) THEN NULL
-                                 ELSE 'Could not be invited: their details changed meanwhile.' END",
+                    "INSERT INTO bulk_send_results (bulk_send_id, contact_id, invitation_id, skipped_because)
+                     SELECT (SELECT id FROM bulk_sends WHERE request_key = ?), ?, i.id,
+                            CASE WHEN i.id IS NULL THEN 'Could not be invited: their details changed meanwhile.' END
+                     FROM (SELECT 1) LEFT JOIN invitations i ON i.token_hash = ?",
                     request_key,
                     contact_id,
                     token_hash
@@ -299,4 +299,31 @@ pub async fn rounds(db: &dyn Db, scope: &StaffScope) -> Result<Vec<RoundSummary>
         ),
     )
     .await
+}
+
+/// How a round's e-mails are doing.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+pub struct RoundDelivery {
+    pub queued: i64,
+    pub sent: i64,
+    pub failed: i64,
+}
+
+pub async fn round_delivery(db: &dyn Db, scope: &StaffScope, bulk_send_id: i64) -> Result<RoundDelivery, DbError> {
+    let found = fetch_optional(
+        db,
+        stmt!(
+            "SELECT coalesce(sum(o.status IN ('pending', 'sending')), 0) AS queued,
+                    coalesce(sum(o.status = 'sent'), 0) AS sent,
+                    coalesce(sum(o.status = 'dead'), 0) AS failed
+             FROM bulk_send_results r
+             JOIN bulk_sends b ON b.id = r.bulk_send_id AND b.organisation_id = ?
+             JOIN outbox o ON o.invitation_id = r.invitation_id
+             WHERE r.bulk_send_id = ?",
+            scope.organisation_id,
+            bulk_send_id
+        ),
+    )
+    .await?;
+    Ok(found.unwrap_or_default())
 }

@@ -71,6 +71,10 @@ async fn invite_all_owners_invites_each_primary_contact_once_and_says_why_others
     assert_eq!(app.count("SELECT count(*) FROM outbox").await, before + 2, "Ada and Rosa");
     let report = app.get(&app.staff, &report_path).await.body;
     assert!(report.contains("Invited 2, skipped 3."), "{report}");
+    assert!(report.contains("E-mails: 0 sent, 2 waiting to be sent, 0 could not be delivered."), "{report}");
+    app.dispatch_pending_emails().await;
+    let delivered = app.get(&app.staff, &report_path).await.body;
+    assert!(delivered.contains("E-mails: 2 sent, 0 waiting to be sent"), "reload to follow: {delivered}");
     for line in [
         "Invited: Ada Case (Ada Case), ada@example.org",
         "Invited: Rosa Case (Ben Case), rosa@example.org",

@@ -6,7 +6,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::id_param;
 use crate::api::groups::{
-    CreateGroup, GroupView, InviteGroupOwners, RemoveFromGroup, RoundLine, bulk_sends, group_details, list_groups,
+    CreateGroup, GroupView, InviteGroupOwners, RemoveFromGroup, RoundLine, RoundProgress, bulk_sends, group_details,
+    list_groups,
 };
 use crate::api::templates::{TemplateView, list_templates};
 use crate::pages::common::{Field, FormAlert, LoadError, action_error};
@@ -99,6 +100,7 @@ fn Group(group: GroupView, templates: Vec<TemplateView>) -> impl IntoView {
             <p><a href="/staff/groups">"← Groups"</a></p>
             <h1>{group.name}</h1>
             <FormAlert error />
+            {group.delivery.map(|progress| view! { <Delivery progress /> })}
             {group.report.map(|lines| view! { <RoundReport lines /> })}
             {if group.members.is_empty() {
                 view! { <p>"No profiles in this group yet. Add them from each member's profile."</p> }.into_any()
@@ -170,6 +172,21 @@ fn DryRun(group: GroupView, template_id: i64) -> impl IntoView {
                 </div>
             </ActionForm>
         </section>
+    }
+}
+
+/// How the round's e-mails are doing; reloading the page follows it.
+#[component]
+fn Delivery(progress: RoundProgress) -> impl IntoView {
+    let total = progress.queued + progress.sent + progress.failed;
+    view! {
+        <div class="card delivery-progress">
+            <p class="headline">{format!(
+                "E-mails: {} sent, {} waiting to be sent, {} could not be delivered.",
+                progress.sent, progress.queued, progress.failed
+            )}</p>
+            <progress max=total.max(1) value=progress.sent + progress.failed aria-label="E-mails sent"></progress>
+        </div>
     }
 }
 
