@@ -46,9 +46,7 @@ pub async fn staff_preview_and_send_an_invitation_from_a_template(target: &Targe
     ];
     assert_eq!(location(&staff.post_form("/api/send_invitation", &page, &invite).await), profile, "{kind:?}");
     let email = email_number(target, sent_before + 1).await;
-    assert_eq!(
-        email["subject"], "Riverside Martial Arts invites you to your member portal: Welcome aboard",
-        "{kind:?}"
-    );
-    assert!(email["text"].as_str().unwrap().contains("Hello Tia from Riverside Martial Arts!"), "{kind:?}");
+    let subject = email["subject"].as_str().unwrap();
+    assert!(subject.ends_with("invites you to your member portal: Welcome aboard"), "{kind:?}: {subject}");
+    assert!(email["text"].as_str().unwrap().contains("Hello Tia from Riverside Martial Arts"), "{kind:?}");
 }
