@@ -128,13 +128,11 @@ pub async fn confirm_sign_up(token: String) -> Result<(), AppError> {
             let token = InviteToken::parse(&token).ok_or(AppError::InvalidLink)?;
             let token_hash = sign_up_token_hash(&token);
             limits::attempt(&state, &limits::ACCEPTS_PER_ADDRESS, &limits::client_address()).await?;
-            let pending =
-                linking::pending_sign_up(db, &token_hash, now).await.map_err(internal)?.ok_or(AppError::InvalidLink)?;
             let login = linking::confirm_sign_up(db, &token_hash, &new_nonce(), now)
                 .await
                 .map_err(internal)?
                 .ok_or(AppError::InvalidLink)?;
-            let matched = linking::apply_auto_link(db, pending.organisation_id, login.user_id, &pending.email, now)
+            let matched = linking::apply_auto_link(db, login.organisation_id, login.user_id, &login.email, now)
                 .await
                 .map_err(internal)?;
             let outcome = if matched.linked > 0 {

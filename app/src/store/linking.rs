@@ -152,12 +152,13 @@ pub async fn pending_sign_up(db: &dyn Db, token_hash: &str, now: i64) -> Result<
     .await
 }
 
-/// The login a confirmed sign-up has: made now with the sign-up's password, or the one that
-/// had the address already (its password is never replaced).
+/// The login a confirmed sign-up has — made now with the sign-up's password, or the one
+/// that had the address already (its password is never replaced) — and where it signed up.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ConfirmedLogin {
     pub user_id: i64,
-    pub created_now: i64,
+    pub organisation_id: i64,
+    pub email: String,
 }
 
 /// Uses up the link and makes the login, in one batch behind the guarded UPDATE. None when
@@ -193,7 +194,7 @@ pub async fn confirm_sign_up(
     fetch_optional(
         db,
         stmt!(
-            "SELECT u.id AS user_id, u.created_at = s.verified_at AND u.password_hash = s.password_hash AS created_now
+            "SELECT u.id AS user_id, s.organisation_id, s.email
              FROM sign_ups s JOIN users u ON u.email = s.email WHERE s.claim = ?",
             claim
         ),
