@@ -225,6 +225,11 @@ pub async fn invite_group_owners(
             let db = state.db.as_ref();
             let now = state.clock.now();
             groups::group(db, &scope, group_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            // Sent already (a double click, a retry): that round, without planning it again.
+            if let Some(round) = groups::round_by_key(db, &scope, &request_key).await.map_err(internal)? {
+                leptos_axum::redirect(&format!("/staff/groups/{group_id}?round={round}"));
+                return Ok(());
+            }
             let wording = Wording::chosen(&state, &scope, template_id, None).await?;
             let organisation = organisations::organisation(db, scope.organisation_id)
                 .await

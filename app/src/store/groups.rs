@@ -215,7 +215,8 @@ pub async fn send_round(
     }
 }
 
-async fn round_by_key(db: &dyn Db, scope: &StaffScope, request_key: &str) -> Result<Option<i64>, DbError> {
+/// The round a form's key already made, if any.
+pub async fn round_by_key(db: &dyn Db, scope: &StaffScope, request_key: &str) -> Result<Option<i64>, DbError> {
     #[derive(Deserialize)]
     struct Id {
         id: i64,
