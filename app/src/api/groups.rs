@@ -11,7 +11,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::invitations::{Invitee, Wording, prepare_invitation},
-    super::members::contact_card,
+    super::members::contact_cards,
     super::ssr::{internal, require_staff, respond},
     crate::domain::dates::format_date,
     crate::domain::{Email, InvitationState, PersonName},
@@ -151,10 +151,7 @@ pub async fn group_details(
             let group = groups::group(db, &scope, group_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
             let mut profiles = Vec::new();
             for member in groups::group_members(db, &scope, group_id).await.map_err(internal)? {
-                let mut contacts = Vec::new();
-                for row in members::contacts_of(db, &scope, member.member_id).await.map_err(internal)? {
-                    contacts.push(contact_card(db, row, now).await?);
-                }
+                let contacts = contact_cards(db, &scope, member.member_id, now).await?;
                 let name = format!("{} {}", member.first_name, member.last_name);
                 profiles.push(GroupProfile { member_id: member.member_id, name, contacts });
             }

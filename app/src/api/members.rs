@@ -215,15 +215,13 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
             let (state, scope) = require_staff().await?;
             let db = state.db.as_ref();
             let record = members::member(db, &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-            let rows = members::contacts_of(db, &scope, member_id).await.map_err(internal)?;
             let organisation = crate::store::organisations::organisation(db, scope.organisation_id)
                 .await
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
             let reasons = crate::store::linking::unlinked_reasons(db, member_id).await.map_err(internal)?;
-            let mut contacts = Vec::with_capacity(rows.len());
-            for row in rows {
-                let mut card = contact_card(db, row, state.clock.now()).await?;
+            let mut contacts = contact_cards(db, &scope, member_id, state.clock.now()).await?;
+            for card in &mut contacts {
                 card.not_linked_because = reasons.iter().find(|r| r.contact_id == card.id).and_then(|r| {
                     if r.waiting_request == 1 {
                         Some("A login with this e-mail asked to be linked: approve or reject it in Link requests.".into())
@@ -235,7 +233,6 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                         None
                     }
                 });
-                contacts.push(card);
             }
             let groups = crate::store::groups::groups_around_member(db, &scope, member_id)
                 .await
@@ -261,12 +258,24 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
     )
 }
 
+/// The member's contacts as their cards show them: the member themself first.
 #[cfg(feature = "ssr")]
-pub(crate) async fn contact_card(
+pub(crate) async fn contact_cards(
     db: &dyn crate::store::Db,
-    row: members::ContactRow,
+    scope: &members::StaffScope,
+    member_id: i64,
     now: i64,
-) -> Result<ContactCard, AppError> {
+) -> Result<Vec<ContactCard>, AppError> {
+    let rows = members::contacts_of(db, scope, member_id).await.map_err(internal)?;
+    let mut cards = Vec::with_capacity(rows.len());
+    for row in rows {
+        cards.push(contact_card(db, row, now).await?);
+    }
+    Ok(cards)
+}
+
+#[cfg(feature = "ssr")]
+async fn contact_card(db: &dyn crate::store::Db, row: members::ContactRow, now: i64) -> Result<ContactCard, AppError> {
     let login = row.login();
     let invitation = match (row.latest_invitation(), row.invitation_id) {
         (Some(facts), Some(invitation_id)) if login.is_none() => {

@@ -313,6 +313,11 @@ pub async fn insert_member(db: &dyn Db, scope: &StaffScope, new: &NewMember, now
     Ok(changes[0].last_insert_id)
 }
 
+#[derive(Deserialize)]
+struct ContactId {
+    id: i64,
+}
+
 /// Changes a member's details, and whether they are a primary contact of their own profile
 /// (a young child is not: their parent is). When their e-mail changes, their own pending invitations
 /// are revoked in the same batch, before it (SECURITY.md rule 6: a link goes to the address
@@ -326,23 +331,18 @@ pub async fn update_member(
     now: i64,
 ) -> Result<bool, DbError> {
     let email = new.email.as_ref().map(Email::as_str);
+    // The member's own contact never changes: read once, then every write is guarded.
+    let Some(own) = fetch_optional::<ContactId>(
+        db,
+        stmt!("SELECT id FROM contacts WHERE member_id = ? AND is_self = 1", member_id),
+    )
+    .await?
+    else {
+        return Ok(false);
+    };
     let changes = db
         .batch(vec![
-            scope.bind(stmt!(
-                concat!(
-                    "UPDATE invitations SET revoked_at = ?, revoked_because = 'email_changed'
-                     WHERE contact_id = (SELECT id FROM contacts WHERE member_id = ? AND is_self = 1)
-                       AND (SELECT email FROM contacts WHERE id = invitations.contact_id) IS NOT ?
-                       AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL AND expires_at > ?
-                       AND EXISTS (SELECT 1 FROM members m WHERE m.id = invitations.member_id AND ",
-                    visible_member!(),
-                    ")"
-                ),
-                now,
-                member_id,
-                email,
-                now
-            )),
+            super::contacts::revoke_if_email_changes(scope, own.id, email, now),
             scope.bind(stmt!(
                 concat!(
                     "UPDATE members SET first_name = ?, last_name = ?, phone = ?, address = ?
