@@ -45,5 +45,33 @@ awk -v p50="$p50" -v rate="$rate" -v cores="$(nproc)" -v target="$TARGET" 'BEGIN
   printf "%-7s sign-ins: %.1f/s under the storm, ceiling %.1f/s (%d cores / %.1f ms a sign-in)\n", target, rate, ceiling, cores, ms
 }'
 
+# The member list at 100,000 members (the server only: seeding goes through its binary),
+# one connection at a time, so the latency is the server's time for the page.
+if [ "$TARGET" = server ]; then
+  start=$SECONDS
+  PORTICO_ENV=development PORTICO_DATABASE="${TMPDIR:-/tmp}/portico-e2e-server-${BASE_URL##*:}/portico.db" \
+    "$PORTICO_BIN" seed --members 100000 > /dev/null
+  echo "$TARGET  seeded 100,000 members with their contacts in $((SECONDS - start)) s"
+  connections=1 seconds=${BENCH_LIST_SECONDS:-5}
+  report "list, 100k: first page" "$(measure -H "Cookie: $COOKIE" "$BASE_URL/staff/members")"
+  report "list, 100k: search" "$(measure -H "Cookie: $COOKIE" "$BASE_URL/staff/members?q=garc")"
+  report "list, 100k: by last login" "$(measure -H "Cookie: $COOKIE" "$BASE_URL/staff/members?sort=last-login")"
+  for status in not-invited waiting expired delivery-failed declined revoked never-signed-in active no-email; do
+    report "list, 100k: $status" "$(measure -H "Cookie: $COOKIE" "$BASE_URL/staff/members?status=$status")"
+  done
+  # Send All for everyone whose first or last name starts with "a": about 11,000 people.
+  call() {
+    curl -s -o target/bench-round.json -w '%{time_total}' -H "Cookie: $COOKIE" -H "Origin: $BASE_URL" \
+      -H 'Accept: application/json' --data "$2" "$BASE_URL/api/$1"
+  }
+  planned=$(call plan_round 'q=a')
+  read -r invite key < <(node -e 'const p = require("./target/bench-round.json"); console.log(p.will_invite, p.request_key)')
+  sent=$(call send_round "request_key=$key&q=a")
+  printf '%-7s Send All for %s people: dry run %.2f s, planned and enqueued %.2f s\n' "$TARGET" "$invite" "$planned" "$sent"
+  csv=$(curl -s -o /dev/null -w '%{time_total} %{size_download}' -H "Cookie: $COOKIE" "$BASE_URL/staff/members/export")
+  read -r seconds_csv bytes_csv <<< "$csv"
+  printf '%-7s CSV export of every member: %.1f s, %d MB\n' "$TARGET" "$seconds_csv" "$((bytes_csv / 1000000))"
+fi
+
 # What a member's phone downloads, and how long until the page works (Chromium, throttled).
 node end2end/phone.mjs "$BASE_URL"

@@ -38,6 +38,10 @@ pub struct AppConfig {
     pub secret_key: SecretKey,
     pub session_idle_seconds: i64,
     pub session_absolute_seconds: i64,
+    /// How many invitations of a round one request writes; a round with more is continued
+    /// from its page. Unlimited on the server; on the Worker, within D1's queries per
+    /// invocation (an invitation is five statements).
+    pub invitations_per_request: usize,
 }
 
 impl AppConfig {

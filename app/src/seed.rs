@@ -66,7 +66,7 @@ fn random_password() -> String {
 
 /// Adds `count` made-up members to the organisation, for demos and for measuring at scale:
 /// each with their own contact (every twentieth without an e-mail), every fifth with a
-/// parent as a primary representative. Three statements, however many members.
+/// parent as a primary representative. Four statements, however many members.
 pub async fn seed_members(
     db: &dyn crate::store::Db,
     organisation_id: i64,
@@ -81,26 +81,21 @@ pub async fn seed_members(
     let start = crate::store::fetch_optional::<Last>(db, stmt!("SELECT coalesce(max(id), 0) AS id FROM members"))
         .await?
         .map_or(0, |last| last.id);
+    let insert_members = format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?),
+         firsts(k, name, key) AS (VALUES {}), lasts(k, name, key) AS (VALUES {})
+         INSERT INTO members (organisation_id, first_name, last_name, name_key, sort_key, created_at)
+         SELECT ?, f.name, l.name, f.key || ' ' || l.key, l.key || ' ' || f.key, ? FROM n
+         JOIN firsts f ON f.k = n.i % {}
+         JOIN lasts l ON l.k = (n.i / {}) % {}",
+        name_table(FIRST_NAMES),
+        name_table(LAST_NAMES),
+        FIRST_NAMES.len(),
+        FIRST_NAMES.len(),
+        LAST_NAMES.len()
+    );
     db.batch(vec![
-        stmt!(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?),
-             firsts(k, name) AS (VALUES (0, 'Ada'), (1, 'Ben'), (2, 'Chioma'), (3, 'Dmitri'), (4, 'Élodie'),
-                 (5, 'Farah'), (6, 'Gustav'), (7, 'Hana'), (8, 'Iñigo'), (9, 'Jun'), (10, 'Kofi'),
-                 (11, 'Lena'), (12, 'Mateo'), (13, 'Nia'), (14, 'Oskar'), (15, 'Priya'), (16, 'Quinn'),
-                 (17, 'Rosa'), (18, 'Søren'), (19, 'Tariq')),
-             lasts(k, name) AS (VALUES (0, 'Abara'), (1, 'Becker'), (2, 'Castillo'), (3, 'Dubois'),
-                 (4, 'Eriksen'), (5, 'Fontaine'), (6, 'García'), (7, 'Haddad'), (8, 'Ivanova'),
-                 (9, 'Jensen'), (10, 'Kowalski'), (11, 'Lindqvist'), (12, 'Müller'), (13, 'Nakamura'),
-                 (14, 'Okafor'), (15, 'Petrov'), (16, 'Quist'), (17, 'Rossi'), (18, 'Sato'), (19, 'Tanaka'),
-                 (20, 'Ueda'), (21, 'Varga'), (22, 'Weber'))
-             INSERT INTO members (organisation_id, first_name, last_name, created_at)
-             SELECT ?, f.name, l.name, ? FROM n
-             JOIN firsts f ON f.k = n.i % 20
-             JOIN lasts l ON l.k = (n.i / 20) % 23",
-            count,
-            organisation_id,
-            now
-        ),
+        stmt!(insert_members, count, organisation_id, now),
         stmt!(
             "INSERT INTO contacts (member_id, is_self, email, created_at)
              SELECT id, 1, CASE WHEN id % 20 = 0 THEN NULL ELSE 'member' || id || '@example.org' END, ?
@@ -115,7 +110,49 @@ pub async fn seed_members(
             now,
             start
         ),
+        stmt!(crate::store::members::refresh_standing!("SELECT id FROM members WHERE id > ?"), start),
     ])
     .await?;
     Ok(())
+}
+
+const FIRST_NAMES: &[&str] = &[
+    "Ada", "Ben", "Chioma", "Dmitri", "Élodie", "Farah", "Gustav", "Hana", "Iñigo", "Jun", "Kofi", "Lena", "Mateo",
+    "Nia", "Oskar", "Priya", "Quinn", "Rosa", "Søren", "Tariq",
+];
+const LAST_NAMES: &[&str] = &[
+    "Abara",
+    "Becker",
+    "Castillo",
+    "Dubois",
+    "Eriksen",
+    "Fontaine",
+    "García",
+    "Haddad",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+    "Müller",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quist",
+    "Rossi",
+    "Sato",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Weber",
+];
+
+/// `(0, 'Ada', 'ada'), (1, 'Ben', 'ben'), …`: each name with its search key. The names are
+/// the constants above (no quotes in them), never input.
+fn name_table(names: &[&str]) -> String {
+    names
+        .iter()
+        .enumerate()
+        .map(|(k, name)| format!("({k}, '{name}', '{}')", crate::domain::search::fold(name)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

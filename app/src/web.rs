@@ -19,6 +19,7 @@ use crate::{App, shell};
 
 mod api_requests;
 mod error_links;
+mod export;
 mod first_run;
 mod paths;
 
@@ -47,11 +48,14 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
     let allowed_origin = AllowedOrigin(state.config.public_base_url.as_str().into());
     let watching = state.config.dev_mode && std::env::var_os("LEPTOS_WATCH").is_some();
     let reload = options.reload_port;
+    let export =
+        Router::new().route("/staff/members/export", axum::routing::get(export::members_csv)).with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), page.clone())
         .fallback(render_app_to_stream_with_context(context, page))
         .with_state(options)
         .merge(static_files)
+        .merge(export)
         .layer(from_fn(api_requests::refuse_malformed_calls))
         .layer(from_fn_with_state((state.clone(), Arc::default()), first_run::set_up_first))
         .layer(from_fn_with_state(state, error_links::only_our_error_links))

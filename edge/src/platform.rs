@@ -24,6 +24,9 @@ use worker::Env;
 use crate::d1::D1Db;
 use crate::mailer::FetchMailer;
 
+/// A round's invitations one request writes: each is five D1 statements, and an invocation
+/// may run 1,000 queries (the paid plan); the round's page continues with the rest.
+const INVITATIONS_PER_REQUEST: usize = 150;
 const SESSION_IDLE_SECONDS: i64 = 2 * 3600;
 const SESSION_ABSOLUTE_SECONDS: i64 = 12 * 3600;
 
@@ -63,6 +66,7 @@ impl Edge {
             secret_key,
             session_idle_seconds: SESSION_IDLE_SECONDS,
             session_absolute_seconds: SESSION_ABSOLUTE_SECONDS,
+            invitations_per_request: INVITATIONS_PER_REQUEST,
         });
         Ok(Self { db, mailer, clock, config, demo_password: settings.demo_password })
     }

@@ -53,7 +53,7 @@ test('staff use templates, households and the portal settings', async ({ openTab
   await expect(staff.page.getByText('Will invite 1, skip 0.')).toBeVisible();
   await staff.check('household-dry-run');
   await staff.page.getByRole('button', { name: 'Send 1 invitation' }).click();
-  await expect(staff.page).toHaveURL(/round=\d+/);
+  await expect(staff.page).toHaveURL(/\/staff\/bulk-sends\/\d+$/);
   await staff.ready();
   await expect(staff.page.getByText('Invited 1, skipped 0.')).toBeVisible();
   await staff.check('household-report');

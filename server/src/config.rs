@@ -29,6 +29,8 @@ pub struct Config {
     pub session_absolute: Duration,
     /// Password for the demo owner created on an empty database; random when unset.
     pub demo_password: Option<String>,
+    /// Invitations of a round written per request (see `AppConfig`): all of them here.
+    pub invitations_per_request: usize,
 }
 
 impl Config {
@@ -54,6 +56,7 @@ impl Config {
             session_idle: Duration::from_secs(2 * 3600),
             session_absolute: Duration::from_secs(12 * 3600),
             demo_password: settings.demo_password,
+            invitations_per_request: usize::MAX,
         })
     }
 }

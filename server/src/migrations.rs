@@ -21,6 +21,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("0007_sign_up_and_linking.sql", include_str!("../../migrations/0007_sign_up_and_linking.sql")),
     ("0008_message_templates.sql", include_str!("../../migrations/0008_message_templates.sql")),
     ("0009_round_invitations.sql", include_str!("../../migrations/0009_round_invitations.sql")),
+    ("0010_member_list.sql", include_str!("../../migrations/0010_member_list.sql")),
+    ("0011_rounds_from_the_member_list.sql", include_str!("../../migrations/0011_rounds_from_the_member_list.sql")),
 ];
 
 /// Migrations as sqlx numbers and checks them (`0001_initial.sql`: version 1, "initial"),

@@ -36,7 +36,7 @@ impl SqliteDb {
 type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;
 
 fn query(stmt: &Stmt) -> Query<'_> {
-    stmt.args.iter().fold(sqlx::query(stmt.sql), |q, arg| match arg {
+    stmt.args.iter().fold(sqlx::query(&stmt.sql), |q, arg| match arg {
         SqlValue::Null => q.bind(None::<i64>),
         SqlValue::Int(v) => q.bind(*v),
         SqlValue::Real(v) => q.bind(*v),

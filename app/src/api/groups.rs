@@ -7,19 +7,19 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::members::ContactCard;
+use super::rounds::RoundLine;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::invitations::{Invitee, Wording, prepare_invitation},
+    super::invitations::Wording,
     super::members::contact_cards,
+    super::rounds::{check_request_key, plan, send_waiting, sent_round},
     super::ssr::{internal, require_staff, respond},
-    crate::domain::dates::format_date,
-    crate::domain::{Email, InvitationState, PersonName},
+    crate::domain::PersonName,
     crate::error::FormErrors,
     crate::secrets::new_nonce,
-    crate::store::groups::{self, RoundEntry},
-    crate::store::members::{self, ContactRow},
-    crate::store::organisations,
+    crate::store::groups,
+    crate::store::members,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,18 +106,8 @@ pub struct GroupView {
     pub members: Vec<GroupProfile>,
     /// A fresh key for the "Invite all owners" form: sending twice with it sends once.
     pub request_key: String,
-    /// The round just sent, when the page shows its report — or, before sending, what a
-    /// round would do (the dry run).
-    pub report: Option<Vec<RoundLine>>,
-    /// How the round's e-mails are doing (after sending): reload to follow it.
-    pub delivery: Option<RoundProgress>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct RoundProgress {
-    pub queued: i64,
-    pub sent: i64,
-    pub failed: i64,
+    /// Before sending: what a round would do (the dry run).
+    pub plan: Option<Vec<RoundLine>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,22 +117,8 @@ pub struct GroupProfile {
     pub contacts: Vec<ContactCard>,
 }
 
-/// One person in a round's report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RoundLine {
-    pub member_name: String,
-    pub contact_name: String,
-    pub email: Option<String>,
-    /// None: invited.
-    pub skipped_because: Option<String>,
-}
-
 #[server(endpoint = "group_details")]
-pub async fn group_details(
-    group_id: i64,
-    #[server(default)] round: Option<i64>,
-    #[server(default)] plan: bool,
-) -> Result<GroupView, AppError> {
+pub async fn group_details(group_id: i64, #[server(default)] plan: bool) -> Result<GroupView, AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
@@ -155,49 +131,22 @@ pub async fn group_details(
                 let name = format!("{} {}", member.first_name, member.last_name);
                 profiles.push(GroupProfile { member_id: member.member_id, name, contacts });
             }
-            let report = match round {
-                None if plan => Some(
-                    plan_round(&state, &scope, group_id)
+            let plan = match plan {
+                true => Some(
+                    owners_plan(&state, &scope, group_id)
                         .await?
                         .into_iter()
                         .map(|p| RoundLine {
-                            member_name: p.member_name,
-                            contact_name: format!("{} {}", p.contact.first_name, p.contact.last_name),
-                            email: p.contact.email,
+                            member_name: p.candidate.member_name,
+                            contact_name: format!("{} {}", p.candidate.first_name, p.candidate.last_name),
+                            email: p.candidate.email,
                             skipped_because: p.outcome.err(),
                         })
                         .collect(),
                 ),
-                Some(round) => Some(
-                    groups::round_results(db, &scope, group_id, round)
-                        .await
-                        .map_err(internal)?
-                        .into_iter()
-                        .map(|r| RoundLine {
-                            member_name: r.member_name,
-                            contact_name: r.contact_name,
-                            email: r.email,
-                            skipped_because: r.skipped_because,
-                        })
-                        .collect(),
-                ),
-                None => None,
+                false => None,
             };
-            let delivery = match round {
-                Some(round) => {
-                    let d = groups::round_delivery(db, &scope, round).await.map_err(internal)?;
-                    Some(RoundProgress { queued: d.queued, sent: d.sent, failed: d.failed })
-                }
-                None => None,
-            };
-            Ok(GroupView {
-                id: group.id,
-                name: group.name,
-                members: profiles,
-                request_key: new_nonce(),
-                report,
-                delivery,
-            })
+            Ok(GroupView { id: group.id, name: group.name, members: profiles, request_key: new_nonce(), plan })
         }
         .await,
     )
@@ -216,144 +165,37 @@ pub async fn invite_group_owners(
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            if !is_request_key(&request_key) {
-                return Err(AppError::Conflict("This form is out of date. Reload the page and try again.".into()));
-            }
-            let db = state.db.as_ref();
-            let now = state.clock.now();
-            groups::group(db, &scope, group_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-            // Sent already (a double click, a retry): that round, without planning it again.
-            if let Some(round) = groups::round_by_key(db, &scope, &request_key).await.map_err(internal)? {
-                leptos_axum::redirect(&format!("/staff/groups/{group_id}?round={round}"));
-                return Ok(());
-            }
-            let wording = Wording::chosen(&state, &scope, template_id, None).await?;
-            let organisation = organisations::organisation(db, scope.organisation_id)
+            check_request_key(&request_key)?;
+            let group = groups::group(state.db.as_ref(), &scope, group_id)
                 .await
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
-            let mut entries = Vec::new();
-            for planned in plan_round(&state, &scope, group_id).await? {
-                let contact = &planned.contact;
-                entries.push(match planned.outcome {
-                    Err(because) => RoundEntry::Skipped { contact_id: contact.id, because },
-                    Ok(to) => {
-                        let invitee = Invitee {
-                            contact_id: contact.id,
-                            first_name: &contact.first_name,
-                            on_behalf_of: (contact.is_self == 0).then_some(planned.member_name.as_str()),
-                        };
-                        let prepared = prepare_invitation(&state, &scope, &organisation, &invitee, &to, &wording);
-                        RoundEntry::Invited {
-                            contact_id: contact.id,
-                            statements: prepared.statements,
-                            token_hash: prepared.token_hash,
-                        }
-                    }
-                });
-            }
-            let round = groups::send_round(db, &scope, &request_key, group_id, entries, now).await.map_err(internal)?;
-            (state.wake_outbox)();
-            leptos_axum::redirect(&format!("/staff/groups/{group_id}?round={round}"));
+            let wording = Wording::chosen(&state, &scope, template_id, None).await?;
+            let description = format!("Owners of {}", group.name);
+            let round = sent_round(&state, &scope, &request_key, Some(group_id), template_id, &description, || {
+                owners_plan(&state, &scope, group_id)
+            })
+            .await?;
+            send_waiting(&state, &scope, round, &wording).await?;
+            leptos_axum::redirect(&format!("/staff/bulk-sends/{round}"));
             Ok(())
         }
         .await,
     )
 }
 
-/// One person around the group's profiles, and what a round would do: the address to
-/// invite, or why they are skipped.
+/// What "Invite all owners" would do now for everyone around the group's profiles.
 #[cfg(feature = "ssr")]
-struct Planned {
-    member_name: String,
-    contact: ContactRow,
-    outcome: Result<Email, String>,
-}
-
-/// What "Invite all owners" would do now, person by person, writing nothing.
-#[cfg(feature = "ssr")]
-async fn plan_round(
+async fn owners_plan(
     state: &crate::ports::AppState,
     scope: &members::StaffScope,
     group_id: i64,
-) -> Result<Vec<Planned>, AppError> {
-    let db = state.db.as_ref();
-    let now = state.clock.now();
-    let mut plan = Vec::new();
-    for member in groups::group_members(db, scope, group_id).await.map_err(internal)? {
-        let member_name = format!("{} {}", member.first_name, member.last_name);
-        for contact in members::contacts_of(db, scope, member.member_id).await.map_err(internal)? {
-            let outcome = match (skip_reason(&contact, now), contact.email.as_deref()) {
-                (Some(because), _) => Err(because),
-                (None, None) => Err("No e-mail on file.".to_owned()),
-                (None, Some(email)) => {
-                    Email::parse(email).map_err(|_| "The e-mail on file is not a valid address.".to_owned())
-                }
-            };
-            plan.push(Planned { member_name: member_name.clone(), contact, outcome });
-        }
-    }
-    Ok(plan)
-}
-
-/// Why a contact is left out of "Invite all owners", if they are.
-#[cfg(feature = "ssr")]
-fn skip_reason(contact: &ContactRow, now: i64) -> Option<String> {
-    if contact.is_primary == 0 {
-        return Some("Not a primary contact.".into());
-    }
-    if contact.login_user_id.is_some() {
-        return Some("Already has portal access.".into());
-    }
-    let latest = contact.latest_invitation()?;
-    match latest.state(now) {
-        InvitationState::Pending => {
-            Some(format!("An invitation sent on {} is still waiting.", format_date(latest.created_at)))
-        }
-        InvitationState::Declined => {
-            Some(format!("Declined the portal on {}.", format_date(latest.declined_at.unwrap_or_default())))
-        }
-        _ => None,
-    }
-}
-
-/// The key a form carries: what `new_nonce` makes (22 URL-safe characters).
-#[cfg(feature = "ssr")]
-fn is_request_key(key: &str) -> bool {
-    (16..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-/// A round in the "Bulk sends" history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RoundView {
-    pub id: i64,
-    pub group_id: i64,
-    pub group_name: String,
-    pub sent_by: String,
-    pub sent_on: String,
-    pub invited: i64,
-    pub skipped: i64,
-}
-
-#[server(endpoint = "bulk_sends")]
-pub async fn bulk_sends() -> Result<Vec<RoundView>, AppError> {
-    respond(
-        async {
-            let (state, scope) = require_staff().await?;
-            let rows = groups::rounds(state.db.as_ref(), &scope).await.map_err(internal)?;
-            Ok(rows
-                .into_iter()
-                .map(|r| RoundView {
-                    id: r.id,
-                    group_id: r.group_id,
-                    group_name: r.group_name,
-                    sent_by: r.sent_by,
-                    sent_on: format_date(r.created_at),
-                    invited: r.invited,
-                    skipped: r.skipped,
-                })
-                .collect())
-        }
-        .await,
-    )
+) -> Result<Vec<super::rounds::Planned>, AppError> {
+    let ids: Vec<i64> = groups::group_members(state.db.as_ref(), scope, group_id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|m| m.member_id)
+        .collect();
+    plan(state, scope, &ids, false).await
 }

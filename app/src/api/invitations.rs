@@ -184,7 +184,7 @@ pub(crate) async fn on_behalf_of(
         return Ok(None);
     }
     let member = members::member(state.db.as_ref(), scope, contact.member_id).await.map_err(internal)?;
-    Ok(member.map(|m| format!("{} {}", m.summary.first_name, m.summary.last_name)))
+    Ok(member.map(|m| format!("{} {}", m.first_name, m.last_name)))
 }
 
 /// Who an invitation goes to: a contact, by first name, and for a representative the

@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::PortalStatus;
 use crate::error::AppError;
 use crate::records::LinkedLogin;
 #[cfg(feature = "ssr")]
@@ -12,37 +11,6 @@ use {
     crate::error::FormErrors,
     crate::store::{invitations, members},
 };
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MemberListItem {
-    pub id: i64,
-    pub name: String,
-    pub email: Option<String>,
-    pub status: PortalStatus,
-    pub last_login_at: Option<i64>,
-}
-
-#[server(endpoint = "list_members")]
-pub async fn list_members() -> Result<Vec<MemberListItem>, AppError> {
-    respond(
-        async {
-            let (state, scope) = require_staff().await?;
-            let now = state.clock.now();
-            let rows = members::list_members(state.db.as_ref(), &scope).await.map_err(internal)?;
-            Ok(rows
-                .into_iter()
-                .map(|m| MemberListItem {
-                    status: PortalStatus::of(m.has_login == 1, m.latest_invitation().as_ref(), now),
-                    name: format!("{} {}", m.first_name, m.last_name),
-                    id: m.id,
-                    email: m.email,
-                    last_login_at: m.last_login_at,
-                })
-                .collect())
-        }
-        .await,
-    )
-}
 
 #[server(endpoint = "add_member")]
 pub async fn add_member(
@@ -240,12 +208,11 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                 .into_iter()
                 .map(|g| GroupChoice { id: g.id, name: g.name, member_of: g.member_of == 1 })
                 .collect();
-            let summary = record.summary;
             Ok(MemberDetails {
-                id: summary.id,
-                first_name: summary.first_name,
-                last_name: summary.last_name,
-                email: summary.email,
+                id: record.id,
+                first_name: record.first_name,
+                last_name: record.last_name,
+                email: record.email,
                 phone: record.phone,
                 address: record.address,
                 contacts,

@@ -39,7 +39,18 @@ pub fn session_times(state: &AppState) -> SessionTimes {
 
 /// The signed-in login, with the hash of its session id.
 pub async fn current_session(state: &AppState) -> Result<Option<(String, SessionUser)>, AppError> {
-    let Some(session_id) = use_context::<Parts>().and_then(|parts| cookie_value(&parts.headers, SESSION_COOKIE)) else {
+    match use_context::<Parts>() {
+        Some(parts) => session_of(state, &parts.headers).await,
+        None => Ok(None),
+    }
+}
+
+/// The login whose session cookie these request headers carry (a route outside Leptos).
+pub async fn session_of(
+    state: &AppState,
+    headers: &http::HeaderMap,
+) -> Result<Option<(String, SessionUser)>, AppError> {
+    let Some(session_id) = cookie_value(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
     let id_hash = session_id_hash(&session_id);
@@ -57,9 +68,13 @@ pub async fn current_session(state: &AppState) -> Result<Option<(String, Session
 pub async fn require_staff() -> Result<(AppState, StaffScope), AppError> {
     let state = app_state()?;
     let (_, user) = current_session(&state).await?.ok_or(AppError::Unauthenticated)?;
+    Ok((state, staff_scope(&user)?))
+}
+
+/// What a staff login may reach; any other login: this does not exist (404).
+pub fn staff_scope(user: &SessionUser) -> Result<StaffScope, AppError> {
     let organisation_id = user.staff_organisation_id.ok_or(AppError::NotFound)?;
-    let scope = StaffScope { organisation_id, user_id: user.user_id, all_members: user.staff_all_members == Some(1) };
-    Ok((state, scope))
+    Ok(StaffScope { organisation_id, user_id: user.user_id, all_members: user.staff_all_members == Some(1) })
 }
 
 /// Any signed-in login.

@@ -29,6 +29,12 @@ pub fn format_date_time(unix_seconds: i64) -> String {
     format!("{}, {:02}:{:02} UTC", format_date(unix_seconds), secs / 3600, secs % 3600 / 60)
 }
 
+/// "2026-11-22", as spreadsheets read a date.
+pub fn iso_date(unix_seconds: i64) -> String {
+    let (year, month, day) = civil_from_days(unix_seconds.div_euclid(DAY));
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;

@@ -66,43 +66,6 @@ impl InvitationFacts {
     }
 }
 
-/// A member's standing with the portal, as the member list shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PortalStatus {
-    NotInvited,
-    Invited,
-    Expired,
-    Revoked,
-    Declined,
-    Active,
-}
-
-impl PortalStatus {
-    pub fn of(has_login: bool, latest_invitation: Option<&InvitationFacts>, now: i64) -> Self {
-        if has_login {
-            return Self::Active;
-        }
-        match latest_invitation.map(|facts| facts.state(now)) {
-            None | Some(InvitationState::Accepted) => Self::NotInvited,
-            Some(InvitationState::Pending) => Self::Invited,
-            Some(InvitationState::Expired) => Self::Expired,
-            Some(InvitationState::Revoked) => Self::Revoked,
-            Some(InvitationState::Declined) => Self::Declined,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::NotInvited => "Not invited",
-            Self::Invited => "Invitation sent",
-            Self::Expired => "Invitation expired",
-            Self::Revoked => "Invitation revoked",
-            Self::Declined => "Declined",
-            Self::Active => "Portal active",
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,16 +105,5 @@ mod tests {
         assert_eq!(facts.headline(SENT + 5), "Invitation sent just now");
         assert_eq!(facts.headline(SENT + 3600), "Waiting for member to accept invitation (sent 22 November 2026)");
         assert_eq!(facts.headline(SENT + 31 * DAY), "Invitation expired on 22 December 2026");
-    }
-
-    #[test]
-    fn portal_status_prefers_a_linked_login() {
-        let facts = pending();
-        assert_eq!(PortalStatus::of(true, Some(&facts), SENT), PortalStatus::Active);
-        assert_eq!(PortalStatus::of(false, None, SENT), PortalStatus::NotInvited);
-        assert_eq!(PortalStatus::of(false, Some(&facts), SENT), PortalStatus::Invited);
-        assert_eq!(PortalStatus::of(false, Some(&facts), SENT + 31 * DAY), PortalStatus::Expired);
-        let accepted_then_unlinked = InvitationFacts { accepted_at: Some(SENT + 9), ..facts };
-        assert_eq!(PortalStatus::of(false, Some(&accepted_then_unlinked), SENT), PortalStatus::NotInvited);
     }
 }

@@ -2,19 +2,25 @@
 //! valid; a rule that needs the time takes it as an argument.
 
 pub mod contact;
+#[cfg(feature = "ssr")]
+pub mod csv;
 pub mod dates;
 pub mod email;
 pub mod invitation;
 pub mod name;
 pub mod password;
+#[cfg(feature = "ssr")]
+pub mod search;
+pub mod standing;
 pub mod template;
 pub mod token;
 
 pub use contact::{PersonalMessage, Phone, PostalAddress, Relation};
 pub use email::Email;
-pub use invitation::{InvitationFacts, InvitationState, PortalStatus};
+pub use invitation::{InvitationFacts, InvitationState};
 pub use name::PersonName;
 pub use password::Password;
+pub use standing::{MemberSort, PortalStatus};
 pub use token::InviteToken;
 
 /// Characters that may not appear in any single-line value: control characters (CR/LF among

@@ -257,6 +257,17 @@ pub fn ContactDetails(email: Option<String>, phone: Option<String>, address: Opt
 }
 
 /// "22 November 2026", or the fallback when there is no date.
+/// `text` as one value in a URL's query: every byte but letters, digits and `-._~`
+/// percent-encoded.
+pub fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 pub fn date_or(unix_seconds: Option<i64>, fallback: &'static str) -> String {
     unix_seconds.map(crate::domain::dates::format_date).unwrap_or_else(|| fallback.to_owned())
 }

@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/setup") view=setup::SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members") view=staff::MemberListPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/new") view=staff::NewMemberPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/not-registered") view=staff::NotRegisteredPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/:id") view=staff::MemberProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/:id/contacts/new") view=staff::AddContactPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/:id/contacts/:contact_id/edit") view=staff::EditContactPage ssr=SsrMode::Async />
@@ -62,6 +63,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/groups") view=staff::GroupListPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/groups/:id") view=staff::GroupPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/bulk-sends") view=staff::BulkSendsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/bulk-sends/:id") view=staff::RoundPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/invite-round") view=staff::RoundPlanPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/templates") view=staff::TemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/templates/:id") view=staff::EditTemplatePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/settings") view=staff::SettingsPage ssr=SsrMode::Async />

@@ -3,7 +3,8 @@
 //! with the member's details (`members::update_member`).
 
 use super::members::{
-    StaffScope, bind_open_invitations, open_invitations_of_visible_contact, visible_contact, visible_member,
+    StaffScope, bind_open_invitations, open_invitations_of_visible_contact, refresh_contact, refresh_member,
+    visible_contact, visible_member,
 };
 use super::{Db, DbError, Stmt};
 use crate::domain::{Email, PersonName, Relation};
@@ -39,7 +40,7 @@ pub async fn add_contact(
     now: i64,
 ) -> Result<Option<i64>, DbError> {
     let changes = db
-        .execute(scope.bind(stmt!(
+        .batch(vec![scope.bind(stmt!(
             concat!(
                 "INSERT INTO contacts (member_id, is_self, first_name, last_name, relation, email, is_primary, created_at)
                  SELECT ?, 0, ?, ?, ?, ?, ?, ?
@@ -55,9 +56,9 @@ pub async fn add_contact(
             new.is_primary,
             now,
             member_id
-        )))
+        )), refresh_member(member_id)])
         .await?;
-    Ok((changes.rows_affected == 1).then_some(changes.last_insert_id))
+    Ok((changes[0].rows_affected == 1).then_some(changes[0].last_insert_id))
 }
 
 /// Changes a representative. When the e-mail changes, their pending invitation is revoked
@@ -87,6 +88,7 @@ pub async fn update_contact(
                 new.is_primary,
                 contact_id
             )),
+            refresh_contact(contact_id),
         ])
         .await?;
     Ok(changes[1].rows_affected == 1)
@@ -147,6 +149,7 @@ pub async fn remove_contact(db: &dyn Db, scope: &StaffScope, contact_id: i64, no
                 now,
                 contact_id
             )),
+            refresh_contact(contact_id),
         ])
         .await?;
     if changes[1].rows_affected == 1 {

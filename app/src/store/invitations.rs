@@ -1,7 +1,8 @@
 use serde::Deserialize;
 
 use super::members::{
-    StaffScope, bind_open_invitations, open_invitations_of_visible_contact, visible_contact, visible_member,
+    StaffScope, bind_open_invitations, open_invitations_of_visible_contact, refresh_contact, refresh_standing,
+    visible_contact, visible_member,
 };
 use super::sessions::{SessionOwner, SessionTimes, end_previous_session, insert_session};
 use super::{Db, DbError, Stmt, exists, fetch_optional};
@@ -99,6 +100,7 @@ pub fn invitation_statements(scope: &StaffScope, new: &NewInvitation<'_>, email:
             new.now,
             new.token_hash
         ),
+        refresh_contact(new.contact_id),
     ]
 }
 
@@ -202,6 +204,7 @@ fn after_claim(claim: &str, session_id_hash: &str, times: &SessionTimes) -> Vec<
             claim
         ),
         insert_session(session_id_hash, SessionOwner::AcceptedInvitation { claim }, times),
+        stmt!(refresh_standing!("SELECT member_id FROM invitations WHERE claim = ?"), claim),
     ]
 }
 
@@ -295,9 +298,12 @@ pub async fn link_existing_login(
 /// False when the link is no longer live.
 pub async fn decline_by_link(db: &dyn Db, token_hash: &str, now: i64) -> Result<bool, DbError> {
     let changes = db
-        .execute(stmt!(concat!("UPDATE invitations SET declined_at = ? WHERE ", consumable!()), now, token_hash, now))
+        .batch(vec![
+            stmt!(concat!("UPDATE invitations SET declined_at = ? WHERE ", consumable!()), now, token_hash, now),
+            stmt!(refresh_standing!("SELECT member_id FROM invitations WHERE token_hash = ?"), token_hash),
+        ])
         .await?;
-    Ok(changes.rows_affected == 1)
+    Ok(changes[0].rows_affected == 1)
 }
 
 /// Staff record that the contact declined the portal (they said so some other way): the
@@ -318,8 +324,9 @@ pub async fn record_decline(
         scope.user_id,
         reason
     );
-    let changes = db.execute(bind_open_invitations(set, scope, contact_id, now)).await?;
-    Ok(changes.rows_affected)
+    let changes =
+        db.batch(vec![bind_open_invitations(set, scope, contact_id, now), refresh_contact(contact_id)]).await?;
+    Ok(changes[0].rows_affected)
 }
 
 /// Withdraws the contact's open invitations; their links stop working at once.
@@ -331,8 +338,9 @@ pub async fn revoke_open_invitations(
 ) -> Result<u64, DbError> {
     let set =
         stmt!(concat!("UPDATE invitations SET revoked_at = ? WHERE ", open_invitations_of_visible_contact!()), now);
-    let changes = db.execute(bind_open_invitations(set, scope, contact_id, now)).await?;
-    Ok(changes.rows_affected)
+    let changes =
+        db.batch(vec![bind_open_invitations(set, scope, contact_id, now), refresh_contact(contact_id)]).await?;
+    Ok(changes[0].rows_affected)
 }
 
 /// Unlinks the contact's login from the profile. The login itself is kept, and the contact
@@ -366,6 +374,7 @@ pub async fn unlink_login(db: &dyn Db, scope: &StaffScope, contact_id: i64) -> R
                 ),
                 contact_id
             )),
+            refresh_contact(contact_id),
         ])
         .await?;
     Ok(changes[1].rows_affected)

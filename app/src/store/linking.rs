@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use super::invitations::QueuedEmail;
-use super::members::{StaffScope, visible_contact, visible_member};
+use super::members::{StaffScope, refresh_standing, visible_contact, visible_member};
 use super::{Db, DbError, fetch_all, fetch_optional};
 use crate::stmt;
 
@@ -70,6 +70,7 @@ pub async fn apply_auto_link(
                 user_id,
                 user_id
             ),
+            stmt!(refresh_standing!("SELECT member_id FROM member_links WHERE user_id = ?"), user_id),
         ])
         .await?;
     Ok(Matched { linked: changes[0].rows_affected, requested: changes[1].rows_affected })
@@ -275,6 +276,10 @@ pub async fn decide_link_request(
                 scope.user_id,
                 request_id
             )),
+            stmt!(
+                refresh_standing!("SELECT c.member_id FROM link_requests r JOIN contacts c ON c.id = r.contact_id WHERE r.id = ?"),
+                request_id
+            ),
         ])
         .await?;
     Ok(changes[1].rows_affected == 1)

@@ -1,6 +1,7 @@
 use serde::Deserialize;
 
 use super::{Db, DbError, Stmt, fetch_all, fetch_optional};
+use crate::domain::search::NameKeys;
 use crate::domain::{Email, InvitationFacts, PersonName, Phone, PostalAddress};
 use crate::records::{LinkedLogin, OwnProfile};
 use crate::stmt;
@@ -23,6 +24,35 @@ macro_rules! visible_member {
     };
 }
 pub(crate) use visible_member;
+
+/// Recomputes the portal standing (migration 0010's `member_standing` view) of the members
+/// the given subquery selects. Every batch that can move a standing — an invitation sent,
+/// accepted, declined or revoked, a login linked or unlinked, a contact's e-mail, a failed
+/// delivery, a sign-in — ends with it. (Not a trigger: D1 counts a trigger's writes in the
+/// statement's `changes`, SQLite does not, and the guards read those counts.)
+macro_rules! refresh_standing {
+    ($members:expr) => {
+        concat!(
+            "UPDATE members SET (standing, standing_expires_at, latest_invited_at, latest_login_at) =
+                 (SELECT standing, expires_at, invited_at, login_at FROM member_standing s
+                  WHERE s.member_id = members.id)
+             WHERE id IN (",
+            $members,
+            ")"
+        )
+    };
+}
+pub(crate) use refresh_standing;
+
+/// Recomputes the standing of a member.
+pub(crate) fn refresh_member(member_id: i64) -> Stmt {
+    stmt!(refresh_standing!("SELECT ?"), member_id)
+}
+
+/// Recomputes the standing of the contact's member.
+pub(crate) fn refresh_contact(contact_id: i64) -> Stmt {
+    stmt!(refresh_standing!("SELECT member_id FROM contacts WHERE id = ?"), contact_id)
+}
 
 /// `c` is a contact (not removed) of a member visible to the staff login bound as
 /// (organisation, all_members, user).
@@ -63,26 +93,6 @@ impl StaffScope {
     }
 }
 
-/// One member with their portal standing, for the list and the profile's heading: the
-/// member's own e-mail, whether anyone around the profile has a login, and the latest
-/// invitation sent to anyone around it.
-macro_rules! member_summary_select {
-    () => {
-        concat!(
-            "SELECT m.id, m.first_name, m.last_name,
-                (SELECT c.email FROM contacts c WHERE c.member_id = m.id AND c.is_self = 1) AS email,
-                EXISTS (SELECT 1 FROM member_links l WHERE l.member_id = m.id) AS has_login,
-                (SELECT max(u.last_login_at) FROM member_links l JOIN users u ON u.id = l.user_id
-                 WHERE l.member_id = m.id) AS last_login_at, ",
-            latest_invitation_columns!(),
-            " FROM members m
-         LEFT JOIN invitations i ON i.id = (SELECT id FROM invitations
-                                            WHERE member_id = m.id
-                                            ORDER BY created_at DESC, id DESC LIMIT 1)"
-        )
-    };
-}
-
 /// The dates of the latest invitation `i`, as `LatestInvitation` reads them.
 macro_rules! latest_invitation_columns {
     () => {
@@ -90,24 +100,6 @@ macro_rules! latest_invitation_columns {
          i.accepted_at AS inv_accepted_at, i.revoked_at AS inv_revoked_at,
          i.declined_at AS inv_declined_at"
     };
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct MemberSummary {
-    pub id: i64,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: Option<String>,
-    pub has_login: i64,
-    pub last_login_at: Option<i64>,
-    #[serde(flatten)]
-    latest: LatestInvitation,
-}
-
-impl MemberSummary {
-    pub fn latest_invitation(&self) -> Option<InvitationFacts> {
-        self.latest.facts()
-    }
 }
 
 /// The dates of a latest invitation, as `inv_*` columns (all NULL when there is none).
@@ -228,48 +220,29 @@ pub async fn contact(db: &dyn Db, scope: &StaffScope, contact_id: i64) -> Result
     .await
 }
 
+/// A member's own details, for their profile.
 #[derive(Debug, Clone, Deserialize)]
 pub struct MemberRecord {
-    #[serde(flatten)]
-    pub summary: MemberSummary,
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
-}
-
-pub async fn list_members(db: &dyn Db, scope: &StaffScope) -> Result<Vec<MemberSummary>, DbError> {
-    fetch_all(
-        db,
-        stmt!(
-            concat!(
-                member_summary_select!(),
-                " WHERE ",
-                visible_member!(),
-                " ORDER BY m.last_name COLLATE NOCASE, m.first_name COLLATE NOCASE, m.id"
-            ),
-            scope.organisation_id,
-            scope.all_members,
-            scope.user_id
-        ),
-    )
-    .await
 }
 
 pub async fn member(db: &dyn Db, scope: &StaffScope, member_id: i64) -> Result<Option<MemberRecord>, DbError> {
     fetch_optional(
         db,
-        stmt!(
+        scope.bind(stmt!(
             concat!(
-                "SELECT s.*, m.phone, m.address FROM (",
-                member_summary_select!(),
-                " WHERE m.id = ? AND ",
-                visible_member!(),
-                ") s JOIN members m ON m.id = s.id"
+                "SELECT m.id, m.first_name, m.last_name, c.email, m.phone, m.address
+                 FROM members m JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
+                 WHERE m.id = ? AND ",
+                visible_member!()
             ),
-            member_id,
-            scope.organisation_id,
-            scope.all_members,
-            scope.user_id
-        ),
+            member_id
+        )),
     )
     .await
 }
@@ -285,14 +258,17 @@ pub struct NewMember {
 /// Adds a member and their own contact; a staff login limited to some members is given
 /// access to the one it added.
 pub async fn insert_member(db: &dyn Db, scope: &StaffScope, new: &NewMember, now: i64) -> Result<i64, DbError> {
+    let keys = NameKeys::of(&new.first_name, &new.last_name);
     let changes = db
         .batch(vec![
             stmt!(
-                "INSERT INTO members (organisation_id, first_name, last_name, phone, address, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO members (organisation_id, first_name, last_name, name_key, sort_key, phone, address, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 scope.organisation_id,
                 new.first_name.as_str(),
                 new.last_name.as_str(),
+                keys.name_key,
+                keys.sort_key,
                 new.phone.as_ref().map(Phone::as_str),
                 new.address.as_ref().map(PostalAddress::as_str),
                 now
@@ -302,6 +278,8 @@ pub async fn insert_member(db: &dyn Db, scope: &StaffScope, new: &NewMember, now
                 new.email.as_ref().map(Email::as_str),
                 now
             ),
+            // An UPDATE leaves last_insert_rowid() the contact's, for the next statement.
+            stmt!(refresh_standing!("SELECT member_id FROM contacts WHERE id = last_insert_rowid()")),
             stmt!(
                 "INSERT INTO staff_member_access (user_id, member_id)
                  SELECT ?, member_id FROM contacts WHERE id = last_insert_rowid() AND ? = 0",
@@ -331,6 +309,7 @@ pub async fn update_member(
     now: i64,
 ) -> Result<bool, DbError> {
     let email = new.email.as_ref().map(Email::as_str);
+    let keys = NameKeys::of(&new.first_name, &new.last_name);
     // The member's own contact never changes: read once, then every write is guarded.
     let Some(own) = fetch_optional::<ContactId>(
         db,
@@ -345,13 +324,15 @@ pub async fn update_member(
             super::contacts::revoke_if_email_changes(scope, own.id, email, now),
             scope.bind(stmt!(
                 concat!(
-                    "UPDATE members SET first_name = ?, last_name = ?, phone = ?, address = ?
+                    "UPDATE members SET first_name = ?, last_name = ?, name_key = ?, sort_key = ?, phone = ?, address = ?
                      WHERE id = ? AND EXISTS (SELECT 1 FROM members m WHERE m.id = members.id AND ",
                     visible_member!(),
                     ")"
                 ),
                 new.first_name.as_str(),
                 new.last_name.as_str(),
+                keys.name_key,
+                keys.sort_key,
                 new.phone.as_ref().map(Phone::as_str),
                 new.address.as_ref().map(PostalAddress::as_str),
                 member_id
@@ -368,6 +349,7 @@ pub async fn update_member(
                 is_primary,
                 member_id
             )),
+            refresh_member(member_id),
         ])
         .await?;
     Ok(changes[1].rows_affected == 1)

@@ -11,10 +11,12 @@ pub mod dev_mailbox;
 pub mod groups;
 pub mod invitations;
 pub mod linking;
+pub mod member_list;
 pub mod members;
 pub mod organisations;
 pub mod outbox;
 pub mod rate_limits;
+pub mod rounds;
 pub mod sessions;
 pub mod templates;
 pub mod users;
@@ -67,13 +69,15 @@ impl<T: Into<SqlValue>> From<Option<T>> for SqlValue {
 /// One SQL statement and its positional (`?`) arguments.
 #[derive(Debug, Clone)]
 pub struct Stmt {
-    pub sql: &'static str,
+    /// Written in the code, never from input: a fixed string, or one assembled from fixed
+    /// fragments (the member list's query for the chosen filter and order).
+    pub sql: std::borrow::Cow<'static, str>,
     pub args: Vec<SqlValue>,
 }
 
 impl Stmt {
-    pub fn new(sql: &'static str) -> Self {
-        Self { sql, args: Vec::new() }
+    pub fn new(sql: impl Into<std::borrow::Cow<'static, str>>) -> Self {
+        Self { sql: sql.into(), args: Vec::new() }
     }
 
     pub fn bind(mut self, value: impl Into<SqlValue>) -> Self {

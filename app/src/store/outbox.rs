@@ -91,13 +91,21 @@ pub async fn mark_retry(db: &dyn Db, id: i64, claim: &str, next_attempt_at: i64,
 }
 
 pub async fn mark_dead(db: &dyn Db, id: i64, claim: &str, error: &str) -> Result<(), DbError> {
-    db.execute(stmt!(
-        "UPDATE outbox SET status = 'dead', last_error = ?, sealed_token = NULL, locked_until = NULL
-         WHERE id = ? AND claim = ?",
-        error,
-        id,
-        claim
-    ))
+    db.batch(vec![
+        stmt!(
+            "UPDATE outbox SET status = 'dead', last_error = ?, sealed_token = NULL, locked_until = NULL
+             WHERE id = ? AND claim = ?",
+            error,
+            id,
+            claim
+        ),
+        stmt!(
+            super::members::refresh_standing!(
+                "SELECT i.member_id FROM outbox o JOIN invitations i ON i.id = o.invitation_id WHERE o.id = ?"
+            ),
+            id
+        ),
+    ])
     .await?;
     Ok(())
 }

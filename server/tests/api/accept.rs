@@ -36,6 +36,7 @@ async fn the_member_sets_a_password_and_lands_on_their_own_portal() {
     let again = app.login(&member, "ada.byron@example.org", "correct horse battery").await;
     assert_eq!(location(&again), "/portal");
     assert!(app.get(&member, "/portal").await.body.contains("Ada Example"));
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -53,6 +54,7 @@ async fn opening_a_link_five_times_with_get_and_head_changes_nothing() {
     let after = app.dump("SELECT * FROM invitations").await + &app.dump("SELECT * FROM users").await;
     assert_eq!(before, after);
     assert_eq!(location(&app.accept(&browser(), &link, "correct horse battery").await), "/portal");
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -74,6 +76,7 @@ async fn bogus_used_and_malformed_links_all_show_the_same_page() {
         assert!(page.body.contains("This link is no longer valid"));
         assert!(page.body.contains("Ask your organisation to send you a new one."));
     }
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -100,6 +103,7 @@ async fn replaying_an_accepted_link_fails_and_changes_nothing() {
         )
         .await;
     assert_eq!(json.status(), 404);
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -121,6 +125,7 @@ async fn a_link_works_one_second_before_expiry_and_not_one_second_after() {
     app.staff_login().await; // a month later
     let list = app.get(&app.staff, "/staff/members").await;
     assert!(list.body.contains("Invitation expired"));
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -151,6 +156,7 @@ async fn the_accept_form_ignores_any_email_or_member_it_is_sent() {
     assert_eq!(app.count("SELECT count(*) FROM member_links WHERE member_id = 1").await, 0);
     let portal = app.get(&member, "/portal").await;
     assert!(portal.body.contains("ada.byron@example.org") && !portal.body.contains("Lovelace"));
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -178,6 +184,7 @@ async fn a_short_or_mismatched_password_is_explained_on_the_link_page_and_nothin
     assert!(!back.contains("short") && !page.body.contains("value=\"short\""), "passwords are never echoed");
     assert_eq!(app.count("SELECT count(*) FROM invitations WHERE accepted_at IS NOT NULL").await, 0);
     assert_eq!(location(&app.accept(&browser(), &link, "correct horse battery").await), "/portal");
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -194,4 +201,5 @@ async fn of_two_concurrent_accepts_exactly_one_wins() {
     assert_eq!(app.count("SELECT count(*) FROM users WHERE email = 'ada.byron@example.org'").await, 1);
     assert_eq!(app.count("SELECT count(*) FROM member_links").await, 1);
     assert_eq!(app.count("SELECT count(*) FROM sessions WHERE user_id != 1").await, 1);
+    app.assert_standings_fresh().await;
 }

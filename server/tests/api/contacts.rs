@@ -84,6 +84,7 @@ async fn a_representative_invited_at_once_accepts_to_the_members_profile_with_th
     assert!(profile.body.contains("Not invited yet"), "the member's own contact is untouched");
     // Their own card: the member can still be invited, on their own link.
     assert_eq!(location(&app.invite(id, "noa@example.org", "").await), format!("/staff/members/{id}"));
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -203,4 +204,5 @@ async fn removing_a_representative_kills_their_link_and_a_new_address_kills_it_t
     assert_eq!(app.count("SELECT count(*) FROM invitations WHERE revoked_because = 'email_changed'").await, 1);
     let page = app.get(&app.staff, &profile).await;
     assert!(page.body.contains("Send a new invitation to the new address") && page.body.contains("(guardian)"));
+    app.assert_standings_fresh().await;
 }

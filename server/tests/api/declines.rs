@@ -54,6 +54,7 @@ async fn a_member_declines_from_the_invitation_page_and_staff_can_reinvite() {
     let again = app.invitation_links().await.pop().unwrap();
     assert_ne!(again, link);
     assert_eq!(location(&app.accept(&browser(), &again, "dana's own password").await), "/portal");
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -87,4 +88,5 @@ async fn staff_record_a_decline_with_a_reason_only_for_a_pending_invitation_they
     assert!(app.get(&browser(), &link).await.body.contains("This link is no longer valid"));
     let again = app.call(&app.staff, "/api/record_decline", &[("contact_id", &id_text), ("reason", "")]).await;
     assert_eq!(again.status(), 409, "nothing pending to decline");
+    app.assert_standings_fresh().await;
 }

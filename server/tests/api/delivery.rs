@@ -38,6 +38,7 @@ async fn a_500_is_retried_after_a_backoff_with_the_same_idempotency_key() {
     let keys = idempotency_keys(&app).await;
     assert_eq!(keys.len(), 2);
     assert_eq!(keys[0], keys[1]);
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -50,6 +51,7 @@ async fn a_429_waits_for_retry_after() {
     assert!(app.dispatch_pending_emails().await.is_empty(), "Retry-After honoured");
     app.clock.advance(1);
     assert_eq!(app.dispatch_pending_emails().await, vec![Sent]);
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -75,6 +77,7 @@ async fn a_422_is_not_retried_and_staff_see_it_could_not_be_delivered() {
         profile.body
     );
     assert_eq!(app.count("SELECT count(*) FROM outbox WHERE sealed_token IS NOT NULL").await, 0);
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -88,6 +91,7 @@ async fn a_timeout_is_retried_with_the_same_key_so_the_provider_sends_once() {
     let keys = idempotency_keys(&app).await;
     assert_eq!(keys.len(), 2);
     assert_eq!(keys[0], keys[1], "a provider that got the first one drops the second");
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -108,6 +112,7 @@ async fn every_message_is_sent_after_the_api_was_down_for_minutes() {
     }
     assert_eq!(sent, 3);
     assert_eq!(app.count("SELECT count(*) FROM outbox WHERE status = 'sent'").await, 3);
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -125,6 +130,7 @@ async fn a_message_that_keeps_failing_is_given_up_after_the_last_attempt() {
     app.staff_login().await; // hours later
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
     assert!(profile.body.contains("Could not be delivered after 8 attempts"));
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]

@@ -61,6 +61,7 @@ async fn a_new_email_revokes_the_pending_invitation_and_the_profile_offers_a_new
     let contact = app.self_contact(id).await;
     let invite_page = app.get(&app.staff, &format!("{profile_path}/contacts/{contact}/invite")).await;
     assert!(invite_page.body.contains("value=\"ada.new@example.org\""), "the new address is offered");
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -80,6 +81,7 @@ async fn only_staff_who_can_see_a_member_can_change_it() {
     let unknown = app.call(&member, "/api/update_member", &fields(&id_text, "taken@example.org")).await;
     assert_eq!(unknown.status(), 401);
     assert_eq!(app.dump(MEMBERS_AND_CONTACTS).await, before);
+    app.assert_standings_fresh().await;
 }
 
 /// A young child is not a primary contact of their own profile: unticking it leaves them
@@ -100,4 +102,5 @@ async fn the_member_themself_may_be_made_a_primary_contact_or_not() {
     ticked.push(("primary", "true"));
     app.post_form(&app.staff, "/api/update_member", &edit_page, &ticked).await;
     assert_eq!(app.count(primary).await, 1);
+    app.assert_standings_fresh().await;
 }

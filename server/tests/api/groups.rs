@@ -58,7 +58,12 @@ async fn invite_all_owners_invites_each_primary_contact_once_and_says_why_others
     let plan = app.get(&app.staff, &format!("{path}?plan=1")).await.body;
     assert!(plan.contains("Will invite 2, skip 3.") && plan.contains("Send 2 invitations"), "{plan}");
     assert!(plan.contains("Will invite: Rosa Case (Ben Case), rosa@example.org"), "{plan}");
-    assert!(plan.contains("Skipped: Nico Case (Ben Case), nico@example.org — Not a primary contact."), "{plan}");
+    assert!(
+        plan.contains(
+            "Skipped: Nico Case (Ben Case), nico@example.org — Not a primary contact (rounds go to primary contacts only)."
+        ),
+        "{plan}"
+    );
     assert_eq!(app.count("SELECT count(*) FROM outbox").await, before);
     assert_eq!(app.count("SELECT count(*) FROM bulk_sends").await, 0);
     let key = request_key(&plan);
@@ -67,7 +72,7 @@ async fn invite_all_owners_invites_each_primary_contact_once_and_says_why_others
     let fields = [("group_id", group_text.as_str()), ("request_key", key.as_str())];
     let sent = app.post_form(&app.staff, "/api/invite_group_owners", &path, &fields).await;
     let report_path = location(&sent);
-    assert!(report_path.starts_with(&format!("{path}?round=")), "{report_path}");
+    assert!(report_path.starts_with("/staff/bulk-sends/"), "{report_path}");
     assert_eq!(app.count("SELECT count(*) FROM outbox").await, before + 2, "Ada and Rosa");
     let report = app.get(&app.staff, &report_path).await.body;
     assert!(report.contains("Invited 2, skipped 3."), "{report}");
@@ -79,8 +84,8 @@ async fn invite_all_owners_invites_each_primary_contact_once_and_says_why_others
         "Invited: Ada Case (Ada Case), ada@example.org",
         "Invited: Rosa Case (Ben Case), rosa@example.org",
         "Skipped: Ben Case (Ben Case), no e-mail — No e-mail on file.",
-        "Skipped: Nico Case (Ben Case), nico@example.org — Not a primary contact.",
-        "Skipped: Wim Case (Ada Case), wim@example.org — An invitation sent on 22 November 2026 is still waiting.",
+        "Skipped: Nico Case (Ben Case), nico@example.org — Not a primary contact (rounds go to primary contacts only).",
+        "Skipped: Wim Case (Ada Case), wim@example.org — Invited on 22 November 2026, less than 24 hours ago.",
     ] {
         assert!(report.contains(line), "{line}: {report}");
     }
@@ -102,6 +107,7 @@ async fn invite_all_owners_invites_each_primary_contact_once_and_says_why_others
         (history.find(&format!("href=\"{next}\"")), history.find(&format!("href=\"{report_path}\"")));
     assert!(newest.is_some() && oldest.is_some() && newest < oldest, "{history}");
     assert!(history.contains("<td>2</td><td>3</td>") && history.contains("<td>0</td><td>5</td>"), "{history}");
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -133,4 +139,5 @@ async fn a_forged_key_or_a_hidden_group_writes_nothing() {
     assert_eq!(app.count("SELECT count(*) FROM group_members").await, 1);
     // A member already in the group is not added twice.
     assert_eq!(app.call(&app.staff, "/api/add_to_group", &fields).await.status(), 409);
+    app.assert_standings_fresh().await;
 }

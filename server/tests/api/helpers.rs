@@ -36,6 +36,8 @@ pub struct Options {
     pub dev_mailbox: bool,
     pub production: bool,
     pub background_dispatcher: bool,
+    /// A Worker-like budget for a round's invitations per request.
+    pub invitations_per_request: Option<usize>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -63,6 +65,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         session_idle: Duration::from_secs(2 * 3600),
         session_absolute: Duration::from_secs(12 * 3600),
         demo_password: None,
+        invitations_per_request: options.invitations_per_request.unwrap_or(usize::MAX),
     };
     let clock = Arc::new(ManualClock::new(START));
     let app = Application::build(config, clock.clone()).await.expect("app builds");
@@ -265,12 +268,34 @@ impl TestApp {
             .unwrap();
     }
 
+    /// What SQLite says it will do for `stmt`: one line per step ("SEARCH m USING INDEX …").
+    pub async fn query_plan(&self, stmt: portico_app::store::Stmt) -> Vec<String> {
+        let explain =
+            portico_app::store::Stmt { sql: format!("EXPLAIN QUERY PLAN {}", stmt.sql).into(), args: stmt.args };
+        let rows = self.state.db.fetch_all(explain).await.unwrap();
+        rows.iter().map(|row| row["detail"].as_str().unwrap_or_default().to_owned()).collect()
+    }
+
     pub async fn count(&self, sql: &'static str) -> i64 {
         let rows = self.state.db.fetch_all(stmt!(sql)).await.unwrap();
         rows[0].values().next().and_then(|v| v.as_i64()).unwrap()
     }
 
     /// Every row of a table, as JSON text: to compare before and after, or search.
+    /// Every member's kept standing is what the `member_standing` view decides from the rows
+    /// now: no write left one stale.
+    pub async fn assert_standings_fresh(&self) {
+        let stale = self
+            .dump(
+                "SELECT m.id, m.standing, s.standing AS decided FROM members m
+                 JOIN member_standing s ON s.member_id = m.id
+                 WHERE m.standing IS NOT s.standing OR m.standing_expires_at IS NOT s.expires_at
+                    OR m.latest_invited_at IS NOT s.invited_at OR m.latest_login_at IS NOT s.login_at",
+            )
+            .await;
+        assert_eq!(stale, "[]", "members whose kept standing is stale");
+    }
+
     pub async fn dump(&self, sql: &'static str) -> String {
         serde_json::to_string(&self.state.db.fetch_all(stmt!(sql)).await.unwrap()).unwrap()
     }

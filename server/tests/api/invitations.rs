@@ -53,7 +53,8 @@ async fn an_invitation_is_queued_with_its_email_and_sent_by_the_dispatcher() {
     assert!(profile.body.contains("E-mail delivered on 22 November 2026"));
     assert!(profile.body.contains("Resend invitation") && profile.body.contains("Revoke invitation"));
     let list = app.get(&app.staff, "/staff/members").await;
-    assert!(list.body.contains("Invitation sent"));
+    assert!(list.body.contains("Invited, waiting"));
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -71,6 +72,7 @@ async fn the_raw_token_never_reaches_the_database() {
     let sent = app.dump("SELECT * FROM outbox").await + &app.dump("SELECT * FROM invitations").await;
     assert!(!queued.contains(token) && !sent.contains(token));
     assert_eq!(app.count("SELECT count(*) FROM outbox WHERE sealed_token IS NOT NULL").await, 0);
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -97,6 +99,7 @@ async fn the_link_uses_the_configured_address_whatever_the_host_header_says() {
         serde_json::from_slice(&app.email_api.received_requests().await.unwrap()[0].body).unwrap();
     assert!(!body.to_string().contains("evil.example"));
     invitation_link(&body); // panics unless the link is on BASE_URL
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -112,6 +115,7 @@ async fn bad_invitation_input_gets_a_message_and_writes_nothing() {
     assert!(page.body.contains("That message is too long (1000 characters at most)."));
     assert_eq!(app.count("SELECT count(*) FROM invitations").await, 0);
     assert_eq!(app.count("SELECT count(*) FROM outbox").await, 0);
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -147,6 +151,7 @@ async fn resending_an_invitation_invalidates_the_previous_link() {
     assert!(location(&refused).starts_with(&format!("{first_link}?")), "back to the link's page");
     assert_eq!(app.get(&person, &location(&refused)).await.status, 404);
     assert_eq!(app.count("SELECT count(*) FROM users").await, 1, "only the owner");
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -162,6 +167,7 @@ async fn a_resend_before_the_first_email_went_out_sends_only_the_live_link() {
     assert_eq!(requests.len(), 1, "the withdrawn invitation's e-mail is not sent");
     let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
     assert_eq!(body["to"][0], "ada@example.net");
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -184,4 +190,5 @@ async fn revoking_a_pending_invitation_kills_its_link() {
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
     assert!(profile.body.contains("Invitation revoked on 22 November 2026"));
     assert!(profile.body.contains(">Invite<"), "can be invited again");
+    app.assert_standings_fresh().await;
 }

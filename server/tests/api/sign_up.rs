@@ -91,6 +91,7 @@ async fn a_proved_address_is_linked_at_once_when_the_setting_says_always() {
     // Single use.
     assert!(location(&app.confirm(&link).await).contains("__err"));
     assert_eq!(app.count("SELECT count(*) FROM users WHERE email = 'sol@example.org'").await, 1);
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -127,6 +128,7 @@ async fn ask_puts_the_match_to_staff_who_approve_or_reject() {
     assert_eq!(app.count("SELECT count(*) FROM link_requests WHERE approved = 0").await, 1);
     assert_eq!(app.count("SELECT count(*) FROM users WHERE email = 'sol@example.org'").await, 1, "one login");
     let _ = other;
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]
@@ -165,6 +167,7 @@ async fn an_accepted_invitation_links_the_same_address_on_another_profile_when_a
     assert!(portal.contains("Your profiles") && portal.contains("Leo Example"), "{portal}");
     let linked = app.dump("SELECT member_id FROM member_links ORDER BY member_id").await;
     assert_eq!(linked, format!("[{{\"member_id\":{first}}},{{\"member_id\":{second}}}]"));
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]

@@ -10,21 +10,25 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/archive_template", &["template_id"]),
     ("/api/bulk_sends", &[]),
     ("/api/confirm_sign_up", &["token"]),
+    ("/api/continue_round", &["round"]),
     ("/api/create_group", &["name"]),
     ("/api/decide_link_request", &["request_id", "approve?"]),
     ("/api/decline_invitation", &["token"]),
+    ("/api/delivery_progress", &["round"]),
     ("/api/dev_mailbox", &[]),
-    ("/api/group_details", &["group_id", "round?", "plan?"]),
+    ("/api/group_details", &["group_id", "plan?"]),
     ("/api/invitation_preview", &["token"]),
     ("/api/invite_group_owners", &["group_id", "request_key", "template_id?"]),
     ("/api/link_invitation", &["token", "password"]),
     ("/api/link_requests", &[]),
     ("/api/list_groups", &[]),
-    ("/api/list_members", &[]),
+    ("/api/list_members", &["q?", "status?", "sort?", "after?"]),
     ("/api/list_templates", &[]),
     ("/api/login", &["email", "password"]),
     ("/api/logout", &[]),
     ("/api/member_profile", &["member_id"]),
+    ("/api/not_registered", &["q?", "status?", "sort?", "after?"]),
+    ("/api/plan_round", &["members?", "q?", "status?", "not_registered?"]),
     ("/api/portal_profile", &["member_id?"]),
     ("/api/portal_settings", &[]),
     ("/api/preview_invitation", &["contact_id", "template_id?", "message?"]),
@@ -33,8 +37,10 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/remove_from_group", &["group_id", "member_id"]),
     ("/api/resend_invitation", &["contact_id"]),
     ("/api/revoke_invitation", &["contact_id"]),
+    ("/api/round_details", &["round"]),
     ("/api/save_template", &["template_id?", "name", "subject_addition", "body"]),
     ("/api/send_invitation", &["contact_id", "email", "message", "template_id?"]),
+    ("/api/send_round", &["request_key", "members?", "q?", "status?", "not_registered?", "template_id?"]),
     (
         "/api/set_up",
         &[
@@ -60,4 +66,4 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
 
 /// Fields that hold a number; every other field is text.
 pub const NUMBER_FIELDS: &[&str] =
-    &["member_id", "contact_id", "group_id", "round", "request_id", "organisation_id", "template_id"];
+    &["member_id", "contact_id", "group_id", "round", "request_id", "organisation_id", "template_id", "after"];

@@ -5,10 +5,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::id_param;
-use crate::api::groups::{
-    CreateGroup, GroupView, InviteGroupOwners, RemoveFromGroup, RoundLine, RoundProgress, bulk_sends, group_details,
-    list_groups,
-};
+use super::rounds::RoundLines;
+use crate::api::groups::{CreateGroup, GroupView, InviteGroupOwners, RemoveFromGroup, group_details, list_groups};
 use crate::api::templates::{TemplateView, list_templates};
 use crate::pages::common::{Field, FormAlert, LoadError, action_error};
 
@@ -65,21 +63,17 @@ pub fn GroupListPage() -> impl IntoView {
 pub fn GroupPage() -> impl IntoView {
     let group_id = id_param("id");
     let query = use_query_map();
-    let round = Memo::new(move |_| query.read().get("round").and_then(|r| r.parse().ok()));
     let planning = Memo::new(move |_| query.read().get("plan").is_some_and(|p| p == "1"));
     let template_id =
         Memo::new(move |_| query.read().get("template_id").and_then(|t| t.parse::<i64>().ok()).unwrap_or(0));
-    let details = Resource::new(
-        move || (group_id.get(), round.get(), planning.get()),
-        |(id, round, plan)| group_details(id, round, plan),
-    );
+    let details = Resource::new(move || (group_id.get(), planning.get()), |(id, plan)| group_details(id, plan));
     let templates = Resource::new(|| (), |_| list_templates());
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let templates = templates.await.unwrap_or_default();
                 match details.await {
-                    Ok(group) if planning.get_untracked() && group.report.is_some() => {
+                    Ok(group) if planning.get_untracked() && group.plan.is_some() => {
                         view! { <DryRun group template_id=template_id.get_untracked() /> }.into_any()
                     }
                     Ok(group) => view! { <Group group templates /> }.into_any(),
@@ -100,8 +94,6 @@ fn Group(group: GroupView, templates: Vec<TemplateView>) -> impl IntoView {
             <p><a href="/staff/groups">"← Groups"</a></p>
             <h1>{group.name}</h1>
             <FormAlert error />
-            {group.delivery.map(|progress| view! { <Delivery progress /> })}
-            {group.report.map(|lines| view! { <RoundReport lines /> })}
             {if group.members.is_empty() {
                 view! { <p>"No profiles in this group yet. Add them from each member's profile."</p> }.into_any()
             } else {
@@ -154,14 +146,16 @@ fn DryRun(group: GroupView, template_id: i64) -> impl IntoView {
     let invite = ServerAction::<InviteGroupOwners>::new();
     let error = action_error(invite);
     let id = group.id;
-    let lines = group.report.unwrap_or_default();
+    let lines = group.plan.unwrap_or_default();
     let invited = lines.iter().filter(|l| l.skipped_because.is_none()).count();
+    let skipped = lines.len() - invited;
     view! {
         <section class="panel">
             <p><a href=format!("/staff/groups/{id}")>{format!("← {}", group.name)}</a></p>
             <h1>{format!("Invite all owners of {}", group.name)}</h1>
             <FormAlert error />
-            <RoundReport lines planned=true />
+            <p class="headline" role="status">{format!("Will invite {invited}, skip {skipped}.")}</p>
+            <RoundLines lines planned=true />
             <ActionForm action=invite>
                 <input type="hidden" name="group_id" value=id />
                 <input type="hidden" name="request_key" value=group.request_key />
@@ -172,99 +166,5 @@ fn DryRun(group: GroupView, template_id: i64) -> impl IntoView {
                 </div>
             </ActionForm>
         </section>
-    }
-}
-
-/// How the round's e-mails are doing; reloading the page follows it.
-#[component]
-fn Delivery(progress: RoundProgress) -> impl IntoView {
-    let total = progress.queued + progress.sent + progress.failed;
-    view! {
-        <div class="card delivery-progress">
-            <p class="headline">{format!(
-                "E-mails: {} sent, {} waiting to be sent, {} could not be delivered.",
-                progress.sent, progress.queued, progress.failed
-            )}</p>
-            <progress max=total.max(1) value=progress.sent + progress.failed aria-label="E-mails sent"></progress>
-        </div>
-    }
-}
-
-/// Who an "Invite all owners" round invited (or, `planned`, would invite), and who it
-/// skipped and why.
-#[component]
-fn RoundReport(lines: Vec<RoundLine>, #[prop(optional)] planned: bool) -> impl IntoView {
-    let invited = lines.iter().filter(|l| l.skipped_because.is_none()).count();
-    let skipped = lines.len() - invited;
-    let (headline, done) = if planned {
-        (format!("Will invite {invited}, skip {skipped}."), "Will invite")
-    } else {
-        (format!("Invited {invited}, skipped {skipped}."), "Invited")
-    };
-    view! {
-        <div class="card report" role="status">
-            <p class="headline">{headline}</p>
-            <ul>
-                {lines.into_iter().map(|l| {
-                    let who = format!("{} ({}), {}", l.contact_name, l.member_name, l.email.unwrap_or_else(|| "no e-mail".into()));
-                    match l.skipped_because {
-                        None => view! { <li>{format!("{done}: {who}")}</li> }.into_any(),
-                        Some(because) => view! { <li>{format!("Skipped: {who} — {because}")}</li> }.into_any(),
-                    }
-                }).collect_view()}
-            </ul>
-        </div>
-    }
-}
-
-/// Every invitation round sent, newest first, each linking to its per-person report.
-#[component]
-pub fn BulkSendsPage() -> impl IntoView {
-    let rounds = Resource::new(|| (), |_| bulk_sends());
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let rounds = match rounds.await {
-                    Ok(rounds) => rounds,
-                    Err(error) => return view! { <LoadError error /> }.into_any(),
-                };
-                view! {
-                    <section class="panel wide">
-                        <p><a href="/staff/groups">"← Groups"</a></p>
-                        <h1>"Bulk sends"</h1>
-                        {if rounds.is_empty() {
-                            view! { <p>"Nothing sent to many at once yet."</p> }.into_any()
-                        } else {
-                            view! {
-                                <div class="table-scroll">
-                                    <table class="members">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Sent"</th>
-                                                <th scope="col">"To"</th>
-                                                <th scope="col">"By"</th>
-                                                <th scope="col">"Invited"</th>
-                                                <th scope="col">"Skipped"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {rounds.into_iter().map(|r| view! {
-                                                <tr>
-                                                    <td><a href=format!("/staff/groups/{}?round={}", r.group_id, r.id)>{r.sent_on}</a></td>
-                                                    <td>{r.group_name}</td>
-                                                    <td>{r.sent_by}</td>
-                                                    <td>{r.invited}</td>
-                                                    <td>{r.skipped}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }.into_any()
-                        }}
-                    </section>
-                }.into_any()
-            })}
-        </Suspense>
     }
 }

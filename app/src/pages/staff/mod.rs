@@ -4,17 +4,21 @@ mod groups;
 mod invite;
 mod member_list;
 mod new_member;
+mod not_registered;
 mod profile;
+mod rounds;
 mod settings;
 mod templates;
 
 pub use contacts::{AddContactPage, EditContactPage};
 pub use edit_member::EditMemberPage;
-pub use groups::{BulkSendsPage, GroupListPage, GroupPage};
+pub use groups::{GroupListPage, GroupPage};
 pub use invite::InvitePage;
 pub use member_list::MemberListPage;
 pub use new_member::NewMemberPage;
+pub use not_registered::NotRegisteredPage;
 pub use profile::MemberProfilePage;
+pub use rounds::{BulkSendsPage, RoundPage, RoundPlanPage};
 pub use settings::{LinkRequestsPage, SettingsPage};
 pub use templates::{EditTemplatePage, TemplatesPage};
 

@@ -1,0 +1,251 @@
+//! The staff member list: one page of members for a search, a status filter and an order,
+//! with how many the search finds in each status. Its state is the page's URL.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{MemberSort, PortalStatus};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use {
+    super::ssr::{internal, require_staff, respond},
+    crate::store::member_list::{self, ListQuery},
+};
+
+/// Members a page shows.
+pub const PAGE_SIZE: i64 = 50;
+/// The longest search accepted, in characters.
+pub const MAX_SEARCH_LEN: usize = 100;
+
+/// The list's state, as its URL carries it: `?q=gar&status=waiting&sort=last-login&after=812`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemberListQuery {
+    pub q: String,
+    pub status: Option<PortalStatus>,
+    pub sort: MemberSort,
+    /// The member the previous page ended with.
+    pub after: Option<i64>,
+}
+
+impl MemberListQuery {
+    /// From the URL's or the request's words; each unknown one is named in the message.
+    pub fn parse(q: &str, status: &str, sort: &str, after: Option<i64>) -> Result<Self, AppError> {
+        if q.chars().count() > MAX_SEARCH_LEN {
+            return Err(AppError::invalid("q", "That search is too long (100 characters at most)."));
+        }
+        if q.chars().any(char::is_control) {
+            return Err(AppError::invalid("q", "A search cannot contain line breaks or control characters."));
+        }
+        let status = match status {
+            "" | "all" => None,
+            slug => Some(PortalStatus::from_slug(slug).ok_or_else(|| {
+                AppError::invalid("status", &format!("There is no status filter called \u{201c}{slug}\u{201d}."))
+            })?),
+        };
+        let sort = match sort {
+            "" => MemberSort::Name,
+            slug => MemberSort::from_slug(slug).ok_or_else(|| {
+                AppError::invalid("sort", &format!("The list cannot be sorted by \u{201c}{slug}\u{201d}."))
+            })?,
+        };
+        Ok(Self { q: q.to_owned(), status, sort, after })
+    }
+
+    /// This state's address: parameters at their defaults are left out.
+    pub fn href(&self) -> String {
+        self.address("/staff/members", self.after)
+    }
+
+    /// This state on another page of the same list (`/staff/not-registered`).
+    pub fn href_on(&self, path: &str) -> String {
+        self.address(path, self.after)
+    }
+
+    /// The CSV export of every member this search and filter finds, in this order.
+    pub fn export_href(&self) -> String {
+        self.address("/staff/members/export", None)
+    }
+
+    fn address(&self, path: &str, after: Option<i64>) -> String {
+        let mut params = Vec::new();
+        if !self.q.trim().is_empty() {
+            params.push(format!("q={}", crate::pages::common::url_encode(self.q.trim())));
+        }
+        if let Some(status) = self.status {
+            params.push(format!("status={}", status.slug()));
+        }
+        if self.sort != MemberSort::Name {
+            params.push(format!("sort={}", self.sort.slug()));
+        }
+        if let Some(after) = after {
+            params.push(format!("after={after}"));
+        }
+        if params.is_empty() { path.to_owned() } else { format!("{path}?{}", params.join("&")) }
+    }
+
+    /// The first page of this search with another filter or order.
+    pub fn with(&self, status: Option<PortalStatus>, sort: MemberSort) -> Self {
+        Self { q: self.q.clone(), status, sort, after: None }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberListItem {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub status: PortalStatus,
+    pub last_login_at: Option<i64>,
+    pub invited_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberPage {
+    pub query: MemberListQuery,
+    pub members: Vec<MemberListItem>,
+    /// Every status, in the filters' order, with how many members the search finds in it.
+    pub counts: Vec<(PortalStatus, i64)>,
+    /// How many the search finds in all.
+    pub total: i64,
+    /// The next page's state, when there are more.
+    pub next: Option<MemberListQuery>,
+}
+
+#[server(endpoint = "list_members")]
+pub async fn list_members(
+    #[server(default)] q: String,
+    #[server(default)] status: String,
+    #[server(default)] sort: String,
+    #[server(default)] after: Option<i64>,
+) -> Result<MemberPage, AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let query = MemberListQuery::parse(&q, &status, &sort, after)?;
+            members_page(&state, &scope, query, false).await
+        }
+        .await,
+    )
+}
+
+/// A page of members for the query, with the counts for its search. `not_registered`:
+/// only members with someone around them who has no login.
+#[cfg(feature = "ssr")]
+pub(crate) async fn members_page(
+    state: &crate::ports::AppState,
+    scope: &crate::store::members::StaffScope,
+    query: MemberListQuery,
+    not_registered: bool,
+) -> Result<MemberPage, AppError> {
+    let db = state.db.as_ref();
+    let now = state.clock.now();
+    let list_query = ListQuery {
+        search: query.q.clone(),
+        status: query.status,
+        sort: query.sort,
+        after: query.after,
+        not_registered,
+    };
+    let mut rows = member_list::page(db, scope, &list_query, PAGE_SIZE + 1, now).await.map_err(internal)?;
+    let more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    let next = more.then(|| MemberListQuery { after: rows.last().map(|row| row.id), ..query.clone() });
+    let members = rows
+        .into_iter()
+        .map(|row| MemberListItem {
+            status: PortalStatus::from_standing(&row.standing, row.standing_expires_at, now)
+                .unwrap_or(PortalStatus::NotInvited),
+            name: format!("{} {}", row.first_name, row.last_name),
+            id: row.id,
+            email: row.email,
+            last_login_at: (row.latest_login_at > 0).then_some(row.latest_login_at),
+            invited_at: (row.latest_invited_at > 0).then_some(row.latest_invited_at),
+        })
+        .collect();
+    let stored = member_list::counts(db, scope, &query.q, not_registered, now).await.map_err(internal)?;
+    let count_of = |status: PortalStatus| -> i64 {
+        stored
+            .iter()
+            .filter(|c| c.standing == status.standing())
+            .map(|c| match status {
+                PortalStatus::Waiting => c.waiting,
+                PortalStatus::Expired => c.members - c.waiting,
+                _ => c.members,
+            })
+            .sum()
+    };
+    let counts = PortalStatus::ALL.into_iter().map(|status| (status, count_of(status))).collect();
+    let total = stored.iter().map(|c| c.members).sum();
+    Ok(MemberPage { query, members, counts, total, next })
+}
+
+/// One person without a login, on the "Not yet registered" screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unregistered {
+    pub member_id: i64,
+    pub member_name: String,
+    pub contact_id: i64,
+    pub name: String,
+    /// "Member", or their relation ("parent").
+    pub role: String,
+    pub email: Option<String>,
+    /// "Not invited yet", "Waiting since 3 November 2026", "Expired on …", "Declined on …".
+    pub state: String,
+    /// A live or expired invitation can be sent again as it was.
+    pub can_resend: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnregisteredPage {
+    /// The members of this page, with the search's counts.
+    pub page: MemberPage,
+    pub people: Vec<Unregistered>,
+}
+
+/// 001's "Not yet registered": everyone around the members the query finds who has no
+/// login, with how their invitation stands.
+#[server(endpoint = "not_registered")]
+pub async fn not_registered(
+    #[server(default)] q: String,
+    #[server(default)] status: String,
+    #[server(default)] sort: String,
+    #[server(default)] after: Option<i64>,
+) -> Result<UnregisteredPage, AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let query = MemberListQuery::parse(&q, &status, &sort, after)?;
+            let page = members_page(&state, &scope, query, true).await?;
+            let ids: Vec<i64> = page.members.iter().map(|m| m.id).collect();
+            let now = state.clock.now();
+            let found =
+                crate::store::rounds::candidates(state.db.as_ref(), &scope, &ids, true).await.map_err(internal)?;
+            let people = found
+                .into_iter()
+                .map(|c| {
+                    let facts = c.latest_invitation();
+                    let state_now = facts.map(|f| f.state(now));
+                    Unregistered {
+                        member_id: c.member_id,
+                        member_name: c.member_name,
+                        contact_id: c.contact_id,
+                        name: format!("{} {}", c.first_name, c.last_name),
+                        role: if c.is_self == 1 {
+                            "Member".into()
+                        } else {
+                            c.relation.unwrap_or_else(|| "Representative".into())
+                        },
+                        email: c.email,
+                        state: facts.map_or_else(|| "Not invited yet".into(), |f| f.headline(now)),
+                        can_resend: matches!(
+                            state_now,
+                            Some(crate::domain::InvitationState::Pending | crate::domain::InvitationState::Expired)
+                        ),
+                    }
+                })
+                .collect();
+            Ok(UnregisteredPage { page, people })
+        }
+        .await,
+    )
+}

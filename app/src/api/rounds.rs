@@ -1,0 +1,537 @@
+//! Invitation rounds (001: "it usually takes a number of rounds of invites to get everyone
+//! to respond"): the members staff selected, everyone a search and filter finds, everyone
+//! not yet registered, or a group's owners. A dry run always comes first — how many will be
+//! invited, and everyone skipped with the reason — then the confirmed round is planned once
+//! and sent in atomic chunks under the form's key, and its report is kept.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::PortalStatus;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use {
+    super::invitations::{Invitee, Wording, prepare_invitation},
+    super::member_list::MemberListQuery,
+    super::ssr::{internal, require_staff, respond},
+    crate::domain::dates::{DAY, format_date},
+    crate::domain::{Email, InvitationState},
+    crate::ports::AppState,
+    crate::secrets::new_nonce,
+    crate::store::member_list::{self, ListQuery},
+    crate::store::members::StaffScope,
+    crate::store::organisations,
+    crate::store::rounds::{self, Candidate},
+};
+
+/// People a dry run or a report lists; the counts above them cover everyone.
+pub const REPORT_LINES: i64 = 1000;
+
+/// The most members "Invite selected" takes at once (a page holds 50).
+pub const MAX_SELECTED: usize = 1000;
+
+/// Who a round from the member list is for: the members ticked (`members`, ids separated by
+/// commas), or else everyone the search and filter find — only those without a login when
+/// `not_registered`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Selection {
+    pub members: String,
+    pub q: String,
+    pub status: Option<PortalStatus>,
+    pub not_registered: bool,
+}
+
+impl Selection {
+    /// The dry run's address.
+    pub fn href(&self) -> String {
+        let mut params = Vec::new();
+        if !self.members.is_empty() {
+            params.push(format!("members={}", self.members));
+        } else {
+            if !self.q.trim().is_empty() {
+                params.push(format!("q={}", crate::pages::common::url_encode(self.q.trim())));
+            }
+            if let Some(status) = self.status {
+                params.push(format!("status={}", status.slug()));
+            }
+        }
+        if self.not_registered {
+            params.push("not_registered=true".to_owned());
+        }
+        format!("/staff/invite-round?{}", params.join("&"))
+    }
+}
+
+/// One person in a round's dry run or report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundLine {
+    pub member_name: String,
+    pub contact_name: String,
+    pub email: Option<String>,
+    /// None: invited (or, in a dry run, will be).
+    pub skipped_because: Option<String>,
+}
+
+/// What a round would do, before anything is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundPlan {
+    pub description: String,
+    pub selection: Selection,
+    pub will_invite: i64,
+    /// Each reason with how many it leaves out, most first.
+    pub reasons: Vec<(String, i64)>,
+    /// Everyone skipped, then everyone to invite (up to `REPORT_LINES` in all).
+    pub lines: Vec<RoundLine>,
+    /// A fresh key for the confirm form: sending it twice sends once.
+    pub request_key: String,
+}
+
+#[server(endpoint = "plan_round")]
+pub async fn plan_round(
+    #[server(default)] members: String,
+    #[server(default)] q: String,
+    #[server(default)] status: String,
+    #[server(default)] not_registered: bool,
+) -> Result<RoundPlan, AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let selection = selection(members, &q, &status, not_registered)?;
+            let member_ids = selected_members(&state, &scope, &selection).await?;
+            let planned = plan(&state, &scope, &member_ids, selection.not_registered).await?;
+            let will_invite = planned.iter().filter(|p| p.outcome.is_ok()).count() as i64;
+            let mut reasons: Vec<(String, i64)> = Vec::new();
+            for because in planned.iter().filter_map(|p| p.outcome.as_ref().err()) {
+                let kind = reason_kind(because);
+                match reasons.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, n)) => *n += 1,
+                    None => reasons.push((kind, 1)),
+                }
+            }
+            reasons.sort_by(|a, b| b.1.cmp(&a.1));
+            let mut lines: Vec<RoundLine> = planned.iter().filter(|p| p.outcome.is_err()).map(line).collect();
+            lines.extend(planned.iter().filter(|p| p.outcome.is_ok()).map(line));
+            lines.truncate(REPORT_LINES as usize);
+            Ok(RoundPlan {
+                description: describe(&selection),
+                selection,
+                will_invite,
+                reasons,
+                lines,
+                request_key: new_nonce(),
+            })
+        }
+        .await,
+    )
+}
+
+/// Sends the round the dry run showed (planning it again now, so anyone invited or declined
+/// meanwhile is left out), then shows its report. The form's key makes a double submit or a
+/// retry land on the same round, and a round left part-sent continue where it stopped.
+#[server(endpoint = "send_round")]
+pub async fn send_round(
+    request_key: String,
+    #[server(default)] members: String,
+    #[server(default)] q: String,
+    #[server(default)] status: String,
+    #[server(default)] not_registered: bool,
+    #[server(default)] template_id: i64,
+) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            check_request_key(&request_key)?;
+            let selection = selection(members, &q, &status, not_registered)?;
+            let wording = Wording::chosen(&state, &scope, template_id, None).await?;
+            let description = describe(&selection);
+            let round = sent_round(&state, &scope, &request_key, None, template_id, &description, || async {
+                let member_ids = selected_members(&state, &scope, &selection).await?;
+                plan(&state, &scope, &member_ids, selection.not_registered).await
+            })
+            .await?;
+            send_waiting(&state, &scope, round, &wording).await?;
+            leptos_axum::redirect(&format!("/staff/bulk-sends/{round}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Sends what a round still has waiting (a Worker stops after its request's budget).
+#[server(endpoint = "continue_round")]
+pub async fn continue_round(round: i64) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let found = rounds::round(state.db.as_ref(), &scope, round).await.map_err(internal)?;
+            let found = found.ok_or(AppError::NotFound)?;
+            let wording = Wording::chosen(&state, &scope, found.template_id.unwrap_or(0), None).await?;
+            send_waiting(&state, &scope, round, &wording).await?;
+            leptos_axum::redirect(&format!("/staff/bulk-sends/{round}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// How a round's e-mails are doing.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RoundProgress {
+    /// Invitations planned and not written yet (a round continued later).
+    pub waiting: i64,
+    pub queued: i64,
+    pub sent: i64,
+    pub failed: i64,
+}
+
+impl RoundProgress {
+    pub fn done(&self) -> bool {
+        self.waiting == 0 && self.queued == 0
+    }
+}
+
+/// A kept round: what it was sent to, by whom, when, and per person what it did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundReport {
+    pub id: i64,
+    pub description: String,
+    pub group_id: Option<i64>,
+    pub sent_by: String,
+    pub sent_on: String,
+    pub invited: i64,
+    pub skipped: i64,
+    pub progress: RoundProgress,
+    /// Up to `REPORT_LINES`: skipped first, with the reason.
+    pub lines: Vec<RoundLine>,
+}
+
+#[server(endpoint = "round_details")]
+pub async fn round_details(round: i64) -> Result<RoundReport, AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let db = state.db.as_ref();
+            let found = rounds::round(db, &scope, round).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            let progress = progress_of(&state, &scope, &found).await?;
+            let lines = rounds::round_results(db, &scope, round)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .map(|r| RoundLine {
+                    member_name: r.member_name,
+                    contact_name: r.contact_name,
+                    email: r.email,
+                    skipped_because: match (r.invited, r.skipped_because) {
+                        (_, Some(because)) => Some(because),
+                        (0, None) => Some("Waiting to be invited: continue sending.".into()),
+                        (_, None) => None,
+                    },
+                })
+                .collect();
+            Ok(RoundReport {
+                id: found.id,
+                description: found.description,
+                group_id: found.group_id,
+                sent_by: found.sent_by,
+                sent_on: format_date(found.created_at),
+                invited: found.invited,
+                skipped: found.skipped,
+                progress,
+                lines,
+            })
+        }
+        .await,
+    )
+}
+
+/// The live figures of a round's page, asked for again while e-mails are on their way.
+#[server(endpoint = "delivery_progress")]
+pub async fn delivery_progress(round: i64) -> Result<RoundProgress, AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let found = rounds::round(state.db.as_ref(), &scope, round).await.map_err(internal)?;
+            progress_of(&state, &scope, &found.ok_or(AppError::NotFound)?).await
+        }
+        .await,
+    )
+}
+
+/// A round in the "Bulk sends" history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundView {
+    pub id: i64,
+    pub description: String,
+    pub sent_by: String,
+    pub sent_on: String,
+    pub invited: i64,
+    pub skipped: i64,
+    pub waiting: i64,
+}
+
+#[server(endpoint = "bulk_sends")]
+pub async fn bulk_sends() -> Result<Vec<RoundView>, AppError> {
+    respond(
+        async {
+            let (state, scope) = require_staff().await?;
+            let rows = rounds::rounds(state.db.as_ref(), &scope).await.map_err(internal)?;
+            Ok(rows
+                .into_iter()
+                .map(|r| RoundView {
+                    id: r.id,
+                    description: r.description,
+                    sent_by: r.sent_by,
+                    sent_on: format_date(r.created_at),
+                    invited: r.invited,
+                    skipped: r.skipped,
+                    waiting: r.waiting,
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+async fn progress_of(state: &AppState, scope: &StaffScope, round: &rounds::Round) -> Result<RoundProgress, AppError> {
+    let delivery = rounds::round_delivery(state.db.as_ref(), scope, round.id).await.map_err(internal)?;
+    Ok(RoundProgress { waiting: round.waiting, queued: delivery.queued, sent: delivery.sent, failed: delivery.failed })
+}
+
+#[cfg(feature = "ssr")]
+fn selection(members: String, q: &str, status: &str, not_registered: bool) -> Result<Selection, AppError> {
+    let members = members.trim().to_owned();
+    if !members.is_empty() {
+        let ids: Vec<&str> = members.split(',').map(str::trim).collect();
+        if ids.len() > MAX_SELECTED {
+            return Err(AppError::invalid("members", "Select at most 1,000 members at once."));
+        }
+        if ids.iter().any(|id| id.parse::<i64>().map_or(true, |id| id <= 0)) {
+            return Err(AppError::invalid("members", "The selected members are not a list of member numbers."));
+        }
+    }
+    let query = MemberListQuery::parse(q, status, "", None)?;
+    Ok(Selection { members, q: query.q, status: query.status, not_registered })
+}
+
+/// "3 selected members", "Everyone not yet registered", "Not invited, search “gar”".
+#[cfg(feature = "ssr")]
+fn describe(selection: &Selection) -> String {
+    if !selection.members.is_empty() {
+        return match selection.members.split(',').count() {
+            1 => "1 selected member".to_owned(),
+            n => format!("{n} selected members"),
+        };
+    }
+    let who = match (selection.not_registered, selection.status) {
+        (true, None) => "Everyone not yet registered".to_owned(),
+        (true, Some(status)) => format!("Not yet registered, {}", status.label().to_lowercase()),
+        (false, None) => "Every member".to_owned(),
+        (false, Some(status)) => status.label().to_owned(),
+    };
+    match selection.q.trim() {
+        "" => who,
+        q => format!("{who}, search \u{201c}{q}\u{201d}"),
+    }
+}
+
+/// The members a selection names: the ids given, or every member the search and filter find.
+#[cfg(feature = "ssr")]
+async fn selected_members(state: &AppState, scope: &StaffScope, selection: &Selection) -> Result<Vec<i64>, AppError> {
+    if !selection.members.is_empty() {
+        return Ok(selection.members.split(',').filter_map(|id| id.trim().parse().ok()).collect());
+    }
+    let query = ListQuery {
+        search: selection.q.clone(),
+        status: selection.status,
+        sort: crate::domain::MemberSort::Name,
+        after: None,
+        not_registered: selection.not_registered,
+    };
+    let rows =
+        member_list::page(state.db.as_ref(), scope, &query, EVERYONE, state.clock.now()).await.map_err(internal)?;
+    Ok(rows.into_iter().map(|row| row.id).collect())
+}
+
+/// A page size that holds every member: the largest whole number D1 takes (2^53 - 1).
+#[cfg(feature = "ssr")]
+const EVERYONE: i64 = (1 << 53) - 1;
+
+/// One person a round considered, and what it does for them: the address to invite, or
+/// why they are skipped.
+#[cfg(feature = "ssr")]
+pub(crate) struct Planned {
+    pub candidate: Candidate,
+    pub outcome: Result<Email, String>,
+}
+
+/// Members read per query while planning.
+#[cfg(feature = "ssr")]
+const PLAN_MEMBERS_PER_QUERY: usize = 1000;
+
+/// What a round would do now for everyone around these members, writing nothing.
+#[cfg(feature = "ssr")]
+pub(crate) async fn plan(
+    state: &AppState,
+    scope: &StaffScope,
+    member_ids: &[i64],
+    without_login_only: bool,
+) -> Result<Vec<Planned>, AppError> {
+    let now = state.clock.now();
+    let mut planned = Vec::new();
+    for chunk in member_ids.chunks(PLAN_MEMBERS_PER_QUERY) {
+        let found = rounds::candidates(state.db.as_ref(), scope, chunk, without_login_only).await.map_err(internal)?;
+        planned.extend(found.into_iter().map(|candidate| Planned { outcome: decide(&candidate, now), candidate }));
+    }
+    Ok(planned)
+}
+
+/// How recent a waiting invitation keeps a person out of a round, so rounds do not spam.
+#[cfg(feature = "ssr")]
+const RECENT_INVITATION_SECONDS: i64 = DAY;
+
+/// Whom a round invites: a primary contact of a member still kept, with a valid e-mail no
+/// other login uses, no login, no decline, and no invitation sent in the last 24 hours.
+#[cfg(feature = "ssr")]
+fn decide(c: &Candidate, now: i64) -> Result<Email, String> {
+    if c.archived == 1 {
+        return Err("Archived.".into());
+    }
+    if c.has_login == 1 {
+        return Err("Already has portal access.".into());
+    }
+    if c.is_primary == 0 {
+        return Err("Not a primary contact (rounds go to primary contacts only).".into());
+    }
+    let Some(email) = c.email.as_deref() else {
+        return Err("No e-mail on file.".into());
+    };
+    let email = Email::parse(email).map_err(|_| "The e-mail on file is not a valid address.".to_owned())?;
+    if c.email_has_access == 1 {
+        return Err(
+            "This e-mail is already used by someone with portal access: invite them from the profile instead.".into()
+        );
+    }
+    match c.latest_invitation().map(|facts| (facts.state(now), facts)) {
+        Some((InvitationState::Declined, facts)) => {
+            Err(format!("Declined the portal on {}.", format_date(facts.declined_at.unwrap_or_default())))
+        }
+        Some((InvitationState::Pending, facts)) if now - facts.created_at < RECENT_INVITATION_SECONDS => {
+            Err(format!("Invited on {}, less than 24 hours ago.", format_date(facts.created_at)))
+        }
+        _ => Ok(email),
+    }
+}
+
+/// A reason without its date, to count alike reasons together.
+#[cfg(feature = "ssr")]
+fn reason_kind(because: &str) -> String {
+    match because {
+        b if b.starts_with("Declined the portal on") => "Declined the portal.".into(),
+        b if b.starts_with("Invited on") => "Invited less than 24 hours ago.".into(),
+        b => b.to_owned(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn line(p: &Planned) -> RoundLine {
+    RoundLine {
+        member_name: p.candidate.member_name.clone(),
+        contact_name: format!("{} {}", p.candidate.first_name, p.candidate.last_name),
+        email: p.candidate.email.clone(),
+        skipped_because: p.outcome.as_ref().err().cloned(),
+    }
+}
+
+/// The key a confirm form carries: what `new_nonce` makes (22 URL-safe characters).
+#[cfg(feature = "ssr")]
+pub(crate) fn check_request_key(key: &str) -> Result<(), AppError> {
+    let well_formed =
+        (16..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if well_formed {
+        Ok(())
+    } else {
+        Err(AppError::Conflict("This form is out of date. Reload the page and try again.".into()))
+    }
+}
+
+/// The round this key names, planned: a first submit records it and writes its plan (made
+/// by `planning`); a second finds it and plans nothing again.
+#[cfg(feature = "ssr")]
+pub(crate) async fn sent_round<F, Fut>(
+    state: &AppState,
+    scope: &StaffScope,
+    request_key: &str,
+    group_id: Option<i64>,
+    template_id: i64,
+    description: &str,
+    planning: F,
+) -> Result<i64, AppError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<Planned>, AppError>>,
+{
+    let db = state.db.as_ref();
+    let now = state.clock.now();
+    let template = (template_id != 0).then_some(template_id);
+    let round = rounds::start_round(db, scope, request_key, group_id, template, description, now)
+        .await
+        .map_err(|_| AppError::Conflict("This form is out of date. Reload the page and try again.".into()))?;
+    if round.planned_at.is_none() {
+        let planned = planning().await?;
+        let rows: Vec<(i64, Option<String>)> =
+            planned.into_iter().map(|p| (p.candidate.contact_id, p.outcome.err())).collect();
+        rounds::record_plan(db, round.id, &rows, now).await.map_err(internal)?;
+    }
+    Ok(round.id)
+}
+
+/// Invitations written per batch: one atomic chunk.
+#[cfg(feature = "ssr")]
+const INVITATIONS_PER_BATCH: usize = 50;
+
+/// Invites whoever the round still has waiting, one atomic batch per chunk, up to this
+/// target's budget per request; marks the round complete when no one is left.
+#[cfg(feature = "ssr")]
+pub(crate) async fn send_waiting(
+    state: &AppState,
+    scope: &StaffScope,
+    round: i64,
+    wording: &Wording,
+) -> Result<(), AppError> {
+    let db = state.db.as_ref();
+    let organisation =
+        organisations::organisation(db, scope.organisation_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let mut budget = state.config.invitations_per_request;
+    while budget > 0 {
+        let take = budget.min(INVITATIONS_PER_BATCH);
+        let waiting = rounds::waiting(db, round, take as i64).await.map_err(internal)?;
+        if waiting.is_empty() {
+            break;
+        }
+        budget -= waiting.len();
+        let mut batch = vec![rounds::claim_chunk(round, waiting[0].contact_id)];
+        for person in &waiting {
+            let Some(to) = person.email.as_deref().and_then(|email| Email::parse(email).ok()) else {
+                batch.push(rounds::skipped(round, person.contact_id, "No valid e-mail on file any more."));
+                continue;
+            };
+            let invitee = Invitee {
+                contact_id: person.contact_id,
+                first_name: &person.first_name,
+                on_behalf_of: (person.is_self == 0).then_some(person.member_name.as_str()),
+            };
+            let prepared = prepare_invitation(state, scope, &organisation, &invitee, &to, wording);
+            batch.extend(prepared.statements);
+            batch.push(rounds::invited(round, person.contact_id, &prepared.token_hash));
+        }
+        match db.batch(batch).await {
+            Ok(_) => (state.wake_outbox)(),
+            // Another request sent these people first: go on with whoever is still waiting.
+            Err(crate::store::DbError::Constraint(_)) => continue,
+            Err(error) => return Err(internal(error)),
+        }
+    }
+    rounds::complete_if_done(db, round, state.clock.now()).await.map_err(internal)?;
+    Ok(())
+}

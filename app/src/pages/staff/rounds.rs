@@ -1,0 +1,252 @@
+//! Invitation rounds: the dry run of one from the member list (who will be invited, who is
+//! skipped and why) with the button that sends it, a round's kept report with its e-mails'
+//! progress, and the history of rounds.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::id_param;
+use crate::api::rounds::{
+    ContinueRound, RoundLine, RoundPlan, RoundProgress, RoundReport, SendRound, bulk_sends, delivery_progress,
+    plan_round, round_details,
+};
+use crate::api::templates::list_templates;
+use crate::domain::PortalStatus;
+use crate::pages::common::{FormAlert, LoadError, action_error};
+
+/// `/staff/invite-round?…`: what the round would do. Nothing is written until "Send".
+#[component]
+pub fn RoundPlanPage() -> impl IntoView {
+    let query = use_query_map();
+    let plan = Resource::new(
+        move || query.get(),
+        |query| {
+            // Ticked boxes arrive as `member=1&member=2`; the dry run's own links as `members=1,2`.
+            let mut members = query.get_all("member").unwrap_or_default();
+            members.extend(query.get("members"));
+            plan_round(
+                members.join(","),
+                query.get("q").unwrap_or_default(),
+                query.get("status").unwrap_or_default(),
+                query.get("not_registered").is_some_and(|v| v == "true"),
+            )
+        },
+    );
+    let templates = Resource::new(|| (), |_| list_templates());
+    view! {
+        <Suspense fallback=|| view! { <p>"Working out who will be invited…"</p> }>
+            {move || Suspend::new(async move {
+                let templates = templates.await.unwrap_or_default();
+                match plan.await {
+                    Ok(plan) => view! { <RoundPlanView plan templates /> }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RoundPlanView(plan: RoundPlan, templates: Vec<crate::api::templates::TemplateView>) -> impl IntoView {
+    let send = ServerAction::<SendRound>::new();
+    let error = action_error(send);
+    let invited = plan.will_invite;
+    let selection = plan.selection.clone();
+    let status = selection.status.map(PortalStatus::slug).unwrap_or_default();
+    view! {
+        <section class="panel wide">
+            <p><a href="/staff/members">"← Members"</a></p>
+            <h1>{format!("Invite: {}", plan.description)}</h1>
+            <FormAlert error />
+            <div class="card report" role="status">
+                <p class="headline">{format!("Will invite {invited}, skip {}.", plan.reasons.iter().map(|(_, n)| n).sum::<i64>())}</p>
+                {(!plan.reasons.is_empty()).then(|| view! {
+                    <ul class="reasons">
+                        {plan.reasons.into_iter().map(|(reason, n)| view! { <li>{format!("{n} skipped: {reason}")}</li> }).collect_view()}
+                    </ul>
+                })}
+            </div>
+            <ActionForm action=send>
+                <input type="hidden" name="request_key" value=plan.request_key />
+                <input type="hidden" name="members" value=selection.members />
+                <input type="hidden" name="q" value=selection.q />
+                <input type="hidden" name="status" value=status />
+                {selection.not_registered.then(|| view! { <input type="hidden" name="not_registered" value="true" /> })}
+                {(!templates.is_empty()).then(|| view! {
+                    <div class="field">
+                        <label for="template_id">"Template"</label>
+                        <select id="template_id" name="template_id">
+                            <option value="0">"No template"</option>
+                            {templates.into_iter().map(|t| view! { <option value=t.id>{t.name}</option> }).collect_view()}
+                        </select>
+                    </div>
+                })}
+                <div class="actions">
+                    <button type="submit" class="button" disabled=invited == 0>{send_label(invited)}</button>
+                    <a class="button secondary" href="/staff/members">"Cancel"</a>
+                </div>
+            </ActionForm>
+            <RoundLines lines=plan.lines planned=true />
+        </section>
+    }
+}
+
+fn send_label(invited: i64) -> String {
+    if invited == 1 { "Send 1 invitation".to_owned() } else { format!("Send {invited} invitations") }
+}
+
+/// `/staff/bulk-sends/:id`: a round's report, kept; its e-mails' progress follows by itself
+/// once the page is hydrated (a reload shows it too).
+#[component]
+pub fn RoundPage() -> impl IntoView {
+    let round = id_param("id");
+    let report = Resource::new(move || round.get(), round_details);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match report.await {
+                    Ok(report) => view! { <RoundReportView report /> }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RoundReportView(report: RoundReport) -> impl IntoView {
+    let resume = ServerAction::<ContinueRound>::new();
+    let error = action_error(resume);
+    let back = match report.group_id {
+        Some(group) => view! { <a href=format!("/staff/groups/{group}")>"← The group"</a> }.into_any(),
+        None => view! { <a href="/staff/bulk-sends">"← Bulk sends"</a> }.into_any(),
+    };
+    view! {
+        <section class="panel wide">
+            <p>{back}</p>
+            <h1>{report.description.clone()}</h1>
+            <p class="muted">{format!("Sent by {} on {}.", report.sent_by, report.sent_on)}</p>
+            <FormAlert error />
+            <p class="headline">{format!("Invited {}, skipped {}.", report.invited, report.skipped)}</p>
+            <LiveProgress round=report.id initial=report.progress />
+            {(report.progress.waiting > 0).then(|| view! {
+                <ActionForm action=resume>
+                    <input type="hidden" name="round" value=report.id />
+                    <p>{format!("{} people are still waiting to be invited.", report.progress.waiting)}</p>
+                    <button type="submit" class="button">"Continue sending"</button>
+                </ActionForm>
+            })}
+            <RoundLines lines=report.lines />
+        </section>
+    }
+}
+
+/// How often the live progress asks again while e-mails are on their way.
+const PROGRESS_POLL_MS: u64 = 2000;
+
+/// Queued, sent and failed e-mails with a progress bar; once hydrated it asks again every
+/// two seconds until nothing is left to send.
+#[island]
+fn LiveProgress(round: i64, initial: RoundProgress) -> impl IntoView {
+    let progress = RwSignal::new(initial);
+    let poll = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(now) = delivery_progress(round).await {
+                progress.set(now);
+            }
+        })
+    };
+    Effect::new(move |_| {
+        if !progress.get().done() {
+            set_timeout(poll, std::time::Duration::from_millis(PROGRESS_POLL_MS));
+        }
+    });
+    view! {
+        <div class="card delivery-progress" aria-live="polite">
+            <p class="headline">{move || {
+                let p = progress.get();
+                format!("E-mails: {} sent, {} waiting to be sent, {} could not be delivered.", p.sent, p.queued + p.waiting, p.failed)
+            }}</p>
+            <progress
+                max=move || { let p = progress.get(); (p.queued + p.waiting + p.sent + p.failed).max(1) }
+                value=move || { let p = progress.get(); p.sent + p.failed }
+                aria-label="E-mails sent"
+            ></progress>
+        </div>
+    }
+}
+
+/// Who a round invited (or, `planned`, will invite), and who it skipped and why.
+#[component]
+pub fn RoundLines(lines: Vec<RoundLine>, #[prop(optional)] planned: bool) -> impl IntoView {
+    let done = if planned { "Will invite" } else { "Invited" };
+    let shown = lines.len();
+    view! {
+        <ul class="round-lines">
+            {lines.into_iter().map(|l| {
+                let who = format!("{} ({}), {}", l.contact_name, l.member_name, l.email.unwrap_or_else(|| "no e-mail".into()));
+                match l.skipped_because {
+                    None => view! { <li>{format!("{done}: {who}")}</li> }.into_any(),
+                    Some(because) => view! { <li>{format!("Skipped: {who} — {because}")}</li> }.into_any(),
+                }
+            }).collect_view()}
+        </ul>
+        {(shown as i64 >= crate::api::rounds::REPORT_LINES).then(|| view! {
+            <p class="muted">{format!("The first {shown} people are listed; the counts above cover everyone.")}</p>
+        })}
+    }
+}
+
+/// Every invitation round sent, newest first, each linking to its report.
+#[component]
+pub fn BulkSendsPage() -> impl IntoView {
+    let rounds = Resource::new(|| (), |_| bulk_sends());
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let rounds = match rounds.await {
+                    Ok(rounds) => rounds,
+                    Err(error) => return view! { <LoadError error /> }.into_any(),
+                };
+                view! {
+                    <section class="panel wide">
+                        <p><a href="/staff/members">"← Members"</a></p>
+                        <h1>"Bulk sends"</h1>
+                        {if rounds.is_empty() {
+                            view! { <p>"Nothing sent to many at once yet."</p> }.into_any()
+                        } else {
+                            view! {
+                                <div class="table-scroll">
+                                    <table class="members">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Sent"</th>
+                                                <th scope="col">"To"</th>
+                                                <th scope="col">"By"</th>
+                                                <th scope="col">"Invited"</th>
+                                                <th scope="col">"Skipped"</th>
+                                                <th scope="col">"Waiting"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {rounds.into_iter().map(|r| view! {
+                                                <tr>
+                                                    <td><a href=format!("/staff/bulk-sends/{}", r.id)>{r.sent_on}</a></td>
+                                                    <td>{r.description}</td>
+                                                    <td>{r.sent_by}</td>
+                                                    <td>{r.invited}</td>
+                                                    <td>{r.skipped}</td>
+                                                    <td>{r.waiting}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any()
+                        }}
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

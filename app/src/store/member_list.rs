@@ -1,0 +1,237 @@
+//! The member list at any size: search, a status filter, three orders and keyset pages, each
+//! query an index range over the columns migration 0010 keeps on the member row. The SQL is
+//! assembled from the fixed fragments below for the chosen filter and order; what the person
+//! typed only ever reaches it as bound values.
+
+use serde::Deserialize;
+
+use super::members::{StaffScope, visible_member};
+use super::{Db, DbError, SqlValue, Stmt, fetch_all};
+use crate::domain::search::{fold, prefix_end};
+use crate::domain::{MemberSort, PortalStatus};
+
+/// What the list shows: the folded search (empty: everyone), one status or all, an order,
+/// and the member the previous page ended with.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    pub search: String,
+    pub status: Option<PortalStatus>,
+    pub sort: MemberSort,
+    pub after: Option<i64>,
+    /// Only members with someone around them who has no login ("Not yet registered").
+    pub not_registered: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ListRow {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub standing: String,
+    pub standing_expires_at: Option<i64>,
+    pub latest_invited_at: i64,
+    pub latest_login_at: i64,
+}
+
+/// How many members the search finds in each stored standing; `waiting` counts the open
+/// invitations whose link still works.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StandingCount {
+    pub standing: String,
+    pub members: i64,
+    pub waiting: i64,
+}
+
+/// SQL text and its arguments, built in order.
+struct Sql {
+    text: String,
+    args: Vec<SqlValue>,
+}
+
+impl Sql {
+    fn new(text: &str) -> Self {
+        Self { text: text.to_owned(), args: Vec::new() }
+    }
+
+    fn push(&mut self, fragment: &str, args: impl IntoIterator<Item = SqlValue>) -> &mut Self {
+        self.text.push_str(fragment);
+        self.args.extend(args);
+        self
+    }
+
+    fn stmt(self) -> Stmt {
+        Stmt { sql: self.text.into(), args: self.args }
+    }
+}
+
+/// `FROM … WHERE …` for the members the search finds that this staff login may see, as `m`.
+/// With a search, the matches are gathered first from the name and e-mail indexes, so the
+/// query never walks every member to find a few.
+fn found_members(sql: &mut Sql, scope: &StaffScope, search: &str, not_registered: bool) {
+    let name = fold(search);
+    let email = search.trim().to_lowercase();
+    if name.is_empty() && email.is_empty() {
+        sql.push(" FROM members m", []);
+    } else {
+        let org = SqlValue::Int(scope.organisation_id);
+        sql.push(
+            " FROM (SELECT id FROM members WHERE organisation_id = ? AND archived_at IS NULL
+                                          AND name_key >= ? AND name_key < ?
+                    UNION SELECT id FROM members WHERE organisation_id = ? AND archived_at IS NULL
+                                          AND sort_key >= ? AND sort_key < ?
+                    UNION SELECT member_id FROM contacts WHERE removed_at IS NULL
+                                          AND email >= ? AND email < ?) found
+               CROSS JOIN members m ON m.id = found.id",
+            [
+                org.clone(),
+                name.clone().into(),
+                prefix_end(&name).into(),
+                org,
+                name.clone().into(),
+                prefix_end(&name).into(),
+                email.clone().into(),
+                prefix_end(&email).into(),
+            ],
+        );
+    }
+    sql.push(
+        concat!(" WHERE ", visible_member!()),
+        [scope.organisation_id.into(), scope.all_members.into(), scope.user_id.into()],
+    );
+    if not_registered {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM contacts c WHERE c.member_id = m.id AND c.removed_at IS NULL
+                          AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = c.id))",
+            [],
+        );
+    }
+}
+
+/// One page (`limit` members) in the chosen order, after the member `query.after` when set.
+pub async fn page(
+    db: &dyn Db,
+    scope: &StaffScope,
+    query: &ListQuery,
+    limit: i64,
+    now: i64,
+) -> Result<Vec<ListRow>, DbError> {
+    fetch_all(db, page_stmt(scope, query, limit, now)).await
+}
+
+/// How many members the search finds in each standing (the filters' counts).
+pub async fn counts(
+    db: &dyn Db,
+    scope: &StaffScope,
+    search: &str,
+    not_registered: bool,
+    now: i64,
+) -> Result<Vec<StandingCount>, DbError> {
+    fetch_all(db, counts_stmt(scope, search, not_registered, now)).await
+}
+
+/// The statement `page` runs (public for the query-plan test).
+pub fn page_stmt(scope: &StaffScope, query: &ListQuery, limit: i64, now: i64) -> Stmt {
+    let mut sql = Sql::new(
+        "SELECT m.id, m.first_name, m.last_name, m.standing, m.standing_expires_at,
+                m.latest_invited_at, m.latest_login_at,
+                (SELECT c.email FROM contacts c WHERE c.member_id = m.id AND c.is_self = 1) AS email",
+    );
+    found_members(&mut sql, scope, &query.search, query.not_registered);
+    if let Some(status) = query.status {
+        sql.push(" AND m.standing = ?", [status.standing().into()]);
+        match status {
+            PortalStatus::Waiting => sql.push(" AND m.standing_expires_at > ?", [now.into()]),
+            PortalStatus::Expired => sql.push(" AND m.standing_expires_at <= ?", [now.into()]),
+            _ => &mut sql,
+        };
+    }
+    let (column, direction, comparison) = match query.sort {
+        MemberSort::Name => ("sort_key", "", ">"),
+        MemberSort::LastLogin => ("latest_login_at", " DESC", "<"),
+        MemberSort::Invited => ("latest_invited_at", " DESC", "<"),
+    };
+    if let Some(after) = query.after {
+        // The position of the member the last page ended with, read only if this login may
+        // see them: a cursor naming anyone else gives an empty page, not their name's place.
+        sql.push(
+            &format!(
+                " AND (m.{column}, m.id) {comparison} ((SELECT p.{column} FROM members p
+                   WHERE p.id = ? AND p.organisation_id = ?
+                     AND (? = 1 OR EXISTS (SELECT 1 FROM staff_member_access a
+                                           WHERE a.user_id = ? AND a.member_id = p.id))), ?)"
+            ),
+            [after.into(), scope.organisation_id.into(), scope.all_members.into(), scope.user_id.into(), after.into()],
+        );
+    }
+    sql.push(&format!(" ORDER BY m.{column}{direction}, m.id{direction} LIMIT ?"), [limit.into()]);
+    sql.stmt()
+}
+
+/// The statement `counts` runs (public for the query-plan test).
+pub fn counts_stmt(scope: &StaffScope, search: &str, not_registered: bool, now: i64) -> Stmt {
+    let mut sql =
+        Sql::new("SELECT m.standing, count(*) AS members, coalesce(sum(m.standing_expires_at > ?), 0) AS waiting");
+    sql.args.push(now.into());
+    found_members(&mut sql, scope, search, not_registered);
+    sql.push(" GROUP BY m.standing", []);
+    sql.stmt()
+}
+
+/// One contact of an exported member, with their own portal access.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExportRow {
+    pub member_id: i64,
+    pub member_name: String,
+    pub standing: String,
+    pub standing_expires_at: Option<i64>,
+    pub is_self: i64,
+    pub contact_name: String,
+    pub relation: Option<String>,
+    pub email: Option<String>,
+    pub is_primary: i64,
+    pub login_email: Option<String>,
+    pub last_login_at: Option<i64>,
+    pub invited_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    pub accepted_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub declined_at: Option<i64>,
+    pub delivery_status: Option<String>,
+    pub delivery_error: Option<String>,
+    pub assigned_staff: Option<String>,
+}
+
+/// Every contact of the given members (ids from `page`, so already this login's), in the
+/// members' order, the member themself first.
+pub async fn export_rows(db: &dyn Db, scope: &StaffScope, member_ids: &[i64]) -> Result<Vec<ExportRow>, DbError> {
+    let ids = serde_json::to_string(member_ids).map_err(|e| DbError::Backend(e.to_string()))?;
+    fetch_all(
+        db,
+        crate::stmt!(
+            "SELECT m.id AS member_id, m.first_name || ' ' || m.last_name AS member_name,
+                    m.standing, m.standing_expires_at, c.is_self,
+                    coalesce(c.first_name, m.first_name) || ' ' || coalesce(c.last_name, m.last_name) AS contact_name,
+                    c.relation, c.email, c.is_primary, u.email AS login_email, u.last_login_at,
+                    i.created_at AS invited_at, i.expires_at, i.accepted_at, i.revoked_at, i.declined_at,
+                    o.status AS delivery_status, o.last_error AS delivery_error,
+                    (SELECT group_concat(coalesce(nullif(s.name, ''), su.email), '; ')
+                     FROM staff_member_access a
+                     JOIN staff s ON s.user_id = a.user_id AND s.organisation_id = m.organisation_id
+                     JOIN users su ON su.id = a.user_id
+                     WHERE a.member_id = m.id) AS assigned_staff
+             FROM json_each(?) j
+             JOIN members m ON m.id = j.value AND m.organisation_id = ?
+             JOIN contacts c ON c.member_id = m.id AND c.removed_at IS NULL
+             LEFT JOIN member_links l ON l.contact_id = c.id
+             LEFT JOIN users u ON u.id = l.user_id
+             LEFT JOIN invitations i ON i.id = (SELECT id FROM invitations WHERE contact_id = c.id
+                                                ORDER BY created_at DESC, id DESC LIMIT 1)
+             LEFT JOIN outbox o ON o.id = (SELECT max(id) FROM outbox WHERE invitation_id = i.id)
+             ORDER BY j.key, c.is_self DESC, c.id",
+            ids,
+            scope.organisation_id
+        ),
+    )
+    .await
+}

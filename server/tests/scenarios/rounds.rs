@@ -1,0 +1,52 @@
+//! The member list at work, on both targets: a search that finds people by a name without
+//! its accents, a filter, a dry run for everyone the search finds, the round sent twice at
+//! once (a double click) landing once, its kept report, and the CSV of the same search.
+
+use crate::flow::{Session, location};
+use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target};
+
+pub async fn staff_search_then_invite_everyone_found_once(target: &Target) {
+    let kind = target.kind;
+    let staff = Session::new(target);
+    assert_eq!(staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await, "/staff/members");
+    for (first, email) in [("Zoë", "zoe.roundtrip@example.org"), ("Zeno", "zeno.roundtrip@example.org")] {
+        let fields =
+            [("first_name", first), ("last_name", "Roundtrip"), ("email", email), ("phone", ""), ("address", "")];
+        staff.post_form("/api/add_member", "/staff/members/new", &fields).await;
+    }
+    let (_, found) = staff.get("/staff/members?q=zoe%20round").await;
+    assert!(found.contains("Zoë Roundtrip") && !found.contains("Zeno Roundtrip"), "{kind:?}: {found}");
+    let (_, found) = staff.get("/staff/members?q=roundtrip&status=not-invited").await;
+    assert!(found.contains("2 members found.") && found.contains("Not invited (2)"), "{kind:?}: {found}");
+
+    let (_, dry) = staff.get("/staff/invite-round?q=roundtrip").await;
+    assert!(dry.contains("Will invite 2, skip 0.") && dry.contains("Send 2 invitations"), "{kind:?}: {dry}");
+    let key_at = dry.find("name=\"request_key\" value=\"").expect("the form's key") + 26;
+    let key = dry[key_at..].split('"').next().unwrap().to_owned();
+    let sent_before = target.email_api.received_requests().await.unwrap_or_default().len();
+    let fields = [("request_key", key.as_str()), ("q", "roundtrip")];
+    let (first, second) = tokio::join!(
+        staff.post_form("/api/send_round", "/staff/invite-round?q=roundtrip", &fields),
+        staff.post_form("/api/send_round", "/staff/invite-round?q=roundtrip", &fields)
+    );
+    let report = location(&first);
+    assert!(report.starts_with("/staff/bulk-sends/"), "{kind:?}: {report}");
+    assert_eq!(location(&second), report, "{kind:?}: a double click is one round");
+    let (_, page) = staff.get(&report).await;
+    assert!(page.contains("Invited 2, skipped 0."), "{kind:?}: {page}");
+    // The outbox sends after the answer: wait for two e-mails, then a moment for any third.
+    for _ in 0..100 {
+        if target.email_api.received_requests().await.unwrap_or_default().len() >= sent_before + 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let sent = target.email_api.received_requests().await.unwrap_or_default();
+    assert_eq!(sent.len(), sent_before + 2, "{kind:?}: each invited once");
+
+    let (status, csv) = staff.get("/staff/members/export?q=roundtrip").await;
+    assert_eq!(status, 200, "{kind:?}");
+    assert!(csv.starts_with('\u{FEFF}'), "{kind:?}: a byte-order mark");
+    assert_eq!(csv.matches("Roundtrip,\"Invited, waiting\"").count(), 2, "{kind:?}: {csv}");
+}
