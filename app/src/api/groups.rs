@@ -11,9 +11,8 @@ use super::rounds::RoundLine;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::invitations::Wording,
     super::members::contact_cards,
-    super::rounds::{check_request_key, plan, send_waiting, sent_round},
+    super::rounds::{Round, check_request_key, plan, send},
     super::ssr::{internal, require_staff, respond},
     crate::domain::PersonName,
     crate::error::FormErrors,
@@ -170,15 +169,9 @@ pub async fn invite_group_owners(
                 .await
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
-            let wording = Wording::chosen(&state, &scope, template_id, None).await?;
             let description = format!("Owners of {}", group.name);
-            let round = sent_round(&state, &scope, &request_key, Some(group_id), template_id, &description, || {
-                owners_plan(&state, &scope, group_id)
-            })
-            .await?;
-            send_waiting(&state, &scope, round, &wording).await?;
-            leptos_axum::redirect(&format!("/staff/bulk-sends/{round}"));
-            Ok(())
+            let round = Round { request_key: &request_key, group_id: Some(group_id), template_id, description };
+            send(&state, &scope, round, || owners_plan(&state, &scope, group_id)).await
         }
         .await,
     )

@@ -142,16 +142,13 @@ pub async fn send_round(
             let (state, scope) = require_staff().await?;
             check_request_key(&request_key)?;
             let selection = selection(members, &q, &status, not_registered)?;
-            let wording = Wording::chosen(&state, &scope, template_id, None).await?;
-            let description = describe(&selection);
-            let round = sent_round(&state, &scope, &request_key, None, template_id, &description, || async {
+            let round =
+                Round { request_key: &request_key, group_id: None, template_id, description: describe(&selection) };
+            send(&state, &scope, round, || async {
                 let member_ids = selected_members(&state, &scope, &selection).await?;
                 plan(&state, &scope, &member_ids, selection.not_registered).await
             })
-            .await?;
-            send_waiting(&state, &scope, round, &wording).await?;
-            leptos_axum::redirect(&format!("/staff/bulk-sends/{round}"));
-            Ok(())
+            .await
         }
         .await,
     )
@@ -455,35 +452,45 @@ pub(crate) fn check_request_key(key: &str) -> Result<(), AppError> {
     }
 }
 
-/// The round this key names, planned: a first submit records it and writes its plan (made
-/// by `planning`); a second finds it and plans nothing again.
+/// A confirmed round: the key its form carried, what it is for, and its template (0: none).
 #[cfg(feature = "ssr")]
-pub(crate) async fn sent_round<F, Fut>(
+pub(crate) struct Round<'a> {
+    pub request_key: &'a str,
+    pub group_id: Option<i64>,
+    pub template_id: i64,
+    pub description: String,
+}
+
+/// Sends the round this key names and shows its report. A first submit records it and
+/// writes its plan (made by `planning`); a second finds it and plans nothing again; both
+/// then send whoever is still waiting.
+#[cfg(feature = "ssr")]
+pub(crate) async fn send<F, Fut>(
     state: &AppState,
     scope: &StaffScope,
-    request_key: &str,
-    group_id: Option<i64>,
-    template_id: i64,
-    description: &str,
+    round: Round<'_>,
     planning: F,
-) -> Result<i64, AppError>
+) -> Result<(), AppError>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<Vec<Planned>, AppError>>,
 {
     let db = state.db.as_ref();
     let now = state.clock.now();
-    let template = (template_id != 0).then_some(template_id);
-    let round = rounds::start_round(db, scope, request_key, group_id, template, description, now)
+    let wording = Wording::chosen(state, scope, round.template_id, None).await?;
+    let template = (round.template_id != 0).then_some(round.template_id);
+    let found = rounds::start_round(db, scope, round.request_key, round.group_id, template, &round.description, now)
         .await
         .map_err(|_| AppError::Conflict("This form is out of date. Reload the page and try again.".into()))?;
-    if round.planned_at.is_none() {
+    if found.planned_at.is_none() {
         let planned = planning().await?;
         let rows: Vec<(i64, Option<String>)> =
             planned.into_iter().map(|p| (p.candidate.contact_id, p.outcome.err())).collect();
-        rounds::record_plan(db, round.id, &rows, now).await.map_err(internal)?;
+        rounds::record_plan(db, found.id, &rows, now).await.map_err(internal)?;
     }
-    Ok(round.id)
+    send_waiting(state, scope, found.id, &wording).await?;
+    leptos_axum::redirect(&format!("/staff/bulk-sends/{}", found.id));
+    Ok(())
 }
 
 /// Invitations written per batch: one atomic chunk.

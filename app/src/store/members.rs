@@ -101,10 +101,11 @@ macro_rules! latest_invitation_columns {
          i.declined_at AS inv_declined_at"
     };
 }
+pub(crate) use latest_invitation_columns;
 
 /// The dates of a latest invitation, as `inv_*` columns (all NULL when there is none).
 #[derive(Debug, Clone, Deserialize)]
-struct LatestInvitation {
+pub(crate) struct LatestInvitation {
     inv_created_at: Option<i64>,
     inv_expires_at: Option<i64>,
     inv_accepted_at: Option<i64>,
@@ -113,7 +114,7 @@ struct LatestInvitation {
 }
 
 impl LatestInvitation {
-    fn facts(&self) -> Option<InvitationFacts> {
+    pub(crate) fn facts(&self) -> Option<InvitationFacts> {
         Some(InvitationFacts {
             created_at: self.inv_created_at?,
             expires_at: self.inv_expires_at?,

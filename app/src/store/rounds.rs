@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::members::StaffScope;
+use super::members::{LatestInvitation, StaffScope, latest_invitation_columns};
 use super::{Db, DbError, Stmt, fetch_all, fetch_optional};
 use crate::domain::InvitationFacts;
 use crate::stmt;
@@ -27,22 +27,13 @@ pub struct Candidate {
     pub has_login: i64,
     /// Another contact's login uses this e-mail (002's shared-e-mail rule).
     pub email_has_access: i64,
-    pub inv_created_at: Option<i64>,
-    pub inv_expires_at: Option<i64>,
-    pub inv_accepted_at: Option<i64>,
-    pub inv_revoked_at: Option<i64>,
-    pub inv_declined_at: Option<i64>,
+    #[serde(flatten)]
+    latest: LatestInvitation,
 }
 
 impl Candidate {
     pub fn latest_invitation(&self) -> Option<InvitationFacts> {
-        Some(InvitationFacts {
-            created_at: self.inv_created_at?,
-            expires_at: self.inv_expires_at?,
-            accepted_at: self.inv_accepted_at,
-            revoked_at: self.inv_revoked_at,
-            declined_at: self.inv_declined_at,
-        })
+        self.latest.facts()
     }
 }
 
@@ -59,16 +50,17 @@ pub async fn candidates(
     fetch_all(
         db,
         stmt!(
-            "SELECT c.id AS contact_id, m.id AS member_id, m.first_name || ' ' || m.last_name AS member_name,
+            concat!(
+                "SELECT c.id AS contact_id, m.id AS member_id, m.first_name || ' ' || m.last_name AS member_name,
                     coalesce(c.first_name, m.first_name) AS first_name,
                     coalesce(c.last_name, m.last_name) AS last_name,
                     c.is_self, c.relation, c.is_primary, c.email, m.archived_at IS NOT NULL AS archived,
                     l.user_id IS NOT NULL AS has_login,
                     EXISTS (SELECT 1 FROM users u JOIN member_links o ON o.user_id = u.id
                             WHERE u.email = c.email AND o.contact_id IS NOT c.id) AS email_has_access,
-                    i.created_at AS inv_created_at, i.expires_at AS inv_expires_at,
-                    i.accepted_at AS inv_accepted_at, i.revoked_at AS inv_revoked_at,
-                    i.declined_at AS inv_declined_at
+                    ",
+                latest_invitation_columns!(),
+                "
              FROM json_each(?) j
              JOIN members m ON m.id = j.value AND m.organisation_id = ?
                            AND (? = 1 OR EXISTS (SELECT 1 FROM staff_member_access a
@@ -78,7 +70,8 @@ pub async fn candidates(
              LEFT JOIN invitations i ON i.id = (SELECT id FROM invitations WHERE contact_id = c.id
                                                 ORDER BY created_at DESC, id DESC LIMIT 1)
              WHERE ? = 0 OR l.user_id IS NULL
-             ORDER BY j.key, c.is_self DESC, c.id",
+             ORDER BY j.key, c.is_self DESC, c.id"
+            ),
             ids,
             scope.organisation_id,
             scope.all_members,
