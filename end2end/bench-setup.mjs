@@ -1,5 +1,5 @@
 // Prepares a fresh target for `make bench`: signs in as the demo owner, invites the first
-// demo member and reads the link from the dev mailbox. Prints, for the shell:
+// demo member (their own contact) and reads the link from the dev mailbox. Prints, for the shell:
 //   COOKIE='portico_session=…' INVITE='/invite/…'
 //   node end2end/bench-setup.mjs BASE_URL
 const [base] = process.argv.slice(2);
@@ -17,7 +17,10 @@ if (!cookie) throw new Error(`sign-in failed: ${signIn.status}`);
 const members = await (await fetch(`${base}/staff/members`, { headers: { cookie } })).text();
 const memberId = members.match(/\/staff\/members\/(\d+)"/)?.[1];
 if (!memberId) throw new Error('no member on the demo list');
-const invite = form({ member_id: memberId, email: 'bench.member@example.org', message: '' });
+const profile = await (await fetch(`${base}/staff/members/${memberId}`, { headers: { cookie } })).text();
+const contactId = profile.match(new RegExp(`/staff/members/${memberId}/contacts/(\\d+)/invite`))?.[1];
+if (!contactId) throw new Error('no Invite link on the demo member\'s profile');
+const invite = form({ contact_id: contactId, email: 'bench.member@example.org', message: '' });
 invite.headers.cookie = cookie;
 const sent = await fetch(`${base}/api/send_invitation`, invite);
 if (sent.status >= 400) throw new Error(`invitation refused: ${sent.status} ${await sent.text()}`);

@@ -32,8 +32,11 @@ async function invitedMember(email) {
   const memberId = added.headers.get('location')?.match(/\/staff\/members\/(\d+)$/)?.[1];
   if (!memberId) throw new Error(`adding the member failed: ${added.status}`);
   const before = await mailboxLinks();
-  const sent = await post('/api/send_invitation', { member_id: memberId, email, message: '' }, staff);
-  if (sent.status >= 400) throw new Error(`invitation refused: ${sent.status}`);
+  const profile = await (await fetch(`${base}/staff/members/${memberId}`, { headers: { cookie: staff } })).text();
+  const contactId = profile.match(new RegExp(`/staff/members/${memberId}/contacts/(\\d+)/invite`))?.[1];
+  if (!contactId) throw new Error('no Invite link on the new member\'s profile');
+  const sent = await post('/api/send_invitation', { contact_id: contactId, email, message: '' }, staff);
+  if (sent.status >= 400) throw new Error(`invitation refused: ${sent.status} ${await sent.text()}`);
   for (let attempt = 0; attempt < 50; attempt++) {
     const link = [...(await mailboxLinks())].find((l) => !before.has(l));
     if (link) return link;

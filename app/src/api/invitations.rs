@@ -119,7 +119,7 @@ pub(crate) async fn invite(
         to,
         wording,
     );
-    let created = invitations::create_invitation(db, invitation.statements).await.map_err(internal)?;
+    let created = invitations::create_invitation(db, contact.id, invitation.statements).await.map_err(internal)?;
     if !created {
         return Err(AppError::Conflict("This person can no longer be invited. Reload the page and try again.".into()));
     }

@@ -44,8 +44,8 @@ pub struct QueuedEmail {
 
 /// The statements that revoke the contact's open invitations, create the new one and queue
 /// its e-mail. Each is guarded: when the contact can no longer be invited by this login,
-/// none of them writes. One invitation runs them alone (`create_invitation`); a group send
-/// runs many in one batch.
+/// none of them writes. One invitation runs them alone (`create_invitation`); a round runs
+/// many in one batch, then brings its members' standing up to date once (`rounds::invited`).
 pub fn invitation_statements(scope: &StaffScope, new: &NewInvitation<'_>, email: &QueuedEmail) -> Vec<Stmt> {
     vec![
         scope.bind(stmt!(
@@ -100,13 +100,13 @@ pub fn invitation_statements(scope: &StaffScope, new: &NewInvitation<'_>, email:
             new.now,
             new.token_hash
         ),
-        refresh_contact(new.contact_id),
     ]
 }
 
 /// Creates one invitation (see `invitation_statements`) in its own batch. False, with
 /// nothing written, when the contact can no longer be invited.
-pub async fn create_invitation(db: &dyn Db, statements: Vec<Stmt>) -> Result<bool, DbError> {
+pub async fn create_invitation(db: &dyn Db, contact_id: i64, mut statements: Vec<Stmt>) -> Result<bool, DbError> {
+    statements.push(refresh_contact(contact_id));
     Ok(db.batch(statements).await?[1].rows_affected == 1)
 }
 

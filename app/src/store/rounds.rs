@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::members::{LatestInvitation, StaffScope, latest_invitation_columns};
+use super::members::{LatestInvitation, StaffScope, latest_invitation_columns, refresh_standing};
 use super::{Db, DbError, Stmt, fetch_all, fetch_optional};
 use crate::domain::InvitationFacts;
 use crate::stmt;
@@ -215,20 +215,32 @@ pub fn claim_chunk(round_id: i64, first_contact_id: i64) -> Stmt {
     stmt!("INSERT INTO bulk_send_chunks (bulk_send_id, first_contact_id) VALUES (?, ?)", round_id, first_contact_id)
 }
 
-/// After the invitation's statements, in the same batch: the person is invited — or, when
-/// its guards found them no longer invitable, skipped and why. Either way no longer waiting.
-pub fn invited(round_id: i64, contact_id: i64, token_hash: &str) -> Stmt {
-    stmt!(
-        "UPDATE bulk_send_results
-         SET invitation_id = (SELECT id FROM invitations WHERE token_hash = ?),
-             skipped_because = iif((SELECT id FROM invitations WHERE token_hash = ?) IS NULL,
-                                   'Could not be invited: their details changed meanwhile.', NULL)
-         WHERE bulk_send_id = ? AND contact_id = ? AND invitation_id IS NULL AND skipped_because IS NULL",
-        token_hash,
-        token_hash,
-        round_id,
-        contact_id
-    )
+/// After a chunk's invitations, in the same batch: each person (`[contact id, token hash]`)
+/// is invited — or, when its guards found them no longer invitable, skipped and why —
+/// and no longer waiting; then their members' standing is brought up to date, once.
+pub fn invited(round_id: i64, invitations: &[(i64, String)]) -> Result<Vec<Stmt>, DbError> {
+    let mut statements: Vec<Stmt> = invitations
+        .iter()
+        .map(|(contact_id, token_hash)| {
+            stmt!(
+                "UPDATE bulk_send_results
+                 SET (invitation_id, skipped_because) =
+                     (SELECT i.id, iif(i.id IS NULL, 'Could not be invited: their details changed meanwhile.', NULL)
+                      FROM (SELECT 1) LEFT JOIN invitations i ON i.token_hash = ?)
+                 WHERE bulk_send_id = ? AND contact_id = ? AND invitation_id IS NULL AND skipped_because IS NULL",
+                token_hash.as_str(),
+                round_id,
+                *contact_id
+            )
+        })
+        .collect();
+    let contacts: Vec<i64> = invitations.iter().map(|(contact_id, _)| *contact_id).collect();
+    let contacts = serde_json::to_string(&contacts).map_err(|e| DbError::Backend(e.to_string()))?;
+    statements.push(stmt!(
+        refresh_standing!("SELECT c.member_id FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))"),
+        contacts
+    ));
+    Ok(statements)
 }
 
 /// A waiting person who can no longer be invited (their e-mail was removed meanwhile).
