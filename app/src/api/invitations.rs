@@ -113,13 +113,12 @@ pub(crate) async fn invite(
     let on_behalf_of = on_behalf_of(state, scope, contact).await?;
     let invitation = prepare_invitation(
         state,
-        scope,
         &organisation,
         &Invitee { contact_id: contact.id, first_name: &contact.first_name, on_behalf_of: on_behalf_of.as_deref() },
         to,
         wording,
     );
-    let created = invitations::create_invitation(db, contact.id, invitation.statements).await.map_err(internal)?;
+    let created = invitations::create_invitation(db, scope, state.clock.now(), invitation).await.map_err(internal)?;
     if !created {
         return Err(AppError::Conflict("This person can no longer be invited. Reload the page and try again.".into()));
     }
@@ -196,24 +195,15 @@ pub(crate) struct Invitee<'a> {
     pub on_behalf_of: Option<&'a str>,
 }
 
-/// One invitation ready to be written: its statements (see `invitation_statements`) and
-/// the hash of its token, which names it.
-#[cfg(feature = "ssr")]
-pub(crate) struct PreparedInvitation {
-    pub statements: Vec<crate::store::Stmt>,
-    pub token_hash: String,
-}
-
 /// A fresh token, the e-mail rendered for the invitee, its link sealed for the outbox.
 #[cfg(feature = "ssr")]
 pub(crate) fn prepare_invitation(
     state: &AppState,
-    scope: &StaffScope,
     organisation: &organisations::Organisation,
     invitee: &Invitee<'_>,
     to: &Email,
     wording: &Wording,
-) -> PreparedInvitation {
+) -> NewInvitation {
     let now = state.clock.now();
     let message = wording.message_for(invitee.first_name, &organisation.name);
     let personal_message = message.as_deref();
@@ -229,20 +219,15 @@ pub(crate) fn prepare_invitation(
         subject_addition,
         expires_at,
     });
-    let statements = invitations::invitation_statements(
-        scope,
-        &NewInvitation {
-            contact_id: invitee.contact_id,
-            email: to.as_str(),
-            token_hash: &token_hash,
-            personal_message,
-            subject_addition,
-            now,
-            expires_at,
-        },
-        &queued_email(state, organisation, rendered, &token),
-    );
-    PreparedInvitation { statements, token_hash }
+    NewInvitation {
+        contact_id: invitee.contact_id,
+        email: to.as_str().to_owned(),
+        personal_message: message,
+        subject_addition: wording.subject_addition.clone(),
+        expires_at,
+        mail: queued_email(state, organisation, rendered, &token),
+        token_hash,
+    }
 }
 
 /// A rendered e-mail from the organisation as it waits in the outbox: a fresh idempotency

@@ -518,7 +518,7 @@ pub(crate) async fn send_waiting(
         }
         budget -= waiting.len();
         let mut batch = vec![rounds::claim_chunk(round, waiting[0].contact_id)];
-        let mut invited = Vec::with_capacity(waiting.len());
+        let mut invitations = Vec::with_capacity(waiting.len());
         for person in &waiting {
             let Some(to) = person.email.as_deref().and_then(|email| Email::parse(email).ok()) else {
                 batch.push(rounds::skipped(round, person.contact_id, "No valid e-mail on file any more."));
@@ -529,10 +529,11 @@ pub(crate) async fn send_waiting(
                 first_name: &person.first_name,
                 on_behalf_of: (person.is_self == 0).then_some(person.member_name.as_str()),
             };
-            let prepared = prepare_invitation(state, scope, &organisation, &invitee, &to, wording);
-            batch.extend(prepared.statements);
-            invited.push((person.contact_id, prepared.token_hash));
+            invitations.push(prepare_invitation(state, &organisation, &invitee, &to, wording));
         }
+        let now = state.clock.now();
+        batch.extend(crate::store::invitations::invitation_statements(scope, now, &invitations).map_err(internal)?);
+        let invited: Vec<(i64, &str)> = invitations.iter().map(|i| (i.contact_id, i.token_hash.as_str())).collect();
         batch.extend(rounds::invited(round, &invited).map_err(internal)?);
         match db.batch(batch).await {
             // Another request sent these people first: go on with whoever is still waiting.

@@ -8,30 +8,36 @@ use super::sessions::{SessionOwner, SessionTimes, end_previous_session, insert_s
 use super::{Db, DbError, Stmt, exists, fetch_optional};
 use crate::stmt;
 
-/// The contact may be invited: on a member visible to this staff login, not removed, no
-/// login linked to it.
+/// The contact `$contact` (an SQL expression) may be invited: on a member visible to this
+/// staff login, not removed, no login linked to it.
 macro_rules! invitable_contact {
-    () => {
+    ($contact:expr) => {
         concat!(
-            "EXISTS (SELECT 1 FROM contacts c WHERE c.id = ? AND ",
+            "EXISTS (SELECT 1 FROM contacts c WHERE c.id = ",
+            $contact,
+            " AND ",
             visible_contact!(),
             " AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = c.id))"
         )
     };
 }
 
-pub struct NewInvitation<'a> {
+/// An invitation ready to be written, with its e-mail as it waits in the outbox.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NewInvitation {
     pub contact_id: i64,
-    pub email: &'a str,
-    pub token_hash: &'a str,
-    pub personal_message: Option<&'a str>,
-    pub subject_addition: Option<&'a str>,
-    pub now: i64,
+    pub email: String,
+    pub token_hash: String,
+    pub personal_message: Option<String>,
+    pub subject_addition: Option<String>,
     pub expires_at: i64,
+    #[serde(flatten)]
+    pub mail: QueuedEmail,
 }
 
 /// An e-mail with a link (an invitation's, a sign-up's) as it waits in the outbox. The link
 /// is filled in when it is sent, from `sealed_token`.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct QueuedEmail {
     pub idempotency_key: String,
     pub from_name: String,
@@ -42,70 +48,69 @@ pub struct QueuedEmail {
     pub sealed_token: String,
 }
 
-/// The statements that revoke the contact's open invitations, create the new one and queue
-/// its e-mail. Each is guarded: when the contact can no longer be invited by this login,
-/// none of them writes. One invitation runs them alone (`create_invitation`); a round runs
-/// many in one batch, then brings its members' standing up to date once (`rounds::invited`).
-pub fn invitation_statements(scope: &StaffScope, new: &NewInvitation<'_>, email: &QueuedEmail) -> Vec<Stmt> {
-    vec![
+/// The statements that revoke the contacts' open invitations, create the new ones and queue
+/// their e-mails — three statements however many invitations (each reads them as one JSON
+/// list). Each row is guarded: a contact this login can no longer invite gets nothing. One
+/// invitation runs them alone (`create_invitation`); a round runs a chunk of them in one
+/// batch, then records who was invited (`rounds::invited`).
+pub fn invitation_statements(scope: &StaffScope, now: i64, new: &[NewInvitation]) -> Result<Vec<Stmt>, DbError> {
+    let list = serde_json::to_string(new).map_err(|e| DbError::Backend(e.to_string()))?;
+    Ok(vec![
         scope.bind(stmt!(
             concat!(
                 "UPDATE invitations SET revoked_at = ?
-                     WHERE contact_id = ? AND organisation_id = ? AND accepted_at IS NULL
-                       AND revoked_at IS NULL AND declined_at IS NULL AND ",
-                invitable_contact!()
+                 WHERE organisation_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL
+                   AND contact_id IN (SELECT json_extract(value, '$.contact_id') FROM json_each(?))
+                   AND ",
+                invitable_contact!("invitations.contact_id")
             ),
-            new.now,
-            new.contact_id,
+            now,
             scope.organisation_id,
-            new.contact_id
+            list.as_str()
         )),
         scope.bind(stmt!(
             concat!(
                 "INSERT INTO invitations (organisation_id, member_id, contact_id, email, token_hash,
                          personal_message, subject_addition, sent_by, created_at, expires_at, reinvite)
-                     SELECT ?, (SELECT member_id FROM contacts WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?,
-                            coalesce((SELECT i.declined_at IS NOT NULL FROM invitations i WHERE i.contact_id = ?
-                                      ORDER BY i.created_at DESC, i.id DESC LIMIT 1), 0)
-                     WHERE ",
-                invitable_contact!()
+                 SELECT ?, (SELECT member_id FROM contacts WHERE id = n.contact_id), n.contact_id, n.email,
+                        n.token_hash, n.personal_message, n.subject_addition, ?, ?, n.expires_at,
+                        coalesce((SELECT i.declined_at IS NOT NULL FROM invitations i WHERE i.contact_id = n.contact_id
+                                  ORDER BY i.created_at DESC, i.id DESC LIMIT 1), 0)
+                 FROM (SELECT json_extract(value, '$.contact_id') AS contact_id, json_extract(value, '$.email') AS email,
+                              json_extract(value, '$.token_hash') AS token_hash,
+                              json_extract(value, '$.personal_message') AS personal_message,
+                              json_extract(value, '$.subject_addition') AS subject_addition,
+                              json_extract(value, '$.expires_at') AS expires_at
+                       FROM json_each(?)) n
+                 WHERE ",
+                invitable_contact!("n.contact_id")
             ),
             scope.organisation_id,
-            new.contact_id,
-            new.contact_id,
-            new.email,
-            new.token_hash,
-            new.personal_message,
-            new.subject_addition,
             scope.user_id,
-            new.now,
-            new.expires_at,
-            new.contact_id,
-            new.contact_id
+            now,
+            list.as_str()
         )),
         stmt!(
             "INSERT INTO outbox (organisation_id, invitation_id, idempotency_key, to_email,
                      from_name, from_email, subject, text_body, html_body, sealed_token,
                      next_attempt_at, created_at)
-                 SELECT organisation_id, id, ?, email, ?, ?, ?, ?, ?, ?, ?, ?
-                 FROM invitations WHERE token_hash = ?",
-            email.idempotency_key.as_str(),
-            email.from_name.as_str(),
-            email.from_email.as_str(),
-            email.subject.as_str(),
-            email.text_body.as_str(),
-            email.html_body.as_str(),
-            email.sealed_token.as_str(),
-            new.now,
-            new.now,
-            new.token_hash
+             SELECT i.organisation_id, i.id, json_extract(j.value, '$.idempotency_key'), i.email,
+                    json_extract(j.value, '$.from_name'), json_extract(j.value, '$.from_email'),
+                    json_extract(j.value, '$.subject'), json_extract(j.value, '$.text_body'),
+                    json_extract(j.value, '$.html_body'), json_extract(j.value, '$.sealed_token'), ?, ?
+             FROM json_each(?) j JOIN invitations i ON i.token_hash = json_extract(j.value, '$.token_hash')",
+            now,
+            now,
+            list
         ),
-    ]
+    ])
 }
 
 /// Creates one invitation (see `invitation_statements`) in its own batch. False, with
 /// nothing written, when the contact can no longer be invited.
-pub async fn create_invitation(db: &dyn Db, contact_id: i64, mut statements: Vec<Stmt>) -> Result<bool, DbError> {
+pub async fn create_invitation(db: &dyn Db, scope: &StaffScope, now: i64, new: NewInvitation) -> Result<bool, DbError> {
+    let contact_id = new.contact_id;
+    let mut statements = invitation_statements(scope, now, &[new])?;
     statements.push(refresh_contact(contact_id));
     Ok(db.batch(statements).await?[1].rows_affected == 1)
 }
