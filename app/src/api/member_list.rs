@@ -111,6 +111,42 @@ pub struct MemberPage {
     pub next: Option<MemberListQuery>,
 }
 
+/// One of a list's filter links: "All (120)", "Invited, waiting (12)".
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilterLink {
+    /// None: all.
+    pub status: Option<PortalStatus>,
+    pub label: String,
+    pub href: String,
+    pub count: i64,
+    pub current: bool,
+}
+
+impl MemberPage {
+    /// How many members the search finds under the chosen filter.
+    pub fn matching(&self) -> i64 {
+        self.query
+            .status
+            .map_or(self.total, |status| self.counts.iter().find(|(s, _)| *s == status).map_or(0, |(_, count)| *count))
+    }
+
+    /// "All" and each status, with its count, linking to the first page of this search
+    /// under it on the list at `path`.
+    pub fn filter_links(&self, path: &str) -> Vec<FilterLink> {
+        let all = (None, self.total);
+        std::iter::once(all)
+            .chain(self.counts.iter().map(|(status, count)| (Some(*status), *count)))
+            .map(|(status, count)| FilterLink {
+                status,
+                label: format!("{} ({count})", status.map_or("All", PortalStatus::label)),
+                href: self.query.with(status, self.query.sort).href_on(path),
+                count,
+                current: self.query.status == status,
+            })
+            .collect()
+    }
+}
+
 #[server(endpoint = "list_members")]
 pub async fn list_members(
     #[server(default)] q: String,

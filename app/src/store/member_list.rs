@@ -5,10 +5,10 @@
 
 use serde::Deserialize;
 
-use super::members::{StaffScope, visible_member};
+use super::members::{LatestInvitation, StaffScope, latest_invitation_columns, visible_member};
 use super::{Db, DbError, SqlValue, Stmt, fetch_all};
 use crate::domain::search::{fold, prefix_end};
-use crate::domain::{MemberSort, PortalStatus};
+use crate::domain::{InvitationFacts, MemberSort, PortalStatus};
 
 /// What the list shows: the folded search (empty: everyone), one status or all, an order,
 /// and the member the previous page ended with.
@@ -192,14 +192,17 @@ pub struct ExportRow {
     pub is_primary: i64,
     pub login_email: Option<String>,
     pub last_login_at: Option<i64>,
-    pub invited_at: Option<i64>,
-    pub expires_at: Option<i64>,
-    pub accepted_at: Option<i64>,
-    pub revoked_at: Option<i64>,
-    pub declined_at: Option<i64>,
+    #[serde(flatten)]
+    latest: LatestInvitation,
     pub delivery_status: Option<String>,
     pub delivery_error: Option<String>,
     pub assigned_staff: Option<String>,
+}
+
+impl ExportRow {
+    pub fn latest_invitation(&self) -> Option<InvitationFacts> {
+        self.latest.facts()
+    }
 }
 
 /// Every contact of the given members (ids from `page`, so already this login's), in the
@@ -209,12 +212,13 @@ pub async fn export_rows(db: &dyn Db, scope: &StaffScope, member_ids: &[i64]) ->
     fetch_all(
         db,
         crate::stmt!(
-            "SELECT m.id AS member_id, m.first_name || ' ' || m.last_name AS member_name,
+            concat!(
+                "SELECT m.id AS member_id, m.first_name || ' ' || m.last_name AS member_name,
                     m.standing, m.standing_expires_at, c.is_self,
                     coalesce(c.first_name, m.first_name) || ' ' || coalesce(c.last_name, m.last_name) AS contact_name,
-                    c.relation, c.email, c.is_primary, u.email AS login_email, u.last_login_at,
-                    i.created_at AS invited_at, i.expires_at, i.accepted_at, i.revoked_at, i.declined_at,
-                    o.status AS delivery_status, o.last_error AS delivery_error,
+                    c.relation, c.email, c.is_primary, u.email AS login_email, u.last_login_at, ",
+                latest_invitation_columns!(),
+                ", o.status AS delivery_status, o.last_error AS delivery_error,
                     (SELECT group_concat(coalesce(nullif(s.name, ''), su.email), '; ')
                      FROM staff_member_access a
                      JOIN staff s ON s.user_id = a.user_id AND s.organisation_id = m.organisation_id
@@ -228,7 +232,8 @@ pub async fn export_rows(db: &dyn Db, scope: &StaffScope, member_ids: &[i64]) ->
              LEFT JOIN invitations i ON i.id = (SELECT id FROM invitations WHERE contact_id = c.id
                                                 ORDER BY created_at DESC, id DESC LIMIT 1)
              LEFT JOIN outbox o ON o.id = (SELECT max(id) FROM outbox WHERE invitation_id = i.id)
-             ORDER BY j.key, c.is_self DESC, c.id",
+             ORDER BY j.key, c.is_self DESC, c.id"
+            ),
             ids,
             scope.organisation_id
         ),

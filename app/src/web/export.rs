@@ -11,7 +11,7 @@ use crate::api::member_list::MemberListQuery;
 use crate::api::ssr::{session_of, staff_scope};
 use crate::domain::csv::{BYTE_ORDER_MARK, line};
 use crate::domain::dates::iso_date;
-use crate::domain::{InvitationFacts, InvitationState, PortalStatus};
+use crate::domain::{InvitationState, PortalStatus};
 use crate::error::AppError;
 use crate::ports::AppState;
 use crate::store::member_list::{self, ExportRow, ListQuery};
@@ -108,22 +108,17 @@ fn cells(row: &ExportRow, now: i64) -> [String; 13] {
     let member_status = PortalStatus::from_standing(&row.standing, row.standing_expires_at, now)
         .map(PortalStatus::label)
         .unwrap_or_default();
-    let invitation = row.invited_at.zip(row.expires_at).map(|(created_at, expires_at)| InvitationFacts {
-        created_at,
-        expires_at,
-        accepted_at: row.accepted_at,
-        revoked_at: row.revoked_at,
-        declined_at: row.declined_at,
-    });
+    let invitation = row.latest_invitation();
+    // The contact's own access, in the list's words for the same states.
     let access = match (&row.login_email, invitation.map(|facts| facts.state(now))) {
         (Some(_), _) => "Has a login",
-        (None, Some(InvitationState::Pending)) => "Invited, waiting",
-        (None, Some(InvitationState::Expired)) => "Invitation expired",
-        (None, Some(InvitationState::Revoked)) => "Invitation revoked",
-        (None, Some(InvitationState::Declined)) => "Declined",
+        (None, Some(InvitationState::Pending)) => PortalStatus::Waiting.label(),
+        (None, Some(InvitationState::Expired)) => PortalStatus::Expired.label(),
+        (None, Some(InvitationState::Revoked)) => PortalStatus::Revoked.label(),
+        (None, Some(InvitationState::Declined)) => PortalStatus::Declined.label(),
         (None, Some(InvitationState::Accepted)) => "Unlinked",
-        (None, None) if row.email.is_none() => "No e-mail on file",
-        (None, None) => "Not invited",
+        (None, None) if row.email.is_none() => PortalStatus::NoEmail.label(),
+        (None, None) => PortalStatus::NotInvited.label(),
     };
     let delivery = match row.delivery_status.as_deref() {
         Some("sent") => "Delivered".to_owned(),
@@ -144,9 +139,9 @@ fn cells(row: &ExportRow, now: i64) -> [String; 13] {
         row.email.clone().unwrap_or_default(),
         if row.is_primary == 1 { "Yes" } else { "No" }.to_owned(),
         access.to_owned(),
-        date(row.invited_at),
-        date(row.expires_at),
-        date(row.accepted_at),
+        date(invitation.map(|facts| facts.created_at)),
+        date(invitation.map(|facts| facts.expires_at)),
+        date(invitation.and_then(|facts| facts.accepted_at)),
         date(row.last_login_at),
         delivery,
         row.assigned_staff.clone().unwrap_or_default(),

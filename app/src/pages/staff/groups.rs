@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::id_param;
 use super::rounds::RoundLines;
+use super::templates::TemplateSelect;
 use crate::api::groups::{CreateGroup, GroupView, InviteGroupOwners, RemoveFromGroup, group_details, list_groups};
 use crate::api::templates::{TemplateView, list_templates};
 use crate::pages::common::{Field, FormAlert, LoadError, action_error};
@@ -121,16 +122,8 @@ fn Group(group: GroupView, templates: Vec<TemplateView>) -> impl IntoView {
                     // A GET to this page: the dry run comes first, and sends nothing.
                     <form method="get" action=format!("/staff/groups/{id}")>
                         <input type="hidden" name="plan" value="1" />
-                        {(!templates.is_empty()).then(|| view! {
-                            <div class="field">
-                                <label for="template_id">"Template"</label>
-                                <select id="template_id" name="template_id">
-                                    <option value="0">"No template"</option>
-                                    {templates.into_iter().map(|t| view! { <option value=t.id>{t.name}</option> }).collect_view()}
-                                </select>
-                            </div>
-                        })}
-                        <p class="muted">"Sends to every primary contact with no login, no invitation waiting and no decline. You see who first."</p>
+                        <TemplateSelect templates />
+                        <p class="muted">"Sends to every primary contact who can be invited. You see who first, and why anyone is skipped."</p>
                         <button type="submit" class="button">"Invite all owners"</button>
                     </form>
                 }.into_any()

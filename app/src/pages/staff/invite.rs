@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::profile_with_contact;
+use super::templates::TemplateSelect;
 use crate::api::invitations::SendInvitation;
 use crate::api::templates::{EmailPreview, list_templates, preview_invitation};
 use crate::pages::common::{Field, FormAlert, LoadError, TextArea, action_error};
@@ -75,17 +76,7 @@ pub fn InvitePage() -> impl IntoView {
                             <FormAlert error />
                             <input type="hidden" name="contact_id" value=contact.id />
                             <Field label="E-mail address" name="email" kind="email" value=email required=true error />
-                            {(!templates.is_empty()).then(|| view! {
-                                <div class="field">
-                                    <label for="template_id">"Template"</label>
-                                    <select id="template_id" name="template_id">
-                                        <option value="0">"No template"</option>
-                                        {templates.into_iter().map(|t| view! {
-                                            <option value=t.id selected=t.id == template_id>{t.name}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                            })}
+                            <TemplateSelect templates chosen=template_id />
                             <TextArea
                                 label="Personal message"
                                 name="message"

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::member_list::{MemberListQuery, MemberPage, list_members};
+use crate::api::member_list::{FilterLink, MemberListQuery, MemberPage, list_members};
 use crate::api::rounds::Selection;
 use crate::domain::{MemberSort, PortalStatus};
 use crate::error::AppError;
@@ -129,15 +129,7 @@ fn MemberList(initial: MemberPage) -> impl IntoView {
             <p class="error" role="alert">{move || problem.get()}</p>
         </form>
         <nav class="filters" aria-label="Filter by portal status">
-            {move || page.with(|p| {
-                let all = p.query.with(None, p.query.sort);
-                let mut links = vec![filter_link(format!("All ({})", p.total), all.href(), p.query.status.is_none())];
-                links.extend(p.counts.iter().map(|(status, count)| {
-                    let target = p.query.with(Some(*status), p.query.sort);
-                    filter_link(format!("{} ({count})", status.label()), target.href(), p.query.status == Some(*status))
-                }));
-                links
-            })}
+            {move || page.with(|p| p.filter_links("/staff/members").into_iter().map(filter_link).collect_view())}
         </nav>
         <p class="sort">
             "Sort by: "
@@ -156,7 +148,7 @@ fn MemberList(initial: MemberPage) -> impl IntoView {
             {move || page.with(|p| members_table(p, all_on_page))}
             {move || page.with(|p| (!p.members.is_empty()).then(|| {
                 let everyone = Selection { q: p.query.q.clone(), status: p.query.status, ..Selection::default() };
-                let matching = p.query.status.map_or(p.total, |s| p.counts.iter().find(|(c, _)| *c == s).map_or(0, |(_, n)| *n));
+                let matching = p.matching();
                 view! {
                     <div class="actions">
                         <button type="submit" class="button">"Invite selected"</button>
@@ -174,16 +166,12 @@ fn MemberList(initial: MemberPage) -> impl IntoView {
     }
 }
 
-fn filter_link(label: String, href: String, current: bool) -> impl IntoView {
-    view! { <a href=href aria-current=current.then_some("true")>{label}</a>" " }
+pub(super) fn filter_link(link: FilterLink) -> impl IntoView {
+    view! { <a href=link.href aria-current=link.current.then_some("true")>{link.label}</a>" " }
 }
 
 fn found_line(page: &MemberPage) -> String {
-    let shown = page
-        .query
-        .status
-        .map_or(page.total, |status| page.counts.iter().find(|(s, _)| *s == status).map_or(0, |(_, count)| *count));
-    match (shown, page.query.q.trim().is_empty()) {
+    match (page.matching(), page.query.q.trim().is_empty()) {
         (1, true) => "1 member.".to_owned(),
         (n, true) => format!("{n} members."),
         (1, false) => "1 member found.".to_owned(),

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::member_list::filter_link;
 use crate::api::invitations::ResendInvitation;
 use crate::api::member_list::{MemberListQuery, UnregisteredPage, not_registered};
 use crate::api::rounds::Selection;
@@ -45,13 +46,12 @@ fn NotRegistered(found: UnregisteredPage) -> impl IntoView {
     let page = found.page;
     let query = page.query.clone();
     let send_all = Selection { q: query.q.clone(), status: query.status, not_registered: true, ..Selection::default() };
-    let all = query.with(None, query.sort);
-    let filters = std::iter::once((format!("All ({})", page.total), all.href_on(PATH), query.status.is_none()))
-        .chain(page.counts.iter().filter(|(_, n)| *n > 0).map(|(status, n)| {
-            let target = query.with(Some(*status), query.sort);
-            (format!("{} ({n})", status.label()), target.href_on(PATH), query.status == Some(*status))
-        }))
-        .map(|(label, href, current)| view! { <a href=href aria-current=current.then_some("true")>{label}</a>" " })
+    // A status no one here is in is left out.
+    let filters = page
+        .filter_links(PATH)
+        .into_iter()
+        .filter(|link| link.status.is_none() || link.count > 0)
+        .map(filter_link)
         .collect_view();
     view! {
         <section class="panel wide">

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::id_param;
+use super::templates::TemplateSelect;
 use crate::api::rounds::{
     ContinueRound, RoundLine, RoundPlan, RoundProgress, RoundReport, SendRound, bulk_sends, delivery_progress,
     plan_round, round_details,
@@ -72,15 +73,7 @@ fn RoundPlanView(plan: RoundPlan, templates: Vec<crate::api::templates::Template
                 <input type="hidden" name="q" value=selection.q />
                 <input type="hidden" name="status" value=status />
                 {selection.not_registered.then(|| view! { <input type="hidden" name="not_registered" value="true" /> })}
-                {(!templates.is_empty()).then(|| view! {
-                    <div class="field">
-                        <label for="template_id">"Template"</label>
-                        <select id="template_id" name="template_id">
-                            <option value="0">"No template"</option>
-                            {templates.into_iter().map(|t| view! { <option value=t.id>{t.name}</option> }).collect_view()}
-                        </select>
-                    </div>
-                })}
+                <TemplateSelect templates />
                 <div class="actions">
                     <button type="submit" class="button" disabled=invited == 0>{send_label(invited)}</button>
                     <a class="button secondary" href="/staff/members">"Cancel"</a>

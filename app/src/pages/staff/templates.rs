@@ -114,3 +114,23 @@ fn TemplateFields(error: Signal<Option<AppError>>, template: Option<TemplateView
         />
     }
 }
+
+/// The "Template" choice of a form that sends invitations (`template_id`, 0: none); nothing
+/// when the organisation has no templates. `chosen` starts selected.
+#[component]
+pub fn TemplateSelect(templates: Vec<TemplateView>, #[prop(optional)] chosen: i64) -> impl IntoView {
+    (!templates.is_empty()).then(|| {
+        view! {
+            <div class="field">
+                <label for="template_id">"Template"</label>
+                <select id="template_id" name="template_id">
+                    <option value="0">"No template"</option>
+                    {templates
+                        .into_iter()
+                        .map(|t| view! { <option value=t.id selected=t.id == chosen>{t.name}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+        }
+    })
+}
