@@ -71,6 +71,7 @@ if [ "$TARGET" = server ]; then
   csv=$(curl -s -o /dev/null -w '%{time_total} %{size_download}' -H "Cookie: $COOKIE" "$BASE_URL/staff/members/export")
   read -r seconds_csv bytes_csv <<< "$csv"
   printf '%-7s CSV export of every member: %.1f s, %d MB\n' "$TARGET" "$seconds_csv" "$((bytes_csv / 1000000))"
+  end2end/bench-drain.sh "$(( ${BASE_URL##*:} + 10 ))"
 fi
 
 # What a member's phone downloads, and how long until the page works (Chromium, throttled).

@@ -10,15 +10,12 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::Response;
-use portico_app::mail::dispatch::{RetryPolicy, drain};
+use portico_app::mail::dispatch::{BATCHES_AN_INVOCATION, RetryPolicy, drain};
 use portico_app::ports::Clock;
 use tower_service::Service;
 use worker::{Context, Env, HttpRequest, ScheduleContext, ScheduledEvent, event};
 
 use platform::Edge;
-
-/// How many outbox messages one drain may try; the cron trigger picks up the rest.
-const DRAIN_LIMIT: usize = 20;
 
 #[event(fetch)]
 async fn fetch(mut request: HttpRequest, env: Env, ctx: Context) -> worker::Result<Response<Body>> {
@@ -66,7 +63,7 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 async fn send_due_mail(edge: Edge) {
     let now = edge.clock.now();
     let policy = RetryPolicy::default();
-    let result = drain(edge.db.as_ref(), edge.mailer.as_ref(), &edge.config, &policy, now, DRAIN_LIMIT).await;
+    let result = drain(edge.db.as_ref(), edge.mailer.as_ref(), &edge.config, &policy, now, BATCHES_AN_INVOCATION).await;
     if let Err(error) = result {
         worker::console_error!("portico: outbox dispatch failed: {error}");
     }

@@ -18,30 +18,30 @@ impl FetchMailer {
         Self { endpoint: endpoint(base_url), api_key: api_key.to_owned() }
     }
 
-    async fn post(&self, email: &OutgoingEmail) -> Result<Option<String>, SendError> {
-        let request = self.request(email).map_err(|_| unreachable(false))?;
+    async fn post(&self, key: &str, emails: &[OutgoingEmail]) -> Result<Vec<Option<String>>, SendError> {
+        let request = self.request(key, emails).map_err(|_| unreachable(false))?;
         let mut response = Fetch::Request(request).send().await.map_err(|_| unreachable(false))?;
         let retry_after = response.headers().get("Retry-After").ok().flatten();
         let body = response.text().await.unwrap_or_default();
         interpret_answer(response.status_code(), retry_after.as_deref(), &body)
     }
 
-    fn request(&self, email: &OutgoingEmail) -> worker::Result<Request> {
+    fn request(&self, key: &str, emails: &[OutgoingEmail]) -> worker::Result<Request> {
         let headers = Headers::new();
         headers.set("Authorization", &format!("Bearer {}", self.api_key))?;
         headers.set("Content-Type", "application/json")?;
-        headers.set("Idempotency-Key", &email.idempotency_key)?;
+        headers.set("Idempotency-Key", key)?;
         let mut init = RequestInit::new();
         init.with_method(Method::Post)
             .with_headers(headers)
-            .with_body(Some(JsValue::from_str(&request_body(email).to_string())));
+            .with_body(Some(JsValue::from_str(&request_body(emails).to_string())));
         Request::new_with_init(&self.endpoint, &init)
     }
 }
 
 #[async_trait]
 impl Mailer for FetchMailer {
-    async fn send(&self, email: &OutgoingEmail) -> Result<Option<String>, SendError> {
-        SendFuture::new(self.post(email)).await
+    async fn send_batch(&self, key: &str, emails: &[OutgoingEmail]) -> Result<Vec<Option<String>>, SendError> {
+        SendFuture::new(self.post(key, emails)).await
     }
 }

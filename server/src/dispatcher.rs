@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use portico_app::mail::Mailer;
-use portico_app::mail::dispatch::{DispatchOutcome, RetryPolicy, dispatch_next};
+use portico_app::mail::dispatch::{BatchOutcome, RetryPolicy, dispatch_next_batch};
 use portico_app::ports::{AppConfig, Clock};
 use portico_app::store::{Db, DbError};
 use tokio::sync::Notify;
@@ -21,15 +21,16 @@ pub struct Dispatcher {
 }
 
 impl Dispatcher {
-    pub async fn run_once(&self) -> Result<DispatchOutcome, DbError> {
-        dispatch_next(self.db.as_ref(), self.mailer.as_ref(), &self.config, &self.policy, self.clock.now()).await
+    /// Sends the next due batch; `None` when nothing is due.
+    pub async fn run_once(&self) -> Result<Option<BatchOutcome>, DbError> {
+        dispatch_next_batch(self.db.as_ref(), self.mailer.as_ref(), &self.config, &self.policy, self.clock.now()).await
     }
 
     pub async fn run_until_stopped(self, poll_every: Duration) {
         loop {
             match self.run_once().await {
-                Ok(DispatchOutcome::EmptyQueue) => {}
-                Ok(_) => continue,
+                Ok(None) => {}
+                Ok(Some(_)) => continue,
                 Err(error) => tracing::error!(%error, "outbox dispatch failed"),
             }
             tokio::select! {

@@ -23,13 +23,13 @@ impl HttpMailer {
 
 #[async_trait]
 impl Mailer for HttpMailer {
-    async fn send(&self, email: &OutgoingEmail) -> Result<Option<String>, SendError> {
+    async fn send_batch(&self, key: &str, emails: &[OutgoingEmail]) -> Result<Vec<Option<String>>, SendError> {
         let response = self
             .client
             .post(&self.endpoint)
             .bearer_auth(&self.api_key)
-            .header("Idempotency-Key", &email.idempotency_key)
-            .json(&request_body(email))
+            .header("Idempotency-Key", key)
+            .json(&request_body(emails))
             .send()
             .await
             .map_err(|e| unreachable(e.is_timeout()))?;

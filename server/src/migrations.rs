@@ -23,6 +23,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("0009_round_invitations.sql", include_str!("../../migrations/0009_round_invitations.sql")),
     ("0010_member_list.sql", include_str!("../../migrations/0010_member_list.sql")),
     ("0011_rounds_from_the_member_list.sql", include_str!("../../migrations/0011_rounds_from_the_member_list.sql")),
+    ("0012_outbox_batches.sql", include_str!("../../migrations/0012_outbox_batches.sql")),
 ];
 
 /// Migrations as sqlx numbers and checks them (`0001_initial.sql`: version 1, "initial"),

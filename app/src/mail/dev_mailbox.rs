@@ -16,18 +16,23 @@ pub struct DevMailbox {
 
 #[async_trait]
 impl Mailer for DevMailbox {
-    async fn send(&self, email: &OutgoingEmail) -> Result<Option<String>, SendError> {
-        let message = dev_mailbox::IncomingDevMessage {
-            idempotency_key: &email.idempotency_key,
-            to_email: &email.to,
-            from_header: &email.from_header(),
-            subject: &email.subject,
-            text_body: &email.text,
-            html_body: &email.html,
-        };
-        dev_mailbox::deliver(self.db.as_ref(), &message, self.clock.now())
+    async fn send_batch(&self, _key: &str, emails: &[OutgoingEmail]) -> Result<Vec<Option<String>>, SendError> {
+        let headers: Vec<String> = emails.iter().map(OutgoingEmail::from_header).collect();
+        let messages: Vec<_> = emails
+            .iter()
+            .zip(&headers)
+            .map(|(email, from_header)| dev_mailbox::IncomingDevMessage {
+                idempotency_key: &email.idempotency_key,
+                to_email: &email.to,
+                from_header,
+                subject: &email.subject,
+                text_body: &email.text,
+                html_body: &email.html,
+            })
+            .collect();
+        dev_mailbox::deliver(self.db.as_ref(), &messages, self.clock.now())
             .await
             .map_err(|e| SendError::Retryable { reason: e.to_string(), retry_after_seconds: None })?;
-        Ok(None)
+        Ok(vec![None; emails.len()])
     }
 }

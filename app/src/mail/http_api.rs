@@ -1,31 +1,38 @@
-//! The Resend-style HTTP e-mail API, minus the HTTP client: what is sent and what each
-//! answer means. The server sends it with reqwest, the Worker with fetch.
+//! The Resend-style HTTP e-mail API's batch endpoint, minus the HTTP client: what is sent
+//! and what each answer means. The server sends it with reqwest, the Worker with fetch.
 
 use super::{OutgoingEmail, SendError};
 
-/// `POST {base}/emails`.
+/// `POST {base}/emails/batch`: up to 100 messages a call, accepted or refused together.
 pub fn endpoint(base_url: &str) -> String {
-    format!("{}/emails", base_url.trim_end_matches('/'))
+    format!("{}/emails/batch", base_url.trim_end_matches('/'))
 }
 
-/// The JSON body; send it with `Authorization: Bearer <key>` and
-/// `Idempotency-Key: <email.idempotency_key>`.
-pub fn request_body(email: &OutgoingEmail) -> serde_json::Value {
-    serde_json::json!({
-        "from": email.from_header(),
-        "to": [email.to],
-        "subject": email.subject,
-        "text": email.text,
-        "html": email.html,
-    })
+/// The JSON body, one object a message; send it with `Authorization: Bearer <api key>` and
+/// `Idempotency-Key: <the batch's key>`.
+pub fn request_body(emails: &[OutgoingEmail]) -> serde_json::Value {
+    emails
+        .iter()
+        .map(|email| {
+            serde_json::json!({
+                "from": email.from_header(),
+                "to": [email.to],
+                "subject": email.subject,
+                "text": email.text,
+                "html": email.html,
+            })
+        })
+        .collect()
 }
 
-/// What an answer means: the provider's message id, or why it failed and whether to retry.
-/// 429 and 5xx are temporary (honouring a Retry-After in seconds); any other failure is final.
-pub fn interpret_answer(status: u16, retry_after: Option<&str>, body: &str) -> Result<Option<String>, SendError> {
+/// What an answer means: the provider's id for each message (`{"data": [{"id": …}, …]}`,
+/// in the order sent), or why the batch failed and whether to retry. 429 and 5xx are
+/// temporary (honouring a Retry-After in seconds); any other failure is final.
+pub fn interpret_answer(status: u16, retry_after: Option<&str>, body: &str) -> Result<Vec<Option<String>>, SendError> {
     let reply: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     if (200..300).contains(&status) {
-        return Ok(reply.get("id").and_then(|id| id.as_str()).map(str::to_owned));
+        let ids = reply.get("data").and_then(|data| data.as_array()).map(Vec::as_slice).unwrap_or_default();
+        return Ok(ids.iter().map(|entry| entry.get("id").and_then(|id| id.as_str()).map(str::to_owned)).collect());
     }
     // "422 Unprocessable Entity": the code and its name, as staff will read it.
     let named = http::StatusCode::from_u16(status).map_or_else(|_| status.to_string(), |s| s.to_string());
@@ -59,8 +66,11 @@ mod tests {
 
     #[test]
     fn answers_are_sent_retried_or_final() {
-        assert_eq!(interpret_answer(200, None, r#"{"id":"m1"}"#), Ok(Some("m1".into())));
-        assert_eq!(interpret_answer(202, None, ""), Ok(None));
+        assert_eq!(
+            interpret_answer(200, None, r#"{"data":[{"id":"m1"},{"id":"m2"}]}"#),
+            Ok(vec![Some("m1".into()), Some("m2".into())])
+        );
+        assert_eq!(interpret_answer(202, None, ""), Ok(vec![]));
         assert_eq!(
             interpret_answer(429, Some(" 7 "), ""),
             Err(SendError::Retryable {

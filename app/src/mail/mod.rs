@@ -10,7 +10,8 @@ use async_trait::async_trait;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutgoingEmail {
-    /// The provider de-duplicates on it: a retried or re-dispatched message is sent once.
+    /// The message's own key: the dev mailbox keeps one copy a key. (The provider
+    /// de-duplicates on its batch's key.)
     pub idempotency_key: String,
     pub to: String,
     pub from_name: String,
@@ -46,8 +47,10 @@ pub enum SendError {
 
 #[async_trait]
 pub trait Mailer: Send + Sync {
-    /// Returns the provider's message id, if it gives one.
-    async fn send(&self, email: &OutgoingEmail) -> Result<Option<String>, SendError>;
+    /// Sends `emails` (at most 100) as one batch under `key`, all or none: a batch sent again
+    /// under the same key is delivered once. Returns the provider's id for each message, in
+    /// order, where it gives them.
+    async fn send_batch(&self, key: &str, emails: &[OutgoingEmail]) -> Result<Vec<Option<String>>, SendError>;
 }
 
 #[cfg(test)]

@@ -13,20 +13,22 @@ pub struct IncomingDevMessage<'a> {
     pub html_body: &'a str,
 }
 
-/// Stores a message once per idempotency key, as a real provider would deliver it once.
-pub async fn deliver(db: &dyn Db, m: &IncomingDevMessage<'_>, now: i64) -> Result<(), DbError> {
-    db.execute(stmt!(
-        "INSERT INTO dev_mailbox (idempotency_key, to_email, from_header, subject, text_body, html_body, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
-        m.idempotency_key,
-        m.to_email,
-        m.from_header,
-        m.subject,
-        m.text_body,
-        m.html_body,
-        now
-    ))
-    .await?;
+/// Stores each message once per idempotency key, as a real provider would deliver it once.
+pub async fn deliver(db: &dyn Db, messages: &[IncomingDevMessage<'_>], now: i64) -> Result<(), DbError> {
+    let statements = messages.iter().map(|m| {
+        stmt!(
+            "INSERT INTO dev_mailbox (idempotency_key, to_email, from_header, subject, text_body, html_body, received_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+            m.idempotency_key,
+            m.to_email,
+            m.from_header,
+            m.subject,
+            m.text_body,
+            m.html_body,
+            now
+        )
+    });
+    db.batch(statements.collect()).await?;
     Ok(())
 }
 

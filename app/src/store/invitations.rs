@@ -31,8 +31,17 @@ pub struct NewInvitation {
     pub personal_message: Option<String>,
     pub subject_addition: Option<String>,
     pub expires_at: i64,
-    #[serde(flatten)]
+    /// Written by the outbox's statement alone (from its own, longer list).
+    #[serde(skip)]
     pub mail: QueuedEmail,
+}
+
+/// A new invitation's e-mail, found by the invitation's token hash once that is written.
+#[derive(serde::Serialize)]
+struct QueuedFor<'a> {
+    token_hash: &'a str,
+    #[serde(flatten)]
+    mail: &'a QueuedEmail,
 }
 
 /// An e-mail with a link (an invitation's, a sign-up's) as it waits in the outbox. The link
@@ -50,11 +59,13 @@ pub struct QueuedEmail {
 
 /// The statements that revoke the contacts' open invitations, create the new ones and queue
 /// their e-mails — three statements however many invitations (each reads them as one JSON
-/// list). Each row is guarded: a contact this login can no longer invite gets nothing. One
+/// list; only the outbox's carries the e-mails). Each row is guarded: a contact this login can no longer invite gets nothing. One
 /// invitation runs them alone (`create_invitation`); a round runs a chunk of them in one
 /// batch, then records who was invited (`rounds::invited`).
 pub fn invitation_statements(scope: &StaffScope, now: i64, new: &[NewInvitation]) -> Result<Vec<Stmt>, DbError> {
     let list = serde_json::to_string(new).map_err(|e| DbError::Backend(e.to_string()))?;
+    let emails: Vec<QueuedFor> = new.iter().map(|n| QueuedFor { token_hash: &n.token_hash, mail: &n.mail }).collect();
+    let emails = serde_json::to_string(&emails).map_err(|e| DbError::Backend(e.to_string()))?;
     Ok(vec![
         scope.bind(stmt!(
             concat!(
@@ -101,7 +112,7 @@ pub fn invitation_statements(scope: &StaffScope, now: i64, new: &[NewInvitation]
              FROM json_each(?) j JOIN invitations i ON i.token_hash = json_extract(j.value, '$.token_hash')",
             now,
             now,
-            list
+            emails
         ),
     ])
 }

@@ -1,16 +1,22 @@
 //! The outbox: e-mail written in the same batch as what caused it, sent later by a
-//! dispatcher. Each step is guarded by the claim a dispatcher took, so a stale or duplicate
-//! dispatcher cannot overwrite another's outcome.
+//! dispatcher in batches of up to `BATCH_SIZE`. A batch keeps its key from its first attempt
+//! on, so it is retried whole and unchanged. Each step is guarded by the claim a dispatcher
+//! took, so a stale or duplicate dispatcher cannot overwrite another's outcome.
 
 use serde::Deserialize;
 
-use super::{Db, DbError, fetch_optional};
+use super::{Db, DbError, Stmt, fetch_all};
 use crate::stmt;
+
+/// The provider's batch endpoint takes up to 100 messages a call.
+pub const BATCH_SIZE: i64 = 100;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct OutboxMessage {
     pub id: i64,
     pub idempotency_key: String,
+    /// The key its batch is sent under, the same on every attempt.
+    pub batch_key: String,
     pub to_email: String,
     pub from_name: String,
     pub from_email: String,
@@ -23,87 +29,155 @@ pub struct OutboxMessage {
     pub attempts: i64,
 }
 
-/// Cancels messages whose invitation was withdrawn before they went out, then claims the
-/// next due message (or one whose previous dispatcher's lease ran out) for `lease_seconds`.
-pub async fn claim_next_due(
+/// A message not yet tried whose invitation was withdrawn or accepted meanwhile.
+const WITHDRAWN: &str = "EXISTS (SELECT 1 FROM invitations i WHERE i.id = outbox.invitation_id
+                                 AND (i.revoked_at IS NOT NULL OR i.accepted_at IS NOT NULL))";
+
+/// Claims the next batch for `lease_seconds`: a batch tried before, whole and under its key,
+/// or else up to `BATCH_SIZE` due messages never tried, under the new key `new_batch_key`.
+/// Messages not yet tried whose invitation was withdrawn first are cancelled, not sent.
+pub async fn claim_next_batch(
     db: &dyn Db,
     claim: &str,
+    new_batch_key: &str,
     now: i64,
     lease_seconds: i64,
-) -> Result<Option<OutboxMessage>, DbError> {
-    db.batch(vec![
-        stmt!(
-            "UPDATE outbox SET status = 'dead', sealed_token = NULL,
-                 last_error = 'Not sent: the invitation was withdrawn or accepted first.'
-             WHERE status = 'pending' AND invitation_id IN (
-                 SELECT id FROM invitations WHERE revoked_at IS NOT NULL OR accepted_at IS NOT NULL)"
-        ),
-        stmt!(
-            "UPDATE outbox SET status = 'sending', claim = ?, locked_until = ?, attempts = attempts + 1
-             WHERE id = (SELECT id FROM outbox
-                         WHERE (status = 'pending' AND next_attempt_at <= ?)
-                            OR (status = 'sending' AND locked_until <= ?)
-                         ORDER BY next_attempt_at, id LIMIT 1)",
-            claim,
-            now + lease_seconds,
-            now,
-            now
-        ),
-    ])
-    .await?;
-    fetch_optional(
+) -> Result<Vec<OutboxMessage>, DbError> {
+    db.batch(claim_statements(claim, new_batch_key, now, now + lease_seconds)).await?;
+    fetch_all(
         db,
         stmt!(
-            "SELECT id, idempotency_key, to_email, from_name, from_email, subject, text_body,
+            "SELECT id, idempotency_key, batch_key, to_email, from_name, from_email, subject, text_body,
                     html_body, sealed_token, link_kind, attempts
-             FROM outbox WHERE claim = ? AND status = 'sending'",
+             FROM outbox WHERE claim = ? AND status = 'sending' ORDER BY id",
             claim
         ),
     )
     .await
 }
 
-pub async fn mark_sent(db: &dyn Db, id: i64, claim: &str, now: i64, provider_id: Option<&str>) -> Result<(), DbError> {
+/// What `claim_next_batch` runs, in one batch: cancel the withdrawn, then claim a batch due
+/// again, or else a new one. (Each reads an index range, never the whole outbox: a test.)
+pub fn claim_statements(claim: &str, new_batch_key: &str, now: i64, locked_until: i64) -> Vec<Stmt> {
+    let never_tried = format!(
+        "SELECT id FROM outbox WHERE status = 'pending' AND batch_key IS NULL AND next_attempt_at <= ?
+         ORDER BY next_attempt_at, id LIMIT {BATCH_SIZE}"
+    );
+    vec![
+        stmt!(
+            format!(
+                "UPDATE outbox SET status = 'dead', sealed_token = NULL,
+                     last_error = 'Not sent: the invitation was withdrawn or accepted first.'
+                 WHERE id IN ({never_tried}) AND {WITHDRAWN}"
+            ),
+            now
+        ),
+        stmt!(
+            "UPDATE outbox SET status = 'sending', claim = ?, locked_until = ?, attempts = attempts + 1
+             WHERE status IN ('pending', 'sending') AND batch_key = coalesce(
+                 (SELECT batch_key FROM outbox WHERE status = 'sending' AND locked_until <= ? LIMIT 1),
+                 (SELECT batch_key FROM outbox INDEXED BY outbox_retries
+                  WHERE status = 'pending' AND batch_key IS NOT NULL
+                      AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 1))",
+            claim,
+            locked_until,
+            now,
+            now
+        ),
+        stmt!(
+            format!(
+                "UPDATE outbox SET status = 'sending', claim = ?, locked_until = ?, attempts = attempts + 1,
+                     batch_key = ?
+                 WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE claim = ? AND status = 'sending')
+                   AND id IN ({never_tried}) AND NOT {WITHDRAWN}"
+            ),
+            claim,
+            locked_until,
+            new_batch_key,
+            claim,
+            now
+        ),
+    ]
+}
+
+/// The provider took the batch: `provider_ids` maps a message id to the provider's id for it.
+pub async fn mark_sent(
+    db: &dyn Db,
+    claim: &str,
+    now: i64,
+    provider_ids: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), DbError> {
     db.execute(stmt!(
-        "UPDATE outbox SET status = 'sent', sent_at = ?, provider_id = ?, sealed_token = NULL,
-             locked_until = NULL, last_error = NULL
-         WHERE id = ? AND claim = ?",
+        "UPDATE outbox SET status = 'sent', sent_at = ?, provider_id = json_extract(?, '$.\"' || id || '\"'),
+             sealed_token = NULL, locked_until = NULL, last_error = NULL
+         WHERE claim = ? AND status = 'sending'",
         now,
-        provider_id,
-        id,
+        serde_json::Value::Object(provider_ids.clone()).to_string(),
         claim
     ))
     .await?;
     Ok(())
 }
 
-pub async fn mark_retry(db: &dyn Db, id: i64, claim: &str, next_attempt_at: i64, error: &str) -> Result<(), DbError> {
-    db.execute(stmt!(
+/// The batch goes again, whole, at `next_attempt_at`. When the provider asked us to wait
+/// (429, Retry-After), nothing else pending goes before then either.
+pub async fn mark_retry(
+    db: &dyn Db,
+    claim: &str,
+    next_attempt_at: i64,
+    error: &str,
+    provider_asked_to_wait: bool,
+) -> Result<(), DbError> {
+    let mut statements = vec![stmt!(
         "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, locked_until = NULL
-         WHERE id = ? AND claim = ?",
+         WHERE claim = ? AND status = 'sending'",
         next_attempt_at,
         error,
-        id,
+        claim
+    )];
+    if provider_asked_to_wait {
+        statements.push(stmt!(
+            "UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at < ?",
+            next_attempt_at,
+            next_attempt_at
+        ));
+    }
+    db.batch(statements).await?;
+    Ok(())
+}
+
+/// The provider refused a batch of several: each message is sent again alone (under its own
+/// key, the refused batch having sent nothing), so one bad message does not sink the others.
+/// The refused attempt is not counted against them.
+pub async fn split_batch(db: &dyn Db, claim: &str, now: i64) -> Result<(), DbError> {
+    db.execute(stmt!(
+        "UPDATE outbox SET status = 'pending', batch_key = idempotency_key, attempts = attempts - 1,
+             next_attempt_at = ?, locked_until = NULL
+         WHERE claim = ? AND status = 'sending'",
+        now,
         claim
     ))
     .await?;
     Ok(())
 }
 
-pub async fn mark_dead(db: &dyn Db, id: i64, claim: &str, error: &str) -> Result<(), DbError> {
+/// Gives up on the messages `ids` of the claim; their members' standing shows it.
+pub async fn mark_dead(db: &dyn Db, claim: &str, ids: &[i64], error: &str) -> Result<(), DbError> {
+    let ids = serde_json::to_string(ids).expect("ids serialise");
     db.batch(vec![
         stmt!(
             "UPDATE outbox SET status = 'dead', last_error = ?, sealed_token = NULL, locked_until = NULL
-             WHERE id = ? AND claim = ?",
+             WHERE claim = ? AND status = 'sending' AND id IN (SELECT value FROM json_each(?))",
             error,
-            id,
-            claim
+            claim,
+            ids.clone()
         ),
         stmt!(
             super::members::refresh_standing!(
-                "SELECT i.member_id FROM outbox o JOIN invitations i ON i.id = o.invitation_id WHERE o.id = ?"
+                "SELECT i.member_id FROM outbox o JOIN invitations i ON i.id = o.invitation_id
+                 WHERE o.id IN (SELECT value FROM json_each(?))"
             ),
-            id
+            ids
         ),
     ])
     .await?;

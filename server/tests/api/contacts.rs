@@ -68,8 +68,7 @@ async fn a_representative_invited_at_once_accepts_to_the_members_profile_with_th
     app.staff_login().await;
     let id = app.add_member("Noa", "Case", "noa@example.org").await;
     let (contact, link) = app.representative_invited(id, "Pat", "pat@example.org").await;
-    let sent: serde_json::Value =
-        serde_json::from_slice(&app.email_api.received_requests().await.unwrap()[0].body).unwrap();
+    let sent = &app.sent_emails().await[0];
     assert_eq!(sent["to"], serde_json::json!(["pat@example.org"]));
     assert!(sent["text"].as_str().unwrap().contains("Noa Case's profile"));
 

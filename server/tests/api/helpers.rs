@@ -1,7 +1,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use portico_app::mail::dispatch::DispatchOutcome;
 use portico_app::ports::AppState;
 use portico_app::seed::{DEMO_OWNER_EMAIL, ensure_demo_organisation};
 use portico_app::stmt;
@@ -12,7 +11,7 @@ use portico_server::startup::Application;
 use reqwest::header::{ACCEPT, HeaderMap, LOCATION, ORIGIN, REFERER};
 use reqwest::{Client, Response, StatusCode};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// The configured public address: links must use it whatever Host the request had.
 pub const BASE_URL: &str = "http://portal.portico.test";
@@ -90,13 +89,28 @@ pub fn browser() -> Client {
         .unwrap()
 }
 
-/// The e-mail API accepts everything.
+/// The e-mail API's batch endpoint accepts everything, giving each message an id.
 pub async fn email_api_accepts(app: &TestApp) {
-    Mock::given(path("/emails"))
-        .and(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "msg_1"})))
-        .mount(&app.email_api)
-        .await;
+    Mock::given(path("/emails/batch")).and(method("POST")).respond_with(AcceptsBatch).mount(&app.email_api).await;
+}
+
+/// Answers a batch as the provider does: `{"data": [{"id": "msg_<n>"}, …]}`, one a message.
+pub struct AcceptsBatch;
+
+impl Respond for AcceptsBatch {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let messages: Vec<serde_json::Value> = serde_json::from_slice(&request.body).expect("a JSON list");
+        let ids: Vec<_> = (0..messages.len()).map(|n| serde_json::json!({"id": format!("msg_{n}")})).collect();
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({ "data": ids }))
+    }
+}
+
+/// What became of one message in a dispatcher's run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    WillRetry,
+    GaveUp,
 }
 
 pub struct Page {
@@ -188,21 +202,26 @@ impl TestApp {
         rows[0]["id"].as_i64().expect("the member has their own contact")
     }
 
-    /// Runs the dispatcher until nothing is due.
-    pub async fn dispatch_pending_emails(&self) -> Vec<DispatchOutcome> {
+    /// Runs the dispatcher until nothing is due: what became of each message tried.
+    pub async fn dispatch_pending_emails(&self) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
-        loop {
-            match self.dispatcher.run_once().await.expect("dispatch") {
-                DispatchOutcome::EmptyQueue => return outcomes,
-                outcome => outcomes.push(outcome),
-            }
+        while let Some(batch) = self.dispatcher.run_once().await.expect("dispatch") {
+            outcomes.extend(std::iter::repeat_n(Outcome::Sent, batch.sent));
+            outcomes.extend(std::iter::repeat_n(Outcome::WillRetry, batch.will_retry));
+            outcomes.extend(std::iter::repeat_n(Outcome::GaveUp, batch.gave_up));
         }
+        outcomes
+    }
+
+    /// Every message of every batch the e-mail API received, in order.
+    pub async fn sent_emails(&self) -> Vec<serde_json::Value> {
+        let requests = self.email_api.received_requests().await.unwrap_or_default();
+        requests.iter().flat_map(|r| serde_json::from_slice::<Vec<serde_json::Value>>(&r.body).unwrap()).collect()
     }
 
     /// The invitation links in every e-mail the API received, in order.
     pub async fn invitation_links(&self) -> Vec<String> {
-        let requests = self.email_api.received_requests().await.unwrap_or_default();
-        requests.iter().map(|r| invitation_link(&serde_json::from_slice(&r.body).unwrap())).collect()
+        self.sent_emails().await.iter().map(invitation_link).collect()
     }
 
     /// Invites a new member and delivers the e-mail; returns (member id, link path).

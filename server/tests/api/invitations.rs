@@ -1,16 +1,16 @@
+use wiremock::Mock;
 use wiremock::matchers::{header, header_exists, method, path};
-use wiremock::{Mock, ResponseTemplate};
 
 use crate::helpers::*;
 
 #[tokio::test]
 async fn an_invitation_is_queued_with_its_email_and_sent_by_the_dispatcher() {
     let app = spawn_app().await;
-    Mock::given(path("/emails"))
+    Mock::given(path("/emails/batch"))
         .and(method("POST"))
         .and(header("authorization", "Bearer test-key"))
         .and(header_exists("idempotency-key"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "msg_1"})))
+        .respond_with(AcceptsBatch)
         .expect(1)
         .mount(&app.email_api)
         .await;
@@ -33,8 +33,7 @@ async fn an_invitation_is_queued_with_its_email_and_sent_by_the_dispatcher() {
     assert!(profile.body.contains("E-mail queued for sending."));
 
     assert_eq!(app.dispatch_pending_emails().await.len(), 1);
-    let request = &app.email_api.received_requests().await.unwrap()[0];
-    let email: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+    let email = &app.sent_emails().await[0];
     assert_eq!(email["from"], "\"Riverside Martial Arts\" <hello@riverside.example.org>");
     assert_eq!(email["to"], serde_json::json!(["ada.byron@example.org"]));
     assert_eq!(email["subject"], "Riverside Martial Arts invites you to your member portal");
@@ -95,8 +94,7 @@ async fn the_link_uses_the_configured_address_whatever_the_host_header_says() {
         .unwrap();
     assert_eq!(response.status(), 302);
     app.dispatch_pending_emails().await;
-    let body: serde_json::Value =
-        serde_json::from_slice(&app.email_api.received_requests().await.unwrap()[0].body).unwrap();
+    let body = &app.sent_emails().await[0];
     assert!(!body.to_string().contains("evil.example"));
     invitation_link(&body); // panics unless the link is on BASE_URL
     app.assert_standings_fresh().await;
@@ -163,10 +161,9 @@ async fn a_resend_before_the_first_email_went_out_sends_only_the_live_link() {
     app.invite(id, "ada.byron@example.org", "").await;
     app.invite(id, "ada@example.net", "").await;
     app.dispatch_pending_emails().await;
-    let requests = app.email_api.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 1, "the withdrawn invitation's e-mail is not sent");
-    let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
-    assert_eq!(body["to"][0], "ada@example.net");
+    let sent = app.sent_emails().await;
+    assert_eq!(sent.len(), 1, "the withdrawn invitation's e-mail is not sent");
+    assert_eq!(sent[0]["to"][0], "ada@example.net");
     app.assert_standings_fresh().await;
 }
 

@@ -34,7 +34,7 @@ async fn contact_of(app: &TestApp, member_id: i64) -> String {
 #[tokio::test]
 async fn each_status_filter_finds_its_members_and_counts_them() {
     let app = spawn_app().await;
-    Mock::given(path("/emails"))
+    Mock::given(path("/emails/batch"))
         .and(method("POST"))
         .and(body_string_contains("bounce@example.org"))
         .respond_with(ResponseTemplate::new(422).set_body_json(serde_json::json!({"message": "Invalid `to` field"})))

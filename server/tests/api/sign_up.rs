@@ -28,8 +28,7 @@ impl TestApp {
         let sent = self.post_form(&browser(), "/api/sign_up", "/join/1", &fields).await;
         assert_eq!(location(&sent), "/join/sent");
         self.dispatch_pending_emails().await;
-        let requests = self.email_api.received_requests().await.unwrap();
-        let body: serde_json::Value = serde_json::from_slice(&requests.last().unwrap().body).unwrap();
+        let body = self.sent_emails().await.pop().expect("an e-mail was sent");
         assert_eq!(body["to"], serde_json::json!([email.to_lowercase()]));
         let text = body["text"].as_str().unwrap();
         let url = text.split_whitespace().find(|w| w.contains("/join/confirm/")).expect("the link");

@@ -15,8 +15,7 @@ impl TestApp {
     }
 
     async fn last_email(&self) -> serde_json::Value {
-        let requests = self.email_api.received_requests().await.unwrap();
-        serde_json::from_slice(&requests.last().unwrap().body).unwrap()
+        self.sent_emails().await.pop().expect("an e-mail was sent")
     }
 }
 

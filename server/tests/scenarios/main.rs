@@ -35,6 +35,7 @@ async fn run(kind: TargetKind) {
     sign_up::a_person_signs_up_and_is_linked_by_their_email(&target).await;
     templates::staff_preview_and_send_an_invitation_from_a_template(&target).await;
     rounds::staff_search_then_invite_everyone_found_once(&target).await;
+    rounds::a_round_larger_than_a_batch_reaches_everyone_once(&target).await;
     declines::a_member_declines_and_staff_reinvite(&target).await;
     edits::a_new_email_address_revokes_the_pending_link(&target).await;
     flow::bad_input_is_refused_with_messages_and_writes_nothing(&target).await;

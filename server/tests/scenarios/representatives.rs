@@ -23,7 +23,7 @@ pub async fn representatives_are_invited_and_handled_one_by_one(target: &Target)
     let profile = added(&staff, "Noa").await;
     let member_id = profile.trim_start_matches("/staff/members/").to_owned();
     let (parent, parent_link) = representative_invited(&staff, target, &profile, "Pat", "pat.case@example.org").await;
-    let sent = target.email_api.received_requests().await.unwrap_or_default().len();
+    let sent = target.sent_emails().await.len();
     let email = email_number(target, sent).await;
     assert_eq!(email["to"], serde_json::json!(["pat.case@example.org"]), "{kind:?}");
     assert!(email["text"].as_str().unwrap().contains("Hello Pat,"), "{kind:?}");
@@ -67,7 +67,7 @@ pub async fn representatives_are_invited_and_handled_one_by_one(target: &Target)
     assert!(card(&page, &guardian).contains("Not invited yet"), "{kind:?}: the guardian is untouched");
 
     // The guardian is invited, then their e-mail is corrected: that link dies.
-    let sent = target.email_api.received_requests().await.unwrap_or_default().len();
+    let sent = target.sent_emails().await.len();
     let invite = [("contact_id", guardian.as_str()), ("email", "gil.old@example.org"), ("message", "")];
     let invite_page = format!("{profile}/contacts/{guardian}/invite");
     assert_eq!(location(&staff.post_form("/api/send_invitation", &invite_page, &invite).await), profile);
@@ -88,7 +88,7 @@ pub async fn representatives_are_invited_and_handled_one_by_one(target: &Target)
     assert!(!gil.contains("Primary"), "{kind:?}: added without the Primary tick");
 
     // A new invitation to the new address; the guardian declines it from the page.
-    let sent = target.email_api.received_requests().await.unwrap_or_default().len();
+    let sent = target.sent_emails().await.len();
     let invite = [("contact_id", guardian.as_str()), ("email", "gil.new@example.org"), ("message", "")];
     assert_eq!(location(&staff.post_form("/api/send_invitation", &invite_page, &invite).await), profile);
     let link = invitation_link(target, &email_number(target, sent + 1).await);

@@ -51,8 +51,8 @@ impl Target {
     pub async fn start_with(kind: TargetKind, changed: &[(&str, &str)]) -> Self {
         let email_api = MockServer::start().await;
         Mock::given(method("POST"))
-            .and(path("/emails"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "stand-in"})))
+            .and(path("/emails/batch"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": []})))
             .mount(&email_api)
             .await;
         let dir = tempfile::tempdir().expect("temp dir");
@@ -90,6 +90,20 @@ impl Target {
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         panic!("{:?} did not start serving {} within 90 s:\n{}", self.kind, self.base_url, self.log());
+    }
+
+    /// Every message of every batch the stand-in e-mail API received, in order; each batch
+    /// signed with the API key, under an idempotency key, of at most 100 messages.
+    pub async fn sent_emails(&self) -> Vec<serde_json::Value> {
+        let mut emails = Vec::new();
+        for request in self.email_api.received_requests().await.unwrap_or_default() {
+            assert_eq!(request.headers.get("authorization").unwrap(), &format!("Bearer {EMAIL_API_KEY}"));
+            assert!(request.headers.get("idempotency-key").is_some(), "an idempotency key");
+            let batch: Vec<serde_json::Value> = serde_json::from_slice(&request.body).expect("a JSON list");
+            assert!((1..=100).contains(&batch.len()), "{:?}: a batch of {}", self.kind, batch.len());
+            emails.extend(batch);
+        }
+        emails
     }
 
     /// What the target printed, for failure messages.
