@@ -31,6 +31,11 @@ pub fn sign_up_token_hash(token: &InviteToken) -> String {
     typed_hash("portico sign-up token", token.expose())
 }
 
+/// A password reset's token: its own kind again (SECURITY.md rule 2).
+pub fn password_reset_token_hash(token: &InviteToken) -> String {
+    typed_hash("portico password reset", token.expose())
+}
+
 /// A session id for the cookie: 256 random bits.
 pub fn new_session_id() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<32>())

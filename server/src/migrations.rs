@@ -24,6 +24,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("0010_member_list.sql", include_str!("../../migrations/0010_member_list.sql")),
     ("0011_rounds_from_the_member_list.sql", include_str!("../../migrations/0011_rounds_from_the_member_list.sql")),
     ("0012_outbox_batches.sql", include_str!("../../migrations/0012_outbox_batches.sql")),
+    ("0013_password_resets.sql", include_str!("../../migrations/0013_password_resets.sql")),
 ];
 
 /// Migrations as sqlx numbers and checks them (`0001_initial.sql`: version 1, "initial"),

@@ -26,12 +26,18 @@ pub const PASSWORD_GUESSES_PER_ACCOUNT: Limit = Limit { name: "password-account"
 /// Password attempts from one address, whichever accounts (a school's or an office's
 /// network shares one address: room for everyone signing in on a busy morning).
 pub const PASSWORD_ATTEMPTS_PER_ADDRESS: Limit = Limit { name: "password-address", max: 60, window_seconds: WINDOW };
-/// Setting a password from an invitation (each costs an argon2 hash) from one address.
+/// Setting a password from an invitation or a reset link (each costs an argon2 hash) from
+/// one address.
 pub const ACCEPTS_PER_ADDRESS: Limit = Limit { name: "accept-address", max: 30, window_seconds: WINDOW };
 /// Sign-ups from one address (each costs an argon2 hash and sends an e-mail).
 pub const SIGN_UPS_PER_ADDRESS: Limit = Limit { name: "sign-up-address", max: 10, window_seconds: WINDOW };
 /// Confirmation e-mails to one address, so a sign-up form cannot flood someone's inbox.
 pub const SIGN_UPS_PER_EMAIL: Limit = Limit { name: "sign-up-email", max: 3, window_seconds: WINDOW };
+/// Password reset requests from one address, whichever e-mail addresses they name.
+pub const RESETS_PER_ADDRESS: Limit = Limit { name: "reset-address", max: 10, window_seconds: WINDOW };
+/// Reset e-mails to one address (counted whether or not it has a login, so the limit tells
+/// nothing), so the form cannot flood someone's inbox.
+pub const RESETS_PER_EMAIL: Limit = Limit { name: "reset-email", max: 3, window_seconds: WINDOW };
 /// Resends of one member's invitation: each sends an e-mail.
 pub const RESENDS_PER_MEMBER: Limit = Limit { name: "resend-member", max: 3, window_seconds: WINDOW };
 

@@ -9,6 +9,7 @@ pub mod groups;
 pub mod invitations;
 pub mod member_list;
 pub mod members;
+pub mod password_reset;
 pub mod portal;
 pub mod rounds;
 pub mod settings;

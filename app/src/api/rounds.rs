@@ -18,6 +18,7 @@ use {
     crate::domain::{Email, InvitationState},
     crate::ports::AppState,
     crate::secrets::new_nonce,
+    crate::store::invitations::{AfterDecline, invitation_statements},
     crate::store::member_list::{self, ListQuery},
     crate::store::members::StaffScope,
     crate::store::organisations,
@@ -532,7 +533,8 @@ pub(crate) async fn send_waiting(
             invitations.push(prepare_invitation(state, &organisation, &invitee, &to, wording));
         }
         let now = state.clock.now();
-        batch.extend(crate::store::invitations::invitation_statements(scope, now, &invitations).map_err(internal)?);
+        let statements = invitation_statements(scope, now, &invitations, AfterDecline::Skip).map_err(internal)?;
+        batch.extend(statements);
         let invited: Vec<(i64, &str)> = invitations.iter().map(|i| (i.contact_id, i.token_hash.as_str())).collect();
         batch.extend(rounds::invited(round, &invited).map_err(internal)?);
         match db.batch(batch).await {

@@ -96,6 +96,27 @@ pub fn sign_up_email(organisation_name: &str, expires_at: i64) -> RenderedEmail 
     RenderedEmail { subject, text, html }
 }
 
+/// The e-mail with a password reset link: one link, good for an hour, and what to do if the
+/// person did not ask for it.
+pub fn password_reset_email(organisation_name: &str) -> RenderedEmail {
+    let org = single_line(organisation_name);
+    let subject = format!("Reset your password for {org}");
+    let text = format!(
+        "Hello,\n\nSomeone (we hope you) asked to reset the password of your {org} portal login. \
+         Choose a new one here:\n{LINK_PLACEHOLDER}\n\nThe link works once, for an hour. \
+         If it was not you, ignore this e-mail: your password stays as it is.\n"
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">\
+         <p>Hello,</p><p>Someone (we hope you) asked to reset the password of your {org} portal login.</p>\
+         <p><a href=\"{LINK_PLACEHOLDER}\">Choose a new password</a></p><p>Or open this link: {LINK_PLACEHOLDER}</p>\
+         <p>The link works once, for an hour. If it was not you, ignore this e-mail: your password stays as it is.</p>\
+         </body></html>",
+        org = escape_html(&org)
+    );
+    RenderedEmail { subject, text, html }
+}
+
 /// Puts the real link into a stored body.
 pub fn with_link(body: &str, link: &str) -> String {
     body.replace(LINK_PLACEHOLDER, link)

@@ -51,6 +51,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=home::HomePage />
                     <Route path=path!("/login") view=auth::LoginPage />
+                    <Route path=path!("/forgot-password") view=auth::ForgotPasswordPage />
+                    <Route path=path!("/forgot-password/sent") view=auth::ForgotPasswordSentPage />
+                    <Route path=path!("/reset-password/:token") view=auth::ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/setup") view=setup::SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members") view=staff::MemberListPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/new") view=staff::NewMemberPage ssr=SsrMode::Async />

@@ -57,12 +57,26 @@ pub struct QueuedEmail {
     pub sealed_token: String,
 }
 
+/// Whether someone whose latest invitation they declined is invited again: yes when staff
+/// invite them one by one, never by a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterDecline {
+    InviteAgain,
+    Skip,
+}
+
 /// The statements that revoke the contacts' open invitations, create the new ones and queue
 /// their e-mails — three statements however many invitations (each reads them as one JSON
-/// list; only the outbox's carries the e-mails). Each row is guarded: a contact this login can no longer invite gets nothing. One
-/// invitation runs them alone (`create_invitation`); a round runs a chunk of them in one
+/// list; only the outbox's carries the e-mails). Each row is guarded: a contact this login
+/// can no longer invite (or who declined meanwhile, for `AfterDecline::Skip`) gets nothing.
+/// One invitation runs them alone (`create_invitation`); a round runs a chunk of them in one
 /// batch, then records who was invited (`rounds::invited`).
-pub fn invitation_statements(scope: &StaffScope, now: i64, new: &[NewInvitation]) -> Result<Vec<Stmt>, DbError> {
+pub fn invitation_statements(
+    scope: &StaffScope,
+    now: i64,
+    new: &[NewInvitation],
+    after_decline: AfterDecline,
+) -> Result<Vec<Stmt>, DbError> {
     let list = serde_json::to_string(new).map_err(|e| DbError::Backend(e.to_string()))?;
     let emails: Vec<QueuedFor> = new.iter().map(|n| QueuedFor { token_hash: &n.token_hash, mail: &n.mail }).collect();
     let emails = serde_json::to_string(&emails).map_err(|e| DbError::Backend(e.to_string()))?;
@@ -84,22 +98,27 @@ pub fn invitation_statements(scope: &StaffScope, now: i64, new: &[NewInvitation]
                 "INSERT INTO invitations (organisation_id, member_id, contact_id, email, token_hash,
                          personal_message, subject_addition, sent_by, created_at, expires_at, reinvite)
                  SELECT ?, (SELECT member_id FROM contacts WHERE id = n.contact_id), n.contact_id, n.email,
-                        n.token_hash, n.personal_message, n.subject_addition, ?, ?, n.expires_at,
-                        coalesce((SELECT i.declined_at IS NOT NULL FROM invitations i WHERE i.contact_id = n.contact_id
-                                  ORDER BY i.created_at DESC, i.id DESC LIMIT 1), 0)
-                 FROM (SELECT json_extract(value, '$.contact_id') AS contact_id, json_extract(value, '$.email') AS email,
-                              json_extract(value, '$.token_hash') AS token_hash,
-                              json_extract(value, '$.personal_message') AS personal_message,
-                              json_extract(value, '$.subject_addition') AS subject_addition,
-                              json_extract(value, '$.expires_at') AS expires_at
-                       FROM json_each(?)) n
-                 WHERE ",
+                        n.token_hash, n.personal_message, n.subject_addition, ?, ?, n.expires_at, n.declined
+                 FROM (SELECT j.contact_id, j.email, j.token_hash, j.personal_message, j.subject_addition,
+                              j.expires_at,
+                              coalesce((SELECT i.declined_at IS NOT NULL FROM invitations i
+                                        WHERE i.contact_id = j.contact_id
+                                        ORDER BY i.created_at DESC, i.id DESC LIMIT 1), 0) AS declined
+                       FROM (SELECT json_extract(value, '$.contact_id') AS contact_id,
+                                    json_extract(value, '$.email') AS email,
+                                    json_extract(value, '$.token_hash') AS token_hash,
+                                    json_extract(value, '$.personal_message') AS personal_message,
+                                    json_extract(value, '$.subject_addition') AS subject_addition,
+                                    json_extract(value, '$.expires_at') AS expires_at
+                             FROM json_each(?)) j) n
+                 WHERE (n.declined = 0 OR ?) AND ",
                 invitable_contact!("n.contact_id")
             ),
             scope.organisation_id,
             scope.user_id,
             now,
-            list.as_str()
+            list.as_str(),
+            after_decline == AfterDecline::InviteAgain
         )),
         stmt!(
             "INSERT INTO outbox (organisation_id, invitation_id, idempotency_key, to_email,
@@ -121,7 +140,7 @@ pub fn invitation_statements(scope: &StaffScope, now: i64, new: &[NewInvitation]
 /// nothing written, when the contact can no longer be invited.
 pub async fn create_invitation(db: &dyn Db, scope: &StaffScope, now: i64, new: NewInvitation) -> Result<bool, DbError> {
     let contact_id = new.contact_id;
-    let mut statements = invitation_statements(scope, now, &[new])?;
+    let mut statements = invitation_statements(scope, now, &[new], AfterDecline::InviteAgain)?;
     statements.push(refresh_contact(contact_id));
     Ok(db.batch(statements).await?[1].rows_affected == 1)
 }

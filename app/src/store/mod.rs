@@ -15,6 +15,7 @@ pub mod member_list;
 pub mod members;
 pub mod organisations;
 pub mod outbox;
+pub mod password_resets;
 pub mod rate_limits;
 pub mod rounds;
 pub mod sessions;

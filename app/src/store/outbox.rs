@@ -24,7 +24,7 @@ pub struct OutboxMessage {
     pub text_body: String,
     pub html_body: String,
     pub sealed_token: Option<String>,
-    /// 'invitation' or 'sign_up': which page the sealed token's link opens.
+    /// 'invitation', 'sign_up' or 'password_reset': which page the sealed token's link opens.
     pub link_kind: String,
     pub attempts: i64,
 }

@@ -21,6 +21,7 @@ mod member_list;
 mod members;
 mod migrations;
 mod pages;
+mod password_reset;
 mod rate_limits;
 mod rounds;
 mod sign_up;

@@ -179,6 +179,46 @@ async fn a_round_larger_than_a_requests_budget_is_continued_and_invites_no_one_t
 }
 
 #[tokio::test]
+async fn someone_who_declines_while_a_round_is_under_way_is_not_invited_by_it() {
+    let app = spawn_app_with(Options { invitations_per_request: Some(1), ..Options::default() }).await;
+    email_api_accepts(&app).await;
+    app.staff_login().await;
+    for n in 0..2 {
+        app.add_member("Later", &format!("Tester{n}"), &format!("later{n}@example.org")).await;
+    }
+    // Invited two days ago: the round replaces that invitation, unless they decline it first.
+    let (dana, link) = app.invited_member("Later", "later.dana@example.org").await;
+    app.clock.advance(2 * DAY);
+    app.staff_login().await;
+    let fields = [("q", "later")];
+    let dry = plan(&app, &fields).await;
+    assert_eq!(dry["will_invite"], 3);
+    let key = dry["request_key"].as_str().unwrap().to_owned();
+    let report = location(&send(&app, &key, &fields).await);
+    let token = link.trim_start_matches("/invite/");
+    let declined = app.post_form(&browser(), "/api/decline_invitation", &link, &[("token", token)]).await;
+    assert_eq!(location(&declined), "/declined");
+    let round = report.trim_start_matches("/staff/bulk-sends/").to_owned();
+    for _ in 0..3 {
+        app.post_form(&app.staff, "/api/continue_round", &report, &[("round", &round)]).await;
+    }
+    let dana_contact = app.self_contact(dana).await;
+    let latest = app
+        .state
+        .db
+        .fetch_all(portico_app::stmt!(
+            "SELECT declined_at IS NOT NULL AS declined FROM invitations WHERE contact_id = ? ORDER BY id DESC LIMIT 1",
+            dana_contact
+        ))
+        .await
+        .unwrap();
+    assert_eq!(latest[0]["declined"], 1, "her decline stands: no new invitation");
+    let page = app.get(&app.staff, &report).await.body;
+    assert!(page.contains("Invited 2, skipped 1.") && page.contains("their details changed meanwhile"), "{page}");
+    app.assert_standings_fresh().await;
+}
+
+#[tokio::test]
 async fn not_yet_registered_lists_everyone_without_a_login_and_send_all_leaves_the_rest_out() {
     let app = spawn_app().await;
     email_api_accepts(&app).await;

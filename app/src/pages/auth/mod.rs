@@ -1,4 +1,7 @@
+mod reset;
+
 use leptos::prelude::*;
+pub use reset::{ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage};
 
 use super::common::{Field, FormAlert, action_error};
 use crate::api::auth::Login;
@@ -23,6 +26,7 @@ pub fn LoginPage() -> impl IntoView {
                 />
                 <button type="submit" class="button">"Sign in"</button>
             </ActionForm>
+            <p>"Cannot sign in? "<a href="/forgot-password">"Forgot your password?"</a></p>
         </section>
     }
 }
