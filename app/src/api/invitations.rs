@@ -306,7 +306,9 @@ pub async fn unlink_login(contact_id: i64) -> Result<(), AppError> {
         async move {
             let (state, scope) = require_staff().await?;
             let contact = visible_contact(&state, &scope, contact_id).await?;
-            let unlinked = invitations::unlink_login(state.db.as_ref(), &scope, contact_id).await.map_err(internal)?;
+            let unlinked = invitations::unlink_login(state.db.as_ref(), &scope, contact_id, state.clock.now())
+                .await
+                .map_err(internal)?;
             if unlinked == 0 {
                 return Err(AppError::Conflict(format!("{} has no linked login.", contact.first_name)));
             }
@@ -446,7 +448,8 @@ pub async fn decline_invitation(token: String) -> Result<(), AppError> {
 async fn decline(state: &AppState, token: &str) -> Result<(), AppError> {
     let token = InviteToken::parse(token).ok_or(AppError::InvalidLink)?;
     limits::attempt(state, &limits::ACCEPTS_PER_ADDRESS, &limits::client_address()).await?;
-    let declined = invitations::decline_by_link(state.db.as_ref(), &invite_token_hash(&token), state.clock.now())
+    let token_hash = invite_token_hash(&token);
+    let declined = invitations::decline_by_link(state.db.as_ref(), &token_hash, &new_nonce(), state.clock.now())
         .await
         .map_err(internal)?;
     if !declined {

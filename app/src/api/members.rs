@@ -145,6 +145,8 @@ pub struct MemberDetails {
     pub validity_days: i64,
     /// The add-representative form's "Send the portal invitation now" starts ticked.
     pub invite_at_once: bool,
+    /// Who invited, resent, revoked, and what became of it: newest first.
+    pub timeline: Vec<crate::domain::timeline::TimelineEntry>,
 }
 
 impl ContactCard {
@@ -219,6 +221,12 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                 groups,
                 validity_days: organisation.invitation_validity_days,
                 invite_at_once: organisation.invite_at_once == 1,
+                timeline: crate::store::events::member_timeline(db, member_id)
+                    .await
+                    .map_err(internal)?
+                    .iter()
+                    .map(crate::store::events::EventRow::entry)
+                    .collect(),
             })
         }
         .await,

@@ -22,6 +22,8 @@ pub struct PortalSettingsView {
     pub sign_up_url: String,
     /// Only the owner and administrators change these; others see them.
     pub may_change: bool,
+    /// The organisation's timeline: its settings' changes, newest first.
+    pub timeline: Vec<crate::domain::timeline::TimelineEntry>,
 }
 
 #[server(endpoint = "portal_settings")]
@@ -42,6 +44,12 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
                 invite_at_once: organisation.invite_at_once == 1,
                 sign_up_url: format!("{}/join/{}", state.config.public_base_url, organisation.id),
                 may_change,
+                timeline: crate::store::events::organisation_timeline(state.db.as_ref(), organisation.id)
+                    .await
+                    .map_err(internal)?
+                    .iter()
+                    .map(crate::store::events::EventRow::entry)
+                    .collect(),
             })
         }
         .await,
@@ -66,6 +74,7 @@ pub async fn update_portal_settings(
                 scope.organisation_id,
                 scope.user_id,
                 &settings,
+                state.clock.now(),
             )
             .await
             .map_err(internal)?;

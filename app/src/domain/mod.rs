@@ -13,6 +13,7 @@ pub mod password;
 pub mod search;
 pub mod standing;
 pub mod template;
+pub mod timeline;
 pub mod token;
 
 pub use contact::{PersonalMessage, Phone, PostalAddress, Relation};

@@ -82,7 +82,7 @@ pub async fn dispatch_next_batch(
     }
     if !unopenable.is_empty() {
         let error = "Could not be delivered: the server's secret key changed before it was sent.";
-        outbox::mark_dead(db, &claim, &unopenable, error).await?;
+        outbox::mark_dead(db, &claim, &unopenable, error, now).await?;
         outcome.gave_up += unopenable.len();
     }
     if emails.is_empty() {
@@ -103,12 +103,12 @@ pub async fn dispatch_next_batch(
             outcome.split += ids.len();
         }
         Err(SendError::Permanent(reason)) => {
-            outbox::mark_dead(db, &claim, &ids, &format!("Could not be delivered: {reason}")).await?;
+            outbox::mark_dead(db, &claim, &ids, &format!("Could not be delivered: {reason}"), now).await?;
             outcome.gave_up += ids.len();
         }
         Err(SendError::Retryable { reason, .. }) if attempts >= policy.max_attempts => {
             let error = format!("Could not be delivered after {attempts} attempts: {reason}");
-            outbox::mark_dead(db, &claim, &ids, &error).await?;
+            outbox::mark_dead(db, &claim, &ids, &error, now).await?;
             outcome.gave_up += ids.len();
         }
         Err(SendError::Retryable { reason, retry_after_seconds }) => {

@@ -271,3 +271,28 @@ pub fn url_encode(text: &str) -> String {
 pub fn date_or(unix_seconds: Option<i64>, fallback: &'static str) -> String {
     unix_seconds.map(crate::domain::dates::format_date).unwrap_or_else(|| fallback.to_owned())
 }
+
+/// A timeline, newest first: the member's on their profile, the organisation's on the
+/// settings page.
+#[component]
+pub fn Timeline(heading: &'static str, entries: Vec<crate::domain::timeline::TimelineEntry>) -> impl IntoView {
+    let list = if entries.is_empty() {
+        view! { <p>"Nothing yet."</p> }.into_any()
+    } else {
+        view! {
+            <ol class="timeline">
+                {entries
+                    .into_iter()
+                    .map(|e| view! { <li><span class="when">{e.when}</span>" "{e.what}</li> })
+                    .collect_view()}
+            </ol>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="panel" aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">{heading}</h2>
+            {list}
+        </section>
+    }
+}

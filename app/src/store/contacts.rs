@@ -2,6 +2,7 @@
 //! e-mail and portal access. The member's own contact is made with the member and changed
 //! with the member's details (`members::update_member`).
 
+use super::events;
 use super::members::{
     StaffScope, bind_open_invitations, open_invitations_of_visible_contact, refresh_contact, refresh_member,
     visible_contact, visible_member,
@@ -74,6 +75,14 @@ pub async fn update_contact(
     let email = new.email.as_ref().map(Email::as_str);
     let changes = db
         .batch(vec![
+            events::open_invitations_ending(
+                "revoked",
+                scope,
+                contact_id,
+                now,
+                Some(EMAIL_CHANGED),
+                events::Ending::IfEmailBecomes(email),
+            ),
             revoke_if_email_changes(scope, contact_id, email, now),
             scope.bind(stmt!(
                 concat!(
@@ -91,8 +100,13 @@ pub async fn update_contact(
             refresh_contact(contact_id),
         ])
         .await?;
-    Ok(changes[1].rows_affected == 1)
+    Ok(changes[2].rows_affected == 1)
 }
+
+/// Why the timeline says an invitation was revoked when the contact's e-mail changed.
+pub(crate) const EMAIL_CHANGED: &str = "the e-mail address changed";
+/// … when the representative was removed from the profile.
+const REMOVED: &str = "the representative was removed from the profile";
 
 /// Revokes the contact's open invitations when its e-mail is about to become `email`.
 pub(crate) fn revoke_if_email_changes(scope: &StaffScope, contact_id: i64, email: Option<&str>, now: i64) -> Stmt {
@@ -124,8 +138,10 @@ pub enum Removal {
 /// Removes a representative: their open invitations are revoked and they leave the profile
 /// (the row is kept, marked removed, for the invitations that name it).
 pub async fn remove_contact(db: &dyn Db, scope: &StaffScope, contact_id: i64, now: i64) -> Result<Removal, DbError> {
+    let ending = events::Ending::IfRepresentative;
     let changes = db
         .batch(vec![
+            events::open_invitations_ending("revoked", scope, contact_id, now, Some(REMOVED), ending),
             bind_open_invitations(
                 stmt!(
                     concat!(
@@ -152,7 +168,7 @@ pub async fn remove_contact(db: &dyn Db, scope: &StaffScope, contact_id: i64, no
             refresh_contact(contact_id),
         ])
         .await?;
-    if changes[1].rows_affected == 1 {
+    if changes[2].rows_affected == 1 {
         return Ok(Removal::Removed);
     }
     let linked = super::exists(

@@ -1,5 +1,6 @@
 use serde::Deserialize;
 
+use super::events;
 use super::members::{
     StaffScope, bind_open_invitations, open_invitations_of_visible_contact, refresh_contact, refresh_standing,
     visible_contact, visible_member,
@@ -133,6 +134,7 @@ pub fn invitation_statements(
             now,
             emails
         ),
+        events::invitations_created(&list),
     ])
 }
 
@@ -240,6 +242,7 @@ fn after_claim(claim: &str, session_id_hash: &str, times: &SessionTimes) -> Vec<
         ),
         insert_session(session_id_hash, SessionOwner::AcceptedInvitation { claim }, times),
         stmt!(refresh_standing!("SELECT member_id FROM invitations WHERE claim = ?"), claim),
+        events::invitation_used("accepted", claim, times.now),
     ]
 }
 
@@ -329,13 +332,20 @@ pub async fn link_existing_login(
     Ok(db.batch(batch).await?[0].rows_affected == 1)
 }
 
-/// The member declines from the invitation page: the link is used up, nothing is linked.
-/// False when the link is no longer live.
-pub async fn decline_by_link(db: &dyn Db, token_hash: &str, now: i64) -> Result<bool, DbError> {
+/// The member declines from the invitation page (claimed as `claim`): the link is used up,
+/// nothing is linked. False when the link is no longer live.
+pub async fn decline_by_link(db: &dyn Db, token_hash: &str, claim: &str, now: i64) -> Result<bool, DbError> {
     let changes = db
         .batch(vec![
-            stmt!(concat!("UPDATE invitations SET declined_at = ? WHERE ", consumable!()), now, token_hash, now),
+            stmt!(
+                concat!("UPDATE invitations SET declined_at = ?, claim = ? WHERE ", consumable!()),
+                now,
+                claim,
+                token_hash,
+                now
+            ),
             stmt!(refresh_standing!("SELECT member_id FROM invitations WHERE token_hash = ?"), token_hash),
+            events::invitation_used("declined", claim, now),
         ])
         .await?;
     Ok(changes[0].rows_affected == 1)
@@ -359,9 +369,14 @@ pub async fn record_decline(
         scope.user_id,
         reason
     );
-    let changes =
-        db.batch(vec![bind_open_invitations(set, scope, contact_id, now), refresh_contact(contact_id)]).await?;
-    Ok(changes[0].rows_affected)
+    let changes = db
+        .batch(vec![
+            events::open_invitations_ending("declined", scope, contact_id, now, reason, events::Ending::All),
+            bind_open_invitations(set, scope, contact_id, now),
+            refresh_contact(contact_id),
+        ])
+        .await?;
+    Ok(changes[1].rows_affected)
 }
 
 /// Withdraws the contact's open invitations; their links stop working at once.
@@ -373,18 +388,24 @@ pub async fn revoke_open_invitations(
 ) -> Result<u64, DbError> {
     let set =
         stmt!(concat!("UPDATE invitations SET revoked_at = ? WHERE ", open_invitations_of_visible_contact!()), now);
-    let changes =
-        db.batch(vec![bind_open_invitations(set, scope, contact_id, now), refresh_contact(contact_id)]).await?;
-    Ok(changes[0].rows_affected)
+    let changes = db
+        .batch(vec![
+            events::open_invitations_ending("revoked", scope, contact_id, now, None, events::Ending::All),
+            bind_open_invitations(set, scope, contact_id, now),
+            refresh_contact(contact_id),
+        ])
+        .await?;
+    Ok(changes[1].rows_affected)
 }
 
 /// Unlinks the contact's login from the profile. The login itself is kept, and the contact
 /// can be invited again. A login left with nothing to see (not staff, no other profile) is
 /// signed out everywhere; one that still has those keeps its sessions, which no longer
 /// reach this profile (every portal read goes through `member_links`).
-pub async fn unlink_login(db: &dyn Db, scope: &StaffScope, contact_id: i64) -> Result<u64, DbError> {
+pub async fn unlink_login(db: &dyn Db, scope: &StaffScope, contact_id: i64, now: i64) -> Result<u64, DbError> {
     let changes = db
         .batch(vec![
+            events::login_unlinked(scope, contact_id, now),
             scope
                 .bind(stmt!(
                     concat!(
@@ -412,7 +433,7 @@ pub async fn unlink_login(db: &dyn Db, scope: &StaffScope, contact_id: i64) -> R
             refresh_contact(contact_id),
         ])
         .await?;
-    Ok(changes[1].rows_affected)
+    Ok(changes[2].rows_affected)
 }
 
 /// How the latest e-mail for an invitation fared.

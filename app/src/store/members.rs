@@ -322,6 +322,14 @@ pub async fn update_member(
     };
     let changes = db
         .batch(vec![
+            super::events::open_invitations_ending(
+                "revoked",
+                scope,
+                own.id,
+                now,
+                Some(super::contacts::EMAIL_CHANGED),
+                super::events::Ending::IfEmailBecomes(email),
+            ),
             super::contacts::revoke_if_email_changes(scope, own.id, email, now),
             scope.bind(stmt!(
                 concat!(
@@ -353,7 +361,7 @@ pub async fn update_member(
             refresh_member(member_id),
         ])
         .await?;
-    Ok(changes[1].rows_affected == 1)
+    Ok(changes[2].rows_affected == 1)
 }
 
 pub async fn own_profiles(db: &dyn Db, user_id: i64) -> Result<Vec<OwnProfile>, DbError> {

@@ -8,6 +8,7 @@
 
 pub mod contacts;
 pub mod dev_mailbox;
+pub mod events;
 pub mod groups;
 pub mod invitations;
 pub mod linking;

@@ -85,6 +85,19 @@ pub struct PortalSettings<'a> {
     pub invite_at_once: bool,
 }
 
+impl PortalSettings<'_> {
+    /// As the organisation's timeline says them.
+    pub fn in_words(&self) -> String {
+        let on = |yes: bool| if yes { "on" } else { "off" };
+        format!(
+            "Portal settings: self-service sign-up {}, auto-link {}, invite representatives as they are added {}",
+            on(self.self_sign_up),
+            self.auto_link,
+            on(self.invite_at_once)
+        )
+    }
+}
+
 /// Changes the organisation's portal settings when `user_id` is its owner or an
 /// administrator. False (nothing written) otherwise.
 pub async fn update_portal_settings(
@@ -92,20 +105,24 @@ pub async fn update_portal_settings(
     organisation_id: i64,
     user_id: i64,
     settings: &PortalSettings<'_>,
+    now: i64,
 ) -> Result<bool, DbError> {
     let changes = db
-        .execute(stmt!(
-            "UPDATE organisations SET self_sign_up = ?, auto_link = ?, invite_at_once = ?
-             WHERE id = ? AND EXISTS (SELECT 1 FROM staff s WHERE s.user_id = ? AND s.organisation_id = organisations.id
-                                        AND s.role IN ('owner', 'administrator'))",
-            settings.self_sign_up,
-            settings.auto_link,
-            settings.invite_at_once,
-            organisation_id,
-            user_id
-        ))
+        .batch(vec![
+            stmt!(
+                "UPDATE organisations SET self_sign_up = ?, auto_link = ?, invite_at_once = ?
+                 WHERE id = ? AND EXISTS (SELECT 1 FROM staff s WHERE s.user_id = ? AND s.organisation_id = organisations.id
+                                            AND s.role IN ('owner', 'administrator'))",
+                settings.self_sign_up,
+                settings.auto_link,
+                settings.invite_at_once,
+                organisation_id,
+                user_id
+            ),
+            super::events::settings_changed(organisation_id, user_id, &settings.in_words(), now),
+        ])
         .await?;
-    Ok(changes.rows_affected == 1)
+    Ok(changes[0].rows_affected == 1)
 }
 
 /// Whether the login may change the organisation's settings (owner or administrator).

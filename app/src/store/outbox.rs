@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::{Db, DbError, Stmt, fetch_all};
+use super::{Db, DbError, Stmt, events, fetch_all};
 use crate::stmt;
 
 /// The provider's batch endpoint takes up to 100 messages a call.
@@ -101,20 +101,24 @@ pub fn claim_statements(claim: &str, new_batch_key: &str, now: i64, locked_until
 }
 
 /// The provider took the batch: `provider_ids` maps a message id to the provider's id for it.
+/// Each invitation's timeline says its e-mail went out.
 pub async fn mark_sent(
     db: &dyn Db,
     claim: &str,
     now: i64,
     provider_ids: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<(), DbError> {
-    db.execute(stmt!(
-        "UPDATE outbox SET status = 'sent', sent_at = ?, provider_id = json_extract(?, '$.\"' || id || '\"'),
-             sealed_token = NULL, locked_until = NULL, last_error = NULL
-         WHERE claim = ? AND status = 'sending'",
-        now,
-        serde_json::Value::Object(provider_ids.clone()).to_string(),
-        claim
-    ))
+    db.batch(vec![
+        events::invitation_emails("emailed", claim, None, None, now),
+        stmt!(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, provider_id = json_extract(?, '$.\"' || id || '\"'),
+                 sealed_token = NULL, locked_until = NULL, last_error = NULL
+             WHERE claim = ? AND status = 'sending'",
+            now,
+            serde_json::Value::Object(provider_ids.clone()).to_string(),
+            claim
+        ),
+    ])
     .await?;
     Ok(())
 }
@@ -161,10 +165,11 @@ pub async fn split_batch(db: &dyn Db, claim: &str, now: i64) -> Result<(), DbErr
     Ok(())
 }
 
-/// Gives up on the messages `ids` of the claim; their members' standing shows it.
-pub async fn mark_dead(db: &dyn Db, claim: &str, ids: &[i64], error: &str) -> Result<(), DbError> {
+/// Gives up on the messages `ids` of the claim; their members' standing and timeline show it.
+pub async fn mark_dead(db: &dyn Db, claim: &str, ids: &[i64], error: &str, now: i64) -> Result<(), DbError> {
     let ids = serde_json::to_string(ids).expect("ids serialise");
     db.batch(vec![
+        events::invitation_emails("delivery_failed", claim, Some(&ids), Some(error), now),
         stmt!(
             "UPDATE outbox SET status = 'dead', last_error = ?, sealed_token = NULL, locked_until = NULL
              WHERE claim = ? AND status = 'sending' AND id IN (SELECT value FROM json_each(?))",

@@ -186,7 +186,11 @@ async fn removing_a_representative_kills_their_link_and_a_new_address_kills_it_t
     let removed = app.post_form(&app.staff, "/api/remove_contact", &profile, &[("contact_id", &pat_text)]).await;
     assert_eq!(location(&removed), profile);
     assert!(app.get(&browser(), &pat_link).await.body.contains("This link is no longer valid"));
-    assert!(!app.get(&app.staff, &profile).await.body.contains("pat@example.org"));
+    let page = app.get(&app.staff, &profile).await.body;
+    let (cards, timeline) = page.split_once("id=\"timeline-heading\"").expect("a timeline");
+    assert!(!cards.contains("pat@example.org"), "no longer on the profile");
+    assert!(timeline.contains("Invitation sent to Pat"), "but still in its history");
+    assert!(timeline.contains("revoked: the representative was removed from the profile"), "{timeline}");
 
     let gil_text = gil.to_string();
     let moved = [

@@ -26,3 +26,4 @@ mod rate_limits;
 mod rounds;
 mod sign_up;
 mod templates;
+mod timeline;

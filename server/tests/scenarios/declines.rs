@@ -1,5 +1,6 @@
 //! A member declines the portal from the invitation page; staff see it and may reinvite,
-//! and the new link works. Opening a link never declines it: only the form's POST does.
+//! and the new link works; the profile's timeline tells who did what. Opening a link never
+//! declines it: only the form's POST does.
 
 use reqwest::StatusCode;
 
@@ -37,4 +38,20 @@ pub async fn a_member_declines_and_staff_reinvite(target: &Target) {
     let password = "dana's own password";
     let accept = [("token", token), ("password", password), ("confirm_password", password)];
     assert_eq!(location(&member.post_form("/api/accept_invitation", &new_link, &accept).await), "/portal", "{kind:?}");
+    the_timeline_tells_who_did_what(target, &staff, &profile).await;
+}
+
+/// The profile's timeline tells the story, newest first: who invited, who declined, who
+/// invited again, who accepted (the e-mails' lines fall in between as the outbox sends).
+async fn the_timeline_tells_who_did_what(target: &Target, staff: &Session<'_>, profile: &str) {
+    let kind = target.kind;
+    let (_, page) = staff.get(profile).await;
+    let timeline = page.split_once("<ol class=\"timeline\">").expect("a timeline").1;
+    let position = |text: &str| timeline.find(text).unwrap_or_else(|| panic!("{kind:?}: no {text:?} in {timeline}"));
+    let accepted = position("Dana Case accepted the invitation and signed in as declines.case@example.org.");
+    let reinvited = position("Dana Case invited again after declining (declines.case@example.org), by ");
+    let declined = position("Dana Case declined the portal from their invitation link.");
+    let invited = position("Invitation sent to Dana Case (declines.case@example.org), by ");
+    assert!(accepted < reinvited && reinvited < declined && declined < invited, "{kind:?}: newest first: {timeline}");
+    assert_eq!(timeline.matches("handed to the e-mail service").count(), 2, "{kind:?}: {timeline}");
 }

@@ -6,7 +6,7 @@ use crate::api::groups::AddToGroup;
 use crate::api::invitations::{RecordDecline, ResendInvitation, RevokeInvitation, UnlinkLogin};
 use crate::api::members::{ContactCard, GroupChoice, MemberDetails, member_profile};
 use crate::error::AppError;
-use crate::pages::common::{ContactDetails, FormAlert, LoadError, TextArea, action_error, date_or};
+use crate::pages::common::{ContactDetails, FormAlert, LoadError, TextArea, Timeline, action_error, date_or};
 
 /// The actions on a contact's card. Each form posts the contact's id; the page comes back
 /// with the change (or its message).
@@ -82,6 +82,7 @@ fn Profile(profile: MemberDetails, actions: CardActions) -> impl IntoView {
             {profile.contacts.into_iter().map(|contact| view! { <Contact member_id=id contact actions /> }).collect_view()}
         </section>
         <Groups member_id=id groups=profile.groups />
+        <Timeline heading="Timeline" entries=profile.timeline />
     }
 }
 

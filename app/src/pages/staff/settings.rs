@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::api::settings::{
     DecideLinkRequest, PortalSettingsView, UpdatePortalSettings, link_requests, portal_settings,
 };
-use crate::pages::common::{Checkbox, FormAlert, LoadError, action_error};
+use crate::pages::common::{Checkbox, FormAlert, LoadError, Timeline, action_error};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -64,6 +64,7 @@ fn SettingsForm(settings: PortalSettingsView) -> impl IntoView {
             </ActionForm>
             <p><a href="/staff/link-requests">"Link requests"</a></p>
         </section>
+        <Timeline heading="What changed, and who changed it" entries=settings.timeline />
     }
 }
 
