@@ -1,5 +1,7 @@
-//! How people reach the portal, per organisation: self-service sign-up, the auto-link
-//! setting and its Link requests, and whether representatives are invited as they are added.
+//! The organisation's settings: its name, whom its e-mail comes from, how long invitation
+//! links work and the default template; how people reach the portal (self-service sign-up,
+//! the auto-link setting and its Link requests, whether representatives are invited as they
+//! are added). Every change is on the organisation's timeline.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -9,11 +11,19 @@ use crate::error::AppError;
 use {
     super::ssr::{internal, require_staff, respond},
     crate::domain::dates::format_date,
+    crate::domain::{Email, PersonName},
+    crate::error::FormErrors,
     crate::store::{linking, organisations},
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortalSettingsView {
+    pub name: String,
+    pub sender_name: String,
+    pub sender_email: String,
+    pub validity_days: i64,
+    /// The templates to choose the default from (the current default marked).
+    pub templates: Vec<super::templates::TemplateView>,
     pub self_sign_up: bool,
     /// 'always', 'ask' or 'never'.
     pub auto_link: String,
@@ -38,7 +48,22 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
                 .ok_or(AppError::NotFound)?;
             let may_change =
                 organisations::may_change_settings(db, scope.organisation_id, scope.user_id).await.map_err(internal)?;
+            let templates = crate::store::templates::templates(state.db.as_ref(), &scope).await.map_err(internal)?;
             Ok(PortalSettingsView {
+                name: organisation.name,
+                sender_name: organisation.sender_name,
+                sender_email: organisation.sender_email,
+                validity_days: organisation.invitation_validity_days,
+                templates: templates
+                    .into_iter()
+                    .map(|t| super::templates::TemplateView {
+                        id: t.id,
+                        name: t.name,
+                        subject_addition: t.subject_addition,
+                        body: t.body,
+                        is_default: t.is_default == 1,
+                    })
+                    .collect(),
                 self_sign_up: organisation.self_sign_up == 1,
                 auto_link: organisation.auto_link,
                 invite_at_once: organisation.invite_at_once == 1,
@@ -54,6 +79,101 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
         }
         .await,
     )
+}
+
+/// How long an invitation link may be made to work, in days.
+pub const VALIDITY_DAYS: std::ops::RangeInclusive<i64> = 1..=90;
+
+/// Changes the organisation's name, sender, link validity and default template (the owner
+/// and administrators only), and says on its timeline what changed.
+#[server(endpoint = "update_organisation")]
+pub async fn update_organisation(
+    name: String,
+    sender_name: String,
+    sender_email: String,
+    validity_days: String,
+    #[server(default)] default_template_id: i64,
+) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let db = state.db.as_ref();
+            if !organisations::may_change_settings(db, scope.organisation_id, scope.user_id).await.map_err(internal)? {
+                return Err(AppError::NotFound);
+            }
+            let before = organisations::organisation(db, scope.organisation_id)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)?;
+            let templates = crate::store::templates::templates(db, &scope).await.map_err(internal)?;
+            let mut form = FormErrors::default();
+            let name = form.check("name", &name, PersonName::parse(&name));
+            let sender = form.check("sender_name", &sender_name, PersonName::parse(&sender_name));
+            let address = form.check("sender_email", &sender_email, Email::parse(&sender_email));
+            let days = validity_days.trim().parse::<i64>().ok().filter(|d| VALIDITY_DAYS.contains(d));
+            let days = form.check("validity_days", &validity_days, days.ok_or("Give a number of days from 1 to 90."));
+            let template = match default_template_id {
+                0 => Ok(None),
+                id => templates
+                    .iter()
+                    .find(|t| t.id == id)
+                    .map(|t| Some((t.id, t.name.clone())))
+                    .ok_or("Choose one of the organisation's templates, or none."),
+            };
+            let template = form.check("default_template_id", &default_template_id.to_string(), template);
+            let (name, sender, address, days, template) =
+                form.finish(|| Some((name?, sender?, address?, days?, template?)))?;
+            let was_default = templates.iter().find(|t| t.is_default == 1).map(|t| t.name.clone());
+            let changed = [
+                changed_words("name", &before.name, name.as_str()),
+                changed_words("sender name", &before.sender_name, sender.as_str()),
+                changed_words("sender address", &before.sender_email, address.as_str()),
+                changed_words(
+                    "invitation links work for (days)",
+                    &before.invitation_validity_days.to_string(),
+                    &days.to_string(),
+                ),
+                changed_words(
+                    "default template",
+                    was_default.as_deref().unwrap_or("none"),
+                    template.as_ref().map_or("none", |(_, name)| name.as_str()),
+                ),
+            ];
+            let changed: Vec<String> = changed.into_iter().flatten().collect();
+            if !changed.is_empty() {
+                let settings = organisations::OrganisationSettings {
+                    name: name.as_str(),
+                    sender_name: sender.as_str(),
+                    sender_email: address.as_str(),
+                    validity_days: days,
+                    default_template_id: template.map(|(id, _)| id),
+                };
+                let detail = format!("Organisation: {}", changed.join("; "));
+                let saved = organisations::update_organisation(
+                    db,
+                    scope.organisation_id,
+                    scope.user_id,
+                    &settings,
+                    &detail,
+                    state.clock.now(),
+                )
+                .await
+                .map_err(internal)?;
+                if !saved {
+                    return Err(AppError::NotFound);
+                }
+            }
+            leptos_axum::redirect("/staff/settings");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// "name “Old” → “New”", when it changed.
+#[cfg(feature = "ssr")]
+fn changed_words(what: &str, before: &str, after: &str) -> Option<String> {
+    (before != after).then(|| format!("{what} “{before}” → “{after}”"))
 }
 
 #[server(endpoint = "update_portal_settings")]

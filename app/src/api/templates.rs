@@ -23,6 +23,8 @@ pub struct TemplateView {
     pub name: String,
     pub subject_addition: Option<String>,
     pub body: String,
+    /// The organisation's default: forms that send invitations start with it.
+    pub is_default: bool,
 }
 
 #[server(endpoint = "list_templates")]
@@ -33,7 +35,13 @@ pub async fn list_templates() -> Result<Vec<TemplateView>, AppError> {
             let rows = templates::templates(state.db.as_ref(), &scope).await.map_err(internal)?;
             Ok(rows
                 .into_iter()
-                .map(|t| TemplateView { id: t.id, name: t.name, subject_addition: t.subject_addition, body: t.body })
+                .map(|t| TemplateView {
+                    id: t.id,
+                    name: t.name,
+                    subject_addition: t.subject_addition,
+                    body: t.body,
+                    is_default: t.is_default == 1,
+                })
                 .collect())
         }
         .await,

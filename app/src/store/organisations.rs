@@ -16,6 +16,8 @@ pub struct Organisation {
     pub auto_link: String,
     /// The add-representative form's "Send the portal invitation now" starts ticked.
     pub invite_at_once: i64,
+    /// The template every form that sends invitations starts with.
+    pub default_template_id: Option<i64>,
 }
 
 pub async fn organisation(db: &dyn Db, id: i64) -> Result<Option<Organisation>, DbError> {
@@ -23,7 +25,7 @@ pub async fn organisation(db: &dyn Db, id: i64) -> Result<Option<Organisation>, 
         db,
         stmt!(
             "SELECT id, name, sender_name, sender_email, invitation_validity_days, self_sign_up, auto_link,
-                    invite_at_once
+                    invite_at_once, default_template_id
              FROM organisations WHERE id = ?",
             id
         ),
@@ -120,6 +122,47 @@ pub async fn update_portal_settings(
                 user_id
             ),
             super::events::settings_changed(organisation_id, user_id, &settings.in_words(), now),
+        ])
+        .await?;
+    Ok(changes[0].rows_affected == 1)
+}
+
+/// What the organisation is called, whom its e-mail comes from, how long its links work and
+/// which template its invitations start with.
+pub struct OrganisationSettings<'a> {
+    pub name: &'a str,
+    pub sender_name: &'a str,
+    pub sender_email: &'a str,
+    pub validity_days: i64,
+    pub default_template_id: Option<i64>,
+}
+
+/// Changes them when `user_id` is the owner or an administrator, with `detail` (what
+/// changed, in words) on the organisation's timeline. False (nothing written) otherwise.
+pub async fn update_organisation(
+    db: &dyn Db,
+    organisation_id: i64,
+    user_id: i64,
+    settings: &OrganisationSettings<'_>,
+    detail: &str,
+    now: i64,
+) -> Result<bool, DbError> {
+    let changes = db
+        .batch(vec![
+            stmt!(
+                "UPDATE organisations SET name = ?, sender_name = ?, sender_email = ?, invitation_validity_days = ?,
+                     default_template_id = ?
+                 WHERE id = ? AND EXISTS (SELECT 1 FROM staff s WHERE s.user_id = ? AND s.organisation_id = organisations.id
+                                            AND s.role IN ('owner', 'administrator'))",
+                settings.name,
+                settings.sender_name,
+                settings.sender_email,
+                settings.validity_days,
+                settings.default_template_id,
+                organisation_id,
+                user_id
+            ),
+            super::events::settings_changed(organisation_id, user_id, detail, now),
         ])
         .await?;
     Ok(changes[0].rows_affected == 1)

@@ -12,14 +12,20 @@ pub struct TemplateRow {
     pub name: String,
     pub subject_addition: Option<String>,
     pub body: String,
+    /// The organisation's default (read by `templates` only).
+    #[serde(default)]
+    pub is_default: i64,
 }
 
 pub async fn templates(db: &dyn Db, scope: &StaffScope) -> Result<Vec<TemplateRow>, DbError> {
     fetch_all(
         db,
         stmt!(
-            "SELECT id, name, subject_addition, body FROM message_templates
-             WHERE organisation_id = ? AND archived_at IS NULL ORDER BY name COLLATE NOCASE, id",
+            "SELECT t.id, t.name, t.subject_addition, t.body,
+                    coalesce((SELECT o.default_template_id = t.id FROM organisations o WHERE o.id = t.organisation_id), 0)
+                        AS is_default
+             FROM message_templates t
+             WHERE t.organisation_id = ? AND t.archived_at IS NULL ORDER BY t.name COLLATE NOCASE, t.id",
             scope.organisation_id
         ),
     )

@@ -24,6 +24,7 @@ mod pages;
 mod password_reset;
 mod rate_limits;
 mod rounds;
+mod settings;
 mod sign_up;
 mod templates;
 mod timeline;

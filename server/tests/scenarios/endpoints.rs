@@ -63,10 +63,20 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/unlink_login", &["contact_id"]),
     ("/api/update_contact", &["contact_id", "first_name", "last_name", "relation", "email", "primary?"]),
     ("/api/update_member", &["member_id", "first_name", "last_name", "email", "phone", "address", "primary?"]),
+    ("/api/update_organisation", &["name", "sender_name", "sender_email", "validity_days", "default_template_id?"]),
     ("/api/update_portal_settings", &["auto_link", "self_sign_up?", "invite_at_once?"]),
     ("/api/whoami", &[]),
 ];
 
 /// Fields that hold a number; every other field is text.
-pub const NUMBER_FIELDS: &[&str] =
-    &["member_id", "contact_id", "group_id", "round", "request_id", "organisation_id", "template_id", "after"];
+pub const NUMBER_FIELDS: &[&str] = &[
+    "member_id",
+    "contact_id",
+    "group_id",
+    "round",
+    "request_id",
+    "organisation_id",
+    "template_id",
+    "after",
+    "default_template_id",
+];

@@ -18,6 +18,7 @@ mod rate_limits;
 mod representatives;
 mod rounds;
 mod sessions;
+mod settings;
 mod sign_up;
 mod target;
 mod templates;
@@ -47,6 +48,7 @@ async fn run(kind: TargetKind) {
     headers_and_paths::the_bundle_is_sent_compressed_and_cached_for_good(&target).await;
     headers_and_paths::each_page_has_one_address(&target).await;
     malformed::every_malformed_call_is_a_client_error_and_writes_nothing(&target).await;
+    settings::the_owner_changes_the_sender_and_how_long_links_work(&target).await;
     rate_limits::an_account_is_locked_after_ten_wrong_passwords(&target).await;
     // A panic in the Worker shows as a critical error, after which edge/worker.js starts the
     // WASM instance again; on the server, as a panic message. Neither may happen.

@@ -16,7 +16,8 @@ pub fn InvitePage() -> impl IntoView {
     let templates = Resource::new(|| (), |_| list_templates());
     let query = use_query_map();
     let typed = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
-    let template_id = typed("template_id").parse::<i64>().unwrap_or(0);
+    // None until the person picks one (the organisation's default is then chosen).
+    let template_id = typed("template_id").parse::<i64>().ok();
     let previewing = typed("preview") == "1";
     let send = ServerAction::<SendInvitation>::new();
     let error = action_error(send);
@@ -29,7 +30,7 @@ pub fn InvitePage() -> impl IntoView {
                 };
                 let templates = templates.await.unwrap_or_default();
                 let preview = match previewing {
-                    true => Some(preview_invitation(contact.id, template_id, typed("message")).await),
+                    true => Some(preview_invitation(contact.id, template_id.unwrap_or(0), typed("message")).await),
                     false => None,
                 };
                 let back = format!("/staff/members/{}", profile.id);

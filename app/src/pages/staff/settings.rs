@@ -1,11 +1,13 @@
-//! The organisation's portal settings, and the Link requests they can lead to.
+//! The organisation's settings — its name, sender, link validity and default template; how
+//! people reach the portal — with their timeline, and the Link requests they can lead to.
 
 use leptos::prelude::*;
 
 use crate::api::settings::{
-    DecideLinkRequest, PortalSettingsView, UpdatePortalSettings, link_requests, portal_settings,
+    DecideLinkRequest, PortalSettingsView, UpdateOrganisation, UpdatePortalSettings, link_requests, portal_settings,
 };
-use crate::pages::common::{Checkbox, FormAlert, LoadError, Timeline, action_error};
+use crate::api::templates::TemplateView;
+use crate::pages::common::{Checkbox, Field, FormAlert, LoadError, Timeline, action_error};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -35,9 +37,17 @@ fn SettingsForm(settings: PortalSettingsView) -> impl IntoView {
             </label>
         }
     };
+    let organisation = OrganisationFields {
+        name: settings.name.clone(),
+        sender_name: settings.sender_name.clone(),
+        sender_email: settings.sender_email.clone(),
+        validity_days: settings.validity_days,
+        templates: settings.templates.clone(),
+    };
     view! {
+        <OrganisationForm organisation may_change=settings.may_change />
         <section class="panel narrow">
-            <h1>"Portal settings"</h1>
+            <h2>"Portal settings"</h2>
             {(!settings.may_change).then(|| view! { <p class="muted">"Only the owner and administrators change these."</p> })}
             <ActionForm action=update>
                 <FormAlert error />
@@ -110,5 +120,69 @@ pub fn LinkRequestsPage() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// What the organisation form starts with.
+struct OrganisationFields {
+    name: String,
+    sender_name: String,
+    sender_email: String,
+    validity_days: i64,
+    templates: Vec<TemplateView>,
+}
+
+#[component]
+fn OrganisationForm(organisation: OrganisationFields, may_change: bool) -> impl IntoView {
+    let update = ServerAction::<UpdateOrganisation>::new();
+    let error = action_error(update);
+    let chosen = organisation.templates.iter().find(|t| t.is_default).map_or(0, |t| t.id);
+    view! {
+        <section class="panel narrow">
+            <h1>"Settings"</h1>
+            {(!may_change).then(|| view! { <p class="muted">"Only the owner and administrators change these."</p> })}
+            <ActionForm action=update>
+                <FormAlert error />
+                <Field label="Organisation name" name="name" value=organisation.name required=true error />
+                <Field
+                    label="Sender name"
+                    name="sender_name"
+                    value=organisation.sender_name
+                    required=true
+                    hint="Who the invitation e-mails say they are from."
+                    error
+                />
+                <Field
+                    label="Sender address"
+                    name="sender_email"
+                    kind="email"
+                    value=organisation.sender_email
+                    required=true
+                    hint="The e-mail service must allow sending from it: verify its domain with the provider first."
+                    error
+                />
+                <Field
+                    label="Invitation links work for (days)"
+                    name="validity_days"
+                    kind="number"
+                    value=organisation.validity_days.to_string()
+                    required=true
+                    hint="From 1 to 90. Links already sent keep their date."
+                    error
+                />
+                <div class="field">
+                    <label for="default_template_id">"Default template"</label>
+                    <select id="default_template_id" name="default_template_id">
+                        <option value="0">"None"</option>
+                        {organisation
+                            .templates
+                            .into_iter()
+                            .map(|t| view! { <option value=t.id selected=t.id == chosen>{t.name}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button" disabled=!may_change>"Save"</button>
+            </ActionForm>
+        </section>
     }
 }

@@ -116,9 +116,11 @@ fn TemplateFields(error: Signal<Option<AppError>>, template: Option<TemplateView
 }
 
 /// The "Template" choice of a form that sends invitations (`template_id`, 0: none); nothing
-/// when the organisation has no templates. `chosen` starts selected.
+/// when the organisation has no templates. `chosen` starts selected (0: none); without it,
+/// the organisation's default.
 #[component]
-pub fn TemplateSelect(templates: Vec<TemplateView>, #[prop(optional)] chosen: i64) -> impl IntoView {
+pub fn TemplateSelect(templates: Vec<TemplateView>, #[prop(optional_no_strip)] chosen: Option<i64>) -> impl IntoView {
+    let chosen = chosen.unwrap_or_else(|| templates.iter().find(|t| t.is_default).map_or(0, |t| t.id));
     (!templates.is_empty()).then(|| {
         view! {
             <div class="field">

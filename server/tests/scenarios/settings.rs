@@ -1,0 +1,39 @@
+//! The owner changes whom e-mail comes from and how long links work, on both targets: the
+//! settings page and its timeline show it, and the next invitation says so.
+
+use crate::flow::{Session, email_number, invited, location};
+use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target};
+
+pub async fn the_owner_changes_the_sender_and_how_long_links_work(target: &Target) {
+    let kind = target.kind;
+    let staff = Session::new(target);
+    assert_eq!(staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await, "/staff/members");
+    let (_, page) = staff.get("/staff/settings").await;
+    // The organisation's name as the first visitor set it (either target's first run).
+    let at = page.find("name=\"name\"").expect("the name field");
+    let name = page[at..].split("value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let fields = [
+        ("name", name.as_str()),
+        ("sender_name", "Scenario Office"),
+        ("sender_email", "office@scenario.example.org"),
+        ("validity_days", "14"),
+        ("default_template_id", "0"),
+    ];
+    let saved = staff.post_form("/api/update_organisation", "/staff/settings", &fields).await;
+    assert_eq!(location(&saved), "/staff/settings", "{kind:?}");
+    let (_, page) = staff.get("/staff/settings").await;
+    assert!(page.contains("value=\"Scenario Office\"") && page.contains("value=\"14\""), "{kind:?}: {page}");
+    assert!(page.contains("invitation links work for (days) “30” → “14”"), "{kind:?}: {page}");
+
+    let sent_before = target.sent_emails().await.len();
+    let unix_now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let before = unix_now();
+    invited(&staff, target, "Vera", "vera.settings@example.org").await;
+    let after = unix_now();
+    let email = email_number(target, sent_before + 1).await;
+    assert_eq!(email["from"], "\"Scenario Office\" <office@scenario.example.org>", "{kind:?}");
+    // 14 days from when it was sent (which may straddle midnight).
+    let expiry = |at: i64| format!("expires on {}", portico_app::domain::dates::format_date(at + 14 * 86_400));
+    let text = email["text"].as_str().unwrap();
+    assert!(text.contains(&expiry(before)) || text.contains(&expiry(after)), "{kind:?}: {text}");
+}
