@@ -369,14 +369,7 @@ pub async fn record_decline(
         scope.user_id,
         reason
     );
-    let changes = db
-        .batch(vec![
-            events::open_invitations_ending("declined", scope, contact_id, now, reason, events::Ending::All),
-            bind_open_invitations(set, scope, contact_id, now),
-            refresh_contact(contact_id),
-        ])
-        .await?;
-    Ok(changes[1].rows_affected)
+    end_open_invitations(db, scope, contact_id, now, ("declined", reason), set).await
 }
 
 /// Withdraws the contact's open invitations; their links stop working at once.
@@ -388,9 +381,22 @@ pub async fn revoke_open_invitations(
 ) -> Result<u64, DbError> {
     let set =
         stmt!(concat!("UPDATE invitations SET revoked_at = ? WHERE ", open_invitations_of_visible_contact!()), now);
+    end_open_invitations(db, scope, contact_id, now, ("revoked", None), set).await
+}
+
+/// Ends the contact's open invitations with `set` (guarded as `open_invitations_of_visible_contact!`),
+/// on the timeline as `event` (its kind and detail); how many it ended.
+async fn end_open_invitations(
+    db: &dyn Db,
+    scope: &StaffScope,
+    contact_id: i64,
+    now: i64,
+    (kind, detail): (&'static str, Option<&str>),
+    set: Stmt,
+) -> Result<u64, DbError> {
     let changes = db
         .batch(vec![
-            events::open_invitations_ending("revoked", scope, contact_id, now, None, events::Ending::All),
+            events::open_invitations_ending(kind, scope, contact_id, now, detail, events::Ending::All),
             bind_open_invitations(set, scope, contact_id, now),
             refresh_contact(contact_id),
         ])

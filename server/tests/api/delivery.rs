@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use portico_app::mail::dispatch::{BATCHES_AN_INVOCATION, RetryPolicy, SUBREQUESTS_A_BATCH, drain};
 use portico_app::mail::{Mailer, OutgoingEmail, SendError};
 use portico_app::store::{Changes, Db, DbError, Row, Stmt, outbox};
-use wiremock::matchers::{body_string_contains, method, path};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::helpers::Outcome::{GaveUp, Sent, WillRetry};
@@ -99,12 +99,7 @@ async fn a_round_goes_out_in_batches_of_at_most_100_each_under_its_own_key() {
 #[tokio::test]
 async fn a_refused_batch_is_sent_again_one_by_one_so_only_the_bad_message_fails() {
     let app = spawn_app().await;
-    Mock::given(path("/emails/batch"))
-        .and(body_string_contains("bounce@example.org"))
-        .respond_with(ResponseTemplate::new(422).set_body_json(serde_json::json!({"message": "Invalid `to` field"})))
-        .with_priority(1)
-        .mount(&app.email_api)
-        .await;
+    email_api_refuses(&app, "bounce@example.org").await;
     email_api_accepts(&app).await;
     app.staff_login().await;
     let mut members = Vec::new();

@@ -94,6 +94,18 @@ pub async fn email_api_accepts(app: &TestApp) {
     Mock::given(path("/emails/batch")).and(method("POST")).respond_with(AcceptsBatch).mount(&app.email_api).await;
 }
 
+/// The e-mail API refuses (422, "Invalid `to` field") every batch that carries `address`,
+/// as a provider refuses a bad recipient; mount before `email_api_accepts`.
+pub async fn email_api_refuses(app: &TestApp, address: &str) {
+    Mock::given(path("/emails/batch"))
+        .and(method("POST"))
+        .and(wiremock::matchers::body_string_contains(address))
+        .respond_with(ResponseTemplate::new(422).set_body_json(serde_json::json!({"message": "Invalid `to` field"})))
+        .with_priority(1)
+        .mount(&app.email_api)
+        .await;
+}
+
 /// Answers a batch as the provider does: `{"data": [{"id": "msg_<n>"}, …]}`, one a message.
 pub struct AcceptsBatch;
 
@@ -293,6 +305,14 @@ impl TestApp {
             portico_app::store::Stmt { sql: format!("EXPLAIN QUERY PLAN {}", stmt.sql).into(), args: stmt.args };
         let rows = self.state.db.fetch_all(explain).await.unwrap();
         rows.iter().map(|row| row["detail"].as_str().unwrap_or_default().to_owned()).collect()
+    }
+
+    /// Saves a message template as the signed-in staff; returns its id.
+    pub async fn template(&self, name: &str, subject_addition: &str, body: &str) -> i64 {
+        let fields = [("name", name), ("subject_addition", subject_addition), ("body", body)];
+        let saved = self.post_form(&self.staff, "/api/save_template", "/staff/templates", &fields).await;
+        assert_eq!(location(&saved), "/staff/templates");
+        self.count("SELECT max(id) FROM message_templates").await
     }
 
     pub async fn count(&self, sql: &'static str) -> i64 {

@@ -5,8 +5,6 @@ use portico_app::domain::{MemberSort, PortalStatus};
 use portico_app::store::member_list::{ListQuery, counts_stmt, page_stmt};
 use portico_app::store::members::StaffScope;
 use serde_json::Value;
-use wiremock::matchers::{body_string_contains, method, path};
-use wiremock::{Mock, ResponseTemplate};
 
 use crate::helpers::*;
 
@@ -34,13 +32,7 @@ async fn contact_of(app: &TestApp, member_id: i64) -> String {
 #[tokio::test]
 async fn each_status_filter_finds_its_members_and_counts_them() {
     let app = spawn_app().await;
-    Mock::given(path("/emails/batch"))
-        .and(method("POST"))
-        .and(body_string_contains("bounce@example.org"))
-        .respond_with(ResponseTemplate::new(422).set_body_json(serde_json::json!({"message": "Invalid `to` field"})))
-        .with_priority(1)
-        .mount(&app.email_api)
-        .await;
+    email_api_refuses(&app, "bounce@example.org").await;
     email_api_accepts(&app).await;
     app.staff_login().await;
 

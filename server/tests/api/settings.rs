@@ -30,10 +30,7 @@ async fn the_owner_changes_the_organisation_and_the_next_invitation_says_so() {
     let app = spawn_app().await;
     email_api_accepts(&app).await;
     app.staff_login().await;
-    let fields =
-        [("name", "Welcome"), ("subject_addition", ""), ("body", "Hello {first_name}, welcome to {organisation}.")];
-    app.post_form(&app.staff, "/api/save_template", "/staff/templates", &fields).await;
-    let template = app.count("SELECT max(id) FROM message_templates").await.to_string();
+    let template = app.template("Welcome", "", "Hello {first_name}, welcome to {organisation}.").await.to_string();
 
     let changed = settings("Riverside Dojo", "Riverside Dojo Office", "office@riverside.example.org", "14", &template);
     assert_eq!(location(&save(&app, &app.staff, &changed).await), "/staff/settings");

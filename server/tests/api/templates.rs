@@ -7,13 +7,6 @@ use crate::helpers::*;
 const WRITES: &str = "SELECT (SELECT count(*) FROM invitations) + (SELECT count(*) FROM outbox)";
 
 impl TestApp {
-    async fn template(&self, name: &str, subject_addition: &str, body: &str) -> i64 {
-        let fields = [("name", name), ("subject_addition", subject_addition), ("body", body)];
-        let saved = self.post_form(&self.staff, "/api/save_template", "/staff/templates", &fields).await;
-        assert_eq!(location(&saved), "/staff/templates");
-        self.count("SELECT max(id) FROM message_templates").await
-    }
-
     async fn last_email(&self) -> serde_json::Value {
         self.sent_emails().await.pop().expect("an e-mail was sent")
     }

@@ -3,8 +3,6 @@
 //! is kept in can only grow.
 
 use portico_app::stmt;
-use wiremock::matchers::{body_string_contains, path};
-use wiremock::{Mock, ResponseTemplate};
 
 use crate::helpers::*;
 
@@ -24,12 +22,7 @@ fn timeline(body: &str) -> Vec<String> {
 #[tokio::test]
 async fn every_invitation_event_is_on_the_profile_newest_first_with_who_did_it() {
     let app = spawn_app().await;
-    Mock::given(path("/emails/batch"))
-        .and(body_string_contains("bounce@example.org"))
-        .respond_with(ResponseTemplate::new(422).set_body_json(serde_json::json!({"message": "Invalid `to` field"})))
-        .with_priority(1)
-        .mount(&app.email_api)
-        .await;
+    email_api_refuses(&app, "bounce@example.org").await;
     email_api_accepts(&app).await;
     app.staff_login().await;
     let (id, _) = app.invited_member("Ada", "ada@example.org").await;
