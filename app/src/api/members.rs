@@ -147,6 +147,8 @@ pub struct MemberDetails {
     pub invite_at_once: bool,
     /// Who invited, resent, revoked, and what became of it: newest first.
     pub timeline: Vec<crate::domain::timeline::TimelineEntry>,
+    /// The signed-in staff may administer logins (change a login's e-mail).
+    pub may_administer_logins: bool,
 }
 
 impl ContactCard {
@@ -227,6 +229,13 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                     .iter()
                     .map(crate::store::events::EventRow::entry)
                     .collect(),
+                may_administer_logins: crate::store::users::may_administer_logins(
+                    db,
+                    scope.organisation_id,
+                    scope.user_id,
+                )
+                .await
+                .map_err(internal)?,
             })
         }
         .await,

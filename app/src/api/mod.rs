@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod dev;
 pub mod groups;
 pub mod invitations;
+pub mod logins;
 pub mod member_list;
 pub mod members;
 pub mod password_reset;

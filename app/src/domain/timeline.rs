@@ -32,6 +32,9 @@ pub fn describe(kind: &str, contact: Option<&str>, detail: Option<&str>, actor: 
         "unlinked" => {
             format!("{who}'s login{} unlinked from the profile", detail.map(|d| format!(" ({d})")).unwrap_or_default())
         }
+        "login_email_changed" => {
+            format!("{who}'s login e-mail changed{}", detail.map(|d| format!(": {d}")).unwrap_or_default())
+        }
         "settings_changed" => detail.unwrap_or("Settings changed").to_owned(),
         other => other.replace('_', " "),
     };

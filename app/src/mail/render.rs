@@ -117,6 +117,28 @@ pub fn password_reset_email(organisation_name: &str) -> RenderedEmail {
     RenderedEmail { subject, text, html }
 }
 
+/// The notice sent to both addresses when staff change a login's e-mail: no link, what
+/// changed, and whom to ask if it was not wanted.
+pub fn login_email_changed_email(organisation_name: &str, old: &str, new: &str) -> RenderedEmail {
+    let org = single_line(organisation_name);
+    let subject = format!("The e-mail address of your {org} portal login changed");
+    let text = format!(
+        "Hello,\n\nStaff at {org} changed the e-mail address you sign in to the member portal with, \
+         from {old} to {new}. Your password is unchanged.\n\n\
+         If you did not ask for this, contact {org} straight away.\n"
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">\
+         <p>Hello,</p><p>Staff at {org} changed the e-mail address you sign in to the member portal with, \
+         from {old} to {new}. Your password is unchanged.</p>\
+         <p>If you did not ask for this, contact {org} straight away.</p></body></html>",
+        org = escape_html(&org),
+        old = escape_html(old),
+        new = escape_html(new)
+    );
+    RenderedEmail { subject, text, html }
+}
+
 /// Puts the real link into a stored body.
 pub fn with_link(body: &str, link: &str) -> String {
     body.replace(LINK_PLACEHOLDER, link)

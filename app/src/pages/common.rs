@@ -45,8 +45,12 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] check: Option<Callback<String, Option<String>>>,
+    /// The element's id when the page has several fields of this name (one per card).
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
     let (sent_message, shown_value) = field_state(name, error, value);
+    let id = id.unwrap_or_else(|| name.to_owned());
     let live_message = RwSignal::new(None::<String>);
     let recheck = move |ev: leptos::ev::Event, only_if_shown: bool| {
         if let Some(check) = check
@@ -56,8 +60,8 @@ pub fn Field(
         }
     };
     let message = move || live_message.get().or_else(sent_message);
-    let error_id = format!("{name}-error");
-    let hint_id = format!("{name}-hint");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
     let described_by = {
         let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
         move || {
@@ -73,10 +77,10 @@ pub fn Field(
     };
     view! {
         <div class="field" class:has-error=move || message().is_some()>
-            <label for=name>{label}{(!required).then_some(view! { <span class="optional">" (optional)"</span> })}</label>
+            <label for=id.clone()>{label}{(!required).then_some(view! { <span class="optional">" (optional)"</span> })}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             <input
-                id=name
+                id=id
                 name=name
                 type=kind
                 prop:value=shown_value.clone()

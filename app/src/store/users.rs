@@ -1,5 +1,7 @@
 use serde::Deserialize;
 
+use super::invitations::QueuedEmail;
+use super::members::{StaffScope, visible_contact, visible_member};
 use super::{Db, DbError, exists, fetch_optional};
 use crate::stmt;
 
@@ -50,4 +52,80 @@ pub async fn id_by_email(db: &dyn Db, email: &str) -> Result<Option<i64>, DbErro
         id: i64,
     }
     Ok(fetch_optional::<Id>(db, stmt!("SELECT id FROM users WHERE email = ?", email)).await?.map(|row| row.id))
+}
+
+/// Whether the staff login may administer members' logins: change their e-mail, re-enable
+/// their links (owner, administrator, security administrator).
+pub async fn may_administer_logins(db: &dyn Db, organisation_id: i64, user_id: i64) -> Result<bool, DbError> {
+    exists(
+        db,
+        stmt!(
+            "SELECT 1 FROM staff WHERE user_id = ? AND organisation_id = ?
+               AND role IN ('owner', 'administrator', 'security_administrator')",
+            user_id,
+            organisation_id
+        ),
+    )
+    .await
+}
+
+/// The login linked to the contact changes its e-mail to `new_email`, and each address is
+/// told (`told`: the e-mails to the old address and the new one). One batch: the timeline's
+/// event, the change, the two e-mails, each guarded by the change having happened. False
+/// when there was nothing to change (no login linked, or not visible to this staff login).
+/// A constraint error when another login has the address.
+pub async fn change_login_email(
+    db: &dyn Db,
+    scope: &StaffScope,
+    contact_id: i64,
+    new_email: &str,
+    told: [(&str, &QueuedEmail); 2],
+    now: i64,
+) -> Result<bool, DbError> {
+    let linked = concat!(
+        "(SELECT l.user_id FROM member_links l JOIN contacts c ON c.id = l.contact_id WHERE l.contact_id = ? AND ",
+        visible_contact!(),
+        ")"
+    );
+    let mut batch = vec![
+        scope.bind(stmt!(
+            format!(
+                "INSERT INTO events (organisation_id, member_id, contact_id, kind, actor_user_id, detail, at)
+                 SELECT ?, (SELECT member_id FROM contacts WHERE id = ?), ?, 'login_email_changed', ?,
+                        u.email || ' → ' || ?, ?
+                 FROM users u WHERE u.id = {linked}"
+            ),
+            scope.organisation_id,
+            contact_id,
+            contact_id,
+            scope.user_id,
+            new_email,
+            now,
+            contact_id
+        )),
+        scope.bind(stmt!(format!("UPDATE users SET email = ? WHERE id = {linked}"), new_email, contact_id)),
+    ];
+    for (to, email) in told {
+        batch.push(scope.bind(stmt!(
+            format!(
+                "INSERT INTO outbox (organisation_id, idempotency_key, to_email, from_name, from_email, subject,
+                     text_body, html_body, next_attempt_at, created_at)
+                 SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+                 WHERE EXISTS (SELECT 1 FROM users WHERE email = ? AND id = {linked})"
+            ),
+            scope.organisation_id,
+            email.idempotency_key.as_str(),
+            to,
+            email.from_name.as_str(),
+            email.from_email.as_str(),
+            email.subject.as_str(),
+            email.text_body.as_str(),
+            email.html_body.as_str(),
+            now,
+            now,
+            new_email,
+            contact_id
+        )));
+    }
+    Ok(db.batch(batch).await?[1].rows_affected == 1)
 }

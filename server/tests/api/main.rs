@@ -17,6 +17,7 @@ mod endpoints;
 mod groups;
 mod helpers;
 mod invitations;
+mod logins;
 mod member_list;
 mod members;
 mod migrations;

@@ -9,6 +9,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/add_to_group", &["group_id", "member_id"]),
     ("/api/archive_template", &["template_id"]),
     ("/api/bulk_sends", &[]),
+    ("/api/change_login_email", &["contact_id", "email"]),
     ("/api/confirm_sign_up", &["token"]),
     ("/api/continue_round", &["round"]),
     ("/api/create_group", &["name"]),

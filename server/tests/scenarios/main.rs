@@ -11,6 +11,7 @@ mod first_run;
 mod flow;
 mod headers_and_paths;
 mod households;
+mod logins;
 mod malformed;
 mod password_reset;
 mod portal;
@@ -32,6 +33,7 @@ async fn run(kind: TargetKind) {
     flow::staff_invites_and_the_member_accepts(&target).await;
     sessions::unlinking_ends_member_sessions_but_not_staff_ones(&target).await;
     password_reset::a_forgotten_password_is_reset_from_the_emailed_link(&target).await;
+    logins::the_owner_changes_a_members_login_email(&target).await;
     portal::a_parent_accepts_for_two_children_and_switches_between_them(&target).await;
     representatives::representatives_are_invited_and_handled_one_by_one(&target).await;
     households::invite_all_owners_of_a_household(&target).await;

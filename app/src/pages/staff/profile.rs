@@ -4,9 +4,10 @@ use super::member_id_param;
 use crate::api::contacts::RemoveContact;
 use crate::api::groups::AddToGroup;
 use crate::api::invitations::{RecordDecline, ResendInvitation, RevokeInvitation, UnlinkLogin};
+use crate::api::logins::ChangeLoginEmail;
 use crate::api::members::{ContactCard, GroupChoice, MemberDetails, member_profile};
 use crate::error::AppError;
-use crate::pages::common::{ContactDetails, FormAlert, LoadError, TextArea, Timeline, action_error, date_or};
+use crate::pages::common::{ContactDetails, Field, FormAlert, LoadError, TextArea, Timeline, action_error, date_or};
 
 /// The actions on a contact's card. Each form posts the contact's id; the page comes back
 /// with the change (or its message).
@@ -17,6 +18,10 @@ struct CardActions {
     unlink: ServerAction<UnlinkLogin>,
     decline: ServerAction<RecordDecline>,
     remove: ServerAction<RemoveContact>,
+    change_email: ServerAction<ChangeLoginEmail>,
+    /// The signed-in staff may change a login's e-mail (owner, administrator, security
+    /// administrator).
+    may_administer_logins: bool,
 }
 
 #[component]
@@ -28,6 +33,8 @@ pub fn MemberProfilePage() -> impl IntoView {
         unlink: ServerAction::new(),
         decline: ServerAction::new(),
         remove: ServerAction::new(),
+        change_email: ServerAction::new(),
+        may_administer_logins: false,
     };
     // Read again after each change made here: the change redirects to this same page.
     let changes = move || {
@@ -37,6 +44,7 @@ pub fn MemberProfilePage() -> impl IntoView {
             actions.unlink.version().get(),
             actions.decline.version().get(),
             actions.remove.version().get(),
+            actions.change_email.version().get(),
         )
     };
     let profile = Resource::new(move || (member_id.get(), changes()), |(id, _)| member_profile(id));
@@ -44,7 +52,10 @@ pub fn MemberProfilePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match profile.await {
-                    Ok(profile) => view! { <Profile profile actions /> }.into_any(),
+                    Ok(profile) => {
+                        let actions = CardActions { may_administer_logins: profile.may_administer_logins, ..actions };
+                        view! { <Profile profile actions /> }.into_any()
+                    }
                     Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
@@ -60,6 +71,7 @@ fn Profile(profile: MemberDetails, actions: CardActions) -> impl IntoView {
         action_error(actions.unlink),
         action_error(actions.decline),
         action_error(actions.remove),
+        action_error(actions.change_email),
     ];
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     let id = profile.id;
@@ -93,6 +105,11 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
     // A reason too long comes back to the card it was typed on, not to every card.
     let decline_error = {
         let sent = action_error(actions.decline);
+        Signal::derive(move || sent.get().filter(|e| e.kept_value("contact_id") == Some(id.to_string())))
+    };
+    // A mistake comes back to the card it was typed on, not to every card.
+    let change_email_error = {
+        let sent = action_error(actions.change_email);
         Signal::derive(move || sent.get().filter(|e| e.kept_value("contact_id") == Some(id.to_string())))
     };
     let who = if contact.is_self {
@@ -132,6 +149,24 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
                         <input type="hidden" name="contact_id" value=id />
                         <button type="submit" class="button secondary">"Unlink login"</button>
                     </ActionForm>
+                    {actions.may_administer_logins.then(|| view! {
+                        <details class="record-decline">
+                            <summary>"Change login e-mail"</summary>
+                            <ActionForm action=actions.change_email>
+                                <input type="hidden" name="contact_id" value=id />
+                                <Field
+                                    label="New e-mail address"
+                                    name="email"
+                                    kind="email"
+                                    id=format!("login-email-{id}")
+                                    hint="They sign in with it from now on; both addresses are told."
+                                    required=true
+                                    error=change_email_error
+                                />
+                                <button type="submit" class="button secondary">"Change login e-mail"</button>
+                            </ActionForm>
+                        </details>
+                    })}
                 </div>
             })}
             {contact.invitation.map(|inv| view! {
