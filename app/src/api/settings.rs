@@ -54,16 +54,7 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
                 sender_name: organisation.sender_name,
                 sender_email: organisation.sender_email,
                 validity_days: organisation.invitation_validity_days,
-                templates: templates
-                    .into_iter()
-                    .map(|t| super::templates::TemplateView {
-                        id: t.id,
-                        name: t.name,
-                        subject_addition: t.subject_addition,
-                        body: t.body,
-                        is_default: t.is_default == 1,
-                    })
-                    .collect(),
+                templates: templates.into_iter().map(super::templates::TemplateView::from).collect(),
                 self_sign_up: organisation.self_sign_up == 1,
                 auto_link: organisation.auto_link,
                 invite_at_once: organisation.invite_at_once == 1,

@@ -27,22 +27,26 @@ pub struct TemplateView {
     pub is_default: bool,
 }
 
+#[cfg(feature = "ssr")]
+impl From<templates::TemplateRow> for TemplateView {
+    fn from(t: templates::TemplateRow) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            subject_addition: t.subject_addition,
+            body: t.body,
+            is_default: t.is_default == 1,
+        }
+    }
+}
+
 #[server(endpoint = "list_templates")]
 pub async fn list_templates() -> Result<Vec<TemplateView>, AppError> {
     respond(
         async {
             let (state, scope) = require_staff().await?;
             let rows = templates::templates(state.db.as_ref(), &scope).await.map_err(internal)?;
-            Ok(rows
-                .into_iter()
-                .map(|t| TemplateView {
-                    id: t.id,
-                    name: t.name,
-                    subject_addition: t.subject_addition,
-                    body: t.body,
-                    is_default: t.is_default == 1,
-                })
-                .collect())
+            Ok(rows.into_iter().map(TemplateView::from).collect())
         }
         .await,
     )
