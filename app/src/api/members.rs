@@ -223,12 +223,7 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                 groups,
                 validity_days: organisation.invitation_validity_days,
                 invite_at_once: organisation.invite_at_once == 1,
-                timeline: crate::store::events::member_timeline(db, member_id)
-                    .await
-                    .map_err(internal)?
-                    .iter()
-                    .map(crate::store::events::EventRow::entry)
-                    .collect(),
+                timeline: crate::store::events::member_timeline(db, member_id).await.map_err(internal)?,
                 may_administer_logins: crate::store::users::may_administer_logins(
                     db,
                     scope.organisation_id,

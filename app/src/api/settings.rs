@@ -48,7 +48,7 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
                 .ok_or(AppError::NotFound)?;
             let may_change =
                 organisations::may_change_settings(db, scope.organisation_id, scope.user_id).await.map_err(internal)?;
-            let templates = crate::store::templates::templates(state.db.as_ref(), &scope).await.map_err(internal)?;
+            let templates = crate::store::templates::templates(db, &scope).await.map_err(internal)?;
             Ok(PortalSettingsView {
                 name: organisation.name,
                 sender_name: organisation.sender_name,
@@ -60,12 +60,7 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
                 invite_at_once: organisation.invite_at_once == 1,
                 sign_up_url: format!("{}/join/{}", state.config.public_base_url, organisation.id),
                 may_change,
-                timeline: crate::store::events::organisation_timeline(state.db.as_ref(), organisation.id)
-                    .await
-                    .map_err(internal)?
-                    .iter()
-                    .map(crate::store::events::EventRow::entry)
-                    .collect(),
+                timeline: crate::store::events::organisation_timeline(db, organisation.id).await.map_err(internal)?,
             })
         }
         .await,

@@ -152,25 +152,16 @@ pub fn settings_changed(organisation_id: i64, user_id: i64, detail: &str, now: i
     )
 }
 
-/// One event as a timeline shows it.
+/// One event as the timeline queries read it.
 #[derive(Debug, Clone, Deserialize)]
-pub struct EventRow {
-    pub kind: String,
-    pub at: i64,
-    pub detail: Option<String>,
+struct EventRow {
+    kind: String,
+    at: i64,
+    detail: Option<String>,
     /// The staff who did it, by name (or login e-mail); none for the member or the system.
-    pub actor: Option<String>,
+    actor: Option<String>,
     /// Whom it concerns: the contact's name (the member's, for their own contact).
-    pub contact_name: Option<String>,
-}
-
-impl EventRow {
-    pub fn entry(&self) -> TimelineEntry {
-        TimelineEntry {
-            when: format_date_time(self.at),
-            what: describe(&self.kind, self.contact_name.as_deref(), self.detail.as_deref(), self.actor.as_deref()),
-        }
-    }
+    contact_name: Option<String>,
 }
 
 /// How many events a timeline shows, newest first.
@@ -182,9 +173,21 @@ const EVENT_COLUMNS: &str = "e.kind, e.at, e.detail,
     (SELECT coalesce(c.first_name || ' ' || c.last_name, m.first_name || ' ' || m.last_name)
      FROM contacts c JOIN members m ON m.id = c.member_id WHERE c.id = e.contact_id) AS contact_name";
 
+/// The events a query finds, in words.
+async fn timeline(db: &dyn Db, query: Stmt) -> Result<Vec<TimelineEntry>, DbError> {
+    let rows: Vec<EventRow> = fetch_all(db, query).await?;
+    Ok(rows
+        .iter()
+        .map(|e| TimelineEntry {
+            when: format_date_time(e.at),
+            what: describe(&e.kind, e.contact_name.as_deref(), e.detail.as_deref(), e.actor.as_deref()),
+        })
+        .collect())
+}
+
 /// A member's timeline (the caller has checked this staff login may see the member).
-pub async fn member_timeline(db: &dyn Db, member_id: i64) -> Result<Vec<EventRow>, DbError> {
-    fetch_all(
+pub async fn member_timeline(db: &dyn Db, member_id: i64) -> Result<Vec<TimelineEntry>, DbError> {
+    timeline(
         db,
         stmt!(
             format!(
@@ -198,8 +201,8 @@ pub async fn member_timeline(db: &dyn Db, member_id: i64) -> Result<Vec<EventRow
 }
 
 /// The organisation's own timeline: its settings' changes.
-pub async fn organisation_timeline(db: &dyn Db, organisation_id: i64) -> Result<Vec<EventRow>, DbError> {
-    fetch_all(
+pub async fn organisation_timeline(db: &dyn Db, organisation_id: i64) -> Result<Vec<TimelineEntry>, DbError> {
+    timeline(
         db,
         stmt!(
             format!(
