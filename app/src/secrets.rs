@@ -36,6 +36,12 @@ pub fn password_reset_token_hash(token: &InviteToken) -> String {
     typed_hash("portico password reset", token.expose())
 }
 
+/// A staff invitation's token: its own kind, so it opens no member invitation and no member
+/// invitation's token opens it (SECURITY.md rule 2).
+pub fn staff_invitation_token_hash(token: &InviteToken) -> String {
+    typed_hash("portico staff invitation", token.expose())
+}
+
 /// A session id for the cookie: 256 random bits.
 pub fn new_session_id() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<32>())

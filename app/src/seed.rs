@@ -1,7 +1,7 @@
 //! A fresh database gets a demo organisation and its owner, so a newcomer can sign in
 //! straight away.
 
-use crate::domain::{Email, Password, PersonName, PostalAddress};
+use crate::domain::{Email, Password, PersonName, PostalAddress, Role};
 use crate::ports::AppState;
 use crate::store::DbError;
 use crate::store::members::{NewMember, StaffScope, insert_member};
@@ -42,7 +42,7 @@ pub async fn ensure_demo_organisation(
     if !created {
         return Ok(None);
     }
-    let scope = StaffScope { organisation_id: 1, user_id: 1, all_members: true };
+    let scope = StaffScope { organisation_id: 1, user_id: 1, all_members: true, role: Role::Owner };
     for (first, last, email, address) in [
         ("Ada", "Lovelace", "ada@example.org", "12 St James's Square\nLondon SW1Y 4JH"),
         ("Kenji", "Sato", "kenji@example.org", ""),

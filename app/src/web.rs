@@ -192,7 +192,7 @@ pub async fn reject_cross_site(State(allowed): State<AllowedOrigin>, request: Re
 /// loads from elsewhere, no site may frame us. `reload_port`: `make watch`'s live reload.
 pub async fn security_headers(State(reload_port): State<Option<u32>>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let is_invitation = path.starts_with("/invite/");
+    let is_invitation = path.starts_with("/invite/") || path.starts_with("/join-staff/");
     let is_static = path.starts_with("/pkg/");
     let cache = cache_control(path);
     let nonce = (!is_static && !path.starts_with(API_PREFIX)).then(Nonce::new);

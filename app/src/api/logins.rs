@@ -7,12 +7,15 @@ use leptos::prelude::*;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::invitations::visible_contact,
-    super::ssr::{internal, require_staff, respond},
-    crate::domain::Email,
+    super::invitations::{Invitee, Wording, on_behalf_of, prepare_invitation, visible_contact},
+    super::ssr::{internal, request_cookie, require_role, respond, set_cookie},
+    crate::domain::{Email, InviteToken, Role},
     crate::error::FormErrors,
     crate::mail::render::login_email_changed_email,
+    crate::ports::AppState,
+    crate::secrets::invite_token_hash,
     crate::secrets::new_nonce,
+    crate::store::invitations,
     crate::store::invitations::QueuedEmail,
     crate::store::{DbError, organisations, users},
 };
@@ -21,11 +24,8 @@ use {
 pub async fn change_login_email(contact_id: i64, email: String) -> Result<(), AppError> {
     respond(
         async move {
-            let (state, scope) = require_staff().await?;
+            let (state, scope) = require_role(Role::administers_logins).await?;
             let db = state.db.as_ref();
-            if !users::may_administer_logins(db, scope.organisation_id, scope.user_id).await.map_err(internal)? {
-                return Err(AppError::NotFound);
-            }
             let contact = visible_contact(&state, &scope, contact_id).await?;
             let Some(login) = contact.login() else {
                 return Err(AppError::Conflict(format!("{} has no linked login.", contact.first_name)));
@@ -69,6 +69,78 @@ pub async fn change_login_email(contact_id: i64, email: String) -> Result<(), Ap
         }
         .await,
     )
+}
+
+/// The cookie that carries a re-enabled link, sealed with the server's key, from the POST
+/// that made it to the one page that shows it.
+#[cfg(feature = "ssr")]
+const REENABLED_LINK_COOKIE: &str = "portico_new_link";
+/// How long the page has to show it (the redirect is immediate).
+#[cfg(feature = "ssr")]
+const REENABLED_LINK_SECONDS: i64 = 300;
+
+/// 001's "Re-enable invite link": a fresh link for a person with no login yet, shown once
+/// on their card for staff to pass on by phone or message; no e-mail is sent and every
+/// earlier link dies. The link is never stored in clear: the invitation keeps its hash, and
+/// the browser a sealed copy for the next page, which shows it and clears it.
+#[server(endpoint = "reenable_invite_link")]
+pub async fn reenable_invite_link(contact_id: i64) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_role(Role::administers_logins).await?;
+            let db = state.db.as_ref();
+            let contact = visible_contact(&state, &scope, contact_id).await?;
+            if contact.login().is_some() {
+                return Err(AppError::Conflict(format!(
+                    "{} has a login already: change its e-mail, or unlink it first.",
+                    contact.first_name
+                )));
+            }
+            let Some(email) = contact.email.as_deref().and_then(|e| Email::parse(e).ok()) else {
+                return Err(AppError::Conflict(format!(
+                    "{} has no e-mail address: add one first, it becomes their login.",
+                    contact.first_name
+                )));
+            };
+            let organisation = organisations::organisation(db, scope.organisation_id)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)?;
+            let on_behalf_of = on_behalf_of(&state, &scope, &contact).await?;
+            let invitee =
+                Invitee { contact_id, first_name: &contact.first_name, on_behalf_of: on_behalf_of.as_deref() };
+            let new = prepare_invitation(&state, &organisation, &invitee, &email, &Wording::default());
+            let token = state.config.secret_key.open(&new.mail.sealed_token).ok_or(AppError::Internal)?;
+            if !invitations::reenable_link(db, &scope, state.clock.now(), new).await.map_err(internal)? {
+                return Err(AppError::Conflict(format!("{} can no longer be invited.", contact.first_name)));
+            }
+            let sealed = state.config.secret_key.seal(&format!("{contact_id}:{token}"));
+            set_cookie(&state, REENABLED_LINK_COOKIE, &sealed, REENABLED_LINK_SECONDS);
+            leptos_axum::redirect(&format!("/staff/members/{}#contact-{contact_id}", contact.member_id));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The link just re-enabled, with its contact's id, when this request carries it and it
+/// still works; the cookie is cleared, so it is shown once.
+#[cfg(feature = "ssr")]
+pub(crate) async fn reenabled_link(state: &AppState) -> Result<Option<(i64, String)>, AppError> {
+    let Some(sealed) = request_cookie(REENABLED_LINK_COOKIE) else {
+        return Ok(None);
+    };
+    set_cookie(state, REENABLED_LINK_COOKIE, "", 0);
+    let Some((contact_id, token)) = state.config.secret_key.open(&sealed).and_then(|opened| {
+        let (contact_id, token) = opened.split_once(':')?;
+        Some((contact_id.parse::<i64>().ok()?, InviteToken::parse(token)?))
+    }) else {
+        return Ok(None);
+    };
+    let live = invitations::live_invitation(state.db.as_ref(), &invite_token_hash(&token), state.clock.now())
+        .await
+        .map_err(internal)?;
+    Ok(live.map(|_| (contact_id, format!("{}/invite/{}", state.config.public_base_url, token.expose()))))
 }
 
 /// The new address, or its mistake kept with the card's contact id (so the page shows it on

@@ -129,6 +129,9 @@ pub struct ContactCard {
     /// Why no login is linked by e-mail (000's troubleshooting): one waits in Link
     /// requests, one exists unlinked, or none uses this exact address.
     pub not_linked_because: Option<String>,
+    /// The link "Re-enable invite link" just made, shown this once (from the sealed cookie
+    /// `reenabled_link` reads).
+    pub new_link: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -149,6 +152,19 @@ pub struct MemberDetails {
     pub timeline: Vec<crate::domain::timeline::TimelineEntry>,
     /// The signed-in staff may administer logins (change a login's e-mail).
     pub may_administer_logins: bool,
+    /// For owners and administrators: the staff limited to what they are given, and whether
+    /// they see this member (empty for anyone else).
+    pub staff_access: Vec<StaffAccess>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffAccess {
+    pub user_id: i64,
+    pub name: String,
+    /// Given this member directly (can be taken back here).
+    pub given: bool,
+    /// Sees them through a group they were given.
+    pub through_group: bool,
 }
 
 impl ContactCard {
@@ -206,6 +222,11 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                     }
                 });
             }
+            if let Some((contact_id, link)) = super::logins::reenabled_link(&state).await? {
+                if let Some(card) = contacts.iter_mut().find(|card| card.id == contact_id) {
+                    card.new_link = Some(link);
+                }
+            }
             let groups = crate::store::groups::groups_around_member(db, &scope, member_id)
                 .await
                 .map_err(internal)?
@@ -224,13 +245,22 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                 validity_days: organisation.invitation_validity_days,
                 invite_at_once: organisation.invite_at_once == 1,
                 timeline: crate::store::events::member_timeline(db, member_id).await.map_err(internal)?,
-                may_administer_logins: crate::store::users::may_administer_logins(
-                    db,
-                    scope.organisation_id,
-                    scope.user_id,
-                )
-                .await
-                .map_err(internal)?,
+                may_administer_logins: scope.role.administers_logins(),
+                staff_access: if scope.role.manages_organisation() {
+                    crate::store::team::limited_staff_around(db, scope.organisation_id, member_id)
+                        .await
+                        .map_err(internal)?
+                        .into_iter()
+                        .map(|s| StaffAccess {
+                            user_id: s.user_id,
+                            name: s.name,
+                            given: s.given == 1,
+                            through_group: s.through_group == 1,
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             })
         }
         .await,
@@ -300,5 +330,6 @@ async fn contact_card(db: &dyn crate::store::Db, row: members::ContactRow, now: 
         login,
         invitation,
         not_linked_because: None,
+        new_link: None,
     })
 }

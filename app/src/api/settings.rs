@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::ssr::{internal, require_staff, respond},
+    super::ssr::{internal, require_role, require_staff, respond},
+    crate::domain::Role,
     crate::domain::dates::format_date,
     crate::domain::{Email, PersonName},
     crate::error::FormErrors,
@@ -46,8 +47,7 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
                 .await
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
-            let may_change =
-                organisations::may_change_settings(db, scope.organisation_id, scope.user_id).await.map_err(internal)?;
+            let may_change = scope.role.manages_organisation();
             let templates = crate::store::templates::templates(db, &scope).await.map_err(internal)?;
             Ok(PortalSettingsView {
                 name: organisation.name,
@@ -82,11 +82,8 @@ pub async fn update_organisation(
 ) -> Result<(), AppError> {
     respond(
         async move {
-            let (state, scope) = require_staff().await?;
+            let (state, scope) = require_role(Role::manages_organisation).await?;
             let db = state.db.as_ref();
-            if !organisations::may_change_settings(db, scope.organisation_id, scope.user_id).await.map_err(internal)? {
-                return Err(AppError::NotFound);
-            }
             let before = organisations::organisation(db, scope.organisation_id)
                 .await
                 .map_err(internal)?
@@ -170,7 +167,7 @@ pub async fn update_portal_settings(
 ) -> Result<(), AppError> {
     respond(
         async move {
-            let (state, scope) = require_staff().await?;
+            let (state, scope) = require_role(Role::manages_organisation).await?;
             if !["always", "ask", "never"].contains(&auto_link.as_str()) {
                 return Err(AppError::invalid("auto_link", "Choose one of the three ways to link logins."));
             }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use server_fn::error::ServerFnUrlError;
 
+use crate::domain::Role;
 use crate::error::AppError;
 use crate::ports::AppState;
 use crate::secrets::{new_session_id, session_id_hash};
@@ -74,7 +75,17 @@ pub async fn require_staff() -> Result<(AppState, StaffScope), AppError> {
 /// What a staff login may reach; any other login: this does not exist (404).
 pub fn staff_scope(user: &SessionUser) -> Result<StaffScope, AppError> {
     let organisation_id = user.staff_organisation_id.ok_or(AppError::NotFound)?;
-    Ok(StaffScope { organisation_id, user_id: user.user_id, all_members: user.staff_all_members == Some(1) })
+    let role = user.staff_role.as_deref().and_then(|role| Role::parse(role).ok()).ok_or(AppError::NotFound)?;
+    Ok(StaffScope { organisation_id, user_id: user.user_id, all_members: user.staff_all_members == Some(1), role })
+}
+
+/// Staff whose role may do this (`allowed`); anyone else: this does not exist (404).
+pub async fn require_role(allowed: fn(Role) -> bool) -> Result<(AppState, StaffScope), AppError> {
+    let (state, scope) = require_staff().await?;
+    if !allowed(scope.role) {
+        return Err(AppError::NotFound);
+    }
+    Ok((state, scope))
 }
 
 /// Any signed-in login.
@@ -98,17 +109,26 @@ pub async fn sign_in(state: &AppState, user_id: i64) -> Result<(), AppError> {
 }
 
 pub fn set_session_cookie(state: &AppState, session_id: &str) {
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    let cookie = format!(
-        "{SESSION_COOKIE}={session_id}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
-        state.config.session_absolute_seconds
-    );
-    append_header(header::SET_COOKIE, &cookie);
+    set_cookie(state, SESSION_COOKIE, session_id, state.config.session_absolute_seconds);
 }
 
 pub fn clear_session_cookie(state: &AppState) {
+    set_cookie(state, SESSION_COOKIE, "", 0);
+}
+
+/// One of our cookies on the response: HttpOnly, SameSite=Lax, Path=/, Secure outside
+/// plain-http local dev; `max_age` 0 clears it.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) {
     let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    append_header(header::SET_COOKIE, &format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{secure}"));
+    append_header(
+        header::SET_COOKIE,
+        &format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}"),
+    );
+}
+
+/// A cookie the request carries.
+pub fn request_cookie(name: &str) -> Option<String> {
+    use_context::<Parts>().and_then(|parts| cookie_value(&parts.headers, name))
 }
 
 fn append_header(name: header::HeaderName, value: &str) {

@@ -8,7 +8,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::invitations::{Wording, on_behalf_of, visible_contact},
-    super::ssr::{internal, require_staff, respond},
+    super::ssr::{internal, require_role, require_staff, respond},
+    crate::domain::Role,
     crate::domain::template::{SubjectAddition, TemplateBody},
     crate::domain::{PersonName, PersonalMessage},
     crate::error::FormErrors,
@@ -52,6 +53,19 @@ pub async fn list_templates() -> Result<Vec<TemplateView>, AppError> {
     )
 }
 
+/// The same list, for the pages that change templates: owners and administrators only.
+#[server(endpoint = "templates_to_manage")]
+pub async fn templates_to_manage() -> Result<Vec<TemplateView>, AppError> {
+    respond(
+        async {
+            let (state, scope) = require_role(Role::manages_organisation).await?;
+            let rows = templates::templates(state.db.as_ref(), &scope).await.map_err(internal)?;
+            Ok(rows.into_iter().map(TemplateView::from).collect())
+        }
+        .await,
+    )
+}
+
 /// Adds a template (`template_id` 0) or changes one.
 #[server(endpoint = "save_template")]
 pub async fn save_template(
@@ -62,7 +76,7 @@ pub async fn save_template(
 ) -> Result<(), AppError> {
     respond(
         async move {
-            let (state, scope) = require_staff().await?;
+            let (state, scope) = require_role(Role::manages_organisation).await?;
             let mut form = FormErrors::default();
             let parsed_name = form.check("name", &name, PersonName::parse(&name));
             let addition = form.check("subject_addition", &subject_addition, SubjectAddition::parse(&subject_addition));
@@ -90,7 +104,7 @@ pub async fn save_template(
 pub async fn archive_template(template_id: i64) -> Result<(), AppError> {
     respond(
         async move {
-            let (state, scope) = require_staff().await?;
+            let (state, scope) = require_role(Role::manages_organisation).await?;
             let archived = templates::archive_template(state.db.as_ref(), &scope, template_id, state.clock.now())
                 .await
                 .map_err(internal)?;

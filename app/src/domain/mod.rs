@@ -9,6 +9,7 @@ pub mod email;
 pub mod invitation;
 pub mod name;
 pub mod password;
+pub mod role;
 #[cfg(feature = "ssr")]
 pub mod search;
 pub mod standing;
@@ -21,6 +22,7 @@ pub use email::Email;
 pub use invitation::{InvitationFacts, InvitationState};
 pub use name::PersonName;
 pub use password::Password;
+pub use role::Role;
 pub use standing::{MemberSort, PortalStatus};
 pub use token::InviteToken;
 

@@ -131,6 +131,9 @@ fn outgoing(config: &AppConfig, message: &OutboxMessage) -> Option<OutgoingEmail
         Some(Some(token)) if message.link_kind == "password_reset" => {
             format!("{}/reset-password/{token}", config.public_base_url)
         }
+        Some(Some(token)) if message.link_kind == "staff_invitation" => {
+            format!("{}/join-staff/{token}", config.public_base_url)
+        }
         Some(Some(token)) => format!("{}/invite/{token}", config.public_base_url),
         Some(None) => return None,
         None => String::new(),

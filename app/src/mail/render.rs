@@ -117,6 +117,29 @@ pub fn password_reset_email(organisation_name: &str) -> RenderedEmail {
     RenderedEmail { subject, text, html }
 }
 
+/// The invitation to join an organisation's staff, in a role.
+pub fn staff_invitation_email(organisation_name: &str, name: &str, role: &str, invited_by: &str) -> RenderedEmail {
+    let org = single_line(organisation_name);
+    let (name, role, by) = (single_line(name), single_line(role), single_line(invited_by));
+    let subject = format!("Join the {org} team on the member portal");
+    let text = format!(
+        "Hello {name},\n\n{by} invited you to the {org} team on the member portal, as {role}. \
+         Set up your login here:\n{LINK_PLACEHOLDER}\n\nThe link works once, for 7 days. \
+         If you did not expect this, ignore this e-mail.\n"
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">\
+         <p>Hello {name},</p><p>{by} invited you to the {org} team on the member portal, as {role}.</p>\
+         <p><a href=\"{LINK_PLACEHOLDER}\">Set up your login</a></p><p>Or open this link: {LINK_PLACEHOLDER}</p>\
+         <p>The link works once, for 7 days. If you did not expect this, ignore this e-mail.</p></body></html>",
+        org = escape_html(&org),
+        name = escape_html(&name),
+        role = escape_html(&role),
+        by = escape_html(&by)
+    );
+    RenderedEmail { subject, text, html }
+}
+
 /// The notice sent to both addresses when staff change a login's e-mail: no link, what
 /// changed, and whom to ask if it was not wanted.
 pub fn login_email_changed_email(organisation_name: &str, old: &str, new: &str) -> RenderedEmail {

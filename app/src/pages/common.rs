@@ -97,6 +97,28 @@ pub fn Field(
     }
 }
 
+/// A link to pass on by hand: selectable text, and a button that copies it (with
+/// JavaScript; without, the text is selected and copied as any other).
+#[island]
+pub fn CopyableLink(link: String, label: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let to_copy = link.clone();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = window().navigator().clipboard().write_text(&to_copy);
+            copied.set(true);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &to_copy;
+    };
+    view! {
+        <label class="visually-hidden" for="new-link">{label}</label>
+        <input id="new-link" class="copyable" type="text" readonly value=link />
+        <button type="button" class="button" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy link" }}</button>
+    }
+}
+
 /// A new password and its repeat (`password`, `confirm_password`), checked as the person
 /// types with the rules the server applies on submit (the server also refuses common ones).
 /// An island: the only part of its form that runs in the browser. `sent` is the form's

@@ -71,12 +71,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/templates") view=staff::TemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/templates/:id") view=staff::EditTemplatePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/settings") view=staff::SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/team") view=staff::TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/link-requests") view=staff::LinkRequestsPage ssr=SsrMode::Async />
                     <Route path=path!("/join/sent") view=join::SignUpSentPage />
                     <Route path=path!("/join/confirmed") view=join::SignUpConfirmedPage />
                     <Route path=path!("/join/confirm/:token") view=join::ConfirmSignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/join/:organisation") view=join::SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/invite/:token") view=invite::AcceptInvitationPage ssr=SsrMode::Async />
+                    <Route path=path!("/join-staff/:token") view=invite::JoinStaffPage ssr=SsrMode::Async />
                     <Route path=path!("/declined") view=invite::DeclinedPage />
                     <Route path=path!("/portal") view=portal::PortalPage ssr=SsrMode::Async />
                     <Route path=path!("/dev/mailbox") view=dev::DevMailboxPage ssr=SsrMode::Async />
@@ -99,7 +101,9 @@ fn SiteHeader() -> impl IntoView {
                 {move || Suspend::new(async move {
                     viewer.await.ok().flatten().map(|viewer| view! {
                         <nav class="account" aria-label="Account">
-                            {viewer.is_staff.then(|| view! { <a href="/staff/members">"Members"</a><a href="/staff/groups">"Groups"</a><a href="/staff/templates">"Templates"</a><a href="/staff/settings">"Settings"</a> })}
+                            {viewer.is_staff.then(|| view! { <a href="/staff/members">"Members"</a><a href="/staff/groups">"Groups"</a> })}
+                            {viewer.manages_organisation.then(|| view! { <a href="/staff/templates">"Templates"</a><a href="/staff/team">"Team"</a> })}
+                            {viewer.is_staff.then(|| view! { <a href="/staff/settings">"Settings"</a> })}
                             <span class="who">{viewer.shown_as}</span>
                             <ActionForm action=logout>
                                 <button type="submit" class="link-button">"Sign out"</button>

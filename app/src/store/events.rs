@@ -18,6 +18,7 @@ macro_rules! insert_event {
         "INSERT INTO events (organisation_id, member_id, contact_id, kind, actor_user_id, detail, at) "
     };
 }
+pub(crate) use insert_event;
 
 /// The invitations just written (a JSON list of objects with their `token_hash`): invited,
 /// resent (an earlier one to the contact was never accepted) or reinvited (after a decline),
@@ -35,6 +36,18 @@ pub fn invitations_created(list: &str) -> Stmt {
              WHERE i.token_hash IN (SELECT json_extract(value, '$.token_hash') FROM json_each(?))"
         ),
         list
+    )
+}
+
+/// The invitation just made by "Re-enable invite link", by the staff who made it.
+pub fn link_reenabled(token_hash: &str) -> Stmt {
+    stmt!(
+        concat!(
+            insert_event!(),
+            "SELECT organisation_id, member_id, contact_id, 'link_reenabled', sent_by, email, created_at
+             FROM invitations WHERE token_hash = ?"
+        ),
+        token_hash
     )
 }
 

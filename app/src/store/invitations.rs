@@ -147,6 +147,19 @@ pub async fn create_invitation(db: &dyn Db, scope: &StaffScope, now: i64, new: N
     Ok(db.batch(statements).await?[1].rows_affected == 1)
 }
 
+/// A fresh invitation for the contact with no e-mail sent (001's "Re-enable invite link":
+/// staff pass the link on by another channel); its earlier links die, and the timeline says
+/// who made it. False, nothing written, when the contact can no longer be invited.
+pub async fn reenable_link(db: &dyn Db, scope: &StaffScope, now: i64, new: NewInvitation) -> Result<bool, DbError> {
+    let (contact_id, token_hash) = (new.contact_id, new.token_hash.clone());
+    let mut statements = invitation_statements(scope, now, &[new], AfterDecline::InviteAgain)?;
+    // The earlier links revoked and the new one made; not its e-mail, nor an "invited" event.
+    statements.truncate(2);
+    statements.push(events::link_reenabled(&token_hash));
+    statements.push(refresh_contact(contact_id));
+    Ok(db.batch(statements).await?[1].rows_affected == 1)
+}
+
 /// What the person opening a live link is shown.
 #[derive(Debug, Clone, Deserialize)]
 pub struct LiveInvitation {

@@ -100,21 +100,13 @@ pub async fn create_sign_up(db: &dyn Db, new: &NewSignUp<'_>, email: &QueuedEmai
                 new.expires_at,
                 new.organisation_id
             ),
-            stmt!(
-                "INSERT INTO outbox (organisation_id, idempotency_key, to_email, from_name, from_email, subject,
-                     text_body, html_body, sealed_token, link_kind, next_attempt_at, created_at)
-                 SELECT organisation_id, ?, email, ?, ?, ?, ?, ?, ?, 'sign_up', ?, ?
-                 FROM sign_ups WHERE token_hash = ?",
-                email.idempotency_key.as_str(),
-                email.from_name.as_str(),
-                email.from_email.as_str(),
-                email.subject.as_str(),
-                email.text_body.as_str(),
-                email.html_body.as_str(),
-                email.sealed_token.as_str(),
+            super::outbox::queue_one(
+                new.organisation_id,
+                new.email,
+                email,
+                Some("sign_up"),
                 new.now,
-                new.now,
-                new.token_hash
+                stmt!("EXISTS (SELECT 1 FROM sign_ups WHERE token_hash = ?)", new.token_hash),
             ),
         ])
         .await?;

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::members::{LatestInvitation, StaffScope, latest_invitation_columns, visible_member};
+use super::members::{LatestInvitation, StaffScope, granted_member, latest_invitation_columns, visible_member};
 use super::{Db, DbError, SqlValue, Stmt, fetch_all};
 use crate::domain::search::{fold, prefix_end};
 use crate::domain::{InvitationFacts, MemberSort, PortalStatus};
@@ -158,8 +158,8 @@ pub fn page_stmt(scope: &StaffScope, query: &ListQuery, limit: i64, now: i64) ->
             &format!(
                 " AND (m.{column}, m.id) {comparison} ((SELECT p.{column} FROM members p
                    WHERE p.id = ? AND p.organisation_id = ?
-                     AND (? = 1 OR EXISTS (SELECT 1 FROM staff_member_access a
-                                           WHERE a.user_id = ? AND a.member_id = p.id))), ?)"
+                     AND (? = 1 OR {})), ?)",
+                granted_member!("p.id")
             ),
             [after.into(), scope.organisation_id.into(), scope.all_members.into(), scope.user_id.into(), after.into()],
         );
@@ -220,10 +220,12 @@ pub async fn export_rows(db: &dyn Db, scope: &StaffScope, member_ids: &[i64]) ->
                 latest_invitation_columns!(),
                 ", o.status AS delivery_status, o.last_error AS delivery_error,
                     (SELECT group_concat(coalesce(nullif(s.name, ''), su.email), '; ')
-                     FROM staff_member_access a
-                     JOIN staff s ON s.user_id = a.user_id AND s.organisation_id = m.organisation_id
-                     JOIN users su ON su.id = a.user_id
-                     WHERE a.member_id = m.id) AS assigned_staff
+                     FROM staff s JOIN users su ON su.id = s.user_id
+                     WHERE s.organisation_id = m.organisation_id AND s.all_members = 0
+                       AND EXISTS (SELECT 1 FROM staff_access a WHERE a.user_id = s.user_id
+                                     AND (a.member_id = m.id
+                                          OR a.group_id IN (SELECT g.group_id FROM group_members g
+                                                            WHERE g.member_id = m.id)))) AS assigned_staff
              FROM json_each(?) j
              JOIN members m ON m.id = j.value AND m.organisation_id = ?
              JOIN contacts c ON c.member_id = m.id AND c.removed_at IS NULL

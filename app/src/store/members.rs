@@ -2,7 +2,7 @@ use serde::Deserialize;
 
 use super::{Db, DbError, Stmt, fetch_all, fetch_optional};
 use crate::domain::search::NameKeys;
-use crate::domain::{Email, InvitationFacts, PersonName, Phone, PostalAddress};
+use crate::domain::{Email, InvitationFacts, PersonName, Phone, PostalAddress, Role};
 use crate::records::{LinkedLogin, OwnProfile};
 use crate::stmt;
 
@@ -13,17 +13,35 @@ pub struct StaffScope {
     pub organisation_id: i64,
     pub user_id: i64,
     pub all_members: bool,
+    pub role: Role,
 }
 
 /// `m` is visible to the staff login bound as (organisation, all_members, user).
 macro_rules! visible_member {
     () => {
-        "m.organisation_id = ? AND m.archived_at IS NULL
-         AND (? = 1 OR EXISTS (SELECT 1 FROM staff_member_access a
-                               WHERE a.user_id = ? AND a.member_id = m.id))"
+        concat!(
+            "m.organisation_id = ? AND m.archived_at IS NULL AND (? = 1 OR ",
+            $crate::store::members::granted_member!("m.id"),
+            ")"
+        )
     };
 }
 pub(crate) use visible_member;
+
+/// The member (`$member`, an id column) was given to the staff login bound as `user`:
+/// itself, or a group it is in.
+macro_rules! granted_member {
+    ($member:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM staff_access a WHERE a.user_id = ? AND (a.member_id = ",
+            $member,
+            " OR a.group_id IN (SELECT g.group_id FROM group_members g WHERE g.member_id = ",
+            $member,
+            ")))"
+        )
+    };
+}
+pub(crate) use granted_member;
 
 /// Recomputes the portal standing (migration 0010's `member_standing` view) of the members
 /// the given subquery selects. Every batch that can move a standing — an invitation sent,
@@ -282,7 +300,7 @@ pub async fn insert_member(db: &dyn Db, scope: &StaffScope, new: &NewMember, now
             // An UPDATE leaves last_insert_rowid() the contact's, for the next statement.
             stmt!(refresh_standing!("SELECT member_id FROM contacts WHERE id = last_insert_rowid()")),
             stmt!(
-                "INSERT INTO staff_member_access (user_id, member_id)
+                "INSERT INTO staff_access (user_id, member_id)
                  SELECT ?, member_id FROM contacts WHERE id = last_insert_rowid() AND ? = 0",
                 scope.user_id,
                 scope.all_members

@@ -20,6 +20,7 @@ pub mod password_resets;
 pub mod rate_limits;
 pub mod rounds;
 pub mod sessions;
+pub mod team;
 pub mod templates;
 pub mod users;
 

@@ -167,16 +167,3 @@ pub async fn update_organisation(
         .await?;
     Ok(changes[0].rows_affected == 1)
 }
-
-/// Whether the login may change the organisation's settings (owner or administrator).
-pub async fn may_change_settings(db: &dyn Db, organisation_id: i64, user_id: i64) -> Result<bool, DbError> {
-    super::exists(
-        db,
-        stmt!(
-            "SELECT 1 FROM staff WHERE user_id = ? AND organisation_id = ? AND role IN ('owner', 'administrator')",
-            user_id,
-            organisation_id
-        ),
-    )
-    .await
-}

@@ -5,7 +5,8 @@
 
 use serde::Deserialize;
 
-use super::{Db, DbError, Stmt, events, fetch_all};
+use super::invitations::QueuedEmail;
+use super::{Db, DbError, SqlValue, Stmt, events, fetch_all};
 use crate::stmt;
 
 /// The provider's batch endpoint takes up to 100 messages a call.
@@ -24,9 +25,46 @@ pub struct OutboxMessage {
     pub text_body: String,
     pub html_body: String,
     pub sealed_token: Option<String>,
-    /// 'invitation', 'sign_up' or 'password_reset': which page the sealed token's link opens.
+    /// 'invitation', 'sign_up', 'password_reset' or 'staff_invitation': which page the sealed
+    /// token's link opens.
     pub link_kind: String,
     pub attempts: i64,
+}
+
+/// One e-mail that is not an invitation's, queued in the batch that causes it: `link_kind`
+/// names the page its sealed token's link opens (none: it has no link), and it is queued
+/// only if `only_if` holds (a condition, its arguments bound after the e-mail's): that what
+/// it tells of happened.
+pub fn queue_one(
+    organisation_id: i64,
+    to: &str,
+    email: &QueuedEmail,
+    link_kind: Option<&str>,
+    now: i64,
+    only_if: Stmt,
+) -> Stmt {
+    let mut queued = stmt!(
+        format!(
+            "INSERT INTO outbox (organisation_id, idempotency_key, to_email, from_name, from_email, subject,
+                 text_body, html_body, sealed_token, link_kind, next_attempt_at, created_at)
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, ''), coalesce(?, 'invitation'), ?, ? WHERE {}",
+            only_if.sql
+        ),
+        organisation_id,
+        email.idempotency_key.as_str(),
+        to,
+        email.from_name.as_str(),
+        email.from_email.as_str(),
+        email.subject.as_str(),
+        email.text_body.as_str(),
+        email.html_body.as_str(),
+        email.sealed_token.as_str(),
+        link_kind.map_or(SqlValue::Null, SqlValue::from),
+        now,
+        now
+    );
+    queued.args.extend(only_if.args);
+    queued
 }
 
 /// A message not yet tried whose invitation was withdrawn or accepted meanwhile.

@@ -52,22 +52,7 @@ pub async fn create_reset(db: &dyn Db, new: &NewReset<'_>, email: &QueuedEmail) 
             new.now,
             new.expires_at
         ),
-        stmt!(
-            "INSERT INTO outbox (organisation_id, idempotency_key, to_email, from_name, from_email, subject,
-                 text_body, html_body, sealed_token, link_kind, next_attempt_at, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'password_reset', ?, ?)",
-            new.organisation_id,
-            email.idempotency_key.as_str(),
-            new.to_email,
-            email.from_name.as_str(),
-            email.from_email.as_str(),
-            email.subject.as_str(),
-            email.text_body.as_str(),
-            email.html_body.as_str(),
-            email.sealed_token.as_str(),
-            new.now,
-            new.now
-        ),
+        super::outbox::queue_one(new.organisation_id, new.to_email, email, Some("password_reset"), new.now, stmt!("1")),
     ])
     .await?;
     Ok(())

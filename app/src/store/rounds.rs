@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::members::{LatestInvitation, StaffScope, latest_invitation_columns, refresh_standing};
+use super::members::{LatestInvitation, StaffScope, granted_member, latest_invitation_columns, refresh_standing};
 use super::{Db, DbError, Stmt, fetch_all, fetch_optional};
 use crate::domain::InvitationFacts;
 use crate::stmt;
@@ -63,8 +63,9 @@ pub async fn candidates(
                 "
              FROM json_each(?) j
              JOIN members m ON m.id = j.value AND m.organisation_id = ?
-                           AND (? = 1 OR EXISTS (SELECT 1 FROM staff_member_access a
-                                                 WHERE a.user_id = ? AND a.member_id = m.id))
+                           AND (? = 1 OR ",
+                granted_member!("m.id"),
+                ")
              JOIN contacts c ON c.member_id = m.id AND c.removed_at IS NULL
              LEFT JOIN member_links l ON l.contact_id = c.id
              LEFT JOIN invitations i ON i.id = (SELECT id FROM invitations WHERE contact_id = c.id
@@ -284,7 +285,7 @@ pub async fn round_results(db: &dyn Db, scope: &StaffScope, round_id: i64) -> Re
     fetch_all(
         db,
         scope
-            .bind(stmt!(
+            .bind(stmt!(concat!(
                 "SELECT m.id AS member_id, m.first_name || ' ' || m.last_name AS member_name,
                         coalesce(c.first_name, m.first_name) || ' ' || coalesce(c.last_name, m.last_name) AS contact_name,
                         c.email, r.skipped_because, r.invitation_id IS NOT NULL AS invited
@@ -292,11 +293,12 @@ pub async fn round_results(db: &dyn Db, scope: &StaffScope, round_id: i64) -> Re
                  JOIN bulk_sends b ON b.id = r.bulk_send_id
                  JOIN contacts c ON c.id = r.contact_id
                  JOIN members m ON m.id = c.member_id
-                 WHERE m.organisation_id = ? AND (? = 1 OR EXISTS (SELECT 1 FROM staff_member_access a
-                                                                  WHERE a.user_id = ? AND a.member_id = m.id))
+                 WHERE m.organisation_id = ? AND (? = 1 OR ",
+                granted_member!("m.id"),
+                ")
                    AND r.bulk_send_id = ?
                  ORDER BY r.skipped_because IS NOT NULL, r.skipped_because, m.sort_key, c.is_self DESC, c.id
-                 LIMIT ?"
+                 LIMIT ?")
             ))
             .bind(round_id)
             .bind(crate::api::rounds::REPORT_LINES),

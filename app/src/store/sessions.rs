@@ -15,6 +15,7 @@ pub struct SessionUser {
     /// Set when the login is staff of an organisation.
     pub staff_organisation_id: Option<i64>,
     pub staff_all_members: Option<i64>,
+    pub staff_role: Option<String>,
     /// The staff member's name; empty for logins made before names were asked.
     pub staff_name: Option<String>,
 }
@@ -38,16 +39,24 @@ pub fn insert_session(id_hash: &str, owner: SessionOwner, times: &SessionTimes) 
             times.now,
             expires_at
         ),
-        SessionOwner::AcceptedInvitation { claim } => stmt!(
-            "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
-             SELECT ?, i.accepted_user_id, ?, ?, ? FROM invitations i
-             WHERE i.claim = ? AND i.accepted_user_id IS NOT NULL",
-            id_hash,
-            times.now,
-            times.now,
-            expires_at,
-            claim
-        ),
+        SessionOwner::AcceptedInvitation { claim } | SessionOwner::StaffInvitation { claim } => {
+            let table = match owner {
+                SessionOwner::StaffInvitation { .. } => "staff_invitations",
+                _ => "invitations",
+            };
+            stmt!(
+                format!(
+                    "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
+                     SELECT ?, i.accepted_user_id, ?, ?, ? FROM {table} i
+                     WHERE i.claim = ? AND i.accepted_user_id IS NOT NULL"
+                ),
+                id_hash,
+                times.now,
+                times.now,
+                expires_at,
+                claim
+            )
+        }
     }
 }
 
@@ -55,6 +64,10 @@ pub enum SessionOwner<'a> {
     User(i64),
     /// The login created by the accept batch, found through the invitation's claim.
     AcceptedInvitation {
+        claim: &'a str,
+    },
+    /// The staff login that used a staff invitation in this batch, through its claim.
+    StaffInvitation {
         claim: &'a str,
     },
 }
@@ -66,6 +79,7 @@ pub async fn session_user(db: &dyn Db, id_hash: &str, times: &SessionTimes) -> R
             "SELECT s.user_id, u.email, s.last_seen_at,
                     st.organisation_id AS staff_organisation_id,
                     st.all_members AS staff_all_members,
+                    st.role AS staff_role,
                     st.name AS staff_name
              FROM sessions s
              JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL

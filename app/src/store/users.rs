@@ -54,21 +54,6 @@ pub async fn id_by_email(db: &dyn Db, email: &str) -> Result<Option<i64>, DbErro
     Ok(fetch_optional::<Id>(db, stmt!("SELECT id FROM users WHERE email = ?", email)).await?.map(|row| row.id))
 }
 
-/// Whether the staff login may administer members' logins: change their e-mail, re-enable
-/// their links (owner, administrator, security administrator).
-pub async fn may_administer_logins(db: &dyn Db, organisation_id: i64, user_id: i64) -> Result<bool, DbError> {
-    exists(
-        db,
-        stmt!(
-            "SELECT 1 FROM staff WHERE user_id = ? AND organisation_id = ?
-               AND role IN ('owner', 'administrator', 'security_administrator')",
-            user_id,
-            organisation_id
-        ),
-    )
-    .await
-}
-
 /// The login linked to the contact changes its e-mail to `new_email`, and each address is
 /// told (`told`: the e-mails to the old address and the new one). One batch: the timeline's
 /// event, the change, the two e-mails, each guarded by the change having happened. False
@@ -106,26 +91,12 @@ pub async fn change_login_email(
         scope.bind(stmt!(format!("UPDATE users SET email = ? WHERE id = {linked}"), new_email, contact_id)),
     ];
     for (to, email) in told {
-        batch.push(scope.bind(stmt!(
-            format!(
-                "INSERT INTO outbox (organisation_id, idempotency_key, to_email, from_name, from_email, subject,
-                     text_body, html_body, next_attempt_at, created_at)
-                 SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-                 WHERE EXISTS (SELECT 1 FROM users WHERE email = ? AND id = {linked})"
-            ),
-            scope.organisation_id,
-            email.idempotency_key.as_str(),
-            to,
-            email.from_name.as_str(),
-            email.from_email.as_str(),
-            email.subject.as_str(),
-            email.text_body.as_str(),
-            email.html_body.as_str(),
-            now,
-            now,
+        let changed = scope.bind(stmt!(
+            format!("EXISTS (SELECT 1 FROM users WHERE email = ? AND id = {linked})"),
             new_email,
             contact_id
-        )));
+        ));
+        batch.push(super::outbox::queue_one(scope.organisation_id, to, email, None, now, changed));
     }
     Ok(db.batch(batch).await?[1].rows_affected == 1)
 }

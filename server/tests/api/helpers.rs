@@ -300,6 +300,25 @@ impl TestApp {
     }
 
     /// What SQLite says it will do for `stmt`: one line per step ("SEARCH m USING INDEX …").
+    /// A staff login of the demo organisation in `role` ("owner", "administrator",
+    /// "security_administrator", "staff"), seeing every member; signed in on the returned
+    /// browser.
+    pub async fn staff_in_role(&self, email: &str, role: &str) -> Client {
+        self.add_staff_login(email, "role-password-1", "Riverside Martial Arts", true).await;
+        self.state
+            .db
+            .execute(stmt!(
+                "UPDATE staff SET role = ? WHERE user_id = (SELECT id FROM users WHERE email = ?)",
+                role,
+                email
+            ))
+            .await
+            .unwrap();
+        let client = browser();
+        assert_eq!(location(&self.login(&client, email, "role-password-1").await), "/staff/members");
+        client
+    }
+
     pub async fn query_plan(&self, stmt: portico_app::store::Stmt) -> Vec<String> {
         let explain =
             portico_app::store::Stmt { sql: format!("EXPLAIN QUERY PLAN {}", stmt.sql).into(), args: stmt.args };
@@ -343,8 +362,13 @@ impl TestApp {
 /// The path of the invitation link in an e-mail API request body (`/invite/<token>`),
 /// checking it is built from the configured base URL.
 pub fn invitation_link(body: &serde_json::Value) -> String {
+    link_in(body, "/invite/")
+}
+
+/// The path of the link to `kind` (`/join-staff/`, `/reset-password/`…) in an e-mail.
+pub fn link_in(body: &serde_json::Value, kind: &str) -> String {
     let text = body["text"].as_str().expect("text body");
-    let url = text.split_whitespace().find(|w| w.contains("/invite/")).expect("a link in the e-mail");
+    let url = text.split_whitespace().find(|w| w.contains(kind)).expect("a link in the e-mail");
     url.strip_prefix(BASE_URL).unwrap_or_else(|| panic!("link {url} is not on {BASE_URL}")).to_owned()
 }
 

@@ -80,3 +80,57 @@ async fn staff_without_the_role_cannot_change_a_login_email() {
     assert_eq!(change(&app, &staff, &contact, "ada@new.example.org").await.status(), 404);
     assert_eq!(app.count("SELECT count(*) FROM users WHERE email = 'ada@example.org'").await, 1);
 }
+
+/// The contact's invite link as the profile shows it after "Re-enable invite link".
+fn shown_link(page: &str) -> Option<String> {
+    let start = page.find(&format!("value=\"{BASE_URL}/invite/"))? + "value=\"".len();
+    let end = start + page[start..].find('"')?;
+    Some(page[start..end].trim_start_matches(BASE_URL).to_owned())
+}
+
+#[tokio::test]
+async fn a_security_administrator_re_enables_a_link_shown_once_and_never_stored() {
+    let app = spawn_app().await;
+    email_api_accepts(&app).await;
+    app.staff_login().await;
+    let (id, old_link) = app.invited_member("Ada", "ada@example.org").await;
+    let contact = app.self_contact(id).await.to_string();
+    let security = app.staff_in_role("sec@example.org", "security_administrator").await;
+    let profile = format!("/staff/members/{id}");
+    assert!(app.get(&security, &profile).await.body.contains("Re-enable invite link"));
+    let emails_before = app.sent_emails().await.len();
+    let made = app.post_form(&security, "/api/reenable_invite_link", &profile, &[("contact_id", &contact)]).await;
+    assert_eq!(location(&made), format!("{profile}#contact-{contact}"));
+    let page = app.get(&security, &profile).await.body;
+    let link = shown_link(&page).unwrap_or_else(|| panic!("the new link is shown: {page}"));
+    assert!(page.contains("shown this once"), "{page}");
+    assert!(shown_link(&app.get(&security, &profile).await.body).is_none(), "only once");
+    // Not in the database, nor sent anywhere; the old link is dead, the new one works.
+    let token = link.trim_start_matches("/invite/");
+    for table in ["SELECT * FROM invitations", "SELECT * FROM outbox", "SELECT * FROM events"] {
+        assert!(!app.dump(table).await.contains(token), "{table}");
+    }
+    app.dispatch_pending_emails().await;
+    assert_eq!(app.sent_emails().await.len(), emails_before, "no e-mail is sent");
+    assert_eq!(app.get(&browser(), &old_link).await.status, 404);
+    let timeline = app.get(&app.staff, &profile).await.body;
+    assert!(
+        timeline.contains("A new invite link was made for Ada Example (ada@example.org) to pass on by hand"),
+        "{timeline}"
+    );
+    assert_eq!(location(&app.accept(&browser(), &link, "ada's own password").await), "/portal");
+}
+
+#[tokio::test]
+async fn staff_without_the_role_cannot_re_enable_a_link_nor_for_a_linked_login() {
+    let app = spawn_app().await;
+    let (id, contact) = linked_member(&app).await;
+    let staff = app.staff_in_role("plain@example.org", "staff").await;
+    assert!(!app.get(&staff, &format!("/staff/members/{id}")).await.body.contains("Re-enable invite link"));
+    let before = app.dump("SELECT * FROM invitations").await;
+    assert_eq!(app.call(&staff, "/api/reenable_invite_link", &[("contact_id", &contact)]).await.status(), 404);
+    let linked = app.call(&app.staff, "/api/reenable_invite_link", &[("contact_id", &contact)]).await;
+    assert_eq!(linked.status(), 409);
+    assert!(linked.text().await.unwrap().contains("has a login already"));
+    assert_eq!(app.dump("SELECT * FROM invitations").await, before);
+}

@@ -201,7 +201,10 @@ async fn a_limited_staff_login_lists_and_counts_only_its_members_and_cannot_page
     app.add_staff_login("helper@example.org", "helper-password-1", "Riverside Martial Arts", false).await;
     app.state
         .db
-        .execute(portico_app::stmt!("INSERT INTO staff_member_access (user_id, member_id) SELECT id, ? FROM users WHERE email = 'helper@example.org'", mine))
+        .execute(portico_app::stmt!(
+            "INSERT INTO staff_access (user_id, member_id) SELECT id, ? FROM users WHERE email = 'helper@example.org'",
+            mine
+        ))
         .await
         .unwrap();
     let helper = browser();
@@ -246,7 +249,8 @@ async fn every_list_and_count_query_uses_an_index() {
     let app = spawn_app().await;
     portico_app::seed::seed_members(app.state.db.as_ref(), 1, 2000, START).await.unwrap();
     app.state.db.execute(portico_app::stmt!("ANALYZE")).await.unwrap();
-    let scope = StaffScope { organisation_id: 1, user_id: 1, all_members: true };
+    let scope =
+        StaffScope { organisation_id: 1, user_id: 1, all_members: true, role: portico_app::domain::Role::Owner };
     let statuses = std::iter::once(None).chain(PortalStatus::ALL.into_iter().map(Some));
     let mut checked = 0;
     for status in statuses {

@@ -16,10 +16,7 @@ async fn request_reset(app: &TestApp, client: &Client, email: &str) -> reqwest::
 /// The reset link (`/reset-password/<token>`) in the newest e-mail the API received.
 async fn reset_link(app: &TestApp) -> String {
     app.dispatch_pending_emails().await;
-    let email = app.sent_emails().await.pop().expect("an e-mail was sent");
-    let text = email["text"].as_str().unwrap();
-    let url = text.split_whitespace().find(|w| w.contains("/reset-password/")).expect("the link");
-    url.strip_prefix(BASE_URL).unwrap().to_owned()
+    link_in(&app.sent_emails().await.pop().expect("an e-mail was sent"), "/reset-password/")
 }
 
 async fn reset(app: &TestApp, client: &Client, link: &str, password: &str, again: &str) -> reqwest::Response {

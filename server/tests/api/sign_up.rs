@@ -30,9 +30,7 @@ impl TestApp {
         self.dispatch_pending_emails().await;
         let body = self.sent_emails().await.pop().expect("an e-mail was sent");
         assert_eq!(body["to"], serde_json::json!([email.to_lowercase()]));
-        let text = body["text"].as_str().unwrap();
-        let url = text.split_whitespace().find(|w| w.contains("/join/confirm/")).expect("the link");
-        url.strip_prefix(BASE_URL).unwrap().to_owned()
+        link_in(&body, "/join/confirm/")
     }
 
     async fn confirm(&self, link: &str) -> reqwest::Response {

@@ -88,8 +88,14 @@ pub async fn email_number(target: &Target, count: usize) -> serde_json::Value {
 
 /// The path of the invitation link (`/invite/<token>`), which must be on the public URL.
 pub fn invitation_link(target: &Target, email: &serde_json::Value) -> String {
+    link_in(target, email, "/invite/")
+}
+
+/// The path of the e-mail's link to `kind` (`/join-staff/`, `/reset-password/`…), which must
+/// be on the public URL.
+pub fn link_in(target: &Target, email: &serde_json::Value, kind: &str) -> String {
     let text = email["text"].as_str().expect("a text body");
-    let url = text.split_whitespace().find(|w| w.contains("/invite/")).expect("a link in the e-mail");
+    let url = text.split_whitespace().find(|w| w.contains(kind)).expect("a link in the e-mail");
     url.strip_prefix(&target.base_url).unwrap_or_else(|| panic!("{url} is not on {}", target.base_url)).to_owned()
 }
 

@@ -21,6 +21,7 @@ mod rounds;
 mod sessions;
 mod settings;
 mod sign_up;
+mod staff;
 mod target;
 mod templates;
 
@@ -34,6 +35,7 @@ async fn run(kind: TargetKind) {
     sessions::unlinking_ends_member_sessions_but_not_staff_ones(&target).await;
     password_reset::a_forgotten_password_is_reset_from_the_emailed_link(&target).await;
     logins::the_owner_changes_a_members_login_email(&target).await;
+    staff::the_owner_invites_a_security_administrator_who_re_enables_a_link(&target).await;
     portal::a_parent_accepts_for_two_children_and_switches_between_them(&target).await;
     representatives::representatives_are_invited_and_handled_one_by_one(&target).await;
     households::invite_all_owners_of_a_household(&target).await;

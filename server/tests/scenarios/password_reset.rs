@@ -2,7 +2,7 @@
 //! changes nothing, setting the password signs the person in and signs out their other
 //! devices. The owner's password is set back the same way for the scenarios after this one.
 
-use crate::flow::{Session, email_number, location};
+use crate::flow::{Session, email_number, link_in, location};
 use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target};
 
 /// Asks for a reset link for the owner and returns it (`/reset-password/<token>`).
@@ -12,9 +12,7 @@ async fn reset_link(target: &Target, session: &Session<'_>) -> String {
     assert_eq!(location(&asked), "/forgot-password/sent", "{:?}", target.kind);
     let email = email_number(target, sent_before + 1).await;
     assert_eq!(email["to"][0], OWNER_EMAIL);
-    let text = email["text"].as_str().expect("a text body");
-    let url = text.split_whitespace().find(|w| w.contains("/reset-password/")).expect("the link");
-    url.strip_prefix(&target.base_url).unwrap_or_else(|| panic!("{url} is not on {}", target.base_url)).to_owned()
+    link_in(target, &email, "/reset-password/")
 }
 
 async fn set_password(session: &Session<'_>, link: &str, password: &str) -> String {

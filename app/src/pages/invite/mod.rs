@@ -1,5 +1,9 @@
+mod staff;
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+
+pub use staff::JoinStaffPage;
 
 use super::common::{Field, FormAlert, LoadError, NewPasswordFields, action_error};
 use crate::api::invitations::{

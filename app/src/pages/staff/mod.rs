@@ -8,6 +8,7 @@ mod not_registered;
 mod profile;
 mod rounds;
 mod settings;
+mod team;
 mod templates;
 
 pub use contacts::{AddContactPage, EditContactPage};
@@ -20,6 +21,7 @@ pub use not_registered::NotRegisteredPage;
 pub use profile::MemberProfilePage;
 pub use rounds::{BulkSendsPage, RoundPage, RoundPlanPage};
 pub use settings::{LinkRequestsPage, SettingsPage};
+pub use team::TeamPage;
 pub use templates::{EditTemplatePage, TemplatesPage};
 
 use leptos::prelude::*;

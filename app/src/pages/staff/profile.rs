@@ -4,10 +4,13 @@ use super::member_id_param;
 use crate::api::contacts::RemoveContact;
 use crate::api::groups::AddToGroup;
 use crate::api::invitations::{RecordDecline, ResendInvitation, RevokeInvitation, UnlinkLogin};
-use crate::api::logins::ChangeLoginEmail;
-use crate::api::members::{ContactCard, GroupChoice, MemberDetails, member_profile};
+use crate::api::logins::{ChangeLoginEmail, ReenableInviteLink};
+use crate::api::members::{ContactCard, GroupChoice, MemberDetails, StaffAccess, member_profile};
+use crate::api::team::{GrantAccess, WithdrawAccess};
 use crate::error::AppError;
-use crate::pages::common::{ContactDetails, Field, FormAlert, LoadError, TextArea, Timeline, action_error, date_or};
+use crate::pages::common::{
+    ContactDetails, CopyableLink, Field, FormAlert, LoadError, TextArea, Timeline, action_error, date_or,
+};
 
 /// The actions on a contact's card. Each form posts the contact's id; the page comes back
 /// with the change (or its message).
@@ -19,6 +22,7 @@ struct CardActions {
     decline: ServerAction<RecordDecline>,
     remove: ServerAction<RemoveContact>,
     change_email: ServerAction<ChangeLoginEmail>,
+    reenable: ServerAction<ReenableInviteLink>,
     /// The signed-in staff may change a login's e-mail (owner, administrator, security
     /// administrator).
     may_administer_logins: bool,
@@ -34,6 +38,7 @@ pub fn MemberProfilePage() -> impl IntoView {
         decline: ServerAction::new(),
         remove: ServerAction::new(),
         change_email: ServerAction::new(),
+        reenable: ServerAction::new(),
         may_administer_logins: false,
     };
     // Read again after each change made here: the change redirects to this same page.
@@ -45,6 +50,7 @@ pub fn MemberProfilePage() -> impl IntoView {
             actions.decline.version().get(),
             actions.remove.version().get(),
             actions.change_email.version().get(),
+            actions.reenable.version().get(),
         )
     };
     let profile = Resource::new(move || (member_id.get(), changes()), |(id, _)| member_profile(id));
@@ -72,6 +78,7 @@ fn Profile(profile: MemberDetails, actions: CardActions) -> impl IntoView {
         action_error(actions.decline),
         action_error(actions.remove),
         action_error(actions.change_email),
+        action_error(actions.reenable),
     ];
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     let id = profile.id;
@@ -94,6 +101,7 @@ fn Profile(profile: MemberDetails, actions: CardActions) -> impl IntoView {
             {profile.contacts.into_iter().map(|contact| view! { <Contact member_id=id contact actions /> }).collect_view()}
         </section>
         <Groups member_id=id groups=profile.groups />
+        <StaffWithAccess member_id=id staff=profile.staff_access />
         <Timeline heading="Timeline" entries=profile.timeline />
     }
 }
@@ -131,6 +139,7 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
     let not_invited = contact.login.is_none() && contact.invitation.is_none();
     // Invite while nothing waits; a waiting link has Resend and Revoke instead.
     let may_invite = contact.login.is_none() && !contact.invitation.as_ref().is_some_and(|inv| inv.is_pending);
+    let may_reenable = actions.may_administer_logins && contact.login.is_none() && contact.email.is_some();
     view! {
         <article class="card contact" id=format!("contact-{id}")>
             <h3>
@@ -139,6 +148,12 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
                 {contact.is_primary.then(|| view! { <span class="badge">"Primary"</span> })}
             </h3>
             <p>{contact.email.clone().unwrap_or_else(|| "No e-mail on file".into())}</p>
+            {contact.new_link.clone().map(|link| view! {
+                <div class="new-link" role="status">
+                    <p><strong>"New invite link — shown this once."</strong>" Copy it now and pass it on by phone or message. Earlier links no longer work; no e-mail was sent."</p>
+                    <CopyableLink link label=format!("Invite link for {}", contact.first_name) />
+                </div>
+            })}
             {contact.not_linked_because.clone().map(|why| view! { <p class="muted not-linked">{why}</p> })}
             {(contact.login.is_some() || not_invited).then(|| view! { <p class="headline">{state_line.clone()}</p> })}
             {contact.login.map(|login| view! {
@@ -199,6 +214,12 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
                 {may_invite.then(|| view! {
                     <a class="button" href=format!("{contact_path}/invite")>{invite_label}</a>
                 })}
+                {may_reenable.then(|| view! {
+                    <ActionForm action=actions.reenable>
+                        <input type="hidden" name="contact_id" value=id />
+                        <button type="submit" class="button secondary">"Re-enable invite link"</button>
+                    </ActionForm>
+                })}
                 {(!contact.is_self).then(|| view! {
                     <a class="button secondary" href=format!("{contact_path}/edit")>"Edit"</a>
                     <ActionForm action=actions.remove>
@@ -209,6 +230,54 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
             </div>
         </article>
     }
+}
+
+/// Owners and administrators: which staff limited to what they are given see this member,
+/// and a way to give or take back this one member.
+#[component]
+fn StaffWithAccess(member_id: i64, staff: Vec<StaffAccess>) -> impl IntoView {
+    let grant = ServerAction::<GrantAccess>::new();
+    let withdraw = ServerAction::<WithdrawAccess>::new();
+    let errors = [action_error(grant), action_error(withdraw)];
+    let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    (!staff.is_empty()).then(|| view! {
+        <section class="panel" aria-labelledby="staff-access-heading">
+            <h2 id="staff-access-heading">"Staff with access"</h2>
+            <p class="muted">"Owners, administrators and staff who see every member see this one. These see only what they are given:"</p>
+            <FormAlert error />
+            <ul>
+                {staff.into_iter().map(|s| {
+                    let how = match (s.given, s.through_group) {
+                        (true, _) => "sees this member",
+                        (false, true) => "sees this member through a group",
+                        (false, false) => "does not see this member",
+                    };
+                    view! {
+                        <li>
+                            {format!("{}: {how} ", s.name)}
+                            {if s.given {
+                                view! {
+                                    <ActionForm action=withdraw attr:class="inline-form">
+                                        <input type="hidden" name="user_id" value=s.user_id />
+                                        <input type="hidden" name="member_id" value=member_id />
+                                        <button type="submit" class="button secondary">"Take back"</button>
+                                    </ActionForm>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <ActionForm action=grant attr:class="inline-form">
+                                        <input type="hidden" name="user_id" value=s.user_id />
+                                        <input type="hidden" name="member_id" value=member_id />
+                                        <button type="submit" class="button secondary">"Give access"</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    })
 }
 
 /// The households and groups the member is in, and a way into another one.

@@ -3,13 +3,13 @@
 use leptos::prelude::*;
 
 use super::id_param;
-use crate::api::templates::{ArchiveTemplate, SaveTemplate, TemplateView, list_templates};
+use crate::api::templates::{ArchiveTemplate, SaveTemplate, TemplateView, templates_to_manage};
 use crate::error::AppError;
 use crate::pages::common::{Field, FormAlert, LoadError, TextArea, action_error};
 
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
-    let templates = Resource::new(|| (), |_| list_templates());
+    let templates = Resource::new(|| (), |_| templates_to_manage());
     let save = ServerAction::<SaveTemplate>::new();
     let error = action_error(save);
     view! {
@@ -52,7 +52,7 @@ pub fn TemplatesPage() -> impl IntoView {
 #[component]
 pub fn EditTemplatePage() -> impl IntoView {
     let id = id_param("id");
-    let templates = Resource::new(|| (), |_| list_templates());
+    let templates = Resource::new(|| (), |_| templates_to_manage());
     let save = ServerAction::<SaveTemplate>::new();
     let archive = ServerAction::<ArchiveTemplate>::new();
     let error = action_error(save);

@@ -1,0 +1,522 @@
+//! The team: owners and administrators invite staff by e-mail, set their roles and what they
+//! see; the invited person sets up their login from the link (or proves the one they have).
+//! No one grants a role above their own, nor changes someone above them; the last owner
+//! stays (each refused here with words, and again in the store's guards).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Role;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use {
+    super::limits,
+    super::ssr::{
+        app_state, current_session, internal, redirect_back_on_error, require_role, respond, session_times,
+        set_session_cookie,
+    },
+    crate::domain::dates::{DAY, format_date},
+    crate::domain::{Email, InviteToken, Password, PersonName},
+    crate::error::FormErrors,
+    crate::mail::render::staff_invitation_email,
+    crate::passwords::refuse_common,
+    crate::ports::AppState,
+    crate::secrets::{new_invite_token, new_nonce, new_session_id, session_id_hash, staff_invitation_token_hash},
+    crate::store::invitations::QueuedEmail,
+    crate::store::members::StaffScope,
+    crate::store::team::{self, Granted, Joining, NewStaffInvitation},
+    crate::store::{groups, members, organisations, users},
+};
+
+/// How long a staff invitation's link works.
+pub const STAFF_INVITATION_DAYS: i64 = 7;
+
+/// The team page: who is on it, who is invited, and what the signed-in login may change.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TeamView {
+    pub my_user_id: i64,
+    pub members: Vec<TeamMemberView>,
+    pub invitations: Vec<StaffInvitationView>,
+    /// The roles the signed-in login may give, highest first.
+    pub assignable: Vec<Role>,
+    /// The organisation's groups, to give limited staff.
+    pub groups: Vec<(i64, String)>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TeamMemberView {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub sees_all: bool,
+    /// What a limited login was given, by name.
+    pub grants: Vec<GrantView>,
+    pub last_login: Option<i64>,
+    /// The signed-in login may change this one (not above it).
+    pub may_change: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GrantView {
+    pub name: String,
+    pub group_id: i64,
+    pub member_id: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StaffInvitationView {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub sent_on: String,
+    /// "Link works until …" or "Expired on …".
+    pub expiry: String,
+    pub may_revoke: bool,
+}
+
+#[server(endpoint = "team_overview")]
+pub async fn team_overview() -> Result<TeamView, AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_role(Role::manages_organisation).await?;
+            let db = state.db.as_ref();
+            let now = state.clock.now();
+            let grants = team::grants(db, scope.organisation_id).await.map_err(internal)?;
+            let members = team::team(db, scope.organisation_id)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .filter_map(|m| {
+                    let role = Role::parse(&m.role).ok()?;
+                    Some(TeamMemberView {
+                        grants: grants
+                            .iter()
+                            .filter(|g| g.user_id == m.user_id)
+                            .map(|g| GrantView {
+                                name: g.name.clone(),
+                                group_id: g.group_id.unwrap_or(0),
+                                member_id: g.member_id.unwrap_or(0),
+                            })
+                            .collect(),
+                        may_change: scope.role.may_assign(Some(role), role),
+                        user_id: m.user_id,
+                        name: m.name,
+                        email: m.email,
+                        role,
+                        sees_all: m.all_members == 1,
+                        last_login: m.last_login_at,
+                    })
+                })
+                .collect();
+            let invitations = team::open_invitations(db, scope.organisation_id)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .filter_map(|i| {
+                    let role = Role::parse(&i.role).ok()?;
+                    Some(StaffInvitationView {
+                        id: i.id,
+                        name: i.name,
+                        email: i.email,
+                        role,
+                        sent_on: format_date(i.created_at),
+                        expiry: if i.expires_at > now {
+                            format!("Link works until {}", format_date(i.expires_at))
+                        } else {
+                            format!("Expired on {}; invite again to send a new link", format_date(i.expires_at))
+                        },
+                        may_revoke: scope.role.may_assign(None, role),
+                    })
+                })
+                .collect();
+            let groups = groups::list_groups(db, &StaffScope { all_members: true, ..scope })
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .map(|g| (g.id, g.name))
+                .collect();
+            let assignable = Role::ALL.into_iter().filter(|role| scope.role.may_assign(None, *role)).collect();
+            Ok(TeamView { my_user_id: scope.user_id, members, invitations, assignable, groups })
+        }
+        .await,
+    )
+}
+
+/// E-mails a link to join the team in `role` (its own token kind; any earlier open link to
+/// the address dies).
+#[server(endpoint = "invite_staff")]
+pub async fn invite_staff(name: String, email: String, role: String) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_role(Role::manages_organisation).await?;
+            let db = state.db.as_ref();
+            let mut form = FormErrors::default();
+            let who = form.check("name", &name, PersonName::parse(&name));
+            let to = form.check("email", &email, Email::parse(&email));
+            let role_checked = Role::parse(&role).and_then(|role| {
+                if scope.role.may_assign(None, role) { Ok(role) } else { Err("You cannot give a role above your own.") }
+            });
+            let role = form.check("role", &role, role_checked);
+            let (who, to, role) = form.finish(|| Some((who?, to?, role?)))?;
+            if let Some(user_id) = users::id_by_email(db, to.as_str()).await.map_err(internal)? {
+                if team::team(db, scope.organisation_id).await.map_err(internal)?.iter().any(|m| m.user_id == user_id) {
+                    return Err(AppError::invalid("email", "This address is on the team already."));
+                }
+            }
+            let organisation = organisations::organisation(db, scope.organisation_id)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)?;
+            let inviter = team::team(db, scope.organisation_id)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .find(|m| m.user_id == scope.user_id)
+                .map(|m| if m.name.is_empty() { m.email } else { m.name })
+                .unwrap_or_default();
+            let rendered = staff_invitation_email(&organisation.name, who.as_str(), role.label(), &inviter);
+            let token = new_invite_token();
+            let token_hash = staff_invitation_token_hash(&token);
+            let mail = QueuedEmail {
+                idempotency_key: new_nonce(),
+                from_name: organisation.sender_name.clone(),
+                from_email: organisation.sender_email.clone(),
+                subject: rendered.subject,
+                text_body: rendered.text,
+                html_body: rendered.html,
+                sealed_token: state.config.secret_key.seal(token.expose()),
+            };
+            let now = state.clock.now();
+            let detail = format!("Invited {} ({}) to the team as {}", who.as_str(), to.as_str(), role.label());
+            let new = NewStaffInvitation {
+                email: to.as_str(),
+                name: who.as_str(),
+                role,
+                token_hash: &token_hash,
+                expires_at: now + STAFF_INVITATION_DAYS * DAY,
+                detail: &detail,
+            };
+            if !team::create_invitation(db, &scope, &new, &mail, now).await.map_err(internal)? {
+                return Err(AppError::NotFound);
+            }
+            (state.wake_outbox)();
+            leptos_axum::redirect("/staff/team");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "revoke_staff_invitation")]
+pub async fn revoke_staff_invitation(invitation_id: i64) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_role(Role::manages_organisation).await?;
+            let db = state.db.as_ref();
+            let invitation = team::open_invitations(db, scope.organisation_id)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .find(|i| i.id == invitation_id)
+                .ok_or(AppError::NotFound)?;
+            if !Role::parse(&invitation.role).is_ok_and(|role| scope.role.may_assign(None, role)) {
+                return Err(AppError::Conflict("Only an owner can withdraw an invitation to be an owner.".into()));
+            }
+            let detail = format!("Withdrew the team invitation to {} ({})", invitation.name, invitation.email);
+            back_to_team(
+                team::revoke_invitation(db, &scope, invitation_id, &detail, state.clock.now())
+                    .await
+                    .map_err(internal)?,
+            )
+        }
+        .await,
+    )
+}
+
+/// One of the team, when the signed-in login is not below them (else refused saying so),
+/// with the number of owners.
+#[cfg(feature = "ssr")]
+async fn not_above(
+    state: &AppState,
+    scope: &StaffScope,
+    user_id: i64,
+) -> Result<(team::TeamMember, Role, usize), AppError> {
+    let team = team::team(state.db.as_ref(), scope.organisation_id).await.map_err(internal)?;
+    let owners = team.iter().filter(|m| m.role == Role::Owner.as_str()).count();
+    let member = team.into_iter().find(|m| m.user_id == user_id).ok_or(AppError::NotFound)?;
+    let current = Role::parse(&member.role).map_err(|_| AppError::Internal)?;
+    if current > scope.role {
+        return Err(AppError::Conflict(format!("Only an owner can change {}'s access.", shown(&member))));
+    }
+    Ok((member, current, owners))
+}
+
+/// One of the team, as the signed-in login may change their role to `becomes` (none: take
+/// them off): not above it, nor the new role, and the last owner stays.
+#[cfg(feature = "ssr")]
+async fn changeable(
+    state: &AppState,
+    scope: &StaffScope,
+    user_id: i64,
+    becomes: Option<Role>,
+) -> Result<team::TeamMember, AppError> {
+    let (member, current, owners) = not_above(state, scope, user_id).await?;
+    if becomes.is_some_and(|role| role > scope.role) {
+        return Err(AppError::Conflict("You cannot give a role above your own.".into()));
+    }
+    if current == Role::Owner && becomes != Some(Role::Owner) && owners == 1 {
+        return Err(AppError::Conflict("The organisation needs an owner: make someone else an owner first.".into()));
+    }
+    Ok(member)
+}
+
+/// After a change to the team: back to the team page; or, when the store's guard refused
+/// (the team changed since the checks before it), saying so.
+#[cfg(feature = "ssr")]
+fn back_to_team(changed: bool) -> Result<(), AppError> {
+    if !changed {
+        return Err(AppError::Conflict("The team changed meanwhile. Reload the page and try again.".into()));
+    }
+    leptos_axum::redirect("/staff/team");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn shown(member: &team::TeamMember) -> &str {
+    if member.name.is_empty() { &member.email } else { &member.name }
+}
+
+/// Sets a team member's role, and whether they see every member (`sees` "all") or only
+/// what they were given ("given").
+#[server(endpoint = "update_staff")]
+pub async fn update_staff(user_id: i64, role: String, sees: String) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_role(Role::manages_organisation).await?;
+            let mut form = FormErrors::default();
+            let role = form.check("role", &role, Role::parse(&role));
+            let sees_all = form.check(
+                "sees",
+                &sees,
+                match sees.as_str() {
+                    "all" => Ok(true),
+                    "given" => Ok(false),
+                    _ => Err("Choose every member, or only those given."),
+                },
+            );
+            let (role, sees_all) = form.finish(|| Some((role?, sees_all?)))?;
+            // Who manages the team sees every member.
+            let sees_all = sees_all || role.manages_organisation();
+            let member = changeable(&state, &scope, user_id, Some(role)).await?;
+            let detail = format!(
+                "{} is now {}, seeing {}",
+                shown(&member),
+                role.label(),
+                if sees_all { "every member" } else { "only the members and groups given" }
+            );
+            let db = state.db.as_ref();
+            back_to_team(
+                team::update_staff(db, &scope, user_id, role, sees_all, &detail, state.clock.now())
+                    .await
+                    .map_err(internal)?,
+            )
+        }
+        .await,
+    )
+}
+
+/// Takes someone off the team; their sessions end.
+#[server(endpoint = "remove_staff")]
+pub async fn remove_staff(user_id: i64) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_role(Role::manages_organisation).await?;
+            let member = changeable(&state, &scope, user_id, None).await?;
+            let detail = format!("Took {} ({}) off the team", shown(&member), member.email);
+            back_to_team(
+                team::remove_staff(state.db.as_ref(), &scope, user_id, &detail, state.clock.now())
+                    .await
+                    .map_err(internal)?,
+            )
+        }
+        .await,
+    )
+}
+
+/// Gives a team member a group (`group_id`) or a member (`member_id`) to see.
+#[server(endpoint = "grant_access")]
+pub async fn grant_access(
+    user_id: i64,
+    #[server(default)] group_id: i64,
+    #[server(default)] member_id: i64,
+) -> Result<(), AppError> {
+    respond(change_access(user_id, group_id, member_id, true).await)
+}
+
+/// Takes back what `grant_access` gave.
+#[server(endpoint = "withdraw_access")]
+pub async fn withdraw_access(
+    user_id: i64,
+    #[server(default)] group_id: i64,
+    #[server(default)] member_id: i64,
+) -> Result<(), AppError> {
+    respond(change_access(user_id, group_id, member_id, false).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn change_access(user_id: i64, group_id: i64, member_id: i64, give: bool) -> Result<(), AppError> {
+    let (state, scope) = require_role(Role::manages_organisation).await?;
+    let granted = match (group_id, member_id) {
+        (0, 0) => return Err(AppError::invalid("group_id", "Choose a group.")),
+        (group, 0) => Granted::Group(group),
+        (0, member) => Granted::Member(member),
+        _ => return Err(AppError::invalid("group_id", "Choose a group or a member, not both.")),
+    };
+    let (member, _, _) = not_above(&state, &scope, user_id).await?;
+    let verb = if give { "Gave" } else { "Took back from" };
+    // Named as the organisation's owner sees it (a manager sees every member and group).
+    let everyone = StaffScope { all_members: true, ..scope };
+    let db = state.db.as_ref();
+    let what = match granted {
+        Granted::Group(id) => {
+            groups::group(db, &everyone, id).await.map_err(internal)?.map(|g| format!("the group {}", g.name))
+        }
+        Granted::Member(id) => members::member(db, &everyone, id)
+            .await
+            .map_err(internal)?
+            .map(|m| format!("{} {}", m.first_name, m.last_name)),
+    }
+    .ok_or_else(|| AppError::Conflict("That is not a group or member of the organisation.".into()))?;
+    let detail = format!("{verb} {} access to {what}", shown(&member));
+    let changed = team::set_grant(state.db.as_ref(), &scope, user_id, granted, give, &detail, state.clock.now())
+        .await
+        .map_err(internal)?;
+    if !changed {
+        return Err(if give {
+            AppError::Conflict("That was given already.".into())
+        } else {
+            AppError::Conflict("That was not given.".into())
+        });
+    }
+    // Given from a member's profile, back to it; a group, from the team page.
+    leptos_axum::redirect(&match granted {
+        Granted::Member(id) => format!("/staff/members/{id}"),
+        Granted::Group(_) => "/staff/team".to_owned(),
+    });
+    Ok(())
+}
+
+/// What the person opening a staff invitation link is shown.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StaffWelcome {
+    pub organisation_name: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// A login with this address exists: they prove it with its password.
+    pub has_login: bool,
+}
+
+#[server(endpoint = "staff_invitation_preview")]
+pub async fn staff_invitation_preview(token: String) -> Result<StaffWelcome, AppError> {
+    respond(
+        async move {
+            let state = app_state()?;
+            let live = live(&state, &token).await?;
+            Ok(StaffWelcome {
+                organisation_name: live.organisation_name,
+                name: live.name,
+                email: live.email,
+                role: Role::parse(&live.role).map_err(|_| AppError::InvalidLink)?,
+                has_login: live.existing_user_id.is_some(),
+            })
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+async fn live(state: &AppState, token: &str) -> Result<team::LiveStaffInvitation, AppError> {
+    let token = InviteToken::parse(token).ok_or(AppError::InvalidLink)?;
+    team::live_invitation(state.db.as_ref(), &staff_invitation_token_hash(&token), state.clock.now())
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::InvalidLink)
+}
+
+/// Joins the team from the link: a new login with the password chosen (typed twice), or —
+/// when the address has a login — that login, proved by its password (never replaced).
+#[server(endpoint = "join_staff")]
+pub async fn join_staff(
+    token: String,
+    password: String,
+    #[server(default)] confirm_password: String,
+) -> Result<(), AppError> {
+    let state = app_state()?;
+    let page = InviteToken::parse(&token).map_or_else(|| "/".into(), |t| format!("/join-staff/{}", t.expose()));
+    let result = join(&state, &token, password, confirm_password).await;
+    redirect_back_on_error(&state, "/api/join_staff", &page, result)
+}
+
+#[cfg(feature = "ssr")]
+async fn join(state: &AppState, token: &str, password: String, confirm_password: String) -> Result<(), AppError> {
+    let db = state.db.as_ref();
+    let live = live(state, token).await?;
+    let token_hash = InviteToken::parse(token).map(|t| staff_invitation_token_hash(&t)).ok_or(AppError::InvalidLink)?;
+    let previous = current_session(state).await?;
+    if let Some((_, user)) = &previous {
+        if Some(user.user_id) != live.existing_user_id {
+            return Err(AppError::Conflict(format!(
+                "You are signed in as {}. Sign out first, then open the link again.",
+                user.email
+            )));
+        }
+    }
+    if live.existing_is_staff == 1 {
+        return Err(AppError::Conflict(
+            "Your login is on a team already; one login is staff of one organisation. Ask for an invitation to another address."
+                .into(),
+        ));
+    }
+    limits::attempt(state, &limits::ACCEPTS_PER_ADDRESS, &limits::client_address()).await?;
+    let password_hash;
+    let joining = match live.existing_user_id {
+        Some(user_id) => {
+            let guess = limits::attempt(state, &limits::PASSWORD_GUESSES_PER_ACCOUNT, &live.email).await?;
+            let stored = users::password_hash(db, user_id).await.map_err(internal)?;
+            if !state.passwords.verify(password, stored).await {
+                return Err(AppError::invalid("password", "That is not the password of this login."));
+            }
+            guess.forgive(state).await?;
+            Joining::ExistingLogin { user_id }
+        }
+        None => {
+            let mut form = FormErrors::default();
+            let chosen = form.check_secret("password", Password::parse(&password).and_then(refuse_common));
+            let matches = form.check_secret("confirm_password", Password::check_repeat(&password, &confirm_password));
+            let chosen = form.finish(|| matches.and(chosen))?;
+            password_hash = state.passwords.hash(chosen).await?;
+            Joining::NewLogin { password_hash: &password_hash }
+        }
+    };
+    let session_id = new_session_id();
+    let joined = team::join(
+        db,
+        &token_hash,
+        &joining,
+        &new_nonce(),
+        &session_id_hash(&session_id),
+        &session_times(state),
+        previous.as_ref().map(|(id_hash, _)| id_hash.as_str()),
+    )
+    .await
+    .map_err(internal)?;
+    if !joined {
+        return Err(AppError::InvalidLink);
+    }
+    set_session_cookie(state, &session_id);
+    leptos_axum::redirect("/staff/members");
+    Ok(())
+}
