@@ -305,11 +305,15 @@ async fn contact_card(db: &dyn crate::store::Db, row: members::ContactRow, now: 
                 is_pending,
                 expiry: is_pending.then(|| format!("Link expires on {}", format_date(facts.expires_at))),
                 delivery_failed: delivery.as_ref().is_some_and(|d| d.status == "dead"),
-                delivery: delivery.map(|d| match d.status.as_str() {
-                    "sent" => format!("E-mail delivered on {}", format_date(d.sent_at.unwrap_or(now))),
-                    "dead" => d.last_error.unwrap_or_else(|| "Could not be delivered.".into()),
-                    _ if d.attempts > 0 => "E-mail not delivered yet; retrying.".into(),
-                    _ => "E-mail queued for sending.".into(),
+                delivery: Some(match delivery {
+                    Some(d) => match d.status.as_str() {
+                        "sent" => format!("E-mail delivered on {}", format_date(d.sent_at.unwrap_or(now))),
+                        "dead" => d.last_error.unwrap_or_else(|| "Could not be delivered.".into()),
+                        _ if d.attempts > 0 => "E-mail not delivered yet; retrying.".into(),
+                        _ => "E-mail queued for sending.".into(),
+                    },
+                    // Only "Re-enable invite link" makes an invitation without its e-mail.
+                    None => "Not e-mailed: a link made for staff to pass on by hand.".into(),
                 }),
                 declined,
                 reinvite: row.inv_reinvite == Some(1),
