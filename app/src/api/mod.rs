@@ -16,6 +16,7 @@ pub mod rounds;
 pub mod settings;
 pub mod setup;
 pub mod sign_up;
+pub mod staff_join;
 pub mod team;
 pub mod templates;
 

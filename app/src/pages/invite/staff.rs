@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::team::{JoinStaff, StaffWelcome, staff_invitation_preview};
+use crate::api::staff_join::{JoinStaff, StaffWelcome, staff_invitation_preview};
 use crate::pages::common::{Field, FormAlert, LoadError, NewPasswordFields, action_error};
 
 #[component]
