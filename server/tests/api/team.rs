@@ -233,3 +233,52 @@ async fn staff_limited_to_a_group_see_only_its_members_and_removal_ends_their_se
     assert_ne!(app.get(&helper, "/staff/members").await.status, 200);
     assert_eq!(app.count("SELECT count(*) FROM staff_access").await, 0);
 }
+
+/// The store's guards refuse on their own, whatever the server function checked first: an
+/// administrator's statement cannot touch an owner nor make one, and the last owner's row
+/// cannot stop being an owner's. Nothing is written, not even the timeline's line.
+#[tokio::test]
+async fn the_sql_guards_refuse_without_the_checks_before_them() {
+    use portico_app::domain::Role;
+    use portico_app::store::members::StaffScope;
+    use portico_app::store::team;
+    let app = spawn_app().await;
+    app.staff_in_role("admin@example.org", "administrator").await;
+    let (owner, admin) = (user_id(&app, DEMO_OWNER_EMAIL).await, user_id(&app, "admin@example.org").await);
+    let (owner, admin): (i64, i64) = (owner.parse().unwrap(), admin.parse().unwrap());
+    let db = app.state.db.as_ref();
+    let as_admin = StaffScope { organisation_id: 1, user_id: admin, all_members: true, role: Role::Administrator };
+    let as_owner = StaffScope { user_id: owner, role: Role::Owner, ..as_admin };
+    let before = app.dump("SELECT * FROM staff").await + &app.dump("SELECT * FROM events").await;
+    assert!(!team::update_staff(db, &as_admin, owner, Role::Staff, true, "x", START).await.unwrap());
+    assert!(!team::update_staff(db, &as_admin, admin, Role::Owner, true, "x", START).await.unwrap());
+    assert!(!team::remove_staff(db, &as_admin, owner, "x", START).await.unwrap());
+    assert!(!team::update_staff(db, &as_owner, owner, Role::Administrator, true, "x", START).await.unwrap());
+    assert!(!team::remove_staff(db, &as_owner, owner, "x", START).await.unwrap());
+    let mail = portico_app::store::invitations::QueuedEmail {
+        idempotency_key: "k".repeat(20),
+        from_name: "Riverside".into(),
+        from_email: "hello@example.org".into(),
+        subject: "s".into(),
+        text_body: "t".into(),
+        html_body: "h".into(),
+        sealed_token: String::new(),
+    };
+    let new = team::NewStaffInvitation {
+        email: "olga@example.org",
+        name: "Olga",
+        role: Role::Owner,
+        token_hash: "hash",
+        expires_at: START + DAY,
+        detail: "x",
+    };
+    assert!(!team::create_invitation(db, &as_admin, &new, &mail, START).await.unwrap());
+    assert_eq!(app.dump("SELECT * FROM staff").await + &app.dump("SELECT * FROM events").await, before);
+    assert_eq!(
+        app.count("SELECT count(*) FROM outbox").await + app.count("SELECT count(*) FROM staff_invitations").await,
+        0
+    );
+    // The same statements do what is allowed.
+    assert!(team::update_staff(db, &as_owner, admin, Role::Owner, true, "x", START).await.unwrap());
+    assert!(team::update_staff(db, &as_owner, owner, Role::Administrator, true, "x", START).await.unwrap());
+}
