@@ -20,7 +20,7 @@ use {
     crate::secrets::{new_invite_token, staff_invitation_token_hash},
     crate::store::members::StaffScope,
     crate::store::team::{self, Granted, NewStaffInvitation},
-    crate::store::{groups, members, organisations, users},
+    crate::store::{groups, members, organisations},
 };
 
 /// How long a staff invitation's link works.
@@ -155,23 +155,16 @@ pub async fn invite_staff(name: String, email: String, role: String) -> Result<(
             });
             let role = form.check("role", &role, role_checked);
             let (who, to, role) = form.finish(|| Some((who?, to?, role?)))?;
-            if let Some(user_id) = users::id_by_email(db, to.as_str()).await.map_err(internal)? {
-                if team::team(db, scope.organisation_id).await.map_err(internal)?.iter().any(|m| m.user_id == user_id) {
-                    return Err(AppError::invalid("email", "This address is on the team already."));
-                }
+            let team = team::team(db, scope.organisation_id).await.map_err(internal)?;
+            if team.iter().any(|m| m.email == to.as_str()) {
+                return Err(AppError::invalid("email", "This address is on the team already."));
             }
+            let inviter = team.iter().find(|m| m.user_id == scope.user_id).map_or("", shown);
             let organisation = organisations::organisation(db, scope.organisation_id)
                 .await
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
-            let inviter = team::team(db, scope.organisation_id)
-                .await
-                .map_err(internal)?
-                .into_iter()
-                .find(|m| m.user_id == scope.user_id)
-                .map(|m| if m.name.is_empty() { m.email } else { m.name })
-                .unwrap_or_default();
-            let rendered = staff_invitation_email(&organisation.name, who.as_str(), role.label(), &inviter);
+            let rendered = staff_invitation_email(&organisation.name, who.as_str(), role.label(), inviter);
             let token = new_invite_token();
             let token_hash = staff_invitation_token_hash(&token);
             let mail = queued_email(&state, &organisation, rendered, &token);

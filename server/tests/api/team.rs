@@ -83,6 +83,9 @@ async fn the_owner_invites_staff_who_join_from_the_link_and_the_timeline_says_so
     );
     let team = app.get(&app.staff, "/staff/team").await.body;
     assert!(!team.contains("Withdraw invitation"), "{team}");
+    let again = invite_staff(&app, &app.staff, "Jo Bloggs", "jo@example.org", "staff").await;
+    assert_eq!(again.status(), 422);
+    assert!(again.text().await.unwrap().contains("This address is on the team already."));
     let settings = app.get(&app.staff, "/staff/settings").await.body;
     assert!(
         settings.contains("Invited Jo Bloggs (jo@example.org) to the team as Security administrator, by Sam Rivera.")
