@@ -26,11 +26,7 @@ pub async fn whoami() -> Result<Option<Viewer>, AppError> {
             let state = app_state()?;
             Ok(current_session(&state).await?.map(|(_, user)| Viewer {
                 is_staff: user.staff_organisation_id.is_some(),
-                manages_organisation: user
-                    .staff_role
-                    .as_deref()
-                    .and_then(|role| crate::domain::Role::parse(role).ok())
-                    .is_some_and(crate::domain::Role::manages_organisation),
+                manages_organisation: user.staff_role.is_some_and(crate::domain::Role::manages_organisation),
                 shown_as: user.staff_name.filter(|name| !name.is_empty()).unwrap_or(user.email),
             }))
         }

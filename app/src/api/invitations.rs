@@ -204,13 +204,25 @@ pub(crate) fn prepare_invitation(
     to: &Email,
     wording: &Wording,
 ) -> NewInvitation {
+    invitation_with_token(state, organisation, invitee, to, wording, &new_invite_token())
+}
+
+/// The same with a token the caller made (and keeps: "Re-enable invite link" shows it).
+#[cfg(feature = "ssr")]
+pub(crate) fn invitation_with_token(
+    state: &AppState,
+    organisation: &organisations::Organisation,
+    invitee: &Invitee<'_>,
+    to: &Email,
+    wording: &Wording,
+    token: &InviteToken,
+) -> NewInvitation {
     let now = state.clock.now();
     let message = wording.message_for(invitee.first_name, &organisation.name);
     let personal_message = message.as_deref();
     let subject_addition = wording.subject_addition.as_deref();
     let expires_at = now + organisation.invitation_validity_days * DAY;
-    let token = new_invite_token();
-    let token_hash = invite_token_hash(&token);
+    let token_hash = invite_token_hash(token);
     let rendered = invitation_email(&InvitationEmail {
         organisation_name: &organisation.name,
         first_name: invitee.first_name,
@@ -225,7 +237,7 @@ pub(crate) fn prepare_invitation(
         personal_message: message,
         subject_addition: wording.subject_addition.clone(),
         expires_at,
-        mail: queued_email(state, organisation, rendered, &token),
+        mail: queued_email(state, organisation, rendered, token),
         token_hash,
     }
 }

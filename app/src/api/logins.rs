@@ -7,14 +7,14 @@ use leptos::prelude::*;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::invitations::{Invitee, Wording, on_behalf_of, prepare_invitation, visible_contact},
+    super::invitations::{Invitee, Wording, invitation_with_token, on_behalf_of, visible_contact},
     super::ssr::{internal, request_cookie, require_role, respond, set_cookie},
     crate::domain::{Email, InviteToken, Role},
     crate::error::FormErrors,
     crate::mail::render::login_email_changed_email,
     crate::ports::AppState,
-    crate::secrets::invite_token_hash,
     crate::secrets::new_nonce,
+    crate::secrets::{invite_token_hash, new_invite_token},
     crate::store::invitations,
     crate::store::invitations::QueuedEmail,
     crate::store::{DbError, organisations, users},
@@ -109,12 +109,12 @@ pub async fn reenable_invite_link(contact_id: i64) -> Result<(), AppError> {
             let on_behalf_of = on_behalf_of(&state, &scope, &contact).await?;
             let invitee =
                 Invitee { contact_id, first_name: &contact.first_name, on_behalf_of: on_behalf_of.as_deref() };
-            let new = prepare_invitation(&state, &organisation, &invitee, &email, &Wording::default());
-            let token = state.config.secret_key.open(&new.mail.sealed_token).ok_or(AppError::Internal)?;
+            let token = new_invite_token();
+            let new = invitation_with_token(&state, &organisation, &invitee, &email, &Wording::default(), &token);
             if !invitations::reenable_link(db, &scope, state.clock.now(), new).await.map_err(internal)? {
                 return Err(AppError::Conflict(format!("{} can no longer be invited.", contact.first_name)));
             }
-            let sealed = state.config.secret_key.seal(&format!("{contact_id}:{token}"));
+            let sealed = state.config.secret_key.seal(&format!("{contact_id}:{}", token.expose()));
             set_cookie(&state, REENABLED_LINK_COOKIE, &sealed, REENABLED_LINK_SECONDS);
             leptos_axum::redirect(&format!("/staff/members/{}#contact-{contact_id}", contact.member_id));
             Ok(())

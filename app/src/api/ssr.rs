@@ -75,7 +75,7 @@ pub async fn require_staff() -> Result<(AppState, StaffScope), AppError> {
 /// What a staff login may reach; any other login: this does not exist (404).
 pub fn staff_scope(user: &SessionUser) -> Result<StaffScope, AppError> {
     let organisation_id = user.staff_organisation_id.ok_or(AppError::NotFound)?;
-    let role = user.staff_role.as_deref().and_then(|role| Role::parse(role).ok()).ok_or(AppError::NotFound)?;
+    let role = user.staff_role.ok_or(AppError::NotFound)?;
     Ok(StaffScope { organisation_id, user_id: user.user_id, all_members: user.staff_all_members == Some(1), role })
 }
 

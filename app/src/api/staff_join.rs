@@ -38,12 +38,12 @@ pub async fn staff_invitation_preview(token: String) -> Result<StaffWelcome, App
     respond(
         async move {
             let state = app_state()?;
-            let live = live(&state, &token).await?;
+            let (live, _) = live(&state, &token).await?;
             Ok(StaffWelcome {
                 organisation_name: live.organisation_name,
                 name: live.name,
                 email: live.email,
-                role: Role::parse(&live.role).map_err(|_| AppError::InvalidLink)?,
+                role: live.role,
                 has_login: live.existing_user_id.is_some(),
             })
         }
@@ -51,13 +51,16 @@ pub async fn staff_invitation_preview(token: String) -> Result<StaffWelcome, App
     )
 }
 
+/// The live invitation the link names, with its token's hash.
 #[cfg(feature = "ssr")]
-async fn live(state: &AppState, token: &str) -> Result<team::LiveStaffInvitation, AppError> {
+async fn live(state: &AppState, token: &str) -> Result<(team::LiveStaffInvitation, String), AppError> {
     let token = InviteToken::parse(token).ok_or(AppError::InvalidLink)?;
-    team::live_invitation(state.db.as_ref(), &staff_invitation_token_hash(&token), state.clock.now())
+    let token_hash = staff_invitation_token_hash(&token);
+    let live = team::live_invitation(state.db.as_ref(), &token_hash, state.clock.now())
         .await
         .map_err(internal)?
-        .ok_or(AppError::InvalidLink)
+        .ok_or(AppError::InvalidLink)?;
+    Ok((live, token_hash))
 }
 
 /// Joins the team from the link: a new login with the password chosen (typed twice), or —
@@ -77,8 +80,7 @@ pub async fn join_staff(
 #[cfg(feature = "ssr")]
 async fn join(state: &AppState, token: &str, password: String, confirm_password: String) -> Result<(), AppError> {
     let db = state.db.as_ref();
-    let live = live(state, token).await?;
-    let token_hash = InviteToken::parse(token).map(|t| staff_invitation_token_hash(&t)).ok_or(AppError::InvalidLink)?;
+    let (live, token_hash) = live(state, token).await?;
     let previous = current_session(state).await?;
     if let Some((_, user)) = &previous {
         if Some(user.user_id) != live.existing_user_id {

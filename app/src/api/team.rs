@@ -83,47 +83,41 @@ pub async fn team_overview() -> Result<TeamView, AppError> {
                 .await
                 .map_err(internal)?
                 .into_iter()
-                .filter_map(|m| {
-                    let role = Role::parse(&m.role).ok()?;
-                    Some(TeamMemberView {
-                        grants: grants
-                            .iter()
-                            .filter(|g| g.user_id == m.user_id)
-                            .map(|g| GrantView {
-                                name: g.name.clone(),
-                                group_id: g.group_id.unwrap_or(0),
-                                member_id: g.member_id.unwrap_or(0),
-                            })
-                            .collect(),
-                        may_change: scope.role.may_assign(Some(role), role),
-                        user_id: m.user_id,
-                        name: m.name,
-                        email: m.email,
-                        role,
-                        sees_all: m.all_members == 1,
-                        last_login: m.last_login_at,
-                    })
+                .map(|m| TeamMemberView {
+                    grants: grants
+                        .iter()
+                        .filter(|g| g.user_id == m.user_id)
+                        .map(|g| GrantView {
+                            name: g.name.clone(),
+                            group_id: g.group_id.unwrap_or(0),
+                            member_id: g.member_id.unwrap_or(0),
+                        })
+                        .collect(),
+                    may_change: scope.role.may_assign(Some(m.role), m.role),
+                    user_id: m.user_id,
+                    name: m.name,
+                    email: m.email,
+                    role: m.role,
+                    sees_all: m.all_members == 1,
+                    last_login: m.last_login_at,
                 })
                 .collect();
             let invitations = team::open_invitations(db, scope.organisation_id)
                 .await
                 .map_err(internal)?
                 .into_iter()
-                .filter_map(|i| {
-                    let role = Role::parse(&i.role).ok()?;
-                    Some(StaffInvitationView {
-                        id: i.id,
-                        name: i.name,
-                        email: i.email,
-                        role,
-                        sent_on: format_date(i.created_at),
-                        expiry: if i.expires_at > now {
-                            format!("Link works until {}", format_date(i.expires_at))
-                        } else {
-                            format!("Expired on {}; invite again to send a new link", format_date(i.expires_at))
-                        },
-                        may_revoke: scope.role.may_assign(None, role),
-                    })
+                .map(|i| StaffInvitationView {
+                    id: i.id,
+                    name: i.name,
+                    email: i.email,
+                    role: i.role,
+                    sent_on: format_date(i.created_at),
+                    expiry: if i.expires_at > now {
+                        format!("Link works until {}", format_date(i.expires_at))
+                    } else {
+                        format!("Expired on {}; invite again to send a new link", format_date(i.expires_at))
+                    },
+                    may_revoke: scope.role.may_assign(None, i.role),
                 })
                 .collect();
             let groups = groups::list_groups(db, &StaffScope { all_members: true, ..scope })
@@ -201,7 +195,7 @@ pub async fn revoke_staff_invitation(invitation_id: i64) -> Result<(), AppError>
                 .into_iter()
                 .find(|i| i.id == invitation_id)
                 .ok_or(AppError::NotFound)?;
-            if !Role::parse(&invitation.role).is_ok_and(|role| scope.role.may_assign(None, role)) {
+            if !scope.role.may_assign(None, invitation.role) {
                 return Err(AppError::Conflict("Only an owner can withdraw an invitation to be an owner.".into()));
             }
             let detail = format!("Withdrew the team invitation to {} ({})", invitation.name, invitation.email);
@@ -224,9 +218,9 @@ async fn not_above(
     user_id: i64,
 ) -> Result<(team::TeamMember, Role, usize), AppError> {
     let team = team::team(state.db.as_ref(), scope.organisation_id).await.map_err(internal)?;
-    let owners = team.iter().filter(|m| m.role == Role::Owner.as_str()).count();
+    let owners = team.iter().filter(|m| m.role == Role::Owner).count();
     let member = team.into_iter().find(|m| m.user_id == user_id).ok_or(AppError::NotFound)?;
-    let current = Role::parse(&member.role).map_err(|_| AppError::Internal)?;
+    let current = member.role;
     if current > scope.role {
         return Err(AppError::Conflict(format!("Only an owner can change {}'s access.", shown(&member))));
     }
@@ -370,9 +364,8 @@ async fn change_access(user_id: i64, group_id: i64, member_id: i64, give: bool) 
     }
     .ok_or_else(|| AppError::Conflict("That is not a group or member of the organisation.".into()))?;
     let detail = format!("{verb} {} access to {what}", shown(&member));
-    let changed = team::set_grant(state.db.as_ref(), &scope, user_id, granted, give, &detail, state.clock.now())
-        .await
-        .map_err(internal)?;
+    let changed =
+        team::set_grant(db, &scope, user_id, granted, give, &detail, state.clock.now()).await.map_err(internal)?;
     if !changed {
         return Err(if give {
             AppError::Conflict("That was given already.".into())

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Stored, posted and sent under the names `as_str` gives (serde reads a row's role as one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     Staff,
     SecurityAdministrator,
@@ -88,6 +90,10 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Ok(role));
         }
         assert!(Role::parse("Owner").is_err());
+        #[cfg(feature = "ssr")]
+        for role in Role::ALL {
+            assert_eq!(serde_json::to_value(role).unwrap(), role.as_str(), "serde names it as the table does");
+        }
         assert!(Role::parse("root").is_err());
     }
 }

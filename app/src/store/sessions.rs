@@ -15,7 +15,7 @@ pub struct SessionUser {
     /// Set when the login is staff of an organisation.
     pub staff_organisation_id: Option<i64>,
     pub staff_all_members: Option<i64>,
-    pub staff_role: Option<String>,
+    pub staff_role: Option<crate::domain::Role>,
     /// The staff member's name; empty for logins made before names were asked.
     pub staff_name: Option<String>,
 }
@@ -29,6 +29,21 @@ pub struct SessionTimes {
 /// The statement that opens a session; callers put it in the batch that signs someone in.
 pub fn insert_session(id_hash: &str, owner: SessionOwner, times: &SessionTimes) -> Stmt {
     let expires_at = times.now + times.absolute_seconds;
+    // The login an invitation (of `table`) used in this batch made or linked, by its claim.
+    let claimed_by = |table: &str, claim: &str| {
+        stmt!(
+            format!(
+                "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
+                 SELECT ?, i.accepted_user_id, ?, ?, ? FROM {table} i
+                 WHERE i.claim = ? AND i.accepted_user_id IS NOT NULL"
+            ),
+            id_hash,
+            times.now,
+            times.now,
+            expires_at,
+            claim
+        )
+    };
     match owner {
         SessionOwner::User(user_id) => stmt!(
             "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
@@ -39,24 +54,8 @@ pub fn insert_session(id_hash: &str, owner: SessionOwner, times: &SessionTimes) 
             times.now,
             expires_at
         ),
-        SessionOwner::AcceptedInvitation { claim } | SessionOwner::StaffInvitation { claim } => {
-            let table = match owner {
-                SessionOwner::StaffInvitation { .. } => "staff_invitations",
-                _ => "invitations",
-            };
-            stmt!(
-                format!(
-                    "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
-                     SELECT ?, i.accepted_user_id, ?, ?, ? FROM {table} i
-                     WHERE i.claim = ? AND i.accepted_user_id IS NOT NULL"
-                ),
-                id_hash,
-                times.now,
-                times.now,
-                expires_at,
-                claim
-            )
-        }
+        SessionOwner::AcceptedInvitation { claim } => claimed_by("invitations", claim),
+        SessionOwner::StaffInvitation { claim } => claimed_by("staff_invitations", claim),
     }
 }
 

@@ -48,7 +48,7 @@ pub struct TeamMember {
     pub user_id: i64,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub all_members: i64,
     pub last_login_at: Option<i64>,
 }
@@ -137,7 +137,7 @@ pub struct OpenStaffInvitation {
     pub id: i64,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub created_at: i64,
     pub expires_at: i64,
 }
@@ -282,7 +282,7 @@ pub struct LiveStaffInvitation {
     pub organisation_name: String,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     /// A login with this address exists: the person proves it with its password.
     pub existing_user_id: Option<i64>,
     /// That login is staff somewhere already (one login is staff of one organisation).
