@@ -30,6 +30,47 @@ pub struct OwnProfile {
 pub struct PortalView {
     pub profile: OwnProfile,
     pub choices: Vec<ProfileChoice>,
+    pub records: PortalRecords,
+}
+
+/// What is kept on a member's profile for the portal: staff see all of it; the member sees
+/// their memberships, and bookings and shared files while the organisation shows them
+/// (`None`: that section is off).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PortalRecords {
+    pub memberships: Vec<MembershipView>,
+    pub bookings: Option<Vec<BookingView>>,
+    pub files: Option<Vec<FileView>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MembershipView {
+    pub id: i64,
+    pub programme: String,
+    pub level: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BookingView {
+    pub id: i64,
+    pub title: String,
+    /// "5 December 2026, 18:00".
+    pub when: String,
+    pub place: Option<String>,
+    pub cancelled: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileView {
+    pub id: i64,
+    pub name: String,
+    /// "34 KB".
+    pub size: String,
+    pub added_on: String,
+    /// The member sees it.
+    pub shared: bool,
+    /// Where it downloads from.
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -49,4 +90,23 @@ pub struct DevMessage {
     pub text_body: String,
     pub html_body: String,
     pub received_at: i64,
+}
+
+impl MembershipView {
+    /// "Karate: Green belt", or the programme alone.
+    pub fn summary(&self) -> String {
+        match &self.level {
+            Some(level) => format!("{}: {level}", self.programme),
+            None => self.programme.clone(),
+        }
+    }
+}
+
+impl BookingView {
+    /// "Private lesson, 5 December 2026, 18:00, Dojo 2".
+    pub fn summary(&self) -> String {
+        let mut parts = vec![self.title.as_str(), self.when.as_str()];
+        parts.extend(self.place.as_deref());
+        parts.join(", ")
+    }
 }

@@ -20,7 +20,9 @@ use crate::{App, shell};
 mod api_requests;
 mod error_links;
 mod export;
+mod files;
 mod first_run;
+mod multipart;
 mod paths;
 
 pub use api_requests::API_PREFIX;
@@ -48,8 +50,11 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
     let allowed_origin = AllowedOrigin(state.config.public_base_url.as_str().into());
     let watching = state.config.dev_mode && std::env::var_os("LEPTOS_WATCH").is_some();
     let reload = options.reload_port;
-    let export =
-        Router::new().route("/staff/members/export", axum::routing::get(export::members_csv)).with_state(state.clone());
+    let export = Router::new()
+        .route("/staff/members/export", axum::routing::get(export::members_csv))
+        .route("/staff/members/{member_id}/files", axum::routing::post(files::upload))
+        .route("/files/{file_id}", axum::routing::get(files::download))
+        .with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), page.clone())
         .fallback(render_app_to_stream_with_context(context, page))

@@ -12,6 +12,7 @@ pub mod member_list;
 pub mod members;
 pub mod password_reset;
 pub mod portal;
+pub mod portal_records;
 pub mod rounds;
 pub mod settings;
 pub mod setup;

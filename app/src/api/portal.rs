@@ -6,11 +6,12 @@ use crate::records::PortalView;
 use {
     super::ssr::{internal, require_login, respond},
     crate::records::ProfileChoice,
-    crate::store::members,
+    crate::store::{members, portal_records},
 };
 
 /// One of the profiles linked to the signed-in login — `member_id`, or the first when not
-/// given — with the others it can switch to; never anyone else's, and without staff notes or
+/// given — with its memberships, bookings and shared files (the sections its organisation
+/// shows), and the others it can switch to; never anyone else's, and without staff notes or
 /// billing. A profile not linked to this login, or a login with none (staff), gets 404.
 #[server(endpoint = "portal_profile")]
 pub async fn portal_profile(member_id: Option<i64>) -> Result<PortalView, AppError> {
@@ -23,6 +24,11 @@ pub async fn portal_profile(member_id: Option<i64>) -> Result<PortalView, AppErr
                 Some(id) => profiles.iter().find(|p| p.member_id == id),
             };
             let profile = chosen.cloned().ok_or(AppError::NotFound)?;
+            let sections = portal_records::sections(state.db.as_ref(), profile.member_id)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)?;
+            let records = super::portal_records::records_of(&state, profile.member_id, sections, true).await?;
             let choices = profiles
                 .into_iter()
                 .map(|p| ProfileChoice {
@@ -31,7 +37,7 @@ pub async fn portal_profile(member_id: Option<i64>) -> Result<PortalView, AppErr
                     organisation_name: p.organisation_name,
                 })
                 .collect();
-            Ok(PortalView { profile, choices })
+            Ok(PortalView { profile, choices, records })
         }
         .await,
     )

@@ -29,6 +29,9 @@ pub struct PortalSettingsView {
     /// 'always', 'ask' or 'never'.
     pub auto_link: String,
     pub invite_at_once: bool,
+    /// Members see their bookings, and the files shared with them, on the portal.
+    pub bookings_shown: bool,
+    pub files_shown: bool,
     /// Where people sign up, when they may.
     pub sign_up_url: String,
     /// Only the owner and administrators change these; others see them.
@@ -58,6 +61,8 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
                 self_sign_up: organisation.self_sign_up == 1,
                 auto_link: organisation.auto_link,
                 invite_at_once: organisation.invite_at_once == 1,
+                bookings_shown: organisation.bookings_shown == 1,
+                files_shown: organisation.files_shown == 1,
                 sign_up_url: format!("{}/join/{}", state.config.public_base_url, organisation.id),
                 may_change,
                 timeline: crate::store::events::organisation_timeline(db, organisation.id).await.map_err(internal)?,
@@ -164,6 +169,8 @@ pub async fn update_portal_settings(
     auto_link: String,
     #[server(default)] self_sign_up: bool,
     #[server(default)] invite_at_once: bool,
+    #[server(default)] bookings_shown: bool,
+    #[server(default)] files_shown: bool,
 ) -> Result<(), AppError> {
     respond(
         async move {
@@ -171,7 +178,13 @@ pub async fn update_portal_settings(
             if !["always", "ask", "never"].contains(&auto_link.as_str()) {
                 return Err(AppError::invalid("auto_link", "Choose one of the three ways to link logins."));
             }
-            let settings = organisations::PortalSettings { self_sign_up, auto_link: &auto_link, invite_at_once };
+            let settings = organisations::PortalSettings {
+                self_sign_up,
+                auto_link: &auto_link,
+                invite_at_once,
+                bookings_shown,
+                files_shown,
+            };
             let changed = organisations::update_portal_settings(
                 state.db.as_ref(),
                 scope.organisation_id,

@@ -9,6 +9,7 @@ pub mod email;
 pub mod invitation;
 pub mod name;
 pub mod password;
+pub mod portal_records;
 pub mod role;
 #[cfg(feature = "ssr")]
 pub mod search;

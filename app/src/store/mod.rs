@@ -17,6 +17,7 @@ pub mod members;
 pub mod organisations;
 pub mod outbox;
 pub mod password_resets;
+pub mod portal_records;
 pub mod rate_limits;
 pub mod rounds;
 pub mod sessions;

@@ -18,6 +18,10 @@ pub struct Organisation {
     pub invite_at_once: i64,
     /// The template every form that sends invitations starts with.
     pub default_template_id: Option<i64>,
+    /// Members see their bookings on the portal.
+    pub bookings_shown: i64,
+    /// Members see the files staff share with them.
+    pub files_shown: i64,
 }
 
 pub async fn organisation(db: &dyn Db, id: i64) -> Result<Option<Organisation>, DbError> {
@@ -25,7 +29,7 @@ pub async fn organisation(db: &dyn Db, id: i64) -> Result<Option<Organisation>, 
         db,
         stmt!(
             "SELECT id, name, sender_name, sender_email, invitation_validity_days, self_sign_up, auto_link,
-                    invite_at_once, default_template_id
+                    invite_at_once, default_template_id, bookings_shown, files_shown
              FROM organisations WHERE id = ?",
             id
         ),
@@ -85,6 +89,8 @@ pub struct PortalSettings<'a> {
     pub self_sign_up: bool,
     pub auto_link: &'a str,
     pub invite_at_once: bool,
+    pub bookings_shown: bool,
+    pub files_shown: bool,
 }
 
 impl PortalSettings<'_> {
@@ -92,10 +98,13 @@ impl PortalSettings<'_> {
     pub fn in_words(&self) -> String {
         let on = |yes: bool| if yes { "on" } else { "off" };
         format!(
-            "Portal settings: self-service sign-up {}, auto-link {}, invite representatives as they are added {}",
+            "Portal settings: self-service sign-up {}, auto-link {}, invite representatives as they are added {}, \
+             bookings shown {}, files shown {}",
             on(self.self_sign_up),
             self.auto_link,
-            on(self.invite_at_once)
+            on(self.invite_at_once),
+            on(self.bookings_shown),
+            on(self.files_shown)
         )
     }
 }
@@ -112,12 +121,15 @@ pub async fn update_portal_settings(
     let changes = db
         .batch(vec![
             stmt!(
-                "UPDATE organisations SET self_sign_up = ?, auto_link = ?, invite_at_once = ?
+                "UPDATE organisations SET self_sign_up = ?, auto_link = ?, invite_at_once = ?, bookings_shown = ?,
+                                          files_shown = ?
                  WHERE id = ? AND EXISTS (SELECT 1 FROM staff s WHERE s.user_id = ? AND s.organisation_id = organisations.id
                                             AND s.role IN ('owner', 'administrator'))",
                 settings.self_sign_up,
                 settings.auto_link,
                 settings.invite_at_once,
+                settings.bookings_shown,
+                settings.files_shown,
                 organisation_id,
                 user_id
             ),

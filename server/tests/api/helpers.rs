@@ -8,7 +8,7 @@ use portico_server::clock::ManualClock;
 use portico_server::config::{Config, MailConfig};
 use portico_server::dispatcher::Dispatcher;
 use portico_server::startup::Application;
-use reqwest::header::{ACCEPT, HeaderMap, LOCATION, ORIGIN, REFERER};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, LOCATION, ORIGIN, REFERER};
 use reqwest::{Client, Response, StatusCode};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -163,6 +163,38 @@ impl TestApp {
             .header(ACCEPT, "application/json")
             .header(ORIGIN, BASE_URL)
             .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// The profile's upload form, as a browser sends it: `file` (named `name`) and the
+    /// "Share it with the member" box.
+    pub async fn upload(&self, client: &Client, member_id: i64, name: &str, bytes: &[u8], shared: bool) -> Response {
+        let mut fields = vec![("file", Some(name), bytes)];
+        if shared {
+            fields.push(("shared", None, b"true"));
+        }
+        self.post_multipart(client, member_id, "text/html,application/xhtml+xml", &fields).await
+    }
+
+    /// A multipart post to a member's upload address: each field's name, file name (for a
+    /// file) and content.
+    pub async fn post_multipart(
+        &self,
+        client: &Client,
+        member_id: i64,
+        accept: &str,
+        fields: &[(&str, Option<&str>, &[u8])],
+    ) -> Response {
+        let (content_type, body) = crate::multipart::multipart(fields);
+        client
+            .post(format!("{}/staff/members/{member_id}/files", self.address))
+            .header(ACCEPT, accept)
+            .header(ORIGIN, BASE_URL)
+            .header(REFERER, format!("{}/staff/members/{member_id}", self.address))
+            .header(CONTENT_TYPE, content_type)
+            .body(body)
             .send()
             .await
             .expect("POST")

@@ -21,8 +21,11 @@ mod logins;
 mod member_list;
 mod members;
 mod migrations;
+#[path = "../scenarios/multipart.rs"]
+mod multipart;
 mod pages;
 mod password_reset;
+mod portal_records;
 mod rate_limits;
 mod roles;
 mod rounds;

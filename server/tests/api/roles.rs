@@ -26,9 +26,12 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
         &[("member_id", "member"), ("first_name", ""), ("last_name", ""), ("relation", ""), ("email", "")],
         ALL,
     ),
+    ("/api/add_booking", &[("member_id", "member"), ("title", ""), ("starts", "")], ALL),
+    ("/api/add_membership", &[("member_id", "member"), ("programme", "")], ALL),
     ("/api/add_member", &[("first_name", ""), ("last_name", ""), ("email", ""), ("phone", ""), ("address", "")], ALL),
     ("/api/add_to_group", &[("group_id", "group"), ("member_id", "other_member")], ALL),
     ("/api/bulk_sends", &[], ALL),
+    ("/api/cancel_booking", &[("member_id", "member"), ("booking_id", "booking")], ALL),
     ("/api/change_login_email", &[("contact_id", "contact"), ("email", "not an address")], LOGIN_ADMINS),
     ("/api/continue_round", &[("round", "round")], ALL),
     ("/api/create_group", &[("name", "")], ALL),
@@ -43,6 +46,7 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/api/list_members", &[], ALL),
     ("/api/list_templates", &[], ALL),
     ("/api/member_profile", &[("member_id", "member")], ALL),
+    ("/api/member_records", &[("member_id", "member")], ALL),
     ("/api/not_registered", &[], ALL),
     ("/api/plan_round", &[("members", "member")], ALL),
     ("/api/portal_settings", &[], ALL),
@@ -83,6 +87,7 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
         &[("name", ""), ("sender_name", ""), ("sender_email", ""), ("validity_days", "")],
         MANAGERS,
     ),
+    ("/api/share_file", &[("member_id", "member"), ("file_id", "file")], ALL),
     ("/api/update_portal_settings", &[("auto_link", "sometimes")], MANAGERS),
     ("/api/update_staff", &[("user_id", "first_owner"), ("role", "boss"), ("sees", "all")], MANAGERS),
     ("/api/withdraw_access", &[("user_id", "first_owner")], MANAGERS),
@@ -104,8 +109,11 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/staff/templates", &[], MANAGERS),
     ("/staff/templates/{template}", &[], MANAGERS),
     ("/staff/team", &[], MANAGERS),
+    ("/files/{file}", &[], ALL),
     // Last: the pages above show what these take away.
     ("/api/remove_contact", &[("contact_id", "representative")], ALL),
+    ("/api/remove_membership", &[("member_id", "member"), ("membership_id", "membership")], ALL),
+    ("/api/remove_file", &[("member_id", "member"), ("file_id", "file")], ALL),
     ("/api/archive_template", &[("template_id", "template")], MANAGERS),
 ];
 
@@ -182,6 +190,18 @@ async fn fixture(app: &TestApp) -> HashMap<&'static str, String> {
         )
         .await;
     assert!(sent.status().is_success() || sent.status().is_redirection(), "{}", sent.status());
+    let records = [
+        ("/api/add_membership", &[("programme", "Karate")][..]),
+        ("/api/add_booking", &[("title", "Private lesson"), ("starts", "2026-11-30T18:00")]),
+    ];
+    let member_field = member.to_string();
+    for (endpoint, fields) in records {
+        let fields: Vec<(&str, &str)> =
+            [("member_id", member_field.as_str())].into_iter().chain(fields.iter().copied()).collect();
+        let status = app.call(&app.staff, endpoint, &fields).await.status();
+        assert!(status.is_success() || status.is_redirection(), "{endpoint}: {status}");
+    }
+    assert_eq!(app.upload(&app.staff, member, "grading.pdf", b"%PDF-1.4", true).await.status(), 303);
     app.call(&app.staff, "/api/invite_staff", &[("name", "Jo"), ("email", "jo@example.org"), ("role", "staff")]).await;
     app.state
         .db
@@ -202,6 +222,9 @@ async fn fixture(app: &TestApp) -> HashMap<&'static str, String> {
         ("staff_invitation", "SELECT max(id) FROM staff_invitations"),
         ("link_request", "SELECT max(id) FROM link_requests"),
         ("first_owner", "SELECT min(user_id) FROM staff WHERE role = 'owner'"),
+        ("membership", "SELECT max(id) FROM memberships"),
+        ("booking", "SELECT max(id) FROM bookings"),
+        ("file", "SELECT max(id) FROM member_files"),
     ] {
         ids.insert(name, app.count(sql).await.to_string());
     }

@@ -109,14 +109,15 @@ async fn a_new_email_and_a_recorded_decline_are_on_the_timeline_with_their_reaso
 async fn settings_changes_are_on_the_organisation_timeline() {
     let app = spawn_app().await;
     app.staff_login().await;
-    let fields = [("auto_link", "always"), ("self_sign_up", "true")];
+    let fields = [("auto_link", "always"), ("self_sign_up", "true"), ("files_shown", "true")];
     app.post_form(&app.staff, "/api/update_portal_settings", "/staff/settings", &fields).await;
     let page = app.get(&app.staff, "/staff/settings").await.body;
     let lines = timeline(&page);
     assert_eq!(lines.len(), 1, "{lines:#?}");
     assert!(
         lines[0].ends_with(
-            "Portal settings: self-service sign-up on, auto-link always, invite representatives as they are added off, by Sam Rivera."
+            "Portal settings: self-service sign-up on, auto-link always, invite representatives as they are added off, \
+             bookings shown off, files shown on, by Sam Rivera."
         ),
         "{lines:#?}"
     );

@@ -57,6 +57,34 @@ impl<'a> Session<'a> {
             .expect("POST")
     }
 
+    /// A member's upload form, as a browser sends it from their profile.
+    pub async fn upload(&self, member_id: &str, name: &str, content: &[u8], shared: bool) -> Response {
+        let base = &self.target.base_url;
+        let mut fields = vec![("file", Some(name), content)];
+        if shared {
+            fields.push(("shared", None, b"true"));
+        }
+        let (content_type, body) = crate::multipart::multipart(&fields);
+        self.client
+            .post(format!("{base}/staff/members/{member_id}/files"))
+            .header(ACCEPT, "text/html")
+            .header(ORIGIN, base.as_str())
+            .header(REFERER, format!("{base}/staff/members/{member_id}"))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// A file as the browser downloads it: status, Content-Disposition and bytes.
+    pub async fn download(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let response = self.client.get(format!("{}{path}", self.target.base_url)).send().await.expect("GET");
+        let disposition = response.headers().get("content-disposition").and_then(|v| v.to_str().ok());
+        let disposition = disposition.unwrap_or_default().to_owned();
+        (response.status(), disposition, response.bytes().await.unwrap_or_default().to_vec())
+    }
+
     /// A server function called as the hydrated client calls it.
     async fn call(&self, endpoint: &str, fields: &[(&str, &str)]) -> StatusCode {
         let base = &self.target.base_url;

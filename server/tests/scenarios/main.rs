@@ -13,8 +13,10 @@ mod headers_and_paths;
 mod households;
 mod logins;
 mod malformed;
+mod multipart;
 mod password_reset;
 mod portal;
+mod portal_sections;
 mod rate_limits;
 mod representatives;
 mod rounds;
@@ -40,6 +42,7 @@ async fn run(kind: TargetKind) {
     representatives::representatives_are_invited_and_handled_one_by_one(&target).await;
     households::invite_all_owners_of_a_household(&target).await;
     sign_up::a_person_signs_up_and_is_linked_by_their_email(&target).await;
+    portal_sections::the_member_sees_what_staff_keep_for_them_while_it_is_shown(&target).await;
     templates::staff_preview_and_send_an_invitation_from_a_template(&target).await;
     rounds::staff_search_then_invite_everyone_found_once(&target).await;
     rounds::a_round_larger_than_a_batch_reaches_everyone_once(&target).await;

@@ -3,7 +3,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::common::{ContactDetails, LoadError};
 use crate::api::portal::portal_profile;
-use crate::records::{PortalView, ProfileChoice};
+use crate::records::{PortalRecords, PortalView, ProfileChoice};
 
 /// A member's portal: `/portal` shows the first profile linked to the login,
 /// `/portal?profile=<id>` another of them (the switcher links there).
@@ -27,7 +27,7 @@ pub fn PortalPage() -> impl IntoView {
 
 #[component]
 fn Portal(portal: PortalView) -> impl IntoView {
-    let PortalView { profile, choices } = portal;
+    let PortalView { profile, choices, records } = portal;
     let current = profile.member_id;
     view! {
         {(choices.len() > 1).then(|| view! { <ProfileSwitcher choices current /> })}
@@ -36,7 +36,56 @@ fn Portal(portal: PortalView) -> impl IntoView {
             <h1>{format!("{} {}", profile.first_name, profile.last_name)}</h1>
             <h2>"Profile"</h2>
             <ContactDetails email=profile.email phone=profile.phone address=profile.address />
+            <Sections records />
         </section>
+    }
+}
+
+/// Memberships always; bookings and files when the organisation shows them.
+#[component]
+fn Sections(records: PortalRecords) -> impl IntoView {
+    let PortalRecords { memberships, bookings, files } = records;
+    view! {
+        <h2>"Memberships"</h2>
+        {if memberships.is_empty() {
+            view! { <p>"Not enrolled in any programme."</p> }.into_any()
+        } else {
+            view! { <ul class="records">{memberships.iter().map(|m| view! { <li>{m.summary()}</li> }).collect_view()}</ul> }
+                .into_any()
+        }}
+        {bookings.map(|bookings| view! {
+            <h2>"Upcoming bookings"</h2>
+            {if bookings.is_empty() {
+                view! { <p>"No upcoming bookings."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="records">
+                        {bookings.iter().map(|b| view! {
+                            <li class:cancelled=b.cancelled>
+                                {b.summary()}{b.cancelled.then_some(view! { <strong>" Cancelled"</strong> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        })}
+        {files.map(|files| view! {
+            <h2>"Files"</h2>
+            {if files.is_empty() {
+                view! { <p>"No files shared with you yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="records">
+                        {files.into_iter().map(|f| view! {
+                            <li>
+                                <a href=f.url download>{f.name}</a>
+                                <span class="muted">{format!(" {}, added {}", f.size, f.added_on)}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        })}
     }
 }
 

@@ -5,6 +5,7 @@ mod invite;
 mod member_list;
 mod new_member;
 mod not_registered;
+mod portal_records;
 mod profile;
 mod rounds;
 mod settings;

@@ -101,6 +101,7 @@ fn Profile(profile: MemberDetails, actions: CardActions) -> impl IntoView {
             {profile.contacts.into_iter().map(|contact| view! { <Contact member_id=id contact actions /> }).collect_view()}
         </section>
         <Groups member_id=id groups=profile.groups />
+        <super::portal_records::PortalRecordsPanel member_id=id />
         <StaffWithAccess member_id=id staff=profile.staff_access />
         <Timeline heading="Timeline" entries=profile.timeline />
     }

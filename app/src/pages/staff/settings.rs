@@ -70,6 +70,16 @@ fn SettingsForm(settings: PortalSettingsView) -> impl IntoView {
                     checked=settings.invite_at_once
                     hint="How the box on the add-representative form starts; staff can still change it."
                 />
+                <fieldset>
+                    <legend>"What members see on the portal besides their profile and memberships"</legend>
+                    <Checkbox label="Their bookings" name="bookings_shown" checked=settings.bookings_shown />
+                    <Checkbox
+                        label="The files shared with them"
+                        name="files_shown"
+                        checked=settings.files_shown
+                        hint="Staff still keep files on profiles; members see them again when this is back on."
+                    />
+                </fieldset>
                 <button type="submit" class="button" disabled=!settings.may_change>"Save settings"</button>
             </ActionForm>
             <p><a href="/staff/link-requests">"Link requests"</a></p>

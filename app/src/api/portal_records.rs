@@ -1,0 +1,208 @@
+//! The portal's sections as staff keep them on a member's profile: memberships, bookings and
+//! files (uploaded and downloaded through `web::files`). Any staff login that sees the member
+//! may change them; each change redirects back to the profile.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::records::PortalRecords;
+#[cfg(feature = "ssr")]
+use {
+    super::ssr::{internal, require_staff, respond},
+    crate::domain::portal_records::{self as rules, BookingTime},
+    crate::error::FormErrors,
+    crate::records::{BookingView, FileView, MembershipView},
+    crate::store::portal_records::{self as store, Sections},
+};
+
+/// Where a member's profile uploads a file (`web::files`, a multipart form, not a server
+/// function): also the `__path` its error comes back with.
+pub fn upload_path(member_id: i64) -> String {
+    format!("/staff/members/{member_id}/files")
+}
+
+/// Everything kept for the member's portal, for staff: every file (shared or not), the
+/// bookings from today on, and which sections the organisation shows.
+#[server(endpoint = "member_records")]
+pub async fn member_records(member_id: i64) -> Result<PortalRecords, AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let db = state.db.as_ref();
+            crate::store::members::member(db, &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            let all = Sections { bookings_shown: 1, files_shown: 1 };
+            records_of(&state, member_id, all, false).await
+        }
+        .await,
+    )
+}
+
+/// The member's records as `sections` allow; only shared files when `shared_only`.
+#[cfg(feature = "ssr")]
+pub(crate) async fn records_of(
+    state: &crate::ports::AppState,
+    member_id: i64,
+    sections: Sections,
+    shared_only: bool,
+) -> Result<PortalRecords, AppError> {
+    let db = state.db.as_ref();
+    let today = crate::domain::dates::iso_date(state.clock.now());
+    let memberships = store::memberships(db, member_id).await.map_err(internal)?;
+    let bookings = match sections.bookings_shown {
+        1 => Some(store::bookings(db, member_id, &today).await.map_err(internal)?),
+        _ => None,
+    };
+    let files = match sections.files_shown {
+        1 => Some(store::files(db, member_id, shared_only).await.map_err(internal)?),
+        _ => None,
+    };
+    Ok(PortalRecords {
+        memberships: memberships
+            .into_iter()
+            .map(|m| MembershipView { id: m.id, programme: m.programme, level: m.level })
+            .collect(),
+        bookings: bookings.map(|rows| {
+            rows.into_iter()
+                .map(|b| BookingView {
+                    id: b.id,
+                    title: b.title,
+                    when: BookingTime::stored(b.starts).in_words(),
+                    place: b.place,
+                    cancelled: b.cancelled_at.is_some(),
+                })
+                .collect()
+        }),
+        files: files.map(|rows| {
+            rows.into_iter()
+                .map(|f| FileView {
+                    id: f.id,
+                    url: format!("/files/{}", f.id),
+                    name: f.name,
+                    size: size_in_words(f.size),
+                    added_on: crate::domain::dates::format_date(f.added_at),
+                    shared: f.shared == 1,
+                })
+                .collect()
+        }),
+    })
+}
+
+/// "512 bytes", "34 KB", "1.0 MB".
+#[cfg(feature = "ssr")]
+fn size_in_words(bytes: i64) -> String {
+    match bytes {
+        ..1_000 => format!("{bytes} bytes"),
+        1_000..1_000_000 => format!("{} KB", (bytes + 500) / 1_000),
+        _ => format!("{:.1} MB", bytes as f64 / 1_000_000.0),
+    }
+}
+
+/// Back to the member's profile, where the change shows.
+#[cfg(feature = "ssr")]
+fn back_to(member_id: i64, done: bool) -> Result<(), AppError> {
+    if !done {
+        return Err(AppError::NotFound);
+    }
+    leptos_axum::redirect(&format!("/staff/members/{member_id}"));
+    Ok(())
+}
+
+#[server(endpoint = "add_membership")]
+pub async fn add_membership(
+    member_id: i64,
+    programme: String,
+    #[server(default)] level: String,
+) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let mut form = FormErrors::default();
+            let name = form.check("programme", &programme, rules::programme(&programme));
+            let level = form.check("level", &level, rules::level(&level));
+            let (name, level) = form.finish(|| Some((name?, level?)))?;
+            let db = state.db.as_ref();
+            let added = store::add_membership(db, &scope, member_id, &name, level.as_deref(), state.clock.now())
+                .await
+                .map_err(internal)?;
+            back_to(member_id, added)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "remove_membership")]
+pub async fn remove_membership(member_id: i64, membership_id: i64) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let removed = store::remove_membership(state.db.as_ref(), &scope, membership_id).await.map_err(internal)?;
+            back_to(member_id, removed)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "add_booking")]
+pub async fn add_booking(
+    member_id: i64,
+    title: String,
+    starts: String,
+    #[server(default)] place: String,
+) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let mut form = FormErrors::default();
+            let what = form.check("title", &title, rules::booking_title(&title));
+            let when = form.check("starts", &starts, BookingTime::parse(&starts));
+            let place = form.check("place", &place, rules::place(&place));
+            let (what, when, place) = form.finish(|| Some((what?, when?, place?)))?;
+            let now = state.clock.now();
+            let added =
+                store::add_booking(state.db.as_ref(), &scope, member_id, &what, when.as_str(), place.as_deref(), now)
+                    .await
+                    .map_err(internal)?;
+            back_to(member_id, added)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "cancel_booking")]
+pub async fn cancel_booking(member_id: i64, booking_id: i64) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let cancelled = store::cancel_booking(state.db.as_ref(), &scope, booking_id, state.clock.now())
+                .await
+                .map_err(internal)?;
+            back_to(member_id, cancelled)
+        }
+        .await,
+    )
+}
+
+/// Shows a file to the member, or hides it again.
+#[server(endpoint = "share_file")]
+pub async fn share_file(member_id: i64, file_id: i64, #[server(default)] shared: bool) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let changed = store::set_file_shared(state.db.as_ref(), &scope, file_id, shared).await.map_err(internal)?;
+            back_to(member_id, changed)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "remove_file")]
+pub async fn remove_file(member_id: i64, file_id: i64) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let removed = store::remove_file(state.db.as_ref(), &scope, file_id).await.map_err(internal)?;
+            back_to(member_id, removed)
+        }
+        .await,
+    )
+}

@@ -1,0 +1,201 @@
+//! The portal's sections on a member's profile: memberships, bookings and files, with what
+//! staff do to them. Every form posts and comes back to the profile.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use server_fn::error::ServerFnUrlError;
+
+use crate::api::portal_records::{
+    AddBooking, AddMembership, CancelBooking, RemoveFile, RemoveMembership, ShareFile, member_records, upload_path,
+};
+use crate::error::AppError;
+use crate::pages::common::{Checkbox, Field, FormAlert, LoadError, action_error};
+use crate::records::{BookingView, FileView, MembershipView};
+
+#[component]
+pub fn PortalRecordsPanel(member_id: i64) -> impl IntoView {
+    let records = Resource::new(move || member_id, member_records);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match records.await {
+                    Ok(records) => view! {
+                        <Memberships member_id memberships=records.memberships />
+                        <Bookings member_id bookings=records.bookings.unwrap_or_default() />
+                        <Files member_id files=records.files.unwrap_or_default() />
+                    }
+                    .into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Memberships(member_id: i64, memberships: Vec<MembershipView>) -> impl IntoView {
+    let add = ServerAction::<AddMembership>::new();
+    let remove = ServerAction::<RemoveMembership>::new();
+    let error = action_error(add);
+    let remove_error = action_error(remove);
+    view! {
+        <section class="panel" aria-labelledby="memberships-heading">
+            <h2 id="memberships-heading">"Memberships"</h2>
+            <FormAlert error=remove_error />
+            {if memberships.is_empty() {
+                view! { <p>"Not enrolled in any programme."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="records">
+                        {memberships.into_iter().map(|m| view! {
+                            <li>
+                                {m.summary()}
+                                <ActionForm action=remove attr:class="inline-form">
+                                    <input type="hidden" name="member_id" value=member_id />
+                                    <input type="hidden" name="membership_id" value=m.id />
+                                    <button type="submit" class="button secondary">"Remove"</button>
+                                </ActionForm>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <details open=move || error.get().is_some()>
+                <summary>"Add a membership"</summary>
+                <ActionForm action=add>
+                    <FormAlert error />
+                    <input type="hidden" name="member_id" value=member_id />
+                    <Field label="Programme" name="programme" required=true error />
+                    <Field label="Level" name="level" hint="Their current level or grade in it." error />
+                    <button type="submit" class="button">"Add membership"</button>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn Bookings(member_id: i64, bookings: Vec<BookingView>) -> impl IntoView {
+    let add = ServerAction::<AddBooking>::new();
+    let cancel = ServerAction::<CancelBooking>::new();
+    let error = action_error(add);
+    let cancel_error = action_error(cancel);
+    view! {
+        <section class="panel" aria-labelledby="bookings-heading">
+            <h2 id="bookings-heading">"Upcoming bookings"</h2>
+            <FormAlert error=cancel_error />
+            {if bookings.is_empty() {
+                view! { <p>"No upcoming bookings."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="records">
+                        {bookings.into_iter().map(|b| view! {
+                            <li class:cancelled=b.cancelled>
+                                {b.summary()}
+                                {if b.cancelled {
+                                    view! { <strong>" Cancelled"</strong> }.into_any()
+                                } else {
+                                    view! {
+                                        <ActionForm action=cancel attr:class="inline-form">
+                                            <input type="hidden" name="member_id" value=member_id />
+                                            <input type="hidden" name="booking_id" value=b.id />
+                                            <button type="submit" class="button secondary">"Cancel booking"</button>
+                                        </ActionForm>
+                                    }.into_any()
+                                }}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <details open=move || error.get().is_some()>
+                <summary>"Add a booking"</summary>
+                <ActionForm action=add>
+                    <FormAlert error />
+                    <input type="hidden" name="member_id" value=member_id />
+                    <Field label="What" name="title" required=true hint="A class, a session, an appointment." error />
+                    <Field
+                        label="Starts"
+                        name="starts"
+                        kind="datetime-local"
+                        required=true
+                        hint="Your organisation's own time; the member sees it as written."
+                        error
+                    />
+                    <Field label="Where" name="place" error />
+                    <button type="submit" class="button">"Add booking"</button>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn Files(member_id: i64, files: Vec<FileView>) -> impl IntoView {
+    let share = ServerAction::<ShareFile>::new();
+    let remove = ServerAction::<RemoveFile>::new();
+    let errors = [action_error(share), action_error(remove)];
+    let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    let upload_path = upload_path(member_id);
+    let upload_error = posted_error(upload_path.clone());
+    view! {
+        <section class="panel" aria-labelledby="files-heading">
+            <h2 id="files-heading">"Files"</h2>
+            <FormAlert error />
+            {if files.is_empty() {
+                view! { <p>"No files yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="records">
+                        {files.into_iter().map(|f| view! {
+                            <li>
+                                <a href=f.url download>{f.name}</a>
+                                <span class="muted">
+                                    {format!(" {}, added {}. ", f.size, f.added_on)}
+                                    {if f.shared { "Shared with the member." } else { "Staff only." }}
+                                </span>
+                                <ActionForm action=share attr:class="inline-form">
+                                    <input type="hidden" name="member_id" value=member_id />
+                                    <input type="hidden" name="file_id" value=f.id />
+                                    {(!f.shared).then_some(view! { <input type="hidden" name="shared" value="true" /> })}
+                                    <button type="submit" class="button secondary">
+                                        {if f.shared { "Stop sharing" } else { "Share with the member" }}
+                                    </button>
+                                </ActionForm>
+                                <ActionForm action=remove attr:class="inline-form">
+                                    <input type="hidden" name="member_id" value=member_id />
+                                    <input type="hidden" name="file_id" value=f.id />
+                                    <button type="submit" class="button secondary">"Remove"</button>
+                                </ActionForm>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <form method="post" enctype="multipart/form-data" action=upload_path>
+                <FormAlert error=upload_error />
+                <div class="field" class:has-error=move || upload_error.get().is_some()>
+                    <label for="file">"Add a file"</label>
+                    <p class="hint" id="file-hint">"Up to 1 MiB. Members download it; nothing is opened in the browser."</p>
+                    <input id="file" name="file" type="file" required aria-describedby="file-hint file-error" />
+                    <p class="field-error" id="file-error" role="alert">{move || upload_error.get().and_then(|e| e.field_message("file"))}</p>
+                </div>
+                <Checkbox label="Share it with the member" name="shared" />
+                <button type="submit" class="button">"Upload"</button>
+            </form>
+        </section>
+    }
+}
+
+/// The error a plain form posting to `path` came back with, from the page URL (signed by the
+/// server, see `web::error_links`).
+fn posted_error(path: String) -> Signal<Option<AppError>> {
+    let query = use_query_map();
+    Signal::derive(move || {
+        let query = query.read();
+        (query.get("__path").as_deref() == Some(path.as_str()))
+            .then(|| query.get("__err"))
+            .flatten()
+            .map(|encoded| ServerFnUrlError::<AppError>::decode_err(&encoded))
+    })
+}
