@@ -2,7 +2,7 @@
 
 pub const DAY: i64 = 86_400;
 
-const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

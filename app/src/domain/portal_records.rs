@@ -82,24 +82,10 @@ impl BookingTime {
 
     /// "5 December 2026, 18:00".
     pub fn in_words(&self) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         let part = |range: std::ops::Range<usize>| self.0.get(range).and_then(|p| p.parse::<usize>().ok());
         match (part(0..4), part(5..7), part(8..10), self.0.get(11..16)) {
             (Some(year), Some(month @ 1..=12), Some(day), Some(time)) => {
-                format!("{day} {} {year}, {time}", MONTHS[month - 1])
+                format!("{day} {} {year}, {time}", super::dates::MONTHS[month - 1])
             }
             _ => self.0.clone(),
         }

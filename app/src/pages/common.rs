@@ -322,3 +322,20 @@ pub fn Timeline(heading: &'static str, entries: Vec<crate::domain::timeline::Tim
         </section>
     }
 }
+
+/// One `li` a record each (`ul.records`), or the sentence `none` when there is none.
+pub fn records_list<T>(items: Vec<T>, none: &'static str, item: impl Fn(T) -> AnyView) -> AnyView {
+    if items.is_empty() {
+        view! { <p>{none}</p> }.into_any()
+    } else {
+        view! { <ul class="records">{items.into_iter().map(item).collect_view()}</ul> }.into_any()
+    }
+}
+
+/// A kept file's download link, its size and when it was added.
+pub fn file_link(file: &crate::records::FileView) -> impl IntoView + use<> {
+    view! {
+        <a href=file.url.clone() download>{file.name.clone()}</a>
+        <span class="muted">{format!("{}, added {}", file.size, file.added_on)}</span>
+    }
+}

@@ -84,7 +84,7 @@ async fn staff_keep_the_sections_and_the_member_sees_only_their_own() {
 
     let booking = app.count("SELECT min(id) FROM bookings").await.to_string();
     add(&app, &app.staff, "/api/cancel_booking", ada_id, &[("booking_id", &booking)]).await;
-    assert!(app.get(&ada, "/portal").await.body.contains("Dojo 2<strong> Cancelled</strong>"));
+    assert!(app.get(&ada, "/portal").await.body.contains("Dojo 2<strong>Cancelled</strong>"));
     add(&app, &app.staff, "/api/share_file", ada_id, &[("file_id", &unshared), ("shared", "true")]).await;
     add(&app, &app.staff, "/api/share_file", ada_id, &[("file_id", &shared)]).await;
     let portal = app.get(&ada, "/portal").await.body;

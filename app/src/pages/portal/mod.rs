@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::common::{ContactDetails, LoadError};
+use super::common::{ContactDetails, LoadError, file_link, records_list};
 use crate::api::portal::portal_profile;
 use crate::records::{PortalRecords, PortalView, ProfileChoice};
 
@@ -47,44 +47,18 @@ fn Sections(records: PortalRecords) -> impl IntoView {
     let PortalRecords { memberships, bookings, files } = records;
     view! {
         <h2>"Memberships"</h2>
-        {if memberships.is_empty() {
-            view! { <p>"Not enrolled in any programme."</p> }.into_any()
-        } else {
-            view! { <ul class="records">{memberships.iter().map(|m| view! { <li>{m.summary()}</li> }).collect_view()}</ul> }
-                .into_any()
-        }}
+        {records_list(memberships, "Not enrolled in any programme.", |m| view! { <li>{m.summary()}</li> }.into_any())}
         {bookings.map(|bookings| view! {
             <h2>"Upcoming bookings"</h2>
-            {if bookings.is_empty() {
-                view! { <p>"No upcoming bookings."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="records">
-                        {bookings.iter().map(|b| view! {
-                            <li class:cancelled=b.cancelled>
-                                {b.summary()}{b.cancelled.then_some(view! { <strong>" Cancelled"</strong> })}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            {records_list(bookings, "No upcoming bookings.", |b| view! {
+                <li class:cancelled=b.cancelled>
+                    {b.summary()}{b.cancelled.then_some(view! { <strong>"Cancelled"</strong> })}
+                </li>
+            }.into_any())}
         })}
         {files.map(|files| view! {
             <h2>"Files"</h2>
-            {if files.is_empty() {
-                view! { <p>"No files shared with you yet."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="records">
-                        {files.into_iter().map(|f| view! {
-                            <li>
-                                <a href=f.url download>{f.name}</a>
-                                <span class="muted">{format!(" {}, added {}", f.size, f.added_on)}</span>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            {records_list(files, "No files shared with you yet.", |f| view! { <li>{file_link(&f)}</li> }.into_any())}
         })}
     }
 }

@@ -9,7 +9,7 @@ use crate::api::portal_records::{
     AddBooking, AddMembership, CancelBooking, RemoveFile, RemoveMembership, ShareFile, member_records, upload_path,
 };
 use crate::error::AppError;
-use crate::pages::common::{Checkbox, Field, FormAlert, LoadError, action_error};
+use crate::pages::common::{Checkbox, Field, FormAlert, LoadError, action_error, file_link, records_list};
 use crate::records::{BookingView, FileView, MembershipView};
 
 #[component]
@@ -42,24 +42,16 @@ fn Memberships(member_id: i64, memberships: Vec<MembershipView>) -> impl IntoVie
         <section class="panel" aria-labelledby="memberships-heading">
             <h2 id="memberships-heading">"Memberships"</h2>
             <FormAlert error=remove_error />
-            {if memberships.is_empty() {
-                view! { <p>"Not enrolled in any programme."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="records">
-                        {memberships.into_iter().map(|m| view! {
-                            <li>
-                                {m.summary()}
-                                <ActionForm action=remove attr:class="inline-form">
-                                    <input type="hidden" name="member_id" value=member_id />
-                                    <input type="hidden" name="membership_id" value=m.id />
-                                    <button type="submit" class="button secondary">"Remove"</button>
-                                </ActionForm>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            {records_list(memberships, "Not enrolled in any programme.", move |m| view! {
+                <li>
+                    {m.summary()}
+                    <ActionForm action=remove attr:class="inline-form">
+                        <input type="hidden" name="member_id" value=member_id />
+                        <input type="hidden" name="membership_id" value=m.id />
+                        <button type="submit" class="button secondary">"Remove"</button>
+                    </ActionForm>
+                </li>
+            }.into_any())}
             <details open=move || error.get().is_some()>
                 <summary>"Add a membership"</summary>
                 <ActionForm action=add>
@@ -84,30 +76,22 @@ fn Bookings(member_id: i64, bookings: Vec<BookingView>) -> impl IntoView {
         <section class="panel" aria-labelledby="bookings-heading">
             <h2 id="bookings-heading">"Upcoming bookings"</h2>
             <FormAlert error=cancel_error />
-            {if bookings.is_empty() {
-                view! { <p>"No upcoming bookings."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="records">
-                        {bookings.into_iter().map(|b| view! {
-                            <li class:cancelled=b.cancelled>
-                                {b.summary()}
-                                {if b.cancelled {
-                                    view! { <strong>" Cancelled"</strong> }.into_any()
-                                } else {
-                                    view! {
-                                        <ActionForm action=cancel attr:class="inline-form">
-                                            <input type="hidden" name="member_id" value=member_id />
-                                            <input type="hidden" name="booking_id" value=b.id />
-                                            <button type="submit" class="button secondary">"Cancel booking"</button>
-                                        </ActionForm>
-                                    }.into_any()
-                                }}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            {records_list(bookings, "No upcoming bookings.", move |b| view! {
+                <li class:cancelled=b.cancelled>
+                    {b.summary()}
+                    {if b.cancelled {
+                        view! { <strong>"Cancelled"</strong> }.into_any()
+                    } else {
+                        view! {
+                            <ActionForm action=cancel attr:class="inline-form">
+                                <input type="hidden" name="member_id" value=member_id />
+                                <input type="hidden" name="booking_id" value=b.id />
+                                <button type="submit" class="button secondary">"Cancel booking"</button>
+                            </ActionForm>
+                        }.into_any()
+                    }}
+                </li>
+            }.into_any())}
             <details open=move || error.get().is_some()>
                 <summary>"Add a booking"</summary>
                 <ActionForm action=add>
@@ -142,36 +126,25 @@ fn Files(member_id: i64, files: Vec<FileView>) -> impl IntoView {
         <section class="panel" aria-labelledby="files-heading">
             <h2 id="files-heading">"Files"</h2>
             <FormAlert error />
-            {if files.is_empty() {
-                view! { <p>"No files yet."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="records">
-                        {files.into_iter().map(|f| view! {
-                            <li>
-                                <a href=f.url download>{f.name}</a>
-                                <span class="muted">
-                                    {format!(" {}, added {}. ", f.size, f.added_on)}
-                                    {if f.shared { "Shared with the member." } else { "Staff only." }}
-                                </span>
-                                <ActionForm action=share attr:class="inline-form">
-                                    <input type="hidden" name="member_id" value=member_id />
-                                    <input type="hidden" name="file_id" value=f.id />
-                                    {(!f.shared).then_some(view! { <input type="hidden" name="shared" value="true" /> })}
-                                    <button type="submit" class="button secondary">
-                                        {if f.shared { "Stop sharing" } else { "Share with the member" }}
-                                    </button>
-                                </ActionForm>
-                                <ActionForm action=remove attr:class="inline-form">
-                                    <input type="hidden" name="member_id" value=member_id />
-                                    <input type="hidden" name="file_id" value=f.id />
-                                    <button type="submit" class="button secondary">"Remove"</button>
-                                </ActionForm>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            {records_list(files, "No files yet.", move |f| view! {
+                <li>
+                    {file_link(&f)}
+                    <span class="muted">{if f.shared { "Shared with the member." } else { "Staff only." }}</span>
+                    <ActionForm action=share attr:class="inline-form">
+                        <input type="hidden" name="member_id" value=member_id />
+                        <input type="hidden" name="file_id" value=f.id />
+                        {(!f.shared).then_some(view! { <input type="hidden" name="shared" value="true" /> })}
+                        <button type="submit" class="button secondary">
+                            {if f.shared { "Stop sharing" } else { "Share with the member" }}
+                        </button>
+                    </ActionForm>
+                    <ActionForm action=remove attr:class="inline-form">
+                        <input type="hidden" name="member_id" value=member_id />
+                        <input type="hidden" name="file_id" value=f.id />
+                        <button type="submit" class="button secondary">"Remove"</button>
+                    </ActionForm>
+                </li>
+            }.into_any())}
             <form method="post" enctype="multipart/form-data" action=upload_path>
                 <FormAlert error=upload_error />
                 <div class="field" class:has-error=move || upload_error.get().is_some()>
