@@ -3,6 +3,7 @@
 //! may change them; each change redirects back to the profile.
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::records::PortalRecords;
@@ -21,17 +22,30 @@ pub fn upload_path(member_id: i64) -> String {
     format!("/staff/members/{member_id}/files")
 }
 
-/// Everything kept for the member's portal, for staff: every file (shared or not), the
-/// bookings from today on, and which sections the organisation shows.
+/// What staff see of a member's portal sections.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptRecords {
+    /// Every section, every file (shared or not), the bookings from today on.
+    pub records: PortalRecords,
+    /// Whether the organisation shows members their bookings, and their shared files.
+    pub bookings_shown: bool,
+    pub files_shown: bool,
+}
+
 #[server(endpoint = "member_records")]
-pub async fn member_records(member_id: i64) -> Result<PortalRecords, AppError> {
+pub async fn member_records(member_id: i64) -> Result<KeptRecords, AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
             let db = state.db.as_ref();
             crate::store::members::member(db, &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            let shown = store::sections(db, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
             let all = Sections { bookings_shown: 1, files_shown: 1 };
-            records_of(&state, member_id, all, false).await
+            Ok(KeptRecords {
+                records: records_of(&state, member_id, all, false).await?,
+                bookings_shown: shown.bookings_shown == 1,
+                files_shown: shown.files_shown == 1,
+            })
         }
         .await,
     )

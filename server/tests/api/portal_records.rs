@@ -121,12 +121,20 @@ async fn switched_off_sections_are_hidden_and_their_files_do_not_download() {
     assert_eq!(app.get(&ada, &format!("/files/{file}")).await.status, 404);
     let staff_page = app.get(&app.staff, &format!("/staff/members/{ada_id}")).await.body;
     assert!(staff_page.contains("Private lesson") && staff_page.contains("grading.pdf"), "staff still keep them");
+    for what in ["bookings", "files"] {
+        assert!(staff_page.contains(&format!("Members do not see their {what}: switched off in")), "{what}");
+    }
     let settings_page = app.get(&app.staff, "/staff/settings").await.body;
     assert!(settings_page.contains("bookings shown off, files shown off, by Sam Rivera"), "{settings_page}");
 
     app.post_form(&app.staff, "/api/update_portal_settings", "/staff/settings", &settings("true", "")).await;
     let portal = app.get(&ada, "/portal").await.body;
     assert!(portal.contains("Private lesson") && !portal.contains("grading.pdf"), "{portal}");
+    let staff_page = app.get(&app.staff, &format!("/staff/members/{ada_id}")).await.body;
+    assert!(
+        !staff_page.contains("Members do not see their bookings")
+            && staff_page.contains("Members do not see their files")
+    );
     app.post_form(&app.staff, "/api/update_portal_settings", "/staff/settings", &settings("true", "true")).await;
     assert!(app.get(&ada, "/portal").await.body.contains("grading.pdf"));
     assert_eq!(app.get(&ada, &format!("/files/{file}")).await.status, 200);

@@ -19,10 +19,10 @@ pub fn PortalRecordsPanel(member_id: i64) -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match records.await {
-                    Ok(records) => view! {
-                        <Memberships member_id memberships=records.memberships />
-                        <Bookings member_id bookings=records.bookings.unwrap_or_default() />
-                        <Files member_id files=records.files.unwrap_or_default() />
+                    Ok(kept) => view! {
+                        <Memberships member_id memberships=kept.records.memberships />
+                        <Bookings member_id bookings=kept.records.bookings.unwrap_or_default() shown=kept.bookings_shown />
+                        <Files member_id files=kept.records.files.unwrap_or_default() shown=kept.files_shown />
                     }
                     .into_any(),
                     Err(error) => view! { <LoadError error /> }.into_any(),
@@ -67,7 +67,7 @@ fn Memberships(member_id: i64, memberships: Vec<MembershipView>) -> impl IntoVie
 }
 
 #[component]
-fn Bookings(member_id: i64, bookings: Vec<BookingView>) -> impl IntoView {
+fn Bookings(member_id: i64, bookings: Vec<BookingView>, shown: bool) -> impl IntoView {
     let add = ServerAction::<AddBooking>::new();
     let cancel = ServerAction::<CancelBooking>::new();
     let error = action_error(add);
@@ -75,6 +75,7 @@ fn Bookings(member_id: i64, bookings: Vec<BookingView>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="bookings-heading">
             <h2 id="bookings-heading">"Upcoming bookings"</h2>
+            <HiddenFromMembers shown what="bookings" />
             <FormAlert error=cancel_error />
             {records_list(bookings, "No upcoming bookings.", move |b| view! {
                 <li class:cancelled=b.cancelled>
@@ -115,7 +116,7 @@ fn Bookings(member_id: i64, bookings: Vec<BookingView>) -> impl IntoView {
 }
 
 #[component]
-fn Files(member_id: i64, files: Vec<FileView>) -> impl IntoView {
+fn Files(member_id: i64, files: Vec<FileView>, shown: bool) -> impl IntoView {
     let share = ServerAction::<ShareFile>::new();
     let remove = ServerAction::<RemoveFile>::new();
     let errors = [action_error(share), action_error(remove)];
@@ -125,6 +126,7 @@ fn Files(member_id: i64, files: Vec<FileView>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="files-heading">
             <h2 id="files-heading">"Files"</h2>
+            <HiddenFromMembers shown what="files" />
             <FormAlert error />
             {records_list(files, "No files yet.", move |f| view! {
                 <li>
@@ -158,6 +160,18 @@ fn Files(member_id: i64, files: Vec<FileView>) -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// Says so when the organisation does not show members this section.
+#[component]
+fn HiddenFromMembers(shown: bool, what: &'static str) -> impl IntoView {
+    (!shown).then(|| {
+        view! {
+            <p class="muted">
+                {format!("Members do not see their {what}: switched off in ")}<a href="/staff/settings">"Settings"</a>"."
+            </p>
+        }
+    })
 }
 
 /// The error a plain form posting to `path` came back with, from the page URL (signed by the
