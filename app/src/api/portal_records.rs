@@ -25,7 +25,7 @@ pub fn upload_path(member_id: i64) -> String {
 /// What staff see of a member's portal sections.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeptRecords {
-    /// Every section, every file (shared or not), the bookings from today on.
+    /// Every section, every file (shared or not), the upcoming bookings.
     pub records: PortalRecords,
     /// Whether the organisation shows members their bookings, and their shared files.
     pub bookings_shown: bool,
@@ -60,10 +60,10 @@ pub(crate) async fn records_of(
     shared_only: bool,
 ) -> Result<PortalRecords, AppError> {
     let db = state.db.as_ref();
-    let today = crate::domain::dates::iso_date(state.clock.now());
+    let from_day = rules::upcoming_from(state.clock.now());
     let memberships = store::memberships(db, member_id).await.map_err(internal)?;
     let bookings = match sections.bookings_shown {
-        1 => Some(store::bookings(db, member_id, &today).await.map_err(internal)?),
+        1 => Some(store::bookings(db, member_id, &from_day).await.map_err(internal)?),
         _ => None,
     };
     let files = match sections.files_shown {

@@ -92,6 +92,14 @@ impl BookingTime {
     }
 }
 
+/// The first day whose bookings are still upcoming at `now` (unix seconds). A booking's time
+/// is the organisation's wall clock, with no time zone: the day is the one it still is in the
+/// last time zone to reach it (UTC−12), so no booking that is ahead where the organisation is
+/// drops off early; the rest of the day's bookings stay listed until that day ends everywhere.
+pub fn upcoming_from(now: i64) -> String {
+    super::dates::iso_date(now - 12 * 3600)
+}
+
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
@@ -150,6 +158,15 @@ mod tests {
         assert!(BookingTime::parse("2026-12-05T18:0x").is_err());
         assert!(BookingTime::parse("2026-12-05T18:00:0").is_err());
         assert_eq!(BookingTime::stored("2026-12-05T18:00".into()).in_words(), "5 December 2026, 18:00");
+    }
+
+    #[test]
+    fn upcoming_bookings_start_on_the_day_it_still_is_somewhere() {
+        let dec_2_at_1_utc = 1_796_173_200;
+        assert_eq!(crate::domain::dates::iso_date(dec_2_at_1_utc), "2026-12-02");
+        // 17:00 on 1 December in California: that evening's bookings are still ahead.
+        assert_eq!(upcoming_from(dec_2_at_1_utc), "2026-12-01");
+        assert_eq!(upcoming_from(dec_2_at_1_utc + 12 * 3600), "2026-12-02");
     }
 
     #[test]

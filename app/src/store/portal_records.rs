@@ -76,7 +76,7 @@ pub async fn memberships(db: &dyn Db, member_id: i64) -> Result<Vec<MembershipRo
     .await
 }
 
-/// Bookings from the start of `from_day` ("2026-12-01") on, the soonest first, cancelled
+/// Bookings from the start of `from_day` ("2026-12-01", `domain::portal_records::upcoming_from`) on, the soonest first, cancelled
 /// ones among them (marked); at most 100.
 pub async fn bookings(db: &dyn Db, member_id: i64, from_day: &str) -> Result<Vec<BookingRow>, DbError> {
     fetch_all(

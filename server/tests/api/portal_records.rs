@@ -43,7 +43,9 @@ async fn staff_keep_the_sections_and_the_member_sees_only_their_own() {
     for (endpoint, fields) in [
         ("/api/add_membership", &[("programme", "Karate"), ("level", "Green belt")][..]),
         ("/api/add_booking", &[("title", "Private lesson"), ("starts", "2026-11-24T18:00"), ("place", "Dojo 2")]),
-        ("/api/add_booking", &[("title", "Last week's class"), ("starts", "2026-11-21T10:00")]),
+        ("/api/add_booking", &[("title", "Last week's class"), ("starts", "2026-11-20T10:00")]),
+        // 16:00 on 21 November in California, at START (00:00 UTC on the 22nd): still ahead.
+        ("/api/add_booking", &[("title", "Evening class"), ("starts", "2026-11-21T18:30")]),
     ] {
         assert_eq!(location(&add(&app, &app.staff, endpoint, ada_id, fields).await), profile, "{endpoint}");
     }
@@ -60,7 +62,12 @@ async fn staff_keep_the_sections_and_the_member_sees_only_their_own() {
         assert!(staff_page.contains(shown), "staff page lacks {shown}: {staff_page}");
     }
     let portal = app.get(&ada, "/portal").await.body;
-    for shown in ["Karate: Green belt", "Private lesson, 24 November 2026, 18:00, Dojo 2", "Grading results.pdf"] {
+    for shown in [
+        "Karate: Green belt",
+        "Evening class, 21 November 2026, 18:30",
+        "Private lesson, 24 November 2026, 18:00, Dojo 2",
+        "Grading results.pdf",
+    ] {
         assert!(portal.contains(shown), "portal lacks {shown}: {portal}");
     }
     for hidden in ["Last week's class", "notes.txt", "Judo", "ben.pdf", "Staff only", "Remove"] {
@@ -82,7 +89,8 @@ async fn staff_keep_the_sections_and_the_member_sees_only_their_own() {
     assert_eq!(staff_copy.bytes().await.unwrap().as_ref(), b"staff only");
     assert_eq!(location(&browser().get(format!("{}/files/{shared}", app.address)).send().await.unwrap()), "/login");
 
-    let booking = app.count("SELECT min(id) FROM bookings").await.to_string();
+    assert!(portal.find("Evening class") < portal.find("Private lesson"), "soonest first");
+    let booking = app.count("SELECT max(id) FROM bookings WHERE title = 'Private lesson'").await.to_string();
     add(&app, &app.staff, "/api/cancel_booking", ada_id, &[("booking_id", &booking)]).await;
     assert!(app.get(&ada, "/portal").await.body.contains("Dojo 2<strong>Cancelled</strong>"));
     add(&app, &app.staff, "/api/share_file", ada_id, &[("file_id", &unshared), ("shared", "true")]).await;
@@ -95,6 +103,12 @@ async fn staff_keep_the_sections_and_the_member_sees_only_their_own() {
     add(&app, &app.staff, "/api/remove_file", ada_id, &[("file_id", &unshared)]).await;
     let portal = app.get(&ada, "/portal").await.body;
     assert!(portal.contains("Not enrolled in any programme.") && portal.contains("No files shared with you yet."));
+
+    // Once 21 November is over everywhere, its evening class is no longer upcoming.
+    app.clock.advance(12 * 3600);
+    app.login(&ada, "ada@example.org", "ada's own password").await;
+    let portal = app.get(&ada, "/portal").await.body;
+    assert!(!portal.contains("Evening class") && portal.contains("Private lesson"), "{portal}");
 }
 
 #[tokio::test]
