@@ -153,6 +153,16 @@ pub async fn invite_staff(name: String, email: String, role: String) -> Result<(
             if team.iter().any(|m| m.email == to.as_str()) {
                 return Err(AppError::invalid("email", "This address is on the team already."));
             }
+            let now = state.clock.now();
+            let open = team::open_invitations(db, scope.organisation_id).await.map_err(internal)?;
+            let above = open
+                .iter()
+                .find(|i| i.email == to.as_str() && i.expires_at > now && !scope.role.may_assign(None, i.role));
+            if above.is_some() {
+                return Err(AppError::Conflict(
+                    "An invitation to be an owner is open for this address: only an owner can replace it.".into(),
+                ));
+            }
             let inviter = team.iter().find(|m| m.user_id == scope.user_id).map_or("", shown);
             let organisation = organisations::organisation(db, scope.organisation_id)
                 .await
@@ -162,7 +172,6 @@ pub async fn invite_staff(name: String, email: String, role: String) -> Result<(
             let token = new_invite_token();
             let token_hash = staff_invitation_token_hash(&token);
             let mail = queued_email(&state, &organisation, rendered, &token);
-            let now = state.clock.now();
             let detail = format!("Invited {} ({}) to the team as {}", who.as_str(), to.as_str(), role.label());
             let new = NewStaffInvitation {
                 email: to.as_str(),

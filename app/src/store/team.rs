@@ -188,7 +188,8 @@ pub struct NewStaffInvitation<'a> {
 }
 
 /// Records the invitation (the address's earlier open ones die) and queues its e-mail, when
-/// the acting login may grant the role. False, nothing written, otherwise.
+/// the acting login may grant the role and withdraw those earlier ones (as
+/// `revoke_invitation`). False, nothing written, otherwise.
 pub async fn create_invitation(
     db: &dyn Db,
     scope: &StaffScope,
@@ -214,16 +215,39 @@ pub async fn create_invitation(
             now,
             new.expires_at
         ),
-        stmt!(concat!(actor_rank!(), " >= max(3, ?)"), scope.user_id, scope.organisation_id, new.role.rank()),
+        // An open invitation to this address left by the statement before (one the acting
+        // login may not withdraw) is not replaced.
+        stmt!(
+            concat!(
+                actor_rank!(),
+                " >= max(3, ?) AND NOT EXISTS (SELECT 1 FROM staff_invitations o
+                     WHERE o.organisation_id = ? AND o.email = ? AND o.accepted_at IS NULL
+                       AND o.revoked_at IS NULL AND o.expires_at > ?)"
+            ),
+            scope.user_id,
+            scope.organisation_id,
+            new.role.rank(),
+            scope.organisation_id,
+            new.email,
+            now
+        ),
     );
     let changes = db
         .batch(vec![
             stmt!(
-                "UPDATE staff_invitations SET revoked_at = ?
-                 WHERE organisation_id = ? AND email = ? AND accepted_at IS NULL AND revoked_at IS NULL",
+                concat!(
+                    "UPDATE staff_invitations SET revoked_at = ?
+                     WHERE organisation_id = ? AND email = ? AND accepted_at IS NULL AND revoked_at IS NULL AND ",
+                    actor_rank!(),
+                    " >= max(3, ",
+                    rank!("role"),
+                    ")"
+                ),
                 now,
                 scope.organisation_id,
-                new.email
+                new.email,
+                scope.user_id,
+                scope.organisation_id
             ),
             event,
             insert,

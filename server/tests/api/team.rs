@@ -165,6 +165,14 @@ async fn no_one_grants_a_role_above_their_own_nor_changes_someone_above_them() {
     for (role, sees) in [("boss", "all"), ("staff", "some")] {
         assert_eq!(update(&app, &admin, &me, role, sees).await.status(), 422, "{role} {sees}");
     }
+    // Nor replaces the owner's open invitation of an owner by inviting the same address.
+    app.staff_login().await;
+    assert_eq!(invite_staff(&app, &app.staff, "Olga Owner", "olga@example.org", "owner").await.status(), 200);
+    let invitations = app.dump("SELECT * FROM staff_invitations").await;
+    let replaced = invite_staff(&app, &admin, "Olga Owner", "olga@example.org", "staff").await;
+    assert_eq!(replaced.status(), 409);
+    assert!(replaced.text().await.unwrap().contains("only an owner can replace it"));
+    assert_eq!(app.dump("SELECT * FROM staff_invitations").await, invitations);
     // A security administrator or staff manages no one.
     let security = app.staff_in_role("sec@example.org", "security_administrator").await;
     assert_eq!(invite_staff(&app, &security, "Sid", "sid@example.org", "staff").await.status(), 404);
@@ -258,8 +266,8 @@ async fn the_sql_guards_refuse_without_the_checks_before_them() {
     assert!(!team::remove_staff(db, &as_admin, owner, "x", START).await.unwrap());
     assert!(!team::update_staff(db, &as_owner, owner, Role::Administrator, true, "x", START).await.unwrap());
     assert!(!team::remove_staff(db, &as_owner, owner, "x", START).await.unwrap());
-    let mail = portico_app::store::invitations::QueuedEmail {
-        idempotency_key: "k".repeat(20),
+    let mail = |key: &str| portico_app::store::invitations::QueuedEmail {
+        idempotency_key: key.repeat(20),
         from_name: "Riverside".into(),
         from_email: "hello@example.org".into(),
         subject: "s".into(),
@@ -275,12 +283,19 @@ async fn the_sql_guards_refuse_without_the_checks_before_them() {
         expires_at: START + DAY,
         detail: "x",
     };
-    assert!(!team::create_invitation(db, &as_admin, &new, &mail, START).await.unwrap());
+    assert!(!team::create_invitation(db, &as_admin, &new, &mail("k"), START).await.unwrap());
     assert_eq!(app.dump("SELECT * FROM staff").await + &app.dump("SELECT * FROM events").await, before);
     assert_eq!(
         app.count("SELECT count(*) FROM outbox").await + app.count("SELECT count(*) FROM staff_invitations").await,
         0
     );
+    // Nor does an administrator's invitation replace the owner's open one to the same address.
+    let owners_invitation = team::NewStaffInvitation { token_hash: "owner's", ..new };
+    assert!(team::create_invitation(db, &as_owner, &owners_invitation, &mail("o"), START).await.unwrap());
+    let invitations = app.dump("SELECT * FROM staff_invitations").await;
+    let as_staff = team::NewStaffInvitation { role: Role::Staff, token_hash: "admin's", ..new };
+    assert!(!team::create_invitation(db, &as_admin, &as_staff, &mail("a"), START).await.unwrap(), "nor replaces it");
+    assert_eq!(app.dump("SELECT * FROM staff_invitations").await, invitations);
     // The same statements do what is allowed.
     assert!(team::update_staff(db, &as_owner, admin, Role::Owner, true, "x", START).await.unwrap());
     assert!(team::update_staff(db, &as_owner, owner, Role::Administrator, true, "x", START).await.unwrap());
