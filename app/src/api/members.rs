@@ -107,6 +107,8 @@ pub struct InvitationSummary {
     pub declined: Option<String>,
     /// Sent again after the person had declined.
     pub reinvite: bool,
+    /// Made by "Re-enable invite link" for staff to pass on by hand: never e-mailed.
+    pub handed_out: bool,
     /// Revoked because the contact's e-mail changed: staff are offered a new invitation to
     /// the new address.
     pub revoked_for_new_email: bool,
@@ -305,6 +307,7 @@ async fn contact_card(db: &dyn crate::store::Db, row: members::ContactRow, now: 
                 is_pending,
                 expiry: is_pending.then(|| format!("Link expires on {}", format_date(facts.expires_at))),
                 delivery_failed: delivery.as_ref().is_some_and(|d| d.status == "dead"),
+                handed_out: delivery.is_none(),
                 delivery: Some(match delivery {
                     Some(d) => match d.status.as_str() {
                         "sent" => format!("E-mail delivered on {}", format_date(d.sent_at.unwrap_or(now))),

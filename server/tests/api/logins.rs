@@ -107,6 +107,8 @@ async fn a_security_administrator_re_enables_a_link_shown_once_and_never_stored(
     let again = app.get(&security, &profile).await.body;
     assert!(shown_link(&again).is_none(), "only once");
     assert!(again.contains("Not e-mailed: a link made for staff to pass on by hand."), "{again}");
+    assert!(again.contains("Resend e-mails them a new link; the one passed on by hand then stops working."));
+    assert!(!again.contains("Sent to "), "it was not sent: {again}");
     // Not in the database, nor sent anywhere; the old link is dead, the new one works.
     let token = link.trim_start_matches("/invite/");
     for table in ["SELECT * FROM invitations", "SELECT * FROM outbox", "SELECT * FROM events"] {

@@ -189,7 +189,7 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
                 <div class="invitation" class:failed=inv.delivery_failed>
                     <p class="headline">{inv.headline}</p>
                     {inv.declined.map(|d| view! { <p>{d}</p> })}
-                    <p>{format!("Sent to {}", inv.email)}</p>
+                    <p>{if inv.handed_out { format!("For {}", inv.email) } else { format!("Sent to {}", inv.email) }}</p>
                     {inv.reinvite.then(|| view! { <p class="muted">"Sent again after they had declined."</p> })}
                     {inv.revoked_for_new_email.then(|| view! {
                         <p>"The e-mail address changed, so this link was revoked: it went to the old address."</p>
@@ -202,6 +202,9 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
                                 <input type="hidden" name="contact_id" value=id />
                                 <button type="submit" class="button">"Resend invitation"</button>
                             </ActionForm>
+                            {inv.handed_out.then(|| view! {
+                                <p class="hint">"Resend e-mails them a new link; the one passed on by hand then stops working."</p>
+                            })}
                             <ActionForm action=actions.revoke>
                                 <input type="hidden" name="contact_id" value=id />
                                 <button type="submit" class="button secondary">"Revoke invitation"</button>
