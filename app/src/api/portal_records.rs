@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::records::PortalRecords;
+use crate::records::{BookingView, PortalRecords};
 #[cfg(feature = "ssr")]
 use {
     super::ssr::{internal, require_staff, respond},
     crate::domain::portal_records::{self as rules, BookingTime},
     crate::error::FormErrors,
-    crate::records::{BookingView, FileView, MembershipView},
+    crate::records::{FileView, MembershipView},
     crate::store::portal_records::{self as store, Sections},
 };
 
@@ -27,6 +27,8 @@ pub fn upload_path(member_id: i64) -> String {
 pub struct KeptRecords {
     /// Every section, every file (shared or not), the upcoming bookings.
     pub records: PortalRecords,
+    /// The latest bookings before the upcoming ones, the latest first (staff only).
+    pub past_bookings: Vec<BookingView>,
     /// Whether the organisation shows members their bookings, and their shared files.
     pub bookings_shown: bool,
     pub files_shown: bool,
@@ -41,8 +43,11 @@ pub async fn member_records(member_id: i64) -> Result<KeptRecords, AppError> {
             crate::store::members::member(db, &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
             let shown = store::sections(db, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
             let all = Sections { bookings_shown: 1, files_shown: 1 };
+            let from_day = rules::upcoming_from(state.clock.now());
+            let past = store::past_bookings(db, member_id, &from_day).await.map_err(internal)?;
             Ok(KeptRecords {
                 records: records_of(&state, member_id, all, false).await?,
+                past_bookings: past.into_iter().map(booking_view).collect(),
                 bookings_shown: shown.bookings_shown == 1,
                 files_shown: shown.files_shown == 1,
             })
@@ -75,17 +80,7 @@ pub(crate) async fn records_of(
             .into_iter()
             .map(|m| MembershipView { id: m.id, programme: m.programme, level: m.level })
             .collect(),
-        bookings: bookings.map(|rows| {
-            rows.into_iter()
-                .map(|b| BookingView {
-                    id: b.id,
-                    title: b.title,
-                    when: BookingTime::stored(b.starts).in_words(),
-                    place: b.place,
-                    cancelled: b.cancelled_at.is_some(),
-                })
-                .collect()
-        }),
+        bookings: bookings.map(|rows| rows.into_iter().map(booking_view).collect()),
         files: files.map(|rows| {
             rows.into_iter()
                 .map(|f| FileView {
@@ -99,6 +94,17 @@ pub(crate) async fn records_of(
                 .collect()
         }),
     })
+}
+
+#[cfg(feature = "ssr")]
+fn booking_view(b: store::BookingRow) -> BookingView {
+    BookingView {
+        id: b.id,
+        title: b.title,
+        when: BookingTime::stored(b.starts).in_words(),
+        place: b.place,
+        cancelled: b.cancelled_at.is_some(),
+    }
 }
 
 /// "512 bytes", "34 KB", "1.0 MB".

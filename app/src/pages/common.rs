@@ -332,6 +332,16 @@ pub fn records_list<T>(items: Vec<T>, none: &'static str, item: impl Fn(T) -> An
     }
 }
 
+/// A booking as the member sees it, and staff among past bookings.
+pub fn booking_item(booking: crate::records::BookingView) -> AnyView {
+    view! {
+        <li class:cancelled=booking.cancelled>
+            {booking.summary()}{booking.cancelled.then_some(view! { <strong>"Cancelled"</strong> })}
+        </li>
+    }
+    .into_any()
+}
+
 /// A kept file's download link, its size and when it was added.
 pub fn file_link(file: &crate::records::FileView) -> impl IntoView + use<> {
     view! {

@@ -91,6 +91,20 @@ pub async fn bookings(db: &dyn Db, member_id: i64, from_day: &str) -> Result<Vec
     .await
 }
 
+/// The latest 20 bookings before `from_day`, the latest first.
+pub async fn past_bookings(db: &dyn Db, member_id: i64, from_day: &str) -> Result<Vec<BookingRow>, DbError> {
+    fetch_all(
+        db,
+        stmt!(
+            "SELECT id, title, starts, place, cancelled_at FROM bookings
+             WHERE member_id = ? AND starts < ? ORDER BY starts DESC, id DESC LIMIT 20",
+            member_id,
+            from_day
+        ),
+    )
+    .await
+}
+
 /// The member's files, newest first; only the shared ones when `shared_only`.
 pub async fn files(db: &dyn Db, member_id: i64, shared_only: bool) -> Result<Vec<FileRow>, DbError> {
     fetch_all(

@@ -58,7 +58,14 @@ async fn staff_keep_the_sections_and_the_member_sees_only_their_own() {
     let bens = newest_file(&app).await;
 
     let staff_page = app.get(&app.staff, &profile).await.body;
-    for shown in ["Karate: Green belt", "Private lesson, 24 November 2026, 18:00, Dojo 2", "notes.txt", "Staff only."] {
+    for shown in [
+        "Karate: Green belt",
+        "Private lesson, 24 November 2026, 18:00, Dojo 2",
+        "notes.txt",
+        "Staff only.",
+        "Past bookings",
+        "Last week's class, 20 November 2026, 10:00",
+    ] {
         assert!(staff_page.contains(shown), "staff page lacks {shown}: {staff_page}");
     }
     let portal = app.get(&ada, "/portal").await.body;
@@ -70,7 +77,7 @@ async fn staff_keep_the_sections_and_the_member_sees_only_their_own() {
     ] {
         assert!(portal.contains(shown), "portal lacks {shown}: {portal}");
     }
-    for hidden in ["Last week's class", "notes.txt", "Judo", "ben.pdf", "Staff only", "Remove"] {
+    for hidden in ["Last week's class", "Past bookings", "notes.txt", "Judo", "ben.pdf", "Staff only", "Remove"] {
         assert!(!portal.contains(hidden), "portal shows {hidden}");
     }
 

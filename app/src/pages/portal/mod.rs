@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::common::{ContactDetails, LoadError, file_link, records_list};
+use super::common::{ContactDetails, LoadError, booking_item, file_link, records_list};
 use crate::api::portal::portal_profile;
 use crate::records::{PortalRecords, PortalView, ProfileChoice};
 
@@ -50,11 +50,7 @@ fn Sections(records: PortalRecords) -> impl IntoView {
         {records_list(memberships, "Not enrolled in any programme.", |m| view! { <li>{m.summary()}</li> }.into_any())}
         {bookings.map(|bookings| view! {
             <h2>"Upcoming bookings"</h2>
-            {records_list(bookings, "No upcoming bookings.", |b| view! {
-                <li class:cancelled=b.cancelled>
-                    {b.summary()}{b.cancelled.then_some(view! { <strong>"Cancelled"</strong> })}
-                </li>
-            }.into_any())}
+            {records_list(bookings, "No upcoming bookings.", booking_item)}
         })}
         {files.map(|files| view! {
             <h2>"Files"</h2>

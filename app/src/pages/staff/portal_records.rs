@@ -9,7 +9,9 @@ use crate::api::portal_records::{
     AddBooking, AddMembership, CancelBooking, RemoveFile, RemoveMembership, ShareFile, member_records, upload_path,
 };
 use crate::error::AppError;
-use crate::pages::common::{Checkbox, Field, FormAlert, LoadError, action_error, file_link, records_list};
+use crate::pages::common::{
+    Checkbox, Field, FormAlert, LoadError, action_error, booking_item, file_link, records_list,
+};
 use crate::records::{BookingView, FileView, MembershipView};
 
 #[component]
@@ -21,7 +23,12 @@ pub fn PortalRecordsPanel(member_id: i64) -> impl IntoView {
                 match records.await {
                     Ok(kept) => view! {
                         <Memberships member_id memberships=kept.records.memberships />
-                        <Bookings member_id bookings=kept.records.bookings.unwrap_or_default() shown=kept.bookings_shown />
+                        <Bookings
+                            member_id
+                            bookings=kept.records.bookings.unwrap_or_default()
+                            past=kept.past_bookings
+                            shown=kept.bookings_shown
+                        />
                         <Files member_id files=kept.records.files.unwrap_or_default() shown=kept.files_shown />
                     }
                     .into_any(),
@@ -67,7 +74,7 @@ fn Memberships(member_id: i64, memberships: Vec<MembershipView>) -> impl IntoVie
 }
 
 #[component]
-fn Bookings(member_id: i64, bookings: Vec<BookingView>, shown: bool) -> impl IntoView {
+fn Bookings(member_id: i64, bookings: Vec<BookingView>, past: Vec<BookingView>, shown: bool) -> impl IntoView {
     let add = ServerAction::<AddBooking>::new();
     let cancel = ServerAction::<CancelBooking>::new();
     let error = action_error(add);
@@ -93,6 +100,12 @@ fn Bookings(member_id: i64, bookings: Vec<BookingView>, shown: bool) -> impl Int
                     }}
                 </li>
             }.into_any())}
+            {(!past.is_empty()).then(|| view! {
+                <details>
+                    <summary>"Past bookings"</summary>
+                    {records_list(past, "", booking_item)}
+                </details>
+            })}
             <details open=move || error.get().is_some()>
                 <summary>"Add a booking"</summary>
                 <ActionForm action=add>
