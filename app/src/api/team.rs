@@ -155,10 +155,10 @@ pub async fn invite_staff(name: String, email: String, role: String) -> Result<(
             }
             let now = state.clock.now();
             let open = team::open_invitations(db, scope.organisation_id).await.map_err(internal)?;
-            let above = open
-                .iter()
-                .find(|i| i.email == to.as_str() && i.expires_at > now && !scope.role.may_assign(None, i.role));
-            if above.is_some() {
+            let open_above_me = |i: &team::OpenStaffInvitation| {
+                i.email == to.as_str() && i.expires_at > now && !scope.role.may_assign(None, i.role)
+            };
+            if open.iter().any(open_above_me) {
                 return Err(AppError::Conflict(
                     "An invitation to be an owner is open for this address: only an owner can replace it.".into(),
                 ));

@@ -8,7 +8,8 @@ use super::members::{StaffScope, visible_member};
 use super::{Db, DbError, fetch_all, fetch_optional};
 use crate::stmt;
 
-/// `m` (a member, by the id in the statement before it) is one the staff login sees.
+/// The member `$member` names (a column, or `?` bound to its id) is one the staff login bound
+/// after it (`StaffScope::bind`) sees.
 macro_rules! staff_sees {
     ($member:literal) => {
         concat!("EXISTS (SELECT 1 FROM members m WHERE m.id = ", $member, " AND ", visible_member!(), ")")
