@@ -13,7 +13,7 @@ use http::{HeaderMap, HeaderValue, StatusCode, header};
 use server_fn::error::{FromServerFnError, ServerFnUrlError};
 
 use crate::api::portal_records::upload_path;
-use crate::api::ssr::{session_of, staff_scope};
+use crate::api::ssr::{internal, session_of, staff_scope};
 use crate::domain::portal_records::{MAX_FILE_BYTES, content_type_of, file_name};
 use crate::error::AppError;
 use crate::ports::AppState;
@@ -35,24 +35,21 @@ pub async fn upload(
         Ok(None) => return Redirect::to("/login").into_response(),
         Err(error) => return answer(&state, &headers, member_id, Err(error)),
     };
-    let added = match read_upload(&headers, &body) {
-        Ok(upload) => {
-            let content = STANDARD.encode(upload.bytes);
-            let file = NewFile {
-                name: &upload.name,
-                content_type: content_type_of(&upload.name),
-                size: upload.bytes.len(),
-                content: &content,
-                shared: upload.shared,
-            };
-            match store::add_file(state.db.as_ref(), &scope, member_id, &file, state.clock.now()).await {
-                Ok(true) => Ok(()),
-                Ok(false) => Err(AppError::NotFound),
-                Err(error) => Err(crate::api::ssr::internal(error)),
-            }
-        }
-        Err(error) => Err(error),
-    };
+    let added = async {
+        let upload = read_upload(&headers, &body)?;
+        let content = STANDARD.encode(upload.bytes);
+        let file = NewFile {
+            name: &upload.name,
+            content_type: content_type_of(&upload.name),
+            size: upload.bytes.len(),
+            content: &content,
+            shared: upload.shared,
+        };
+        let now = state.clock.now();
+        let kept = store::add_file(state.db.as_ref(), &scope, member_id, &file, now).await.map_err(internal)?;
+        if kept { Ok(()) } else { Err(AppError::NotFound) }
+    }
+    .await;
     answer(&state, &headers, member_id, added)
 }
 
@@ -118,20 +115,22 @@ pub async fn download(State(state): State<AppState>, Path(file_id): Path<String>
     let user = match session_of(&state, &headers).await {
         Ok(Some((_, user))) => user,
         Ok(None) => return Redirect::to("/login").into_response(),
-        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string()).into_response(),
+        Err(_) => return server_error(),
     };
-    let db = state.db.as_ref();
-    let file = match staff_scope(&user) {
-        Ok(scope) => store::file_for_staff(db, &scope, file_id).await,
-        Err(_) => store::file_for_member(db, user.user_id, file_id).await,
+    let found = async {
+        let db = state.db.as_ref();
+        let file = match staff_scope(&user) {
+            Ok(scope) => store::file_for_staff(db, &scope, file_id).await,
+            Err(_) => store::file_for_member(db, user.user_id, file_id).await,
+        };
+        let file = file.map_err(internal)?.ok_or(AppError::NotFound)?;
+        let bytes = STANDARD.decode(&file.content).map_err(|_| AppError::Internal)?;
+        Ok((file, bytes))
     };
-    let file = match file {
-        Ok(Some(file)) => file,
-        Ok(None) => return not_found(),
-        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string()).into_response(),
-    };
-    let Ok(bytes) = STANDARD.decode(&file.content) else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string()).into_response();
+    let (file, bytes) = match found.await {
+        Ok(found) => found,
+        Err(AppError::NotFound) => return not_found(),
+        Err(_) => return server_error(),
     };
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
@@ -156,6 +155,10 @@ fn attachment(name: &str) -> String {
 
 fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "There is nothing at this address.").into_response()
+}
+
+fn server_error() -> Response {
+    (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string()).into_response()
 }
 
 #[cfg(test)]
