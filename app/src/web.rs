@@ -26,6 +26,7 @@ mod multipart;
 mod paths;
 
 pub use api_requests::API_PREFIX;
+pub use error_links::draft_query;
 
 /// Pages, server functions, a not-found page for any other path, and `static_files` (the
 /// server's /pkg; the Worker's are served by its assets binding before it runs), with the
@@ -168,7 +169,7 @@ pub struct AllowedOrigin(pub Arc<str>);
 /// Leptos server functions have no CSRF protection of their own. A state-changing request
 /// is refused when the browser says it is cross-site, or names another origin.
 ///
-/// One exception: forms on a page with `Referrer-Policy: no-referrer` (the invitation page)
+/// One exception: forms on a page with `Referrer-Policy: no-referrer` (the token pages)
 /// are sent with `Origin: null`. That is accepted only with `Sec-Fetch-Site: same-origin`,
 /// which the browser sets itself and no page can forge.
 pub async fn reject_cross_site(State(allowed): State<AllowedOrigin>, request: Request, next: Next) -> Response {
@@ -187,8 +188,19 @@ pub async fn reject_cross_site(State(allowed): State<AllowedOrigin>, request: Re
     next.run(request).await
 }
 
-/// Headers for every response, static files included. Invitation pages carry their secret
-/// in the URL: they send no Referer anywhere. Pages are never stored by a cache; the hydrate
+/// The pages whose address carries a secret: a token of an invitation, a staff invitation,
+/// a password reset or a sign-up's confirmation. Each page's path begins with one of these
+/// and ends with the token. They send no Referer anywhere (and, as every page, are never
+/// stored); a test lists every route with a `token` segment and requires it here.
+pub const TOKEN_PAGES: &[&str] = &["/invite/", "/join-staff/", "/reset-password/", "/join/confirm/"];
+
+/// Whether `path` is one of the `TOKEN_PAGES` (with or without a token after the prefix).
+pub fn carries_token(path: &str) -> bool {
+    TOKEN_PAGES.iter().any(|prefix| path.starts_with(prefix))
+}
+
+/// Headers for every response, static files included. Token pages (`TOKEN_PAGES`) carry
+/// their secret in the URL: they send no Referer anywhere. Pages are never stored by a cache; the hydrate
 /// bundle's content-hashed files are kept for a year (edge/_headers says the same for the
 /// Worker's).
 ///
@@ -197,7 +209,7 @@ pub async fn reject_cross_site(State(allowed): State<AllowedOrigin>, request: Re
 /// loads from elsewhere, no site may frame us. `reload_port`: `make watch`'s live reload.
 pub async fn security_headers(State(reload_port): State<Option<u32>>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let is_invitation = path.starts_with("/invite/") || path.starts_with("/join-staff/");
+    let is_token_page = carries_token(path);
     let is_static = path.starts_with("/pkg/");
     let cache = cache_control(path);
     let nonce = (!is_static && !path.starts_with(API_PREFIX)).then(Nonce::new);
@@ -206,7 +218,7 @@ pub async fn security_headers(State(reload_port): State<Option<u32>>, mut reques
     }
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    let referrer = if is_invitation { "no-referrer" } else { "same-origin" };
+    let referrer = if is_token_page { "no-referrer" } else { "same-origin" };
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -41,11 +41,12 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     respond(
         async move {
             let state = app_state()?;
-            limits::attempt(&state, &limits::PASSWORD_ATTEMPTS_PER_ADDRESS, &limits::client_address()).await?;
+            let from_address =
+                limits::attempt(&state, &limits::PASSWORD_ATTEMPTS_PER_ADDRESS, &limits::client_address()).await?;
             // Counted per address typed, known or not, so the limit tells nothing about accounts.
             let parsed = Email::parse(&email).ok();
             let account = parsed.as_ref().map_or_else(|| email.trim().to_lowercase(), |e| e.as_str().to_owned());
-            let guess = limits::attempt(&state, &limits::PASSWORD_GUESSES_PER_ACCOUNT, &account).await?;
+            let guess = limits::password_guess(&state, &account).await?;
             let login = match parsed {
                 Some(email) => {
                     users::active_login_by_email(state.db.as_ref(), email.as_str()).await.map_err(internal)?
@@ -58,6 +59,8 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
                 return Err(AppError::BadCredentials { email });
             };
             guess.forgive(&state).await?;
+            from_address.forgive(&state).await?;
+            limits::remember_device(&state, &account);
             sign_in(&state, login.id).await?;
             let is_staff = current_is_staff(&state, login.id).await?;
             leptos_axum::redirect(if is_staff { "/staff/members" } else { "/portal" });

@@ -118,12 +118,25 @@ pub(crate) async fn invite(
         to,
         wording,
     );
-    let created = invitations::create_invitation(db, scope, state.clock.now(), invitation).await.map_err(internal)?;
+    let created = invitations::create_invitation(db, scope, state.clock.now(), invitation, contact.invitation_id)
+        .await
+        .map_err(internal)?;
     if !created {
-        return Err(AppError::Conflict("This person can no longer be invited. Reload the page and try again.".into()));
+        return Err(not_invited_meanwhile(contact));
     }
     (state.wake_outbox)();
     Ok(())
+}
+
+/// Why an invitation of one person by staff wrote nothing: someone (or a second click) sent
+/// them one since this request read the contact, or they can no longer be invited.
+#[cfg(feature = "ssr")]
+pub(crate) fn not_invited_meanwhile(contact: &members::ContactRow) -> AppError {
+    AppError::Conflict(format!(
+        "{} was just sent an invitation by another request, or can no longer be invited: nothing more was sent. \
+         Reload the page to see their card as it is now.",
+        contact.first_name
+    ))
 }
 
 /// What an invitation says besides its fixed words: a template's body (filled in for each
@@ -503,13 +516,16 @@ async fn link(state: &AppState, token: &str, password: String) -> Result<(), App
     }
     // Signed in as this very login, the session is the proof; otherwise its password.
     if previous_session.is_none() {
-        limits::attempt(state, &limits::PASSWORD_ATTEMPTS_PER_ADDRESS, &limits::client_address()).await?;
-        let guess = limits::attempt(state, &limits::PASSWORD_GUESSES_PER_ACCOUNT, &live.email).await?;
+        let from_address =
+            limits::attempt(state, &limits::PASSWORD_ATTEMPTS_PER_ADDRESS, &limits::client_address()).await?;
+        let guess = limits::password_guess(state, &live.email).await?;
         let stored = users::password_hash(db, user_id).await.map_err(internal)?;
         if !state.passwords.verify(password, stored).await {
             return Err(AppError::invalid("password", "That is not the password of this login."));
         }
         guess.forgive(state).await?;
+        from_address.forgive(state).await?;
+        limits::remember_device(state, &live.email);
     }
     if live.existing_user_linked == 1 {
         return Err(AppError::Conflict(

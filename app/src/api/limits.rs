@@ -1,13 +1,21 @@
 //! Rate limits (SECURITY.md rule 16): how many attempts an address, an account or a member
 //! gets in a window. Fixed windows: a storm against an account locks it until its window
 //! ends, never longer, and the person is told when to try again.
+//!
+//! Password guesses follow OWASP's "Slow Down Online Guessing Attacks with Device Cookies":
+//! a browser that proved an account's password before carries a device cookie for it (an
+//! HMAC of the account and a random value, with the server key). Its guesses count against
+//! that cookie alone, so no flood from elsewhere locks the owner's own phone or desk out;
+//! every other browser shares the account's limit. A stolen cookie buys only the cookie's
+//! own few guesses, never a session.
 
 use http::request::Parts;
 use leptos::prelude::use_context;
 
-use super::ssr::internal;
+use super::ssr::{internal, request_cookie, set_cookie};
 use crate::error::AppError;
 use crate::ports::AppState;
+use crate::secrets::new_nonce;
 use crate::store::rate_limits::{count_attempt, forgive_attempt};
 use crate::web::ClientIp;
 
@@ -20,11 +28,14 @@ pub struct Limit {
 
 const WINDOW: i64 = 15 * 60;
 
-/// Password guesses against one account, from sign-in and from linking an invitation to an
-/// existing login alike (only wrong ones stay counted).
+/// Password guesses against one account from browsers without its device cookie, from
+/// sign-in, from linking an invitation to an existing login and from joining a team with it
+/// alike (only wrong ones stay counted).
 pub const PASSWORD_GUESSES_PER_ACCOUNT: Limit = Limit { name: "password-account", max: 10, window_seconds: WINDOW };
-/// Password attempts from one address, whichever accounts (a school's or an office's
-/// network shares one address: room for everyone signing in on a busy morning).
+/// Password guesses from one browser holding the account's device cookie.
+pub const PASSWORD_GUESSES_PER_DEVICE: Limit = Limit { name: "password-device", max: 10, window_seconds: WINDOW };
+/// Wrong passwords from one address, whichever accounts (a school's or an office's network
+/// shares one address: right ones are forgiven, so everyone signs in on a busy morning).
 pub const PASSWORD_ATTEMPTS_PER_ADDRESS: Limit = Limit { name: "password-address", max: 60, window_seconds: WINDOW };
 /// Setting a password from an invitation or a reset link (each costs an argon2 hash) from
 /// one address.
@@ -71,6 +82,63 @@ pub async fn attempt(state: &AppState, limit: &Limit, who: &str) -> Result<Attem
         return Err(AppError::TooManyAttempts { minutes: (seconds_left + 59) / 60 });
     }
     Ok(Attempt { bucket, window_start })
+}
+
+/// Counts a guess of `account`'s password (its e-mail as stored): under the device cookie's
+/// own limit when this browser carries one for the account, else under the account's.
+/// Forgive the attempt when the password was right, then `remember_device`.
+pub async fn password_guess(state: &AppState, account: &str) -> Result<Attempt, AppError> {
+    match known_device(state, account) {
+        Some(device) => attempt(state, &PASSWORD_GUESSES_PER_DEVICE, &device).await,
+        None => attempt(state, &PASSWORD_GUESSES_PER_ACCOUNT, account).await,
+    }
+}
+
+const DEVICE_COOKIE: &str = "portico_device";
+/// A phone or a desk stays known for half a year after its last right password.
+const DEVICE_COOKIE_SECONDS: i64 = 180 * 24 * 60 * 60;
+/// Accounts one browser is known for (a family's tablet, a shared office desk).
+const DEVICES_PER_COOKIE: usize = 4;
+
+/// After a right password for `account`: this browser is known for it (and stays known for
+/// the accounts it was known for before, the latest few).
+pub fn remember_device(state: &AppState, account: &str) {
+    let kept = device_entries().into_iter().filter(|(nonce, signature)| {
+        !state.config.secret_key.verify(&device_text(account, nonce), signature)
+    });
+    let nonce = new_nonce();
+    let signature = state.config.secret_key.sign(&device_text(account, &nonce));
+    let entries: Vec<String> = std::iter::once((nonce, signature))
+        .chain(kept)
+        .take(DEVICES_PER_COOKIE)
+        .map(|(nonce, signature)| format!("{nonce}.{signature}"))
+        .collect();
+    set_cookie(state, DEVICE_COOKIE, &entries.join("~"), DEVICE_COOKIE_SECONDS);
+}
+
+/// The random part of this browser's device cookie for `account`, when it has a genuine one.
+fn known_device(state: &AppState, account: &str) -> Option<String> {
+    device_entries()
+        .into_iter()
+        .find(|(nonce, signature)| state.config.secret_key.verify(&device_text(account, nonce), signature))
+        .map(|(nonce, _)| nonce)
+}
+
+fn device_entries() -> Vec<(String, String)> {
+    request_cookie(DEVICE_COOKIE)
+        .map(|value| {
+            value
+                .split('~')
+                .filter_map(|entry| entry.split_once('.'))
+                .take(DEVICES_PER_COOKIE)
+                .map(|(nonce, signature)| (nonce.to_owned(), signature.to_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn device_text(account: &str, nonce: &str) -> String {
+    format!("device\n{account}\n{nonce}")
 }
 
 /// The address the request came from, as the target saw it (the socket's peer on the

@@ -111,8 +111,11 @@ pub async fn reenable_invite_link(contact_id: i64) -> Result<(), AppError> {
                 Invitee { contact_id, first_name: &contact.first_name, on_behalf_of: on_behalf_of.as_deref() };
             let token = new_invite_token();
             let new = invitation_with_token(&state, &organisation, &invitee, &email, &Wording::default(), &token);
-            if !invitations::reenable_link(db, &scope, state.clock.now(), new).await.map_err(internal)? {
-                return Err(AppError::Conflict(format!("{} can no longer be invited.", contact.first_name)));
+            if !invitations::reenable_link(db, &scope, state.clock.now(), new, contact.invitation_id)
+                .await
+                .map_err(internal)?
+            {
+                return Err(super::invitations::not_invited_meanwhile(&contact));
             }
             let sealed = state.config.secret_key.seal(&format!("{contact_id}:{}", token.expose()));
             set_cookie(&state, REENABLED_LINK_COOKIE, &sealed, REENABLED_LINK_SECONDS);

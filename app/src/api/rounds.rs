@@ -14,11 +14,12 @@ use {
     super::invitations::{Invitee, Wording, prepare_invitation},
     super::member_list::MemberListQuery,
     super::ssr::{internal, require_staff, respond},
-    crate::domain::dates::{DAY, format_date},
+    crate::domain::dates::format_date,
+    crate::domain::invitation::ROUND_SKIPS_INVITED_WITHIN,
     crate::domain::{Email, InvitationState},
     crate::ports::AppState,
     crate::secrets::new_nonce,
-    crate::store::invitations::{AfterDecline, invitation_statements},
+    crate::store::invitations::{InvitingAs, invitation_statements},
     crate::store::member_list::{self, ListQuery},
     crate::store::members::StaffScope,
     crate::store::organisations,
@@ -384,10 +385,6 @@ pub(crate) async fn plan(
     Ok(planned)
 }
 
-/// How recent a waiting invitation keeps a person out of a round, so rounds do not spam.
-#[cfg(feature = "ssr")]
-const RECENT_INVITATION_SECONDS: i64 = DAY;
-
 /// Whom a round invites: a primary contact of a member still kept, with a valid e-mail no
 /// other login uses, no login, no decline, and no invitation sent in the last 24 hours.
 #[cfg(feature = "ssr")]
@@ -414,7 +411,7 @@ fn decide(c: &Candidate, now: i64) -> Result<Email, String> {
         Some((InvitationState::Declined, facts)) => {
             Err(format!("Declined the portal on {}.", format_date(facts.declined_at.unwrap_or_default())))
         }
-        Some((InvitationState::Pending, facts)) if now - facts.created_at < RECENT_INVITATION_SECONDS => {
+        Some((InvitationState::Pending, facts)) if now - facts.created_at < ROUND_SKIPS_INVITED_WITHIN => {
             Err(format!("Invited on {}, less than 24 hours ago.", format_date(facts.created_at)))
         }
         _ => Ok(email),
@@ -533,10 +530,10 @@ pub(crate) async fn send_waiting(
             invitations.push(prepare_invitation(state, &organisation, &invitee, &to, wording));
         }
         let now = state.clock.now();
-        let statements = invitation_statements(scope, now, &invitations, AfterDecline::Skip).map_err(internal)?;
+        let statements = invitation_statements(scope, now, &invitations, InvitingAs::Round).map_err(internal)?;
         batch.extend(statements);
         let invited: Vec<(i64, &str)> = invitations.iter().map(|i| (i.contact_id, i.token_hash.as_str())).collect();
-        batch.extend(rounds::invited(round, &invited).map_err(internal)?);
+        batch.extend(rounds::invited(round, &invited, now).map_err(internal)?);
         match db.batch(batch).await {
             // Another request sent these people first: go on with whoever is still waiting.
             Ok(_) | Err(crate::store::DbError::Constraint(_)) => {}

@@ -100,12 +100,13 @@ async fn join(state: &AppState, token: &str, password: String, confirm_password:
     let password_hash;
     let joining = match live.existing_user_id {
         Some(user_id) => {
-            let guess = limits::attempt(state, &limits::PASSWORD_GUESSES_PER_ACCOUNT, &live.email).await?;
+            let guess = limits::password_guess(state, &live.email).await?;
             let stored = users::password_hash(db, user_id).await.map_err(internal)?;
             if !state.passwords.verify(password, stored).await {
                 return Err(AppError::invalid("password", "That is not the password of this login."));
             }
             guess.forgive(state).await?;
+            limits::remember_device(state, &live.email);
             Joining::ExistingLogin { user_id }
         }
         None => {

@@ -127,6 +127,39 @@ pub struct EmailPreview {
     pub html: String,
 }
 
+/// The invite page's "Preview": the form's fields go back to that page as a draft, in a
+/// link signed for this browser (`web::error_links`), so the page shows a preview, and fills
+/// its form, only with what this browser typed — never with words someone put in a link.
+#[server(endpoint = "preview_invitation_draft")]
+pub async fn preview_invitation_draft(
+    contact_id: i64,
+    #[server(default)] email: String,
+    #[server(default)] template_id: i64,
+    #[server(default)] message: String,
+) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let mut form = FormErrors::default();
+            let email = email.trim();
+            if !email.is_empty() {
+                form.check("email", email, crate::domain::Email::parse(email).map(|_| ()));
+            }
+            let note = form.check("message", &message, PersonalMessage::parse(&message));
+            form.finish(|| note)?;
+            let contact = visible_contact(&state, &scope, contact_id).await?;
+            let draft = crate::web::draft_query(&[
+                ("email", email),
+                ("template_id", &template_id.to_string()),
+                ("message", &message),
+            ]);
+            leptos_axum::redirect(&format!("/staff/members/{}/contacts/{contact_id}/invite?{draft}", contact.member_id));
+            Ok(())
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "preview_invitation")]
 pub async fn preview_invitation(
     contact_id: i64,

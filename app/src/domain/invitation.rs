@@ -8,6 +8,10 @@ use super::dates::format_date;
 /// How long after sending an invitation still reads as "sent just now".
 pub const JUST_NOW_SECONDS: i64 = 60;
 
+/// How recent a waiting invitation keeps a person out of a round, so rounds do not spam
+/// (and two rounds at once do not invite anyone twice).
+pub const ROUND_SKIPS_INVITED_WITHIN: i64 = super::dates::DAY;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationFacts {
     pub created_at: i64,

@@ -6,6 +6,7 @@ pub mod contact;
 pub mod csv;
 pub mod dates;
 pub mod email;
+pub mod html;
 pub mod invitation;
 pub mod name;
 pub mod password;

@@ -2,6 +2,7 @@
 //! filled in at send time, so the outbox never holds a usable link.
 
 use crate::domain::dates::format_date;
+use crate::domain::html::escape_html;
 
 pub const LINK_PLACEHOLDER: &str = "{{invitation_link}}";
 
@@ -165,21 +166,6 @@ pub fn login_email_changed_email(organisation_name: &str, old: &str, new: &str) 
 /// Puts the real link into a stored body.
 pub fn with_link(body: &str, link: &str) -> String {
     body.replace(LINK_PLACEHOLDER, link)
-}
-
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn single_line(s: &str) -> String {

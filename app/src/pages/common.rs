@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::domain::Password;
+use crate::domain::html::escape_html;
 use crate::error::AppError;
 
 /// The latest error of a form's action, as a signal.
@@ -193,7 +194,13 @@ pub fn TextArea(
     let (message, shown_value) = field_state(name, error, value);
     let id = id.unwrap_or_else(|| name.to_owned());
     let error_id = format!("{id}-error");
-    let shown_text = shown_value.clone();
+    // The renderer writes a textarea's children unescaped (they are raw text to a browser's
+    // parser): given as children, a `</textarea>` in the text would end the box and make
+    // the rest live markup. So the text goes in as escaped markup, never as children.
+    let shown_markup = {
+        let shown_value = shown_value.clone();
+        move || escape_html(&shown_value())
+    };
     view! {
         <div class="field" class:has-error=move || message().is_some()>
             <label for=id.clone()>{label}{(!required).then_some(view! { <span class="optional">" (optional)"</span> })}</label>
@@ -206,9 +213,8 @@ pub fn TextArea(
                 prop:value=shown_value
                 aria-invalid=move || message().is_some().then_some("true")
                 aria-describedby=error_id.clone()
-            >
-                {shown_text}
-            </textarea>
+                inner_html=shown_markup
+            ></textarea>
             <p class="field-error" id=error_id role="alert">{message}</p>
         </div>
     }

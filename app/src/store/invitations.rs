@@ -7,6 +7,7 @@ use super::members::{
 };
 use super::sessions::{SessionOwner, SessionTimes, end_previous_session, insert_session};
 use super::{Db, DbError, Stmt, exists, fetch_optional};
+use crate::domain::invitation::ROUND_SKIPS_INVITED_WITHIN;
 use crate::stmt;
 
 /// The contact `$contact` (an SQL expression) may be invited: on a member visible to this
@@ -58,69 +59,106 @@ pub struct QueuedEmail {
     pub sealed_token: String,
 }
 
-/// Whether someone whose latest invitation they declined is invited again: yes when staff
-/// invite them one by one, never by a round.
+/// Who invites, and so what the write's own guard is (in its SQL, so that any number of
+/// requests at once leave one live invitation and one e-mail per person).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AfterDecline {
-    InviteAgain,
-    Skip,
+pub enum InvitingAs {
+    /// Staff, one person: also someone who declined. Written only while the contact's latest
+    /// invitation is still the one the request saw (`None`: none), so a double click, or
+    /// two staff at once, write one invitation and the others nothing.
+    Staff { replacing: Option<i64> },
+    /// A round: skips whoever declined, and whoever has a waiting invitation made less than
+    /// `ROUND_SKIPS_INVITED_WITHIN` ago — another round's at the same moment included.
+    Round,
+}
+
+/// The guard of `InvitingAs` for the contact `$contact` (an SQL expression), bound by
+/// `bind_inviting_as`: true when the write may go on.
+macro_rules! inviting_as_allows {
+    ($contact:expr) => {
+        concat!(
+            "iif(? = 1,
+                 NOT EXISTS (SELECT 1 FROM invitations r WHERE r.contact_id = ",
+            $contact,
+            "           AND r.accepted_at IS NULL AND r.revoked_at IS NULL AND r.declined_at IS NULL
+                         AND r.expires_at > ? AND r.created_at > ?),
+                 (SELECT r.id FROM invitations r WHERE r.contact_id = ",
+            $contact,
+            "     ORDER BY r.created_at DESC, r.id DESC LIMIT 1) IS ?)"
+        )
+    };
+}
+pub(crate) use inviting_as_allows;
+
+pub(crate) fn bind_inviting_as(s: Stmt, inviting_as: InvitingAs, now: i64) -> Stmt {
+    let replacing = match inviting_as {
+        InvitingAs::Staff { replacing } => replacing,
+        InvitingAs::Round => None,
+    };
+    s.bind(inviting_as == InvitingAs::Round).bind(now).bind(now - ROUND_SKIPS_INVITED_WITHIN).bind(replacing)
 }
 
 /// The statements that revoke the contacts' open invitations, create the new ones and queue
 /// their e-mails — three statements however many invitations (each reads them as one JSON
 /// list; only the outbox's carries the e-mails). Each row is guarded: a contact this login
-/// can no longer invite (or who declined meanwhile, for `AfterDecline::Skip`) gets nothing.
+/// can no longer invite, or whom `inviting_as` does not allow, gets nothing.
 /// One invitation runs them alone (`create_invitation`); a round runs a chunk of them in one
 /// batch, then records who was invited (`rounds::invited`).
 pub fn invitation_statements(
     scope: &StaffScope,
     now: i64,
     new: &[NewInvitation],
-    after_decline: AfterDecline,
+    inviting_as: InvitingAs,
 ) -> Result<Vec<Stmt>, DbError> {
     let list = serde_json::to_string(new).map_err(|e| DbError::Backend(e.to_string()))?;
     let emails: Vec<QueuedFor> = new.iter().map(|n| QueuedFor { token_hash: &n.token_hash, mail: &n.mail }).collect();
     let emails = serde_json::to_string(&emails).map_err(|e| DbError::Backend(e.to_string()))?;
+    let revoke = stmt!(
+        concat!(
+            "UPDATE invitations SET revoked_at = ?
+             WHERE organisation_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL
+               AND contact_id IN (SELECT json_extract(value, '$.contact_id') FROM json_each(?))
+               AND ",
+            inviting_as_allows!("invitations.contact_id"),
+            " AND ",
+            invitable_contact!("invitations.contact_id")
+        ),
+        now,
+        scope.organisation_id,
+        list.as_str()
+    );
+    let insert = stmt!(
+        concat!(
+            "INSERT INTO invitations (organisation_id, member_id, contact_id, email, token_hash,
+                     personal_message, subject_addition, sent_by, created_at, expires_at, reinvite)
+             SELECT ?, (SELECT member_id FROM contacts WHERE id = n.contact_id), n.contact_id, n.email,
+                    n.token_hash, n.personal_message, n.subject_addition, ?, ?, n.expires_at, n.declined
+             FROM (SELECT j.contact_id, j.email, j.token_hash, j.personal_message, j.subject_addition,
+                          j.expires_at,
+                          coalesce((SELECT i.declined_at IS NOT NULL FROM invitations i
+                                    WHERE i.contact_id = j.contact_id
+                                    ORDER BY i.created_at DESC, i.id DESC LIMIT 1), 0) AS declined
+                   FROM (SELECT json_extract(value, '$.contact_id') AS contact_id,
+                                json_extract(value, '$.email') AS email,
+                                json_extract(value, '$.token_hash') AS token_hash,
+                                json_extract(value, '$.personal_message') AS personal_message,
+                                json_extract(value, '$.subject_addition') AS subject_addition,
+                                json_extract(value, '$.expires_at') AS expires_at
+                         FROM json_each(?)) j) n
+             WHERE (n.declined = 0 OR ?) AND ",
+            inviting_as_allows!("n.contact_id"),
+            " AND ",
+            invitable_contact!("n.contact_id")
+        ),
+        scope.organisation_id,
+        scope.user_id,
+        now,
+        list.as_str(),
+        inviting_as != InvitingAs::Round
+    );
     Ok(vec![
-        scope.bind(stmt!(
-            concat!(
-                "UPDATE invitations SET revoked_at = ?
-                 WHERE organisation_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL
-                   AND contact_id IN (SELECT json_extract(value, '$.contact_id') FROM json_each(?))
-                   AND ",
-                invitable_contact!("invitations.contact_id")
-            ),
-            now,
-            scope.organisation_id,
-            list.as_str()
-        )),
-        scope.bind(stmt!(
-            concat!(
-                "INSERT INTO invitations (organisation_id, member_id, contact_id, email, token_hash,
-                         personal_message, subject_addition, sent_by, created_at, expires_at, reinvite)
-                 SELECT ?, (SELECT member_id FROM contacts WHERE id = n.contact_id), n.contact_id, n.email,
-                        n.token_hash, n.personal_message, n.subject_addition, ?, ?, n.expires_at, n.declined
-                 FROM (SELECT j.contact_id, j.email, j.token_hash, j.personal_message, j.subject_addition,
-                              j.expires_at,
-                              coalesce((SELECT i.declined_at IS NOT NULL FROM invitations i
-                                        WHERE i.contact_id = j.contact_id
-                                        ORDER BY i.created_at DESC, i.id DESC LIMIT 1), 0) AS declined
-                       FROM (SELECT json_extract(value, '$.contact_id') AS contact_id,
-                                    json_extract(value, '$.email') AS email,
-                                    json_extract(value, '$.token_hash') AS token_hash,
-                                    json_extract(value, '$.personal_message') AS personal_message,
-                                    json_extract(value, '$.subject_addition') AS subject_addition,
-                                    json_extract(value, '$.expires_at') AS expires_at
-                             FROM json_each(?)) j) n
-                 WHERE (n.declined = 0 OR ?) AND ",
-                invitable_contact!("n.contact_id")
-            ),
-            scope.organisation_id,
-            scope.user_id,
-            now,
-            list.as_str(),
-            after_decline == AfterDecline::InviteAgain
-        )),
+        scope.bind(bind_inviting_as(revoke, inviting_as, now)),
+        scope.bind(bind_inviting_as(insert, inviting_as, now)),
         stmt!(
             "INSERT INTO outbox (organisation_id, invitation_id, idempotency_key, to_email,
                      from_name, from_email, subject, text_body, html_body, sealed_token,
@@ -140,9 +178,15 @@ pub fn invitation_statements(
 
 /// Creates one invitation (see `invitation_statements`) in its own batch. False, with
 /// nothing written, when the contact can no longer be invited.
-pub async fn create_invitation(db: &dyn Db, scope: &StaffScope, now: i64, new: NewInvitation) -> Result<bool, DbError> {
+pub async fn create_invitation(
+    db: &dyn Db,
+    scope: &StaffScope,
+    now: i64,
+    new: NewInvitation,
+    replacing: Option<i64>,
+) -> Result<bool, DbError> {
     let contact_id = new.contact_id;
-    let mut statements = invitation_statements(scope, now, &[new], AfterDecline::InviteAgain)?;
+    let mut statements = invitation_statements(scope, now, &[new], InvitingAs::Staff { replacing })?;
     statements.push(refresh_contact(contact_id));
     Ok(db.batch(statements).await?[1].rows_affected == 1)
 }
@@ -150,9 +194,15 @@ pub async fn create_invitation(db: &dyn Db, scope: &StaffScope, now: i64, new: N
 /// A fresh invitation for the contact with no e-mail sent (001's "Re-enable invite link":
 /// staff pass the link on by another channel); its earlier links die, and the timeline says
 /// who made it. False, nothing written, when the contact can no longer be invited.
-pub async fn reenable_link(db: &dyn Db, scope: &StaffScope, now: i64, new: NewInvitation) -> Result<bool, DbError> {
+pub async fn reenable_link(
+    db: &dyn Db,
+    scope: &StaffScope,
+    now: i64,
+    new: NewInvitation,
+    replacing: Option<i64>,
+) -> Result<bool, DbError> {
     let (contact_id, token_hash) = (new.contact_id, new.token_hash.clone());
-    let mut statements = invitation_statements(scope, now, &[new], AfterDecline::InviteAgain)?;
+    let mut statements = invitation_statements(scope, now, &[new], InvitingAs::Staff { replacing })?;
     // The earlier links revoked and the new one made; not its e-mail, nor an "invited" event.
     statements.truncate(2);
     statements.push(events::link_reenabled(&token_hash));

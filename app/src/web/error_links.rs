@@ -1,15 +1,17 @@
 //! A browser without JavaScript gets a failed form's error back in the page URL
-//! (`?__path=…&__err=…`, Leptos's way), and the page shows what that URL says. Left as it
-//! is, anyone could send a link to our sign-in or invitation page that shows their own
-//! sentence in our alert box. So the URL only counts when Portico made it, for this browser:
+//! (`?__path=…&__err=…`, Leptos's way), and the page shows what that URL says; the invite
+//! page's "Preview" likewise comes back as a draft (`?__draft=1&message=…`) that the page
+//! shows as the e-mail Portico will send. Left as it is, anyone could send a link to our
+//! pages that shows their own sentence in our alert box, or their words as our e-mail. So
+//! such a URL only counts when Portico made it, for this browser:
 //!
-//! - a redirect carrying an error gets `__sig`, an HMAC (server key) of the page path, the
-//!   error and a random value kept in a short-lived cookie of this browser only;
-//! - a page asked for with an error in its URL is served only when that checks out, and
-//!   otherwise redirected to the same URL without the error.
+//! - a redirect carrying an error or a draft gets `__sig`, an HMAC (server key) of the page
+//!   path, its whole query and a random value kept in a short-lived cookie of this browser;
+//! - a page asked for with an error or a draft in its URL is served only when that checks
+//!   out, and otherwise redirected to the same URL without them.
 //!
-//! An attacker can make Portico sign an error (by posting a form), but the signature holds
-//! only with the cookie it went with, which stays in the attacker's browser.
+//! An attacker can make Portico sign an error or a draft (by posting a form), but the
+//! signature holds only with the cookie it went with, which stays in the attacker's browser.
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -21,6 +23,8 @@ use crate::secrets::new_nonce;
 use crate::web::cookie_value;
 
 const ERROR_PARAMS: [&str; 3] = ["__path", "__err", "__sig"];
+/// Marks a URL whose other values a form of this browser sent back to its page (a draft).
+const DRAFT_PARAM: &str = "__draft";
 const BROWSER_COOKIE: &str = "portico_form";
 /// Long enough to read the page, correct the form and reload it.
 const COOKIE_SECONDS: u32 = 15 * 60;
@@ -38,43 +42,53 @@ pub async fn only_our_error_links(State(state): State<AppState>, request: Reques
     response
 }
 
-/// The same path and query without the error, when the URL carries an error this browser
-/// was not given.
+/// The same path and query without the error and the draft, when the URL carries one this
+/// browser was not given.
 fn unproven_error_link(state: &AppState, request: &Request) -> Option<String> {
     let query = request.uri().query()?;
     let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    if !pairs.iter().any(|(name, _)| ERROR_PARAMS.contains(&name.as_str())) {
+    if !pairs.iter().any(|(name, _)| is_signed_param(name)) {
         return None;
     }
-    let value = |wanted: &str| pairs.iter().find(|(name, _)| name == wanted).map(|(_, v)| v.as_str());
     let path = request.uri().path();
-    let proven =
-        match (value("__path"), value("__err"), value("__sig"), cookie_value(request.headers(), BROWSER_COOKIE)) {
-            (Some(endpoint), Some(error), Some(signature), Some(browser)) => {
-                state.config.secret_key.verify(&signed_text(&browser, path, endpoint, error), signature)
-            }
-            _ => false,
-        };
-    (!proven).then(|| with_query(path, pairs.iter().filter(|(name, _)| !ERROR_PARAMS.contains(&name.as_str()))))
+    let signature = pairs.iter().find(|(name, _)| name == "__sig").map(|(_, v)| v.as_str());
+    let proven = match (signature, cookie_value(request.headers(), BROWSER_COOKIE)) {
+        (Some(signature), Some(browser)) => {
+            let unsigned = pairs.iter().filter(|(name, _)| name != "__sig");
+            state.config.secret_key.verify(&signed_text(&browser, path, &with_query("", unsigned)), signature)
+        }
+        _ => false,
+    };
+    (!proven).then(|| with_query(path, pairs.iter().filter(|(name, _)| !is_signed_param(name))))
 }
 
-/// Signs the error a redirect back to a form carries, and gives this browser its cookie (or
-/// renews it). A redirect without an error drops a signature left from an earlier one.
+fn is_signed_param(name: &str) -> bool {
+    ERROR_PARAMS.contains(&name) || name == DRAFT_PARAM
+}
+
+/// A draft's query: `fields` and the mark that makes the page show them (once signed).
+pub fn draft_query(fields: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).append_pair(DRAFT_PARAM, "1").finish()
+}
+
+/// Signs the error or the draft a redirect back to a form carries, and gives this browser
+/// its cookie (or renews it). A redirect without either drops a signature left from an
+/// earlier one.
 fn sign_error_redirect(state: &AppState, browser: Option<String>, headers: &mut HeaderMap) {
     let Some(location) = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()) else { return };
     let (target, query) = location.split_once('?').unwrap_or((location, ""));
     let pairs: Vec<(String, String)> =
         form_urlencoded::parse(query.as_bytes()).into_owned().filter(|(name, _)| name != "__sig").collect();
-    let value = |wanted: &str| pairs.iter().find(|(name, _)| name == wanted).map(|(_, v)| v.clone());
-    let (Some(endpoint), Some(error)) = (value("__path"), value("__err")) else {
+    let has = |wanted: &str| pairs.iter().any(|(name, _)| name == wanted);
+    if !(has("__path") && has("__err")) && !has(DRAFT_PARAM) {
         if query.contains("__sig=") {
             set_location(headers, with_query(target, pairs.iter()));
         }
         return;
-    };
+    }
     let browser = browser.unwrap_or_else(new_nonce);
     let path = path_of(target);
-    let signature = state.config.secret_key.sign(&signed_text(&browser, path, &endpoint, &error));
+    let signature = state.config.secret_key.sign(&signed_text(&browser, path, &with_query("", pairs.iter())));
     let signature = ("__sig".to_owned(), signature);
     set_location(headers, with_query(target, pairs.iter().chain([&signature])));
     let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
@@ -85,8 +99,9 @@ fn sign_error_redirect(state: &AppState, browser: Option<String>, headers: &mut 
     }
 }
 
-fn signed_text(browser: &str, path: &str, endpoint: &str, error: &str) -> String {
-    format!("form-error\n{browser}\n{path}\n{endpoint}\n{error}")
+/// What the signature covers: the browser, the page and every value its URL carries.
+fn signed_text(browser: &str, path: &str, query: &str) -> String {
+    format!("form-link\n{browser}\n{path}\n{query}")
 }
 
 /// The path of a Location, whole URL or not.

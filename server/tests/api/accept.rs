@@ -28,14 +28,18 @@ async fn the_member_sets_a_password_and_lands_on_their_own_portal() {
     assert!(profile.body.contains("Active, last login 22 November 2026"));
     assert!(!profile.body.contains(">Invite<"), "Invite only while no login is linked");
     let list = app.get(&app.staff, "/staff/members").await;
-    assert!(list.body.contains("Portal active"));
+    let row = list_row(&list.body, "Ada Example");
+    assert!(row.contains("Never signed in since accepting"), "accepting signs in once: {row}");
 
-    // Signed out and in again, the member still sees only their own profile.
+    // Signed out and in again (an hour later), the member still sees only their own profile.
     app.post_form(&member, "/api/logout", "/portal", &[]).await;
     assert_eq!(app.get(&member, "/portal").await.status, 302);
+    app.clock.advance(3600);
     let again = app.login(&member, "ada.byron@example.org", "correct horse battery").await;
     assert_eq!(location(&again), "/portal");
     assert!(app.get(&member, "/portal").await.body.contains("Ada Example"));
+    let list = app.get(&app.staff, "/staff/members").await;
+    assert!(list_row(&list.body, "Ada Example").contains("Portal active"), "{}", list.body);
     app.assert_standings_fresh().await;
 }
 
@@ -88,7 +92,7 @@ async fn replaying_an_accepted_link_fails_and_changes_nothing() {
     assert_eq!(location(&app.accept(&browser(), &link, "correct horse battery").await), "/portal");
     let users = app.dump("SELECT * FROM users").await;
     let replay = app.accept(&browser(), &link, "another password!").await;
-    assert_ne!(location(&replay), "/portal");
+    assert_eq!(refusal(&replay), "InvalidLink");
     assert!(!sets_session_cookie(&replay));
     assert_eq!(app.dump("SELECT * FROM users").await, users, "the password was not replaced");
     let json = app
@@ -121,10 +125,11 @@ async fn a_link_works_one_second_before_expiry_and_not_one_second_after() {
 
     app.clock.set(expires_at + 1);
     assert_eq!(app.get(&browser(), &link_b).await.status, 404);
-    assert_ne!(location(&app.accept(&browser(), &link_b, "correct horse battery").await), "/portal");
+    assert_eq!(refusal(&app.accept(&browser(), &link_b, "correct horse battery").await), "InvalidLink");
     app.staff_login().await; // a month later
     let list = app.get(&app.staff, "/staff/members").await;
-    assert!(list.body.contains("Invitation expired"));
+    assert!(list_row(&list.body, "Bea Example").contains("Invitation expired"), "{}", list.body);
+    assert!(list_row(&list.body, "Ada Example").contains("Never signed in since accepting"), "{}", list.body);
     app.assert_standings_fresh().await;
 }
 
@@ -202,4 +207,54 @@ async fn of_two_concurrent_accepts_exactly_one_wins() {
     assert_eq!(app.count("SELECT count(*) FROM member_links").await, 1);
     assert_eq!(app.count("SELECT count(*) FROM sessions WHERE user_id != 1").await, 1);
     app.assert_standings_fresh().await;
+}
+
+/// SECURITY.md rule 10: signed in as one login, a link to another's invitation is refused,
+/// saying so — linking it would hand this browser the other login's profile (and, for a link
+/// to an existing login, its session) without its password. Nothing is linked or signed in.
+#[tokio::test]
+async fn signed_in_as_someone_else_a_link_is_refused_and_links_nothing() {
+    let app = spawn_app().await;
+    email_api_accepts(&app).await;
+    app.staff_login().await;
+    // Bea has a login of her own; a second profile of hers is invited (a link for an existing login).
+    let (_, bea_link) = app.invited_member("Bea", "bea@example.org").await;
+    assert_eq!(location(&app.accept(&browser(), &bea_link, "bea's own password").await), "/portal");
+    let (_, second_link) = app.invited_member("Bea-again", "bea@example.org").await;
+    // Ada's is a plain new invitation.
+    let (_, ada_link) = app.invited_member("Ada", "ada@example.org").await;
+    let links_before = app.dump("SELECT * FROM member_links").await;
+    let sessions_before = app.count("SELECT count(*) FROM sessions").await;
+    for (endpoint, link) in [("/api/link_invitation", &second_link), ("/api/accept_invitation", &ada_link)] {
+        let token = link.trim_start_matches("/invite/");
+        let fields = [("token", token), ("password", ""), ("confirm_password", "")];
+        let refused = app.call(&app.staff, endpoint, &fields).await;
+        assert_eq!(refused.status(), 409, "{endpoint}");
+        assert!(!sets_session_cookie(&refused), "{endpoint}");
+        let body = refused.text().await.unwrap();
+        assert!(body.contains("You are signed in as owner@example.org. Sign out first"), "{endpoint}: {body}");
+        assert_eq!(app.get(&browser(), link).await.status, 200, "{endpoint}: the link still works");
+    }
+    assert_eq!(app.dump("SELECT * FROM member_links").await, links_before, "nothing linked");
+    assert_eq!(app.count("SELECT count(*) FROM sessions").await, sessions_before, "no one signed in");
+    assert_eq!(app.get(&app.staff, "/staff/members").await.status, 200, "still the owner");
+}
+
+/// Setting a password from links (each an argon2 hash) is limited per address: the 31st
+/// attempt in a window is refused, whatever the link, and the window ends.
+#[tokio::test]
+async fn thirty_acceptances_from_one_address_a_window_at_most() {
+    let app = spawn_app().await;
+    email_api_accepts(&app).await;
+    app.staff_login().await;
+    let (_, link) = app.invited_member("Ada", "ada@example.org").await;
+    for attempt in 0..30 {
+        let refused = app.accept(&browser(), &link, "short").await;
+        assert!(location(&refused).contains("__err="), "attempt {attempt}: the password is refused");
+    }
+    let limited = app.accept(&browser(), &link, "a good long password").await;
+    assert!(refusal(&limited).contains("TooManyAttempts"), "{}", refusal(&limited));
+    assert_eq!(app.count("SELECT count(*) FROM member_links").await, 0);
+    app.clock.advance(15 * 60);
+    assert_eq!(location(&app.accept(&browser(), &link, "a good long password").await), "/portal");
 }

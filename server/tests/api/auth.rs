@@ -9,12 +9,17 @@ async fn staff_sign_in_sets_a_hardened_session_cookie_and_lands_on_the_member_li
     let response = app.login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await;
     assert_eq!(response.status(), 302);
     assert_eq!(location(&response), "/staff/members");
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = session_cookie(&response).as_str().to_owned();
     assert!(cookie.starts_with("portico_session="));
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(cookie.contains(attribute), "{cookie}");
     }
     assert!(!cookie.contains("Secure"), "plain-http dev origin");
+    // The device cookie (rate limits): as hardened, and no session in it.
+    let device = set_cookie_named(&response, "portico_device").expect("a device cookie");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(device.contains(attribute), "{device}");
+    }
 
     // Only a hash of the id is stored, and the id is long.
     let id = cookie.trim_start_matches("portico_session=").split(';').next().unwrap();
@@ -65,7 +70,7 @@ async fn unknown_user_wrong_password_and_bad_email_get_identical_answers() {
 async fn signing_out_ends_the_session_on_the_server() {
     let app = spawn_app().await;
     let response = app.login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await;
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let cookie = session_cookie(&response).as_str().split(';').next().unwrap().to_owned();
     assert_eq!(app.count("SELECT count(*) FROM sessions").await, 1);
     let out = app.post_form(&app.staff, "/api/logout", "/staff/members", &[]).await;
     assert_eq!(location(&out), "/login");
@@ -101,7 +106,7 @@ async fn a_new_session_id_is_issued_at_every_sign_in() {
     let app = spawn_app().await;
     let first = app.login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await;
     let second = app.login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await;
-    assert_ne!(first.headers()["set-cookie"], second.headers()["set-cookie"]);
+    assert_ne!(session_cookie(&first), session_cookie(&second));
     let rows = app.state.db.fetch_all(stmt!("SELECT id_hash FROM sessions")).await.unwrap();
     assert_eq!(rows.len(), 1, "the browser's first session ended with the second sign-in");
 }
@@ -111,9 +116,7 @@ async fn an_invitation_token_is_useless_as_a_session_and_a_session_id_as_a_link(
     let app = spawn_app().await;
     email_api_accepts(&app).await;
     let response = app.login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await;
-    let session_id = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
+    let session_id = session_cookie(&response)
         .trim_start_matches("portico_session=")
         .split(';')
         .next()

@@ -35,7 +35,7 @@ async fn a_member_declines_from_the_invitation_page_and_staff_can_reinvite() {
     let twice = app.post_form(&member, "/api/decline_invitation", &link, &[("token", token)]).await;
     assert!(location(&twice).contains("__err"), "a used link cannot decline again: {}", location(&twice));
     let accept = app.accept(&browser(), &link, "a password after declining").await;
-    assert_ne!(location(&accept), "/portal");
+    assert_eq!(refusal(&accept), "InvalidLink");
 
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
     assert!(profile.body.contains("Declined on") && profile.body.contains("Declined from the invitation page"));

@@ -200,6 +200,26 @@ impl TestApp {
             .expect("POST")
     }
 
+    /// "Preview" on the invite page of the member's `contact`: the form posted, and the page
+    /// it comes back to.
+    pub async fn preview(
+        &self,
+        client: &Client,
+        member_id: i64,
+        contact: i64,
+        email: &str,
+        template_id: i64,
+        message: &str,
+    ) -> Page {
+        let page = format!("/staff/members/{member_id}/contacts/{contact}/invite");
+        let (contact, template_id) = (contact.to_string(), template_id.to_string());
+        let fields = [("contact_id", contact.as_str()), ("email", email), ("template_id", &template_id), ("message", message)];
+        let posted = self.post_form(client, "/api/preview_invitation_draft", &page, &fields).await;
+        let back = location(&posted);
+        assert!(back.starts_with(&format!("{page}?")), "{}: {back}", posted.status());
+        self.get(client, &back).await
+    }
+
     pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
         self.post_form(client, "/api/login", "/login", &[("email", email), ("password", password)]).await
     }
@@ -404,6 +424,35 @@ pub fn link_in(body: &serde_json::Value, kind: &str) -> String {
     url.strip_prefix(BASE_URL).unwrap_or_else(|| panic!("link {url} is not on {BASE_URL}")).to_owned()
 }
 
+impl TestApp {
+    /// The owner's device cookie as `client` holds it: a right password renews it, and the
+    /// answer carries its value (reqwest's cookie store cannot be read).
+    pub async fn device_cookie_of(&self, client: &Client) -> String {
+        let answer = self.call(client, "/api/login", &[("email", DEMO_OWNER_EMAIL), ("password", OWNER_PASSWORD)]).await;
+        let cookie = set_cookie_named(&answer, "portico_device").expect("a right password renews the device cookie");
+        let cookie = cookie.trim_start_matches("portico_device=").split(';').next().unwrap_or_default().to_owned();
+        assert_eq!(self.call(client, "/api/logout", &[]).await.status(), 200);
+        cookie
+    }
+}
+
+/// The `Set-Cookie` header of the answer's session cookie, whole.
+pub fn session_cookie(response: &Response) -> String {
+    set_cookie_named(response, "portico_session").expect("a session cookie")
+}
+
+/// The `Set-Cookie` header that sets cookie `name`, whole.
+pub fn set_cookie_named(response: &Response, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|cookie| cookie.starts_with(&prefix))
+        .map(str::to_owned)
+}
+
 /// Whether the answer signs the browser in (a failed form may still set other cookies).
 pub fn sets_session_cookie(response: &Response) -> bool {
     response
@@ -411,6 +460,32 @@ pub fn sets_session_cookie(response: &Response) -> bool {
         .get_all(reqwest::header::SET_COOKIE)
         .iter()
         .any(|cookie| cookie.to_str().is_ok_and(|c| c.starts_with("portico_session=")))
+}
+
+/// The member list's row (`<tr>…</tr>`) that names `name`.
+pub fn list_row(page: &str, name: &str) -> String {
+    page.split("<tr")
+        .skip(1)
+        .map(|row| row.split("</tr>").next().unwrap_or_default())
+        .find(|row| row.contains(name))
+        .unwrap_or_else(|| panic!("no row names {name}: {page}"))
+        .to_owned()
+}
+
+/// The error a plain form post was sent back to its page with (`__err`, as Leptos writes
+/// it): `"InvalidLink"`, or the text of a conflict's message. Fails unless the answer is
+/// such a redirect — a 500 or a sign-in is no refusal.
+pub fn refusal(response: &Response) -> String {
+    let back = location(response);
+    let query = back.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let error = reqwest::Url::parse(&format!("http://x/?{query}"))
+        .ok()
+        .and_then(|url| url.query_pairs().find(|(name, _)| name == "__err").map(|(_, v)| v.into_owned()));
+    let error = error.unwrap_or_else(|| panic!("{}: not sent back with an error: {back:?}", response.status()));
+    use base64::Engine;
+    let json = base64::engine::general_purpose::STANDARD.decode(&error).expect("__err is base64");
+    let json: serde_json::Value = serde_json::from_slice(&json).expect("__err is JSON");
+    json.as_str().map(str::to_owned).unwrap_or_else(|| json.to_string())
 }
 
 pub fn location(response: &Response) -> String {

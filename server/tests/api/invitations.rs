@@ -52,7 +52,7 @@ async fn an_invitation_is_queued_with_its_email_and_sent_by_the_dispatcher() {
     assert!(profile.body.contains("E-mail delivered on 22 November 2026"));
     assert!(profile.body.contains("Resend invitation") && profile.body.contains("Revoke invitation"));
     let list = app.get(&app.staff, "/staff/members").await;
-    assert!(list.body.contains("Invited, waiting"));
+    assert!(list_row(&list.body, "Ada Byron").contains("Invited, waiting"), "{}", list.body);
     app.assert_standings_fresh().await;
 }
 
@@ -188,4 +188,61 @@ async fn revoking_a_pending_invitation_kills_its_link() {
     assert!(profile.body.contains("Invitation revoked on 22 November 2026"));
     assert!(profile.body.contains(">Invite<"), "can be invited again");
     app.assert_standings_fresh().await;
+}
+
+/// The invitation's write carries its own guard (SQLite and D1 have no transaction to hold
+/// a read for it): two requests that read the same card — a double click, two staff — both
+/// reach the write, and only the first writes; a round never writes over a waiting
+/// invitation less than 24 hours old, another round's made the same moment included.
+#[tokio::test]
+async fn two_writes_from_one_read_leave_one_live_invitation_and_one_email() {
+    use portico_app::domain::Role;
+    use portico_app::store::invitations::{InvitingAs, NewInvitation, QueuedEmail, create_invitation, invitation_statements};
+    use portico_app::store::members::StaffScope;
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let member = app.add_member("Ada", "Byron", "ada@example.org").await;
+    let contact = app.self_contact(member).await;
+    let owner: i64 = app.count("SELECT id FROM users WHERE email = 'owner@example.org'").await;
+    let scope = StaffScope { organisation_id: 1, user_id: owner, all_members: true, role: Role::Owner };
+    let db = app.state.db.as_ref();
+    let new = |key: &str| NewInvitation {
+        contact_id: contact,
+        email: "ada@example.org".into(),
+        token_hash: format!("hash-{key}"),
+        personal_message: None,
+        subject_addition: None,
+        expires_at: START + 30 * DAY,
+        mail: QueuedEmail {
+            idempotency_key: format!("key-{key}"),
+            from_name: "Riverside".into(),
+            from_email: "hello@example.org".into(),
+            subject: "s".into(),
+            text_body: "t".into(),
+            html_body: "h".into(),
+            sealed_token: String::new(),
+        },
+    };
+    const LIVE: &str = "SELECT count(*) FROM invitations WHERE revoked_at IS NULL";
+    // Both read "no invitation yet".
+    assert!(create_invitation(db, &scope, START, new("a"), None).await.unwrap());
+    assert!(!create_invitation(db, &scope, START, new("b"), None).await.unwrap(), "the second writes nothing");
+    assert_eq!((app.count(LIVE).await, app.count("SELECT count(*) FROM outbox").await), (1, 1));
+    // Both read invitation `a` and resend it.
+    let a = app.count("SELECT max(id) FROM invitations").await;
+    assert!(create_invitation(db, &scope, START + 60, new("c"), Some(a)).await.unwrap());
+    assert!(!create_invitation(db, &scope, START + 60, new("d"), Some(a)).await.unwrap());
+    assert_eq!(app.count(LIVE).await, 1);
+    assert_eq!(app.count("SELECT count(*) FROM invitations").await, 2);
+    assert_eq!(app.count("SELECT count(*) FROM outbox").await, 2);
+    assert_eq!(app.count("SELECT count(*) FROM events WHERE kind IN ('invited', 'resent')").await, 2);
+    // A round at the same moment: invitation `c` is a minute old, so the round writes nothing…
+    let round = invitation_statements(&scope, START + 120, &[new("e")], InvitingAs::Round).unwrap();
+    db.batch(round).await.unwrap();
+    assert_eq!(app.count("SELECT count(*) FROM invitations").await, 2, "a round leaves a fresh invitation be");
+    // …and a day later replaces it, as a reminder.
+    let round = invitation_statements(&scope, START + 60 + DAY + 1, &[new("f")], InvitingAs::Round).unwrap();
+    db.batch(round).await.unwrap();
+    assert_eq!(app.count("SELECT count(*) FROM invitations").await, 3);
+    assert_eq!(app.count(LIVE).await, 1);
 }

@@ -27,9 +27,9 @@ async fn staff_add_a_member_and_open_their_profile() {
         assert!(profile.body.contains(shown), "{shown} missing from {}", profile.body);
     }
     let list = app.get(&app.staff, "/staff/members").await;
-    assert!(list.body.contains("Grace Hopper"));
-    assert!(list.body.contains("Not invited"));
-    assert!(list.body.contains("Never"), "last login column");
+    let row = list_row(&list.body, "Grace Hopper");
+    assert!(row.contains("Not invited"), "{row}");
+    assert!(row.contains("Never"), "last login column: {row}");
 }
 
 #[tokio::test]

@@ -51,6 +51,7 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/api/plan_round", &[("members", "member")], ALL),
     ("/api/portal_settings", &[], ALL),
     ("/api/preview_invitation", &[("contact_id", "contact")], ALL),
+    ("/api/preview_invitation_draft", &[("contact_id", "contact")], ALL),
     ("/api/record_decline", &[("contact_id", "contact"), ("reason", "")], ALL),
     ("/api/reenable_invite_link", &[("contact_id", "no_email_contact")], LOGIN_ADMINS),
     ("/api/remove_from_group", &[("group_id", "group"), ("member_id", "member")], ALL),

@@ -108,10 +108,10 @@ async fn a_staff_token_opens_no_member_invitation_and_a_member_token_no_staff_in
     assert_eq!(app.call(&browser(), "/api/invitation_preview", &[("token", staff_token)]).await.status(), 404);
     assert_eq!(app.call(&browser(), "/api/staff_invitation_preview", &[("token", member_token)]).await.status(), 404);
     let as_member = app.accept(&browser(), &format!("/invite/{staff_token}"), "jo's password 1").await;
-    assert_ne!(location(&as_member), "/portal");
+    assert_eq!(refusal(&as_member), "InvalidLink");
     let as_staff =
         join(&app, &browser(), &format!("/join-staff/{member_token}"), "ada's password 1", "ada's password 1").await;
-    assert_ne!(location(&as_staff), "/staff/members");
+    assert_eq!(refusal(&as_staff), "InvalidLink");
     assert_eq!(app.count("SELECT count(*) FROM users WHERE email IN ('jo@example.org', 'ada@example.org')").await, 0);
     // Each still works for its own kind.
     assert_eq!(
@@ -241,7 +241,11 @@ async fn staff_limited_to_a_group_see_only_its_members_and_removal_ends_their_se
     assert!(team.contains("Sees only: Ben Example"), "{team}");
     // Off the team: the session ends at once.
     assert_eq!(app.call(&app.staff, "/api/remove_staff", &[("user_id", &user)]).await.status(), 200);
-    assert_ne!(app.get(&helper, "/staff/members").await.status, 200);
+    let sessions = "SELECT count(*) FROM sessions WHERE user_id = (SELECT id FROM users WHERE email = 'helper@example.org')";
+    assert_eq!(app.count(sessions).await, 0, "their sessions are deleted");
+    let after = app.get(&helper, "/staff/members").await;
+    assert!(after.status.is_redirection(), "{}", after.status);
+    assert_eq!(after.headers["location"], "/login", "signed out, not merely refused");
     assert_eq!(app.count("SELECT count(*) FROM staff_access").await, 0);
 }
 

@@ -59,6 +59,8 @@ async fn the_templates_words_reach_the_email_filled_in_and_a_resend_says_the_sam
     assert!(again["text"].as_str().unwrap().contains("Dear Ada, Riverside Martial Arts is glad to have you."));
 }
 
+/// "Preview" posts the invite form; the page it comes back to shows the exact e-mail and
+/// the form as typed, and nothing is written.
 #[tokio::test]
 async fn the_preview_shows_the_exact_email_and_writes_nothing() {
     let app = spawn_app().await;
@@ -66,10 +68,7 @@ async fn the_preview_shows_the_exact_email_and_writes_nothing() {
     let template = app.template("Welcome", "Term starts soon", "Dear {first_name}, welcome <in>.").await;
     let id = app.add_member("Ada", "Byron", "ada@example.org").await;
     let contact = app.self_contact(id).await;
-    let page = format!(
-        "/staff/members/{id}/contacts/{contact}/invite?email=ada.typed%40example.org&template_id={template}&message=Bring+a+towel&preview=1"
-    );
-    let shown = app.get(&app.staff, &page).await;
+    let shown = app.preview(&app.staff, id, contact, "ada.typed@example.org", template, "Bring a towel").await;
     assert_eq!(shown.status, 200);
     let body = shown.body;
     assert!(
@@ -79,7 +78,57 @@ async fn the_preview_shows_the_exact_email_and_writes_nothing() {
     assert!(body.contains("Dear Ada, welcome &lt;in&gt;.") && body.contains("Bring a towel"), "{body}");
     assert!(body.contains("HTML version, as sent") && body.contains("&lt;!doctype html&gt;"), "the HTML version");
     assert!(body.contains("value=\"ada.typed@example.org\""), "what was typed comes back");
+    assert!(body.contains(">Bring a towel</textarea>"), "the message box keeps what was typed");
     assert_eq!(app.count(WRITES).await, 0);
+}
+
+/// ARCHITECTURE decision 10: words put in a link are never shown as the e-mail Portico will
+/// send, nor put in the form — not as the old GET form's fields, not as a draft without a
+/// signature, not as a draft signed for another browser.
+#[tokio::test]
+async fn a_link_cannot_put_words_in_the_invite_page() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let template = app.template("Welcome", "", "Dear {first_name}.").await;
+    let id = app.add_member("Ada", "Byron", "ada@example.org").await;
+    let contact = app.self_contact(id).await;
+    let page = format!("/staff/members/{id}/contacts/{contact}/invite");
+    let words = "Your+account+is+suspended%2C+call+0900";
+    let planted = |body: &str| body.contains("Your account is suspended") || body.contains("evil@example.org");
+    for query in [
+        format!("email=evil%40example.org&template_id={template}&message={words}&preview=1"),
+        format!("email=evil%40example.org&template_id={template}&message={words}&__draft=1"),
+        format!("email=evil%40example.org&message={words}&__draft=1&__sig=AAAA"),
+    ] {
+        let crafted = app.get(&app.staff, &format!("{page}?{query}")).await;
+        let body = if crafted.status.is_redirection() {
+            let clean = crafted.headers["location"].to_str().unwrap().to_owned();
+            assert!(!clean.contains("__draft") && !clean.contains("__sig"), "{clean}");
+            app.get(&app.staff, &clean).await.body
+        } else {
+            crafted.body
+        };
+        assert!(body.contains("Send invitation"), "{query}: the form is there");
+        assert!(!planted(&body), "{query}: the link's words are not shown");
+        assert!(!body.contains("class=\"card mail preview\""), "{query}: no preview");
+    }
+    // A draft the attacker's own browser had signed is no draft in the staff's browser.
+    let attacker = app.staff_in_role("attacker@example.org", "staff").await;
+    let posted = app
+        .post_form(
+            &attacker,
+            "/api/preview_invitation_draft",
+            &page,
+            &[("contact_id", &contact.to_string()), ("email", "evil@example.org"), ("message", "Your account is suspended")],
+        )
+        .await;
+    let signed = location(&posted);
+    assert!(signed.contains("__sig="), "{signed}");
+    assert!(planted(&app.get(&attacker, &signed).await.body), "the attacker sees their own draft");
+    let followed = app.get(&app.staff, &signed).await;
+    assert!(followed.status.is_redirection(), "{}", followed.status);
+    let clean = followed.headers["location"].to_str().unwrap().to_owned();
+    assert!(!planted(&app.get(&app.staff, &clean).await.body), "the staff's browser shows none of it");
 }
 
 #[tokio::test]

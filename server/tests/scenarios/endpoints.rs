@@ -41,6 +41,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/portal_profile", &["member_id?"]),
     ("/api/portal_settings", &[]),
     ("/api/preview_invitation", &["contact_id", "template_id?", "message?"]),
+    ("/api/preview_invitation_draft", &["contact_id", "email?", "template_id?", "message?"]),
     ("/api/record_decline", &["contact_id", "reason"]),
     ("/api/reenable_invite_link", &["contact_id"]),
     ("/api/remove_contact", &["contact_id"]),

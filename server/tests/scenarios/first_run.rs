@@ -58,16 +58,28 @@ pub async fn the_first_visitor_sets_up_the_organisation_once(target: &Target) {
     let won: Vec<bool> =
         [&a, &b].iter().map(|r| r.headers().get(LOCATION).is_some_and(|l| l == "/staff/members")).collect();
     assert_eq!(won.iter().filter(|w| **w).count(), 1, "{kind:?}: exactly one setup wins: {a:?} {b:?}");
-    let winner = if won[0] { &first } else { &second };
+    let (winner, loser, name) = if won[0] {
+        (&first, &b, "Riverside Martial Arts")
+    } else {
+        (&second, &a, "Riverside Martial Arts (again)")
+    };
+    let refused = loser.headers().get(LOCATION).and_then(|l| l.to_str().ok()).unwrap_or_default();
+    assert!(refused.contains("/setup?") && refused.contains("__err="), "{kind:?}: the other is refused: {refused}");
     let (status, members) = winner.get("/staff/members").await;
     assert_eq!(status, StatusCode::OK, "{kind:?}: the owner is signed in");
     assert!(members.contains(OWNER_NAME), "{kind:?}: the header names the owner: {members}");
+    // One organisation, the winner's, with one owner on its team.
+    let (_, settings) = winner.get("/staff/settings").await;
+    assert!(settings.contains(&format!("value=\"{name}\"")), "{kind:?}: the winner's name: {settings}");
+    let (_, team) = winner.get("/staff/team").await;
+    assert_eq!(team.matches(OWNER_EMAIL).count(), 1, "{kind:?}: one owner: {team}");
 
     assert_eq!(visitor.get("/setup").await.0, StatusCode::NOT_FOUND, "{kind:?}: setup is gone");
     let again: Vec<(&str, String)> = setup_fields("Someone else's");
     let again: Vec<(&str, &str)> = again.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let late = visitor.post_form("/api/set_up", "/setup", &again).await;
-    assert_ne!(late.headers().get(LOCATION).map(|l| l.to_str().unwrap()), Some("/staff/members"), "{kind:?}");
+    let late = late.headers().get(LOCATION).and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(late.contains("/setup?") && late.contains("__err="), "{kind:?}: a late setup is refused: {late}");
     assert_eq!(visitor.get("/login").await.0, StatusCode::OK, "{kind:?}: sign-in is open");
 }
 

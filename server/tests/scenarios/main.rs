@@ -4,12 +4,14 @@
 //! A difference between the targets is a bug.
 
 mod declines;
+mod delivery;
 mod edits;
 mod endpoints;
 mod error_links;
 mod first_run;
 mod flow;
 mod headers_and_paths;
+mod hostile_text;
 mod households;
 mod logins;
 mod malformed;
@@ -46,6 +48,8 @@ async fn run(kind: TargetKind) {
     templates::staff_preview_and_send_an_invitation_from_a_template(&target).await;
     rounds::staff_search_then_invite_everyone_found_once(&target).await;
     rounds::a_round_larger_than_a_batch_reaches_everyone_once(&target).await;
+    rounds::rounds_sent_at_the_same_moment_invite_each_person_once(&target).await;
+    delivery::a_refused_recipient_fails_alone_and_says_so(&target).await;
     declines::a_member_declines_and_staff_reinvite(&target).await;
     edits::a_new_email_address_revokes_the_pending_link(&target).await;
     flow::bad_input_is_refused_with_messages_and_writes_nothing(&target).await;
@@ -54,9 +58,12 @@ async fn run(kind: TargetKind) {
     headers_and_paths::every_response_carries_the_security_headers(&target).await;
     headers_and_paths::the_bundle_is_sent_compressed_and_cached_for_good(&target).await;
     headers_and_paths::each_page_has_one_address(&target).await;
+    headers_and_paths::every_page_with_a_token_in_its_address_sends_no_referrer(&target).await;
     malformed::every_malformed_call_is_a_client_error_and_writes_nothing(&target).await;
     settings::the_owner_changes_the_sender_and_how_long_links_work(&target).await;
-    rate_limits::an_account_is_locked_after_ten_wrong_passwords(&target).await;
+    // Late: it gives the organisation a hostile name.
+    hostile_text::hostile_text_is_shown_as_text_everywhere(&target).await;
+    rate_limits::a_flood_locks_unknown_browsers_out_of_an_account_but_not_its_own(&target).await;
     // A panic in the Worker shows as a critical error, after which edge/worker.js starts the
     // WASM instance again; on the server, as a panic message. Neither may happen.
     let log = target.log();

@@ -87,3 +87,66 @@ pub async fn a_round_larger_than_a_batch_reaches_everyone_once(target: &Target) 
     let (_, page) = staff.get(&report).await;
     assert!(page.contains(&format!("Invited {people}, skipped 0.")), "{kind:?}: {page}");
 }
+
+/// Rounds planned at the same moment (two staff, or two tabs: each its own dry run and key)
+/// and sent at once: the rule "invited less than 24 hours ago" lives in the invitation's own
+/// write, so with 2, 4 or 8 rounds at once each person still gets one invitation and one
+/// e-mail, and the rounds' reports add up to everyone once.
+pub async fn rounds_sent_at_the_same_moment_invite_each_person_once(target: &Target) {
+    let kind = target.kind;
+    let staff = Session::new(target);
+    assert_eq!(staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await, "/staff/members");
+    let people = 6;
+    for rounds in [2, 4, 8] {
+        let name = format!("Samemoment{rounds}");
+        let search = format!("/staff/invite-round?q={name}");
+        for n in 0..people {
+            let email = format!("same.moment.{rounds}.{n}@example.org");
+            let fields = [("first_name", "Sam"), ("last_name", &name), ("email", &email), ("phone", ""), ("address", "")];
+            staff.post_form("/api/add_member", "/staff/members/new", &fields).await;
+        }
+        let mut keys = Vec::new();
+        for _ in 0..rounds {
+            let (_, dry) = staff.get(&search).await;
+            assert!(dry.contains(&format!("Will invite {people}, skip 0.")), "{kind:?}: {dry}");
+            let key_at = dry.find("name=\"request_key\" value=\"").expect("the form's key") + 26;
+            keys.push(dry[key_at..].split('"').next().unwrap().to_owned());
+        }
+        let sends = keys.iter().map(|key| {
+            let fields = [("request_key", key.clone()), ("q", name.clone())];
+            let staff = &staff;
+            let search = &search;
+            async move {
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                location(&staff.post_form("/api/send_round", search, &fields).await)
+            }
+        });
+        let reports = futures::future::join_all(sends).await;
+        let mut invited = 0;
+        for report in &reports {
+            assert!(report.starts_with("/staff/bulk-sends/"), "{kind:?}: {report}");
+            let (_, page) = staff.get(report).await;
+            let headline = page.split("Invited ").nth(1).and_then(|rest| rest.split(',').next()).unwrap_or_default();
+            invited += headline.parse::<usize>().unwrap_or_else(|_| panic!("{kind:?}: {page}"));
+        }
+        assert_eq!(invited, people, "{kind:?}, {rounds} rounds: everyone invited by one round");
+        let ours = |emails: &[serde_json::Value]| {
+            let prefix = format!("same.moment.{rounds}.");
+            let mut to: Vec<String> =
+                emails.iter().map(|e| e["to"][0].to_string()).filter(|t| t.contains(&prefix)).collect();
+            to.sort();
+            to
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while ours(&target.sent_emails().await).len() < people && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+        let mut to = ours(&target.sent_emails().await);
+        assert_eq!(to.len(), people, "{kind:?}, {rounds} rounds: one e-mail each: {to:?}");
+        to.dedup();
+        assert_eq!(to.len(), people, "{kind:?}, {rounds} rounds: no one twice");
+        let (_, list) = staff.get(&format!("/staff/members?q={name}&status=waiting")).await;
+        assert!(list.contains(&format!("{people} members found.")), "{kind:?}: everyone's one invitation is waiting");
+    }
+}

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 pub const OWNER_EMAIL: &str = "owner@example.org";
 pub const OWNER_PASSWORD: &str = "scenario-owner-password";
@@ -50,11 +50,7 @@ impl Target {
     /// anything at all.
     pub async fn start_with(kind: TargetKind, changed: &[(&str, &str)]) -> Self {
         let email_api = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path("/emails/batch"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": []})))
-            .mount(&email_api)
-            .await;
+        Mock::given(method("POST")).and(path("/emails/batch")).respond_with(Provider).mount(&email_api).await;
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let base_url = format!("http://127.0.0.1:{port}");
@@ -92,7 +88,7 @@ impl Target {
         panic!("{:?} did not start serving {} within 90 s:\n{}", self.kind, self.base_url, self.log());
     }
 
-    /// Every message of every batch the stand-in e-mail API received, in order; each batch
+    /// Every message of every batch the stand-in e-mail API accepted, in order; each batch
     /// signed with the API key, under an idempotency key, of at most 100 messages.
     pub async fn sent_emails(&self) -> Vec<serde_json::Value> {
         let mut emails = Vec::new();
@@ -101,7 +97,9 @@ impl Target {
             assert!(request.headers.get("idempotency-key").is_some(), "an idempotency key");
             let batch: Vec<serde_json::Value> = serde_json::from_slice(&request.body).expect("a JSON list");
             assert!((1..=100).contains(&batch.len()), "{:?}: a batch of {}", self.kind, batch.len());
-            emails.extend(batch);
+            if !batch.iter().any(is_refused) {
+                emails.extend(batch);
+            }
         }
         emails
     }
@@ -110,6 +108,31 @@ impl Target {
     pub fn log(&self) -> String {
         std::fs::read_to_string(self._dir.path().join("target.log")).unwrap_or_default()
     }
+}
+
+/// Addresses at this domain are refused by the stand-in provider, as a real one refuses a
+/// recipient it will not deliver to.
+pub const REFUSED_DOMAIN: &str = "@refused.example.org";
+
+/// The e-mail API as the provider answers: `{"data": [{"id": …}, …]}`, an id a message; a
+/// batch holding a refused address is refused whole (422, naming the field), as the
+/// provider's batch endpoint does.
+struct Provider;
+
+impl Respond for Provider {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let messages: Vec<serde_json::Value> = serde_json::from_slice(&request.body).unwrap_or_default();
+        if messages.iter().any(is_refused) {
+            return ResponseTemplate::new(422)
+                .set_body_json(serde_json::json!({"name": "validation_error", "message": "Invalid `to` field."}));
+        }
+        let ids: Vec<_> = messages.iter().enumerate().map(|(n, _)| serde_json::json!({"id": format!("msg_{n}")})).collect();
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({ "data": ids }))
+    }
+}
+
+fn is_refused(message: &serde_json::Value) -> bool {
+    message["to"].to_string().contains(REFUSED_DOMAIN)
 }
 
 impl Drop for Target {

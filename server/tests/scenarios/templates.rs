@@ -32,11 +32,22 @@ pub async fn staff_preview_and_send_an_invitation_from_a_template(target: &Targe
     let profile = location(&staff.post_form("/api/add_member", "/staff/members/new", &fields).await);
     let contact = contact_ids(&staff, &profile).await.remove(0);
     let sent_before = target.sent_emails().await.len();
-    let page = format!("{profile}/contacts/{contact}/invite?template_id={template_id}&message=&preview=1");
-    let (_, preview) = staff.get(&page).await;
+    let page = format!("{profile}/contacts/{contact}/invite");
+    let draft = [
+        ("contact_id", contact.as_str()),
+        ("email", "tia.case@example.org"),
+        ("message", ""),
+        ("template_id", template_id.as_str()),
+    ];
+    let back = location(&staff.post_form("/api/preview_invitation_draft", &page, &draft).await);
+    assert!(back.starts_with(&format!("{page}?")) && back.contains("__sig="), "{kind:?}: {back}");
+    let (_, preview) = staff.get(&back).await;
     // The organisation's name is the first-run scenario's winner: "Riverside Martial Arts…".
     assert!(preview.contains("Hello Tia from Riverside Martial Arts"), "{kind:?}: {preview}");
     assert!(preview.contains("Welcome aboard"), "{kind:?}");
+    // The preview invited no one: the card still says so.
+    let (_, card) = staff.get(&profile).await;
+    assert!(card.contains("Not invited yet"), "{kind:?}: {card}");
 
     let invite = [
         ("contact_id", contact.as_str()),
@@ -46,6 +57,9 @@ pub async fn staff_preview_and_send_an_invitation_from_a_template(target: &Targe
     ];
     assert_eq!(location(&staff.post_form("/api/send_invitation", &page, &invite).await), profile, "{kind:?}");
     let email = email_number(target, sent_before + 1).await;
+    // One e-mail, the invitation's: the preview queued none.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(target.sent_emails().await.len(), sent_before + 1, "{kind:?}");
     let subject = email["subject"].as_str().unwrap();
     assert!(subject.ends_with("invites you to your member portal: Welcome aboard"), "{kind:?}: {subject}");
     assert!(email["text"].as_str().unwrap().contains("Hello Tia from Riverside Martial Arts"), "{kind:?}");

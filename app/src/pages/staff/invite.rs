@@ -1,24 +1,29 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use server_fn::ServerFn;
 
 use super::profile_with_contact;
 use super::templates::TemplateSelect;
 use crate::api::invitations::SendInvitation;
-use crate::api::templates::{EmailPreview, list_templates, preview_invitation};
+use crate::api::templates::{EmailPreview, PreviewInvitationDraft, list_templates, preview_invitation};
 use crate::pages::common::{Field, FormAlert, LoadError, TextArea, action_error};
 
 /// Invites one person around a profile: the member themself or a representative, with a
-/// template and a personal message, either or both. "Preview" comes back to this page (a
-/// GET with the form's fields) showing the exact e-mail first.
+/// template and a personal message, either or both. "Preview" posts the form, which comes
+/// back to this page as a draft signed for this browser (`__draft`: `web::error_links`
+/// strips one it did not sign), showing the exact e-mail first. Without a draft the form
+/// starts empty, whatever the address says.
 #[component]
 pub fn InvitePage() -> impl IntoView {
     let loaded = profile_with_contact();
     let templates = Resource::new(|| (), |_| list_templates());
     let query = use_query_map();
-    let typed = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
+    let previewing = query.read_untracked().get("__draft").is_some_and(|d| d == "1");
+    let typed = move |name: &str| {
+        if previewing { query.read_untracked().get(name).unwrap_or_default() } else { String::new() }
+    };
     // None until the person picks one (the organisation's default is then chosen).
     let template_id = typed("template_id").parse::<i64>().ok();
-    let previewing = typed("preview") == "1";
     let send = ServerAction::<SendInvitation>::new();
     let error = action_error(send);
     view! {
@@ -60,7 +65,6 @@ pub fn InvitePage() -> impl IntoView {
                         .or(contact.email.clone())
                         .unwrap_or_default()
                 });
-                let this_page = format!("{back}/contacts/{}/invite", contact.id);
                 view! {
                     <section class="panel narrow">
                         <p><a href=back.clone()>{format!("← {} {}", profile.first_name, profile.last_name)}</a></p>
@@ -87,7 +91,7 @@ pub fn InvitePage() -> impl IntoView {
                             />
                             <div class="actions">
                                 <button type="submit" class="button">"Send invitation"</button>
-                                <button type="submit" class="button secondary" formaction=this_page formmethod="get" name="preview" value="1">
+                                <button type="submit" class="button secondary" formaction=PreviewInvitationDraft::url()>
                                     "Preview"
                                 </button>
                             </div>
