@@ -15,8 +15,6 @@ type Device = 'desktop' | 'phone';
 /** A browser tab of one person, on one device. */
 export class Tab {
   readonly problems: string[] = [];
-  /** Set by a test that makes a server function refuse on purpose (`expectRefusals`). */
-  private refusalsExpected = false;
 
   constructor(
     readonly page: Page,
@@ -36,18 +34,10 @@ export class Tab {
       // Without scripts nothing of ours runs; Chromium only warns that the preloaded WASM
       // went unused. Errors still count.
       if (message.type() !== 'error' && (message.type() !== 'warning' || !scripts)) return;
-      if (!expectedRefusal(message.text(), message.location().url, page.url(), this.refusalsExpected)) {
+      if (!expectedRefusal(message.text(), message.location().url, page.url())) {
         this.problems.push(`console ${message.type()}: ${message.text()}`);
       }
     });
-  }
-
-  /**
-   * From now on a 4xx from a server function (a refusal of bad input, 401, 404, 409, 422)
-   * is what this test wants; otherwise every one is a problem.
-   */
-  expectRefusals(): void {
-    this.refusalsExpected = true;
   }
 
   /** Opens a path and waits until the page is ready for a person: hydrated, when scripts run. */
@@ -110,16 +100,15 @@ export class Tab {
 }
 
 /**
- * Chromium logs every 4xx answer as "Failed to load resource". Two can be the app working:
- * a server function refusing bad input (401, 404, 409, 422 from /api/…) in a test that
- * said it expects refusals, and the not-found and invalid-link pages answering 404. A
- * missing /pkg file, or a refusal nobody asked for, is a problem.
+ * Chromium logs every 4xx answer as "Failed to load resource". Two are the app working:
+ * a server function refusing bad input (401, 404, 409, 422 from /api/…), and the not-found
+ * and invalid-link pages answering 404. A missing /pkg file still counts as a problem.
  */
-function expectedRefusal(text: string, resource: string, pageUrl: string, refusalsExpected: boolean): boolean {
+function expectedRefusal(text: string, resource: string, pageUrl: string): boolean {
   const status = /^Failed to load resource: the server responded with a status of (4\d\d)/.exec(text)?.[1];
   if (!status) return false;
   const path = new URL(resource, pageUrl).pathname;
-  return (refusalsExpected && path.startsWith('/api/')) || (resource === pageUrl && status === '404');
+  return path.startsWith('/api/') || (resource === pageUrl && status === '404');
 }
 
 /**

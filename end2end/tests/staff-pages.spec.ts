@@ -27,7 +27,7 @@ test('staff use templates, households and the portal settings', async ({ openTab
   await staff.ready();
   await staff.page.getByLabel('Template').selectOption({ label: templateName });
   await staff.page.getByRole('button', { name: 'Preview' }).click();
-  await expect(staff.page).toHaveURL(/preview=1/);
+  await expect(staff.page).toHaveURL(/__draft=1/);
   await staff.ready();
   const preview = staff.page.locator('.preview');
   await expect(preview.locator('pre').first()).toContainText(`Hello ${person.firstName}, `);
