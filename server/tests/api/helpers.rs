@@ -436,6 +436,19 @@ impl TestApp {
     }
 }
 
+/// An e-mail as the outbox keeps it, under `idempotency_key`, for statements called directly.
+pub fn queued_email(idempotency_key: &str) -> portico_app::store::invitations::QueuedEmail {
+    portico_app::store::invitations::QueuedEmail {
+        idempotency_key: idempotency_key.to_owned(),
+        from_name: "Riverside".into(),
+        from_email: "hello@example.org".into(),
+        subject: "s".into(),
+        text_body: "t".into(),
+        html_body: "h".into(),
+        sealed_token: String::new(),
+    }
+}
+
 /// The `Set-Cookie` header of the answer's session cookie, whole.
 pub fn session_cookie(response: &Response) -> String {
     set_cookie_named(response, "portico_session").expect("a session cookie")

@@ -197,7 +197,7 @@ async fn revoking_a_pending_invitation_kills_its_link() {
 #[tokio::test]
 async fn two_writes_from_one_read_leave_one_live_invitation_and_one_email() {
     use portico_app::domain::Role;
-    use portico_app::store::invitations::{InvitingAs, NewInvitation, QueuedEmail, create_invitation, invitation_statements};
+    use portico_app::store::invitations::{InvitingAs, NewInvitation, create_invitation, invitation_statements};
     use portico_app::store::members::StaffScope;
     let app = spawn_app().await;
     app.staff_login().await;
@@ -213,15 +213,7 @@ async fn two_writes_from_one_read_leave_one_live_invitation_and_one_email() {
         personal_message: None,
         subject_addition: None,
         expires_at: START + 30 * DAY,
-        mail: QueuedEmail {
-            idempotency_key: format!("key-{key}"),
-            from_name: "Riverside".into(),
-            from_email: "hello@example.org".into(),
-            subject: "s".into(),
-            text_body: "t".into(),
-            html_body: "h".into(),
-            sealed_token: String::new(),
-        },
+        mail: queued_email(&format!("key-{key}")),
     };
     const LIVE: &str = "SELECT count(*) FROM invitations WHERE revoked_at IS NULL";
     // Both read "no invitation yet".

@@ -270,15 +270,7 @@ async fn the_sql_guards_refuse_without_the_checks_before_them() {
     assert!(!team::remove_staff(db, &as_admin, owner, "x", START).await.unwrap());
     assert!(!team::update_staff(db, &as_owner, owner, Role::Administrator, true, "x", START).await.unwrap());
     assert!(!team::remove_staff(db, &as_owner, owner, "x", START).await.unwrap());
-    let mail = |key: &str| portico_app::store::invitations::QueuedEmail {
-        idempotency_key: key.repeat(20),
-        from_name: "Riverside".into(),
-        from_email: "hello@example.org".into(),
-        subject: "s".into(),
-        text_body: "t".into(),
-        html_body: "h".into(),
-        sealed_token: String::new(),
-    };
+    let mail = |key: &str| queued_email(&key.repeat(20));
     let new = team::NewStaffInvitation {
         email: "olga@example.org",
         name: "Olga",
