@@ -32,7 +32,7 @@ WORKER_GZIP_BUDGET := 3145728
 PHASES := $(CURDIR)/target/phases.txt
 phase_done = mkdir -p $(CURDIR)/target && echo "$(1): $$((SECONDS - start)) s" | tee -a $(PHASES) | sed 's/^/phase /'
 
-.PHONY: run test watch stress bench release-server release worker-release release-deps wrk prepare host front edge-build edge check browser-tests e2e \
+.PHONY: run test watch stress bench mutants release-server release worker-release release-deps wrk prepare host front edge-build edge check browser-tests e2e \
   bindgen sccache wasm-target chromium npm-deps e2e-deps
 
 ## Build and start the self-hosted server on 127.0.0.1:3000 (PORTICO_ADDR to change).
@@ -150,6 +150,25 @@ stress: release-server front edge-build
 bench:
 	$(MAKE) --no-print-directory FRONT_PROFILE=wasm-release release-server front edge-build wrk chromium e2e-deps
 	PORTICO_RATE_LIMITS=off end2end/on-each-target.sh $(LOAD_PORT) end2end/bench.sh
+
+## Mutation testing of the guard code (cargo-mutants, crates.io): every mutant of the rate
+## limits and device cookies, sessions and team removal, accepting and linking invitations,
+## the invitation and round guards and the SQL scope must make an HTTP test fail. Slow (a
+## build per mutant), so outside `make test`; figures in the README. Report in target/mutants.
+CARGO_MUTANTS_VERSION := 27.1.0
+MUTANTS_FILES := app/src/api/limits.rs app/src/store/rate_limits.rs app/src/store/sessions.rs \
+  app/src/store/team.rs app/src/api/invitations.rs app/src/store/invitations.rs app/src/store/rounds.rs \
+  app/src/store/members.rs
+# In those files, the functions that guard: the rest (page data, wording) is tested elsewhere.
+MUTANTS_GUARDS := limits\.rs|rate_limits\.rs|sessions\.rs|remove_staff|may_change_member|in (accept|link)$$|not_invited_meanwhile|bind_inviting_as|invitation_statements|create_invitation|reenable_link|accept_invitation|link_existing_login|rounds\.rs:.*(invited|claim_chunk|start_round)|StaffScope::bind
+mutants: sccache
+	start=$$SECONDS
+	cargo mutants --version 2>/dev/null | grep -q "$(CARGO_MUTANTS_VERSION)" \
+	  || $(CARGO) install --locked cargo-mutants@$(CARGO_MUTANTS_VERSION)
+	$(CARGO) mutants --in-place --baseline skip -p portico-app --test-package portico-server \
+	  --cargo-test-arg=--test=api $(addprefix -f ,$(MUTANTS_FILES)) -F '$(MUTANTS_GUARDS)' \
+	  --output target --timeout 300 -- --quiet
+	$(call phase_done,mutants)
 
 release-server: sccache
 	$(CARGO) build --locked --release -p portico-server

@@ -15,6 +15,10 @@ type Device = 'desktop' | 'phone';
 /** A browser tab of one person, on one device. */
 export class Tab {
   readonly problems: string[] = [];
+  /** Each server function that answered 4xx, as "422 /api/add_member". */
+  readonly refusals = new Set<string>();
+  /** The refusals this test makes on purpose: `expectRefusal`. */
+  readonly expectedRefusals = new Set<string>();
 
   constructor(
     readonly page: Page,
@@ -26,6 +30,10 @@ export class Tab {
     // A server error says what it was: the target's own text (wrangler's proxy, for one,
     // answers 503 with its reason), not only the console's "status of 503".
     page.on('response', async (response) => {
+      const path = new URL(response.url()).pathname;
+      if (response.status() >= 400 && response.status() < 500 && path.startsWith('/api/')) {
+        this.refusals.add(`${response.status()} ${path}`);
+      }
       if (response.status() < 500) return;
       const body = await response.text().catch(() => '(no body)');
       this.problems.push(`${response.status()} from ${response.request().method()} ${response.url()}: ${body.slice(0, 300)}`);
@@ -38,6 +46,14 @@ export class Tab {
         this.problems.push(`console ${message.type()}: ${message.text()}`);
       }
     });
+  }
+
+  /**
+   * Says that this test makes a server function refuse on purpose (bad input, a used link):
+   * the refusal must then happen, and any other one fails the test.
+   */
+  expectRefusal(status: number, endpoint: string): void {
+    this.expectedRefusals.add(`${status} /api/${endpoint}`);
   }
 
   /** Opens a path and waits until the page is ready for a person: hydrated, when scripts run. */
@@ -101,8 +117,9 @@ export class Tab {
 
 /**
  * Chromium logs every 4xx answer as "Failed to load resource". Two are the app working:
- * a server function refusing bad input (401, 404, 409, 422 from /api/…), and the not-found
- * and invalid-link pages answering 404. A missing /pkg file still counts as a problem.
+ * a server function refusing bad input (checked against `expectRefusal` by the response
+ * listener instead), and the not-found and invalid-link pages answering 404. A missing
+ * /pkg file still counts as a problem.
  */
 function expectedRefusal(text: string, resource: string, pageUrl: string): boolean {
   const status = /^Failed to load resource: the server responded with a status of (4\d\d)/.exec(text)?.[1];
@@ -165,6 +182,8 @@ export const test = base.extend<{ openTab: (device: Device) => Promise<Tab> }>({
     });
     for (const tab of tabs) {
       expect(tab.problems, `console of the ${tab.device} tab`).toEqual([]);
+      const sorted = (set: Set<string>) => [...set].sort();
+      expect(sorted(tab.refusals), `refusals in the ${tab.device} tab`).toEqual(sorted(tab.expectedRefusals));
       await tab.page.context().close();
     }
   },

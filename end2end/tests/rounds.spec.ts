@@ -1,7 +1,7 @@
 // A round from the member list, on a desktop: staff tick members (or everyone on the page),
 // see the dry run, send, and the round's page follows its e-mails by itself.
 import { expect, test } from './fixtures';
-import { addMember, newPerson, staffSignsIn } from './steps';
+import { addMember, invitationLinks, newPerson, staffSignsIn } from './steps';
 
 test('staff select members, see the dry run, send, and watch the progress', async ({ openTab }) => {
   const staff = await openTab('desktop');
@@ -59,4 +59,19 @@ test('the not-yet-registered screen sends one person and offers Send all', async
   await staff.ready();
   await expect(staff.page.getByText('Will invite 1, skip 0.')).toBeVisible();
   await expect(staff.page.getByRole('heading', { level: 1 })).toContainText('Everyone not yet registered');
+
+  // "Send" opens that person's invite form; once sent, the screen offers a resend instead.
+  await staff.page.goBack();
+  await staff.ready();
+  const name = `${person.firstName} ${person.lastName}`;
+  await staff.page.getByRole('link', { name: `Send to ${name}` }).click();
+  await expect(staff.page).toHaveURL(/\/invite$/);
+  await staff.ready();
+  await expect(staff.page.getByLabel('E-mail address')).toHaveValue(person.email);
+  await staff.page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(staff.page.getByText(`Sent to ${person.email}`)).toBeVisible();
+  expect(await invitationLinks(staff, person.email)).toHaveLength(1);
+  await staff.open(`/staff/not-registered?q=${encodeURIComponent(person.lastName)}`);
+  await expect(staff.page.getByRole('button', { name: `Resend to ${name}` })).toBeVisible();
+  await expect(staff.page.getByRole('link', { name: `Send to ${name}` })).toHaveCount(0);
 });

@@ -12,6 +12,7 @@ test('the owner invites a security administrator who re-enables a member’s lin
   await staffSignsIn(owner);
   await addMember(owner, member);
   await invite(owner, member);
+  const [emailed] = await invitationLinks(owner, member.email);
   const profile = new URL(owner.page.url()).pathname;
 
   await owner.page.getByRole('link', { name: 'Team' }).click();
@@ -59,6 +60,9 @@ test('the owner invites a security administrator who re-enables a member’s lin
   const phone = await openTab('phone');
   await phone.open(newLink);
   await expect(phone.page.getByRole('button', { name: 'Set password and sign in' })).toBeVisible();
+  await phone.open(emailed);
+  await expect(phone.page.getByRole('heading', { level: 1 })).toHaveText('This link is no longer valid');
+  await expect(phone.page.getByRole('button', { name: 'Set password and sign in' })).toHaveCount(0);
 
   // The owner makes them plain staff who see only what they are given.
   await owner.page.reload();

@@ -1,11 +1,11 @@
-//! The provider refuses one recipient of a batch (422, as its batch endpoint does): the
-//! others of that batch are still sent, once each; the refused one is not retried, and its
-//! card and the round's report say it could not be delivered.
+//! What the provider answers decides what staff see: a refused recipient (422, as its batch
+//! endpoint does) fails alone and is not retried; a provider over its rate limit (429) or
+//! down (503) keeps the invitation queued to be retried, never lost and never "delivered".
 
 use std::time::{Duration, Instant};
 
-use crate::flow::{Session, location};
-use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, REFUSED_DOMAIN, Target};
+use crate::flow::{Session, contact_ids, location};
+use crate::target::{BUSY_DOMAIN, DOWN_DOMAIN, OWNER_EMAIL, OWNER_PASSWORD, REFUSED_DOMAIN, Target};
 
 pub async fn a_refused_recipient_fails_alone_and_says_so(target: &Target) {
     let kind = target.kind;
@@ -47,4 +47,35 @@ pub async fn a_refused_recipient_fails_alone_and_says_so(target: &Target) {
         .filter(|r| String::from_utf8_lossy(&r.body).contains(&refused))
         .count();
     assert_eq!(attempts, 2, "{kind:?}: in its batch, then alone; a refusal is not retried");
+}
+
+pub async fn a_busy_or_down_provider_leaves_the_invitation_waiting_to_be_retried(target: &Target) {
+    let kind = target.kind;
+    let staff = Session::new(target);
+    assert_eq!(staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await, "/staff/members");
+    for (first, domain, status) in [("Busy", BUSY_DOMAIN, 429), ("Down", DOWN_DOMAIN, 503)] {
+        let email = format!("{}{domain}", first.to_lowercase());
+        let fields = [("first_name", first), ("last_name", "Retrytest"), ("email", &email), ("phone", ""), ("address", "")];
+        let profile = location(&staff.post_form("/api/add_member", "/staff/members/new", &fields).await);
+        let contact = contact_ids(&staff, &profile).await.remove(0);
+        let invite = [("contact_id", contact.as_str()), ("email", email.as_str()), ("message", "")];
+        let invite_page = format!("{profile}/contacts/{contact}/invite");
+        assert_eq!(location(&staff.post_form("/api/send_invitation", &invite_page, &invite).await), profile);
+
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let card = loop {
+            let (_, page) = staff.get(&profile).await;
+            if page.contains("retrying") || Instant::now() > deadline {
+                break page;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        };
+        assert!(card.contains("E-mail not delivered yet; retrying."), "{kind:?}, {status}: {card}");
+        assert!(card.contains("Invitation sent just now"), "{kind:?}, {status}: the invitation stands: {card}");
+        let asked = target.email_api.received_requests().await.unwrap_or_default();
+        let asked = asked.iter().filter(|r| String::from_utf8_lossy(&r.body).contains(&email)).count();
+        assert_eq!(asked, 1, "{kind:?}, {status}: asked once, the retry waits its backoff");
+        let sent = target.sent_emails().await.into_iter().filter(|e| e["to"].to_string().contains(&email)).count();
+        assert_eq!(sent, 0, "{kind:?}, {status}: not counted as sent");
+    }
 }

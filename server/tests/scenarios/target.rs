@@ -3,9 +3,11 @@
 //! temporary database, its own loopback ports and a wiremock e-mail API; it is stopped
 //! (its whole process group) when dropped.
 
+use std::collections::HashSet;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use wiremock::matchers::{method, path};
@@ -50,7 +52,8 @@ impl Target {
     /// anything at all.
     pub async fn start_with(kind: TargetKind, changed: &[(&str, &str)]) -> Self {
         let email_api = MockServer::start().await;
-        Mock::given(method("POST")).and(path("/emails/batch")).respond_with(Provider).mount(&email_api).await;
+        let provider = Provider::default();
+        Mock::given(method("POST")).and(path("/emails/batch")).respond_with(provider).mount(&email_api).await;
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let base_url = format!("http://127.0.0.1:{port}");
@@ -92,12 +95,13 @@ impl Target {
     /// signed with the API key, under an idempotency key, of at most 100 messages.
     pub async fn sent_emails(&self) -> Vec<serde_json::Value> {
         let mut emails = Vec::new();
+        let mut seen = HashSet::new();
         for request in self.email_api.received_requests().await.unwrap_or_default() {
             assert_eq!(request.headers.get("authorization").unwrap(), &format!("Bearer {EMAIL_API_KEY}"));
             assert!(request.headers.get("idempotency-key").is_some(), "an idempotency key");
             let batch: Vec<serde_json::Value> = serde_json::from_slice(&request.body).expect("a JSON list");
             assert!((1..=100).contains(&batch.len()), "{:?}: a batch of {}", self.kind, batch.len());
-            if !batch.iter().any(is_refused) {
+            if answer(&batch, &mut seen) == 200 {
                 emails.extend(batch);
             }
         }
@@ -113,26 +117,56 @@ impl Target {
 /// Addresses at this domain are refused by the stand-in provider, as a real one refuses a
 /// recipient it will not deliver to.
 pub const REFUSED_DOMAIN: &str = "@refused.example.org";
+/// A batch holding an address at this domain for the first time is answered 429 (with a
+/// `Retry-After`), as a provider over its rate limit does; the retry is accepted.
+pub const BUSY_DOMAIN: &str = "@busy.example.org";
+/// The same with a 503, as a provider having an outage.
+pub const DOWN_DOMAIN: &str = "@down.example.org";
 
 /// The e-mail API as the provider answers: `{"data": [{"id": …}, …]}`, an id a message; a
 /// batch holding a refused address is refused whole (422, naming the field), as the
-/// provider's batch endpoint does.
-struct Provider;
+/// provider's batch endpoint does; busy and down addresses as their domains say.
+#[derive(Default)]
+struct Provider {
+    seen: Mutex<HashSet<String>>,
+}
 
 impl Respond for Provider {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let messages: Vec<serde_json::Value> = serde_json::from_slice(&request.body).unwrap_or_default();
-        if messages.iter().any(is_refused) {
-            return ResponseTemplate::new(422)
-                .set_body_json(serde_json::json!({"name": "validation_error", "message": "Invalid `to` field."}));
+        match answer(&messages, &mut self.seen.lock().unwrap()) {
+            422 => ResponseTemplate::new(422)
+                .set_body_json(serde_json::json!({"name": "validation_error", "message": "Invalid `to` field."})),
+            429 => ResponseTemplate::new(429)
+                .insert_header("Retry-After", "1")
+                .set_body_json(serde_json::json!({"name": "rate_limit_exceeded", "message": "Too many requests."})),
+            503 => ResponseTemplate::new(503).set_body_string("upstream unavailable"),
+            _ => {
+                let ids: Vec<_> =
+                    messages.iter().enumerate().map(|(n, _)| serde_json::json!({"id": format!("msg_{n}")})).collect();
+                ResponseTemplate::new(200).set_body_json(serde_json::json!({ "data": ids }))
+            }
         }
-        let ids: Vec<_> = messages.iter().enumerate().map(|(n, _)| serde_json::json!({"id": format!("msg_{n}")})).collect();
-        ResponseTemplate::new(200).set_body_json(serde_json::json!({ "data": ids }))
     }
 }
 
-fn is_refused(message: &serde_json::Value) -> bool {
-    message["to"].to_string().contains(REFUSED_DOMAIN)
+/// The stand-in's status for a batch, given the addresses it has seen before (updated):
+/// what `Provider` answers and what `sent_emails` counts as sent.
+fn answer(batch: &[serde_json::Value], seen: &mut HashSet<String>) -> u16 {
+    let to: Vec<String> = batch.iter().map(|m| m["to"].to_string()).collect();
+    if to.iter().any(|t| t.contains(REFUSED_DOMAIN)) {
+        return 422;
+    }
+    let first_time = |domain: &str| to.iter().any(|t| t.contains(domain) && !seen.contains(t));
+    let status = if first_time(BUSY_DOMAIN) {
+        429
+    } else if first_time(DOWN_DOMAIN) {
+        503
+    } else {
+        200
+    };
+    seen.extend(to);
+    status
 }
 
 impl Drop for Target {
