@@ -3,8 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{ACCEPT, LOCATION, ORIGIN, REFERER};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::header::{ACCEPT, LOCATION, ORIGIN, REFERER, RETRY_AFTER};
+use reqwest::{Client, RequestBuilder, Response, StatusCode};
 
 use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target};
 
@@ -19,6 +19,23 @@ fn browser() -> Client {
 
 pub fn location(response: &Response) -> String {
     response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+/// Sends a POST. `wrangler dev`'s local proxy writes each request to the Worker's runtime on
+/// a pooled connection, and one the runtime is closing at that moment breaks ("Broken pipe"
+/// in its log, cloudflare/workers-sdk#14641): the proxy then answers 503 with `Retry-After:
+/// 0` itself, and retries only a GET or a HEAD. The request never reached the Worker, so it
+/// is sent once more, as the proxy would; neither target's own answers carry that header.
+async fn post(request: RequestBuilder) -> Response {
+    let again = request.try_clone().expect("a body that can be sent again");
+    let response = request.send().await.expect("POST");
+    let dropped_by_dev_proxy = response.status() == StatusCode::SERVICE_UNAVAILABLE
+        && response.headers().get(RETRY_AFTER).is_some_and(|v| v == "0");
+    if !dropped_by_dev_proxy {
+        return response;
+    }
+    eprintln!("wrangler dev's proxy lost a POST to {} on a closing connection: sent again", response.url());
+    again.send().await.expect("POST")
 }
 
 pub struct Session<'a> {
@@ -46,15 +63,14 @@ impl<'a> Session<'a> {
     /// A form post as a browser sends it from `from_page`.
     pub async fn post_form(&self, endpoint: &str, from_page: &str, fields: &[(&str, &str)]) -> Response {
         let base = &self.target.base_url;
-        self.client
+        let request = self
+            .client
             .post(format!("{base}{endpoint}"))
             .header(ACCEPT, "text/html")
             .header(ORIGIN, base.as_str())
             .header(REFERER, format!("{base}{from_page}"))
-            .form(fields)
-            .send()
-            .await
-            .expect("POST")
+            .form(fields);
+        post(request).await
     }
 
     /// A member's upload form, as a browser sends it from their profile.
@@ -65,16 +81,15 @@ impl<'a> Session<'a> {
             fields.push(("shared", None, b"true"));
         }
         let (content_type, body) = crate::multipart::multipart(&fields);
-        self.client
+        let request = self
+            .client
             .post(format!("{base}/staff/members/{member_id}/files"))
             .header(ACCEPT, "text/html")
             .header(ORIGIN, base.as_str())
             .header(REFERER, format!("{base}/staff/members/{member_id}"))
             .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("POST")
+            .body(body);
+        post(request).await
     }
 
     /// A file as the browser downloads it: status, Content-Disposition and bytes.
@@ -89,7 +104,7 @@ impl<'a> Session<'a> {
     async fn call(&self, endpoint: &str, fields: &[(&str, &str)]) -> StatusCode {
         let base = &self.target.base_url;
         let request = self.client.post(format!("{base}{endpoint}")).header(ACCEPT, "application/json");
-        request.header(ORIGIN, base.as_str()).form(fields).send().await.expect("POST").status()
+        post(request.header(ORIGIN, base.as_str()).form(fields)).await.status()
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> String {

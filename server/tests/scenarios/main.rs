@@ -64,6 +64,8 @@ async fn run(kind: TargetKind) {
     // Late: it gives the organisation a hostile name.
     hostile_text::hostile_text_is_shown_as_text_everywhere(&target).await;
     rate_limits::a_flood_locks_unknown_browsers_out_of_an_account_but_not_its_own(&target).await;
+    // Last: the e-mails it leaves to be retried arrive at the stand-in later, out of turn.
+    delivery::a_busy_or_down_provider_leaves_the_invitation_waiting_to_be_retried(&target).await;
     // A panic in the Worker shows as a critical error, after which edge/worker.js starts the
     // WASM instance again; on the server, as a panic message. Neither may happen.
     let log = target.log();

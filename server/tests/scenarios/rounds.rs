@@ -118,16 +118,18 @@ pub async fn rounds_sent_at_the_same_moment_invite_each_person_once(target: &Tar
             let search = &search;
             async move {
                 let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                location(&staff.post_form("/api/send_round", search, &fields).await)
+                let response = staff.post_form("/api/send_round", search, &fields).await;
+                let status = response.status();
+                (location(&response), status)
             }
         });
         let reports = futures::future::join_all(sends).await;
         let mut invited = 0;
-        for report in &reports {
-            assert!(report.starts_with("/staff/bulk-sends/"), "{kind:?}: {report}");
-            let (_, page) = staff.get(report).await;
+        for (report, status) in &reports {
+            assert!(report.starts_with("/staff/bulk-sends/"), "{kind:?}: {status}, not the round's page");
+            let (status, page) = staff.get(report).await;
             let headline = page.split("Invited ").nth(1).and_then(|rest| rest.split(',').next()).unwrap_or_default();
-            invited += headline.parse::<usize>().unwrap_or_else(|_| panic!("{kind:?}: {page}"));
+            invited += headline.parse::<usize>().unwrap_or_else(|_| panic!("{kind:?}: {status} from {report}: {page}"));
         }
         assert_eq!(invited, people, "{kind:?}, {rounds} rounds: everyone invited by one round");
         let ours = |emails: &[serde_json::Value]| {
