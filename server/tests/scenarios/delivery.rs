@@ -2,7 +2,7 @@
 //! endpoint does) fails alone and is not retried; a provider over its rate limit (429) or
 //! down (503) keeps the invitation queued to be retried, never lost and never "delivered".
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::flow::{Session, contact_ids, location};
 use crate::target::{BUSY_DOMAIN, DOWN_DOMAIN, OWNER_EMAIL, OWNER_PASSWORD, REFUSED_DOMAIN, Target};
@@ -24,14 +24,7 @@ pub async fn a_refused_recipient_fails_alone_and_says_so(target: &Target) {
     let report = location(&staff.post_form("/api/send_round", "/staff/invite-round?q=bouncetest", &fields).await);
     assert!(report.starts_with("/staff/bulk-sends/"), "{kind:?}: {report}");
 
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let progress = loop {
-        let (_, page) = staff.get(&report).await;
-        if page.contains("0 waiting to be sent") || Instant::now() > deadline {
-            break page;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    };
+    let progress = staff.page_showing(&report, "0 waiting to be sent", Duration::from_secs(60)).await;
     assert!(progress.contains("E-mails: 1 sent, 0 waiting to be sent, 1 could not be delivered."), "{kind:?}: {progress}");
     let delivered: Vec<_> =
         target.sent_emails().await.into_iter().filter(|e| e["to"].to_string().contains("del.ivered@")).collect();
@@ -62,14 +55,7 @@ pub async fn a_busy_or_down_provider_leaves_the_invitation_waiting_to_be_retried
         let invite_page = format!("{profile}/contacts/{contact}/invite");
         assert_eq!(location(&staff.post_form("/api/send_invitation", &invite_page, &invite).await), profile);
 
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let card = loop {
-            let (_, page) = staff.get(&profile).await;
-            if page.contains("retrying") || Instant::now() > deadline {
-                break page;
-            }
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        };
+        let card = staff.page_showing(&profile, "retrying", Duration::from_secs(30)).await;
         assert!(card.contains("E-mail not delivered yet; retrying."), "{kind:?}, {status}: {card}");
         assert!(card.contains("Invitation sent just now"), "{kind:?}, {status}: the invitation stands: {card}");
         let asked = target.email_api.received_requests().await.unwrap_or_default();

@@ -55,6 +55,19 @@ impl<'a> Session<'a> {
         (response.status(), response.text().await.unwrap_or_default())
     }
 
+    /// The page at `path` once it shows `text` (asked again every 250 ms), or as it is after
+    /// `within`, for the caller's assertion to say what it showed instead.
+    pub async fn page_showing(&self, path: &str, text: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            let (_, page) = self.get(path).await;
+            if page.contains(text) || Instant::now() > deadline {
+                return page;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
     async fn head(&self, path: &str) -> StatusCode {
         let url = format!("{}{path}", self.target.base_url);
         self.client.head(&url).send().await.expect("HEAD").status()
