@@ -15,7 +15,7 @@ type Device = 'desktop' | 'phone';
 /** A browser tab of one person, on one device. */
 export class Tab {
   readonly problems: string[] = [];
-  /** Each server function that answered 4xx, as "422 /api/add_member". */
+  /** Each server function or page that answered 4xx (a page's 404 aside), as "422 /api/add_member". */
   readonly refusals = new Set<string>();
   /** The refusals this test makes on purpose: `expectRefusal`. */
   readonly expectedRefusals = new Set<string>();
@@ -31,7 +31,8 @@ export class Tab {
     // answers 503 with its reason), not only the console's "status of 503".
     page.on('response', async (response) => {
       const path = new URL(response.url()).pathname;
-      if (response.status() >= 400 && response.status() < 500 && path.startsWith('/api/')) {
+      const page = response.request().isNavigationRequest() && response.status() !== 404;
+      if (response.status() >= 400 && response.status() < 500 && (path.startsWith('/api/') || page)) {
         this.refusals.add(`${response.status()} ${path}`);
       }
       if (response.status() < 500) return;
@@ -49,11 +50,12 @@ export class Tab {
   }
 
   /**
-   * Says that this test makes a server function refuse on purpose (bad input, a used link):
-   * the refusal must then happen, and any other one fails the test.
+   * Says that this test makes a server function or a page refuse on purpose (bad input, a
+   * used link): `path` is "/api/login" or "/staff/invite-round". The refusal must then
+   * happen, and any other one fails the test.
    */
-  expectRefusal(status: number, endpoint: string): void {
-    this.expectedRefusals.add(`${status} /api/${endpoint}`);
+  expectRefusal(status: number, path: string): void {
+    this.expectedRefusals.add(`${status} ${path}`);
   }
 
   /** Opens a path and waits until the page is ready for a person: hydrated, when scripts run. */
@@ -116,16 +118,14 @@ export class Tab {
 }
 
 /**
- * Chromium logs every 4xx answer as "Failed to load resource". Two are the app working:
- * a server function refusing bad input (checked against `expectRefusal` by the response
- * listener instead), and the not-found and invalid-link pages answering 404. A missing
- * /pkg file still counts as a problem.
+ * Chromium logs every 4xx answer as "Failed to load resource". Those of server functions and
+ * of the page itself are checked against `expectRefusal` by the response listener instead
+ * (the not-found and invalid-link pages' 404 is the app working). A missing /pkg file still
+ * counts as a problem.
  */
 function expectedRefusal(text: string, resource: string, pageUrl: string): boolean {
-  const status = /^Failed to load resource: the server responded with a status of (4\d\d)/.exec(text)?.[1];
-  if (!status) return false;
-  const path = new URL(resource, pageUrl).pathname;
-  return path.startsWith('/api/') || (resource === pageUrl && status === '404');
+  if (!/^Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return false;
+  return new URL(resource, pageUrl).pathname.startsWith('/api/') || resource === pageUrl;
 }
 
 /**

@@ -75,3 +75,24 @@ test('the not-yet-registered screen sends one person and offers Send all', async
   await expect(staff.page.getByRole('button', { name: `Resend to ${name}` })).toBeVisible();
   await expect(staff.page.getByRole('link', { name: `Send to ${name}` })).toHaveCount(0);
 });
+
+test('"Invite selected" with nothing ticked is refused, never widened to everyone', async ({ openTab }) => {
+  const staff = await openTab('desktop');
+  const person = newPerson('Nadia');
+  await staffSignsIn(staff);
+  await addMember(staff, person);
+  await staff.open(`/staff/members?q=${encodeURIComponent(person.lastName)}&status=not-invited`);
+  await expect(staff.page.locator('table.members tbody tr')).toHaveCount(1);
+  staff.expectRefusal(422, '/staff/invite-round');
+  await staff.page.getByRole('button', { name: 'Invite selected' }).click();
+  await expect(staff.page).toHaveURL(/\/staff\/invite-round\?/);
+  await staff.ready();
+  await expect(staff.page.getByRole('alert')).toContainText('No member is ticked.');
+  await expect(staff.page.getByText(/Will invite/)).toHaveCount(0);
+  await expect(staff.page.getByRole('button', { name: /^Send/ })).toHaveCount(0);
+  await staff.check('round-nothing-ticked');
+  await staff.page.getByRole('link', { name: 'Back to the member list' }).click();
+  await staff.ready();
+  await expect(staff.page).toHaveURL(/\/staff\/members\?q=.*&status=not-invited$/);
+  await expect(staff.page.locator('table.members tbody tr')).toHaveCount(1);
+});

@@ -103,9 +103,9 @@ const DEVICES_PER_COOKIE: usize = 4;
 /// After a right password for `account`: this browser is known for it (and stays known for
 /// the accounts it was known for before, the latest few).
 pub fn remember_device(state: &AppState, account: &str) {
-    let kept = device_entries().into_iter().filter(|(nonce, signature)| {
-        !state.config.secret_key.verify(&device_text(account, nonce), signature)
-    });
+    let kept = device_entries()
+        .into_iter()
+        .filter(|(nonce, signature)| !state.config.secret_key.verify(&device_text(account, nonce), signature));
     let nonce = new_nonce();
     let signature = state.config.secret_key.sign(&device_text(account, &nonce));
     let entries: Vec<String> = std::iter::once((nonce, signature))

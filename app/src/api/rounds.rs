@@ -34,14 +34,20 @@ pub const MAX_SELECTED: usize = 1000;
 
 /// Who a round from the member list is for: the members ticked (`members`, ids separated by
 /// commas), or else everyone the search and filter find — only those without a login when
-/// `not_registered`.
+/// `not_registered`. `ticked`: the round is "Invite selected", for the ticked members and
+/// never more; with none ticked it is refused, not widened to everyone.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Selection {
     pub members: String,
     pub q: String,
     pub status: Option<PortalStatus>,
     pub not_registered: bool,
+    pub ticked: bool,
 }
+
+/// The refusal of "Invite selected" with no member ticked.
+pub const NOTHING_TICKED: &str =
+    "No member is ticked. Tick the members to invite, or use “Invite all … matching this filter”.";
 
 impl Selection {
     /// The dry run's address.
@@ -59,6 +65,9 @@ impl Selection {
         }
         if self.not_registered {
             params.push("not_registered=true".to_owned());
+        }
+        if self.ticked {
+            params.push("ticked=true".to_owned());
         }
         format!("/staff/invite-round?{}", params.join("&"))
     }
@@ -94,11 +103,12 @@ pub async fn plan_round(
     #[server(default)] q: String,
     #[server(default)] status: String,
     #[server(default)] not_registered: bool,
+    #[server(default)] ticked: bool,
 ) -> Result<RoundPlan, AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            let selection = selection(members, &q, &status, not_registered)?;
+            let selection = selection(members, &q, &status, not_registered, ticked)?;
             let member_ids = selected_members(&state, &scope, &selection).await?;
             let planned = plan(&state, &scope, &member_ids, selection.not_registered).await?;
             let will_invite = planned.iter().filter(|p| p.outcome.is_ok()).count() as i64;
@@ -137,13 +147,14 @@ pub async fn send_round(
     #[server(default)] q: String,
     #[server(default)] status: String,
     #[server(default)] not_registered: bool,
+    #[server(default)] ticked: bool,
     #[server(default)] template_id: i64,
 ) -> Result<(), AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
             check_request_key(&request_key)?;
-            let selection = selection(members, &q, &status, not_registered)?;
+            let selection = selection(members, &q, &status, not_registered, ticked)?;
             let round =
                 Round { request_key: &request_key, group_id: None, template_id, description: describe(&selection) };
             send(&state, &scope, round, || async {
@@ -298,8 +309,17 @@ async fn progress_of(state: &AppState, scope: &StaffScope, round: &rounds::Round
 }
 
 #[cfg(feature = "ssr")]
-fn selection(members: String, q: &str, status: &str, not_registered: bool) -> Result<Selection, AppError> {
+fn selection(
+    members: String,
+    q: &str,
+    status: &str,
+    not_registered: bool,
+    ticked: bool,
+) -> Result<Selection, AppError> {
     let members = members.trim().to_owned();
+    if ticked && members.is_empty() {
+        return Err(AppError::invalid("members", NOTHING_TICKED));
+    }
     if !members.is_empty() {
         let ids: Vec<&str> = members.split(',').map(str::trim).collect();
         if ids.len() > MAX_SELECTED {
@@ -310,7 +330,7 @@ fn selection(members: String, q: &str, status: &str, not_registered: bool) -> Re
         }
     }
     let query = MemberListQuery::parse(q, status, "", None)?;
-    Ok(Selection { members, q: query.q, status: query.status, not_registered })
+    Ok(Selection { members, q: query.q, status: query.status, not_registered, ticked })
 }
 
 /// "3 selected members", "Everyone not yet registered", "Not invited, search “gar”".

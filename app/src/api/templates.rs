@@ -153,7 +153,10 @@ pub async fn preview_invitation_draft(
                 ("template_id", &template_id.to_string()),
                 ("message", &message),
             ]);
-            leptos_axum::redirect(&format!("/staff/members/{}/contacts/{contact_id}/invite?{draft}", contact.member_id));
+            leptos_axum::redirect(&format!(
+                "/staff/members/{}/contacts/{contact_id}/invite?{draft}",
+                contact.member_id
+            ));
             Ok(())
         }
         .await,

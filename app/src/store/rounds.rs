@@ -6,9 +6,9 @@
 
 use serde::Deserialize;
 
+use super::invitations::{InvitingAs, bind_inviting_as, inviting_as_allows};
 use super::members::{LatestInvitation, StaffScope, granted_member, latest_invitation_columns, refresh_standing};
 use super::{Db, DbError, Stmt, fetch_all, fetch_optional};
-use super::invitations::{InvitingAs, bind_inviting_as, inviting_as_allows};
 use crate::domain::InvitationFacts;
 use crate::stmt;
 
@@ -223,21 +223,19 @@ pub fn claim_chunk(round_id: i64, first_contact_id: i64) -> Stmt {
 /// is read once, as an `IN` set: a list read per row would be read once per person.)
 pub fn invited(round_id: i64, invitations: &[(i64, &str)], now: i64) -> Result<Vec<Stmt>, DbError> {
     let pairs = serde_json::to_string(invitations).map_err(|e| DbError::Backend(e.to_string()))?;
-    let recorded = stmt!(
-        concat!(
-            "UPDATE bulk_send_results
+    let recorded = stmt!(concat!(
+        "UPDATE bulk_send_results
              SET (invitation_id, skipped_because) =
                  (SELECT i.id, CASE WHEN i.id IS NOT NULL THEN NULL
                                     WHEN NOT ",
-            inviting_as_allows!("bulk_send_results.contact_id"),
-            "                  THEN 'Invited less than 24 hours ago (by another round, at the same time).'
+        inviting_as_allows!("bulk_send_results.contact_id"),
+        "                  THEN 'Invited less than 24 hours ago (by another round, at the same time).'
                                     ELSE 'Could not be invited: their details changed meanwhile.' END
                   FROM (SELECT 1) LEFT JOIN invitations i ON i.contact_id = bulk_send_results.contact_id
                        AND i.token_hash IN (SELECT json_extract(value, '$[1]') FROM json_each(?)))
              WHERE bulk_send_id = ? AND invitation_id IS NULL AND skipped_because IS NULL
                AND contact_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?))"
-        ),
-    );
+    ),);
     Ok(vec![
         bind_inviting_as(recorded, InvitingAs::Round, now).bind(pairs.as_str()).bind(round_id).bind(pairs.as_str()),
         stmt!(

@@ -116,12 +116,8 @@ async fn an_invitation_token_is_useless_as_a_session_and_a_session_id_as_a_link(
     let app = spawn_app().await;
     email_api_accepts(&app).await;
     let response = app.login(&app.staff, DEMO_OWNER_EMAIL, OWNER_PASSWORD).await;
-    let session_id = session_cookie(&response)
-        .trim_start_matches("portico_session=")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let session_id =
+        session_cookie(&response).trim_start_matches("portico_session=").split(';').next().unwrap().to_owned();
     let (_, link) = app.invited_member("Ada", "ada.byron@example.org").await;
     let token = link.trim_start_matches("/invite/");
 

@@ -213,7 +213,8 @@ impl TestApp {
     ) -> Page {
         let page = format!("/staff/members/{member_id}/contacts/{contact}/invite");
         let (contact, template_id) = (contact.to_string(), template_id.to_string());
-        let fields = [("contact_id", contact.as_str()), ("email", email), ("template_id", &template_id), ("message", message)];
+        let fields =
+            [("contact_id", contact.as_str()), ("email", email), ("template_id", &template_id), ("message", message)];
         let posted = self.post_form(client, "/api/preview_invitation_draft", &page, &fields).await;
         let back = location(&posted);
         assert!(back.starts_with(&format!("{page}?")), "{}: {back}", posted.status());
@@ -428,7 +429,8 @@ impl TestApp {
     /// The owner's device cookie as `client` holds it: a right password renews it, and the
     /// answer carries its value (reqwest's cookie store cannot be read).
     pub async fn device_cookie_of(&self, client: &Client) -> String {
-        let answer = self.call(client, "/api/login", &[("email", DEMO_OWNER_EMAIL), ("password", OWNER_PASSWORD)]).await;
+        let answer =
+            self.call(client, "/api/login", &[("email", DEMO_OWNER_EMAIL), ("password", OWNER_PASSWORD)]).await;
         let cookie = set_cookie_named(&answer, "portico_device").expect("a right password renews the device cookie");
         let cookie = cookie.trim_start_matches("portico_device=").split(';').next().unwrap_or_default().to_owned();
         assert_eq!(self.call(client, "/api/logout", &[]).await.status(), 200);

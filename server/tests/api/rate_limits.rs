@@ -96,11 +96,7 @@ async fn a_stolen_device_cookie_without_the_password_gains_nothing() {
 fn browser_with_cookie(cookie: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(reqwest::header::COOKIE, format!("portico_device={cookie}").parse().unwrap());
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    reqwest::Client::builder().default_headers(headers).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 #[tokio::test]

@@ -288,3 +288,38 @@ async fn a_bad_selection_a_forged_key_or_someone_elses_round_is_refused_and_writ
     let response = app.call(&other, "/api/send_round", &[("request_key", &key)]).await;
     assert_eq!(response.status(), 409);
 }
+
+/// "Invite selected" is for the ticked members only: with none ticked, the dry run, a form
+/// post and a hydrated call are refused with the reason, whatever filter or search comes
+/// with them, and nothing is written — never a round for everyone.
+#[tokio::test]
+async fn invite_selected_with_nothing_ticked_is_refused_never_widened() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    email_api_accepts(&app).await;
+    app.add_member("Ada", "Byron", "ada@example.org").await;
+    let writes = "SELECT (SELECT count(*) FROM invitations) + (SELECT count(*) FROM bulk_sends)";
+    let nothing_ticked = portico_app::api::rounds::NOTHING_TICKED;
+    for fields in [vec![("ticked", "true")], vec![("ticked", "true"), ("members", " "), ("status", "not-invited")]] {
+        let dry = app.call(&app.staff, "/api/plan_round", &fields).await;
+        assert_eq!(dry.status(), 422, "{fields:?}");
+        assert!(dry.text().await.unwrap().contains(nothing_ticked), "{fields:?}");
+    }
+    let page = app.get(&app.staff, "/staff/invite-round?ticked=true").await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains(&portico_app::domain::html::escape_html(nothing_ticked)), "{}", page.body);
+    assert!(!page.body.contains("Will invite") && !page.body.contains("name=\"request_key\""), "nothing to send");
+
+    let key = plan(&app, &[]).await["request_key"].as_str().unwrap().to_owned();
+    let posted = send(&app, &key, &[("ticked", "true")]).await;
+    assert!(refusal(&posted).contains(nothing_ticked), "{}", refusal(&posted));
+    let called = app.call(&app.staff, "/api/send_round", &[("request_key", &key), ("ticked", "true")]).await;
+    assert_eq!(called.status(), 422);
+    assert_eq!(app.count(writes).await, 0, "no round, no invitation");
+
+    // Ticked, the round is exactly those members.
+    let id = app.add_member("Bea", "Byron", "bea@example.org").await.to_string();
+    let dry = plan(&app, &[("ticked", "true"), ("members", &id)]).await;
+    assert_eq!(dry["will_invite"], 1, "{dry}");
+    assert_eq!(dry["description"], "1 selected member");
+}

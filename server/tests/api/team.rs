@@ -241,7 +241,8 @@ async fn staff_limited_to_a_group_see_only_its_members_and_removal_ends_their_se
     assert!(team.contains("Sees only: Ben Example"), "{team}");
     // Off the team: the session ends at once.
     assert_eq!(app.call(&app.staff, "/api/remove_staff", &[("user_id", &user)]).await.status(), 200);
-    let sessions = "SELECT count(*) FROM sessions WHERE user_id = (SELECT id FROM users WHERE email = 'helper@example.org')";
+    let sessions =
+        "SELECT count(*) FROM sessions WHERE user_id = (SELECT id FROM users WHERE email = 'helper@example.org')";
     assert_eq!(app.count(sessions).await, 0, "their sessions are deleted");
     let after = app.get(&helper, "/staff/members").await;
     assert!(after.status.is_redirection(), "{}", after.status);

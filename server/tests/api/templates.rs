@@ -119,7 +119,11 @@ async fn a_link_cannot_put_words_in_the_invite_page() {
             &attacker,
             "/api/preview_invitation_draft",
             &page,
-            &[("contact_id", &contact.to_string()), ("email", "evil@example.org"), ("message", "Your account is suspended")],
+            &[
+                ("contact_id", &contact.to_string()),
+                ("email", "evil@example.org"),
+                ("message", "Your account is suspended"),
+            ],
         )
         .await;
     let signed = location(&posted);

@@ -14,7 +14,8 @@ pub async fn a_refused_recipient_fails_alone_and_says_so(target: &Target) {
     let refused = format!("nobody{REFUSED_DOMAIN}");
     let mut profiles = Vec::new();
     for (first, email) in [("Rae", refused.as_str()), ("Del", "del.ivered@example.org")] {
-        let fields = [("first_name", first), ("last_name", "Bouncetest"), ("email", email), ("phone", ""), ("address", "")];
+        let fields =
+            [("first_name", first), ("last_name", "Bouncetest"), ("email", email), ("phone", ""), ("address", "")];
         profiles.push(location(&staff.post_form("/api/add_member", "/staff/members/new", &fields).await));
     }
     let (_, dry) = staff.get("/staff/invite-round?q=bouncetest").await;
@@ -25,7 +26,10 @@ pub async fn a_refused_recipient_fails_alone_and_says_so(target: &Target) {
     assert!(report.starts_with("/staff/bulk-sends/"), "{kind:?}: {report}");
 
     let progress = staff.page_showing(&report, "0 waiting to be sent", Duration::from_secs(60)).await;
-    assert!(progress.contains("E-mails: 1 sent, 0 waiting to be sent, 1 could not be delivered."), "{kind:?}: {progress}");
+    assert!(
+        progress.contains("E-mails: 1 sent, 0 waiting to be sent, 1 could not be delivered."),
+        "{kind:?}: {progress}"
+    );
     let delivered: Vec<_> =
         target.sent_emails().await.into_iter().filter(|e| e["to"].to_string().contains("del.ivered@")).collect();
     assert_eq!(delivered.len(), 1, "{kind:?}: the other recipient, once");
@@ -48,7 +52,8 @@ pub async fn a_busy_or_down_provider_leaves_the_invitation_waiting_to_be_retried
     assert_eq!(staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await, "/staff/members");
     for (first, domain, status) in [("Busy", BUSY_DOMAIN, 429), ("Down", DOWN_DOMAIN, 503)] {
         let email = format!("{}{domain}", first.to_lowercase());
-        let fields = [("first_name", first), ("last_name", "Retrytest"), ("email", &email), ("phone", ""), ("address", "")];
+        let fields =
+            [("first_name", first), ("last_name", "Retrytest"), ("email", &email), ("phone", ""), ("address", "")];
         let profile = location(&staff.post_form("/api/add_member", "/staff/members/new", &fields).await);
         let contact = contact_ids(&staff, &profile).await.remove(0);
         let invite = [("contact_id", contact.as_str()), ("email", email.as_str()), ("message", "")];

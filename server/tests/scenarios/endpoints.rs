@@ -37,7 +37,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/member_records", &["member_id"]),
     ("/api/not_registered", &["q?", "status?", "sort?", "after?"]),
     ("/api/password_reset_preview", &["token"]),
-    ("/api/plan_round", &["members?", "q?", "status?", "not_registered?"]),
+    ("/api/plan_round", &["members?", "q?", "status?", "not_registered?", "ticked?"]),
     ("/api/portal_profile", &["member_id?"]),
     ("/api/portal_settings", &[]),
     ("/api/preview_invitation", &["contact_id", "template_id?", "message?"]),
@@ -57,7 +57,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/round_details", &["round"]),
     ("/api/save_template", &["template_id?", "name", "subject_addition", "body"]),
     ("/api/send_invitation", &["contact_id", "email", "message", "template_id?"]),
-    ("/api/send_round", &["request_key", "members?", "q?", "status?", "not_registered?", "template_id?"]),
+    ("/api/send_round", &["request_key", "members?", "q?", "status?", "not_registered?", "ticked?", "template_id?"]),
     (
         "/api/set_up",
         &[

@@ -58,11 +58,8 @@ pub async fn the_first_visitor_sets_up_the_organisation_once(target: &Target) {
     let won: Vec<bool> =
         [&a, &b].iter().map(|r| r.headers().get(LOCATION).is_some_and(|l| l == "/staff/members")).collect();
     assert_eq!(won.iter().filter(|w| **w).count(), 1, "{kind:?}: exactly one setup wins: {a:?} {b:?}");
-    let (winner, loser, name) = if won[0] {
-        (&first, &b, "Riverside Martial Arts")
-    } else {
-        (&second, &a, "Riverside Martial Arts (again)")
-    };
+    let (winner, loser, name) =
+        if won[0] { (&first, &b, "Riverside Martial Arts") } else { (&second, &a, "Riverside Martial Arts (again)") };
     let refused = loser.headers().get(LOCATION).and_then(|l| l.to_str().ok()).unwrap_or_default();
     assert!(refused.contains("/setup?") && refused.contains("__err="), "{kind:?}: the other is refused: {refused}");
     let (status, members) = winner.get("/staff/members").await;

@@ -108,7 +108,9 @@ pub async fn each_page_has_one_address(target: &Target) {
         let resolved_before_us = matches!(target.kind, crate::target::TargetKind::Worker) && {
             let (own_status, own_head, own_body) = raw_get(target, canonical).await;
             let location = |head: &str| head.lines().find(|l| l.starts_with("location:")).map(str::to_owned);
-            let h1 = |body: &str| body.split("<h1").nth(1).map(|rest| rest.split("</h1>").next().unwrap_or_default().to_owned());
+            let h1 = |body: &str| {
+                body.split("<h1").nth(1).map(|rest| rest.split("</h1>").next().unwrap_or_default().to_owned())
+            };
             status == own_status && location(&head) == location(&own_head) && h1(&body) == h1(&own_body)
         };
         assert!(redirected || resolved_before_us, "{:?}: {path} answered {status}:\n{head}", target.kind);
@@ -137,8 +139,7 @@ pub async fn every_page_with_a_token_in_its_address_sends_no_referrer(target: &T
     use portico_app::web::{TOKEN_PAGES, carries_token, route_list};
     let routes: Vec<String> = route_list().iter().map(|route| route.path().to_owned()).collect();
     let is_token_segment = |segment: &str| matches!(segment, ":token" | "{token}");
-    let token_routes: Vec<&String> =
-        routes.iter().filter(|route| route.split('/').any(is_token_segment)).collect();
+    let token_routes: Vec<&String> = routes.iter().filter(|route| route.split('/').any(is_token_segment)).collect();
     assert!(token_routes.len() >= TOKEN_PAGES.len(), "token routes found: {token_routes:?}");
     for prefix in TOKEN_PAGES {
         assert!(
@@ -149,8 +150,11 @@ pub async fn every_page_with_a_token_in_its_address_sends_no_referrer(target: &T
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let token = "A".repeat(43);
     for route in &token_routes {
-        let path: String =
-            route.split('/').map(|s| if is_token_segment(s) { token.as_str() } else { s }).collect::<Vec<_>>().join("/");
+        let path: String = route
+            .split('/')
+            .map(|s| if is_token_segment(s) { token.as_str() } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
         assert!(carries_token(&path), "{route} is not in TOKEN_PAGES");
         let answer = client.get(format!("{}{path}", target.base_url)).send().await.expect("GET");
         let header = |name| answer.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();

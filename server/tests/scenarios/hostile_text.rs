@@ -118,7 +118,10 @@ pub async fn hostile_text_is_shown_as_text_everywhere(target: &Target) {
     let body = format!("Dear {{first_name}}, {}", field("tb").replace("{{x}}", ""));
     let (template_name, subject) = (field("tn"), field("ts"));
     let template = [("name", template_name.as_str()), ("subject_addition", subject.as_str()), ("body", body.as_str())];
-    assert_eq!(location(&staff.post_form("/api/save_template", "/staff/templates", &template).await), "/staff/templates");
+    assert_eq!(
+        location(&staff.post_form("/api/save_template", "/staff/templates", &template).await),
+        "/staff/templates"
+    );
     let (_, templates) = staff.get("/staff/templates").await;
     let at = templates.find("href=\"/staff/templates/").expect("the template's link") + 23;
     let template_page = format!("/staff/templates/{}", templates[at..].split('"').next().unwrap());
@@ -209,7 +212,11 @@ pub async fn hostile_text_is_shown_as_text_everywhere(target: &Target) {
     let token = rep_link.trim_start_matches("/invite/");
     let password = "a-hostile-test-password";
     let accepted = member
-        .post_form("/api/accept_invitation", &rep_link, &[("token", token), ("password", password), ("confirm_password", password)])
+        .post_form(
+            "/api/accept_invitation",
+            &rep_link,
+            &[("token", token), ("password", password), ("confirm_password", password)],
+        )
         .await;
     assert_eq!(location(&accepted), "/portal", "{kind:?}");
     let (_, portal) = member.get("/portal").await;
@@ -246,7 +253,10 @@ pub fn assert_only_our_markup<S: AsRef<str>>(what: &str, html: &str, shown: &[S]
             Node::Element(element) => {
                 assert_ne!(element.name(), "svg", "{what}: an <svg> element came from the text:\n{html}");
                 for (name, value) in element.attrs() {
-                    assert!(!name.starts_with("on"), "{what}: an attribute {name}={value:?} came from the text:\n{html}");
+                    assert!(
+                        !name.starts_with("on"),
+                        "{what}: an attribute {name}={value:?} came from the text:\n{html}"
+                    );
                     values.push(value.to_owned());
                 }
             }
@@ -272,11 +282,8 @@ fn texts(html: &str) -> Vec<String> {
 
 /// Each text node, and each element's text joined (a value shown across a line break).
 fn texts_of(document: &Html) -> Vec<String> {
-    let mut texts: Vec<String> = document
-        .tree
-        .nodes()
-        .filter_map(|node| node.value().as_text().map(|t| t.to_string()))
-        .collect();
+    let mut texts: Vec<String> =
+        document.tree.nodes().filter_map(|node| node.value().as_text().map(|t| t.to_string())).collect();
     texts.extend(document.tree.nodes().filter_map(scraper::ElementRef::wrap).map(|e| e.text().collect::<String>()));
     texts
 }

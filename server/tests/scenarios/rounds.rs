@@ -102,7 +102,8 @@ pub async fn rounds_sent_at_the_same_moment_invite_each_person_once(target: &Tar
         let search = format!("/staff/invite-round?q={name}");
         for n in 0..people {
             let email = format!("same.moment.{rounds}.{n}@example.org");
-            let fields = [("first_name", "Sam"), ("last_name", &name), ("email", &email), ("phone", ""), ("address", "")];
+            let fields =
+                [("first_name", "Sam"), ("last_name", &name), ("email", &email), ("phone", ""), ("address", "")];
             staff.post_form("/api/add_member", "/staff/members/new", &fields).await;
         }
         let mut keys = Vec::new();

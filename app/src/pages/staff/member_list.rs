@@ -145,6 +145,9 @@ fn MemberList(initial: MemberPage) -> impl IntoView {
         </div>
         // Ticked members go to the dry run of "Invite selected"; a GET, so nothing is sent yet.
         <form method="get" action="/staff/invite-round" class="bulk-select">
+            <input type="hidden" name="ticked" value="true" />
+            {move || page.with(|p| (!p.query.q.trim().is_empty()).then(|| view! { <input type="hidden" name="q" value=p.query.q.clone() /> }))}
+            {move || page.with(|p| p.query.status.map(|status| view! { <input type="hidden" name="status" value=status.slug() /> }))}
             {move || page.with(|p| members_table(p, all_on_page))}
             {move || page.with(|p| (!p.members.is_empty()).then(|| {
                 let everyone = Selection { q: p.query.q.clone(), status: p.query.status, ..Selection::default() };

@@ -13,7 +13,7 @@ use crate::api::rounds::{
 };
 use crate::api::templates::list_templates;
 use crate::domain::PortalStatus;
-use crate::pages::common::{FormAlert, LoadError, action_error};
+use crate::pages::common::{FormAlert, LoadError, action_error, url_encode};
 
 /// `/staff/invite-round?…`: what the round would do. Nothing is written until "Send".
 #[component]
@@ -30,6 +30,7 @@ pub fn RoundPlanPage() -> impl IntoView {
                 query.get("q").unwrap_or_default(),
                 query.get("status").unwrap_or_default(),
                 query.get("not_registered").is_some_and(|v| v == "true"),
+                query.get("ticked").is_some_and(|v| v == "true"),
             )
         },
     );
@@ -40,11 +41,41 @@ pub fn RoundPlanPage() -> impl IntoView {
                 let templates = templates.await.unwrap_or_default();
                 match plan.await {
                     Ok(plan) => view! { <RoundPlanView plan templates /> }.into_any(),
-                    Err(error) => view! { <LoadError error /> }.into_any(),
+                    Err(error) => match error.field_message("members") {
+                        Some(message) => view! { <NoRound message back=list_href(&query.read_untracked()) /> }.into_any(),
+                        None => view! { <LoadError error /> }.into_any(),
+                    },
                 }
             })}
         </Suspense>
     }
+}
+
+/// A selection that names no round (nothing ticked, a list that is not one): why, and the
+/// way back to choose again. Nothing is offered to send.
+#[component]
+fn NoRound(message: String, back: String) -> impl IntoView {
+    view! {
+        <section class="panel wide">
+            <p><a href="/staff/members">"← Members"</a></p>
+            <h1>"Invite selected members"</h1>
+            <p class="alert" role="alert">{message}</p>
+            <div class="actions">
+                <a class="button secondary" href=back>"Back to the member list"</a>
+            </div>
+        </section>
+    }
+}
+
+/// The member list as staff left it: its search and filter, which its form sends along.
+fn list_href(query: &leptos_router::params::ParamsMap) -> String {
+    let kept: Vec<String> = ["q", "status"]
+        .into_iter()
+        .filter_map(|name| {
+            query.get(name).filter(|v| !v.trim().is_empty()).map(|v| format!("{name}={}", url_encode(&v)))
+        })
+        .collect();
+    if kept.is_empty() { "/staff/members".to_owned() } else { format!("/staff/members?{}", kept.join("&")) }
 }
 
 #[component]
@@ -73,6 +104,7 @@ fn RoundPlanView(plan: RoundPlan, templates: Vec<crate::api::templates::Template
                 <input type="hidden" name="q" value=selection.q />
                 <input type="hidden" name="status" value=status />
                 {selection.not_registered.then(|| view! { <input type="hidden" name="not_registered" value="true" /> })}
+                {selection.ticked.then(|| view! { <input type="hidden" name="ticked" value="true" /> })}
                 <TemplateSelect templates />
                 <div class="actions">
                     <button type="submit" class="button" disabled=invited == 0>{send_label(invited)}</button>
