@@ -72,11 +72,13 @@ pub async fn require_staff() -> Result<(AppState, StaffScope), AppError> {
     Ok((state, staff_scope(&user)?))
 }
 
-/// What a staff login may reach; any other login: this does not exist (404).
+/// What a staff login may reach; any other login: this does not exist (404). Who manages
+/// the team sees every member, whatever its row says.
 pub fn staff_scope(user: &SessionUser) -> Result<StaffScope, AppError> {
     let organisation_id = user.staff_organisation_id.ok_or(AppError::NotFound)?;
     let role = user.staff_role.ok_or(AppError::NotFound)?;
-    Ok(StaffScope { organisation_id, user_id: user.user_id, all_members: user.staff_all_members == Some(1), role })
+    let all_members = user.staff_all_members == Some(1) || role.manages_organisation();
+    Ok(StaffScope { organisation_id, user_id: user.user_id, all_members, role })
 }
 
 /// Staff whose role may do this (`allowed`); anyone else: this does not exist (404).

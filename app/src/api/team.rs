@@ -120,7 +120,7 @@ pub async fn team_overview() -> Result<TeamView, AppError> {
                     may_revoke: scope.role.may_assign(None, i.role),
                 })
                 .collect();
-            let groups = groups::list_groups(db, &StaffScope { all_members: true, ..scope })
+            let groups = groups::list_groups(db, &scope)
                 .await
                 .map_err(internal)?
                 .into_iter()
@@ -359,14 +359,13 @@ async fn change_access(user_id: i64, group_id: i64, member_id: i64, give: bool) 
     };
     let (member, _, _) = not_above(&state, &scope, user_id).await?;
     let verb = if give { "Gave" } else { "Took back from" };
-    // Named as the organisation's owner sees it (a manager sees every member and group).
-    let everyone = StaffScope { all_members: true, ..scope };
+    // Named as the acting manager sees it: every member and group (`staff_scope`).
     let db = state.db.as_ref();
     let what = match granted {
         Granted::Group(id) => {
-            groups::group(db, &everyone, id).await.map_err(internal)?.map(|g| format!("the group {}", g.name))
+            groups::group(db, &scope, id).await.map_err(internal)?.map(|g| format!("the group {}", g.name))
         }
-        Granted::Member(id) => members::member(db, &everyone, id)
+        Granted::Member(id) => members::member(db, &scope, id)
             .await
             .map_err(internal)?
             .map(|m| format!("{} {}", m.first_name, m.last_name)),
