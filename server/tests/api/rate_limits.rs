@@ -159,3 +159,21 @@ async fn a_member_s_invitation_is_resent_three_times_a_window_at_most() {
     app.clock.advance(15 * 60);
     assert_eq!(app.call(&app.staff, "/api/resend_invitation", &[("contact_id", id_text.as_str())]).await.status(), 200);
 }
+
+/// The counts do not pile up: the first attempt of a window clears the windows before the
+/// last one, and only that attempt (every attempt would be a DELETE per password guess).
+#[tokio::test]
+async fn the_first_attempt_of_a_window_clears_windows_long_past() {
+    let app = spawn_app().await;
+    let rows = "SELECT count(*) FROM rate_limits";
+    let old_rows = "SELECT count(*) FROM rate_limits WHERE window_start < (SELECT max(window_start) FROM rate_limits)";
+    for _ in 0..3 {
+        assert_eq!(sign_in_status(&app, "nobody@example.org", "a wrong guess").await.0, 401);
+    }
+    let first_window = app.count(rows).await;
+    assert!(first_window > 0, "the attempts were counted");
+    app.clock.advance(2 * 15 * 60);
+    assert_eq!(sign_in_status(&app, "nobody@example.org", "a wrong guess").await.0, 401);
+    assert_eq!(app.count(old_rows).await, 0, "the windows long past are gone");
+    assert_eq!(app.count(rows).await, first_window, "this window's buckets alone");
+}
