@@ -120,12 +120,8 @@ pub async fn team_overview() -> Result<TeamView, AppError> {
                     may_revoke: scope.role.may_assign(None, i.role),
                 })
                 .collect();
-            let groups = groups::list_groups(db, &scope)
-                .await
-                .map_err(internal)?
-                .into_iter()
-                .map(|g| (g.id, g.name))
-                .collect();
+            let groups =
+                groups::list_groups(db, &scope).await.map_err(internal)?.into_iter().map(|g| (g.id, g.name)).collect();
             let assignable = Role::ALL.into_iter().filter(|role| scope.role.may_assign(None, *role)).collect();
             Ok(TeamView { my_user_id: scope.user_id, members, invitations, assignable, groups })
         }

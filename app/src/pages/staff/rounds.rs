@@ -7,13 +7,14 @@ use leptos_router::hooks::use_query_map;
 
 use super::id_param;
 use super::templates::TemplateSelect;
+use crate::api::member_list::MemberListQuery;
 use crate::api::rounds::{
     ContinueRound, RoundLine, RoundPlan, RoundProgress, RoundReport, SendRound, bulk_sends, delivery_progress,
     plan_round, round_details,
 };
 use crate::api::templates::list_templates;
 use crate::domain::PortalStatus;
-use crate::pages::common::{FormAlert, LoadError, action_error, url_encode};
+use crate::pages::common::{FormAlert, LoadError, action_error};
 
 /// `/staff/invite-round?…`: what the round would do. Nothing is written until "Send".
 #[component]
@@ -69,13 +70,8 @@ fn NoRound(message: String, back: String) -> impl IntoView {
 
 /// The member list as staff left it: its search and filter, which its form sends along.
 fn list_href(query: &leptos_router::params::ParamsMap) -> String {
-    let kept: Vec<String> = ["q", "status"]
-        .into_iter()
-        .filter_map(|name| {
-            query.get(name).filter(|v| !v.trim().is_empty()).map(|v| format!("{name}={}", url_encode(&v)))
-        })
-        .collect();
-    if kept.is_empty() { "/staff/members".to_owned() } else { format!("/staff/members?{}", kept.join("&")) }
+    let (q, status) = (query.get("q").unwrap_or_default(), query.get("status").unwrap_or_default());
+    MemberListQuery::parse(&q, &status, "", None).map_or_else(|_| "/staff/members".to_owned(), |list| list.href())
 }
 
 #[component]
