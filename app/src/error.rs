@@ -108,6 +108,12 @@ impl FormErrors {
         self.check_secret(field, parsed)
     }
 
+    /// Remembers a choice that needs no check (a box ticked or not), to show it again as it
+    /// was when another field sends the form back.
+    pub fn keep(&mut self, field: &str, chosen: &str) {
+        self.0.values.push((field.into(), chosen.into()));
+    }
+
     /// Parses one field whose value must never be echoed back (a password).
     pub fn check_secret<T>(&mut self, field: &str, parsed: Result<T, &'static str>) -> Option<T> {
         parsed.map_err(|message| self.0.errors.push(FieldError { field: field.into(), message: message.into() })).ok()

@@ -23,10 +23,12 @@ mod export;
 mod files;
 mod first_run;
 mod multipart;
+mod notices;
 mod paths;
 
 pub use api_requests::API_PREFIX;
 pub use error_links::draft_query;
+pub use notices::{NOTICE_COOKIE, NOTICE_SECONDS, Notice, signed_notice};
 
 /// Pages, server functions, a not-found page for any other path, and `static_files` (the
 /// server's /pkg; the Worker's are served by its assets binding before it runs), with the
@@ -37,10 +39,13 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            if let Some(nonce) =
-                use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<Nonce>().cloned())
-            {
-                provide_context(nonce);
+            if let Some(parts) = use_context::<http::request::Parts>() {
+                if let Some(nonce) = parts.extensions.get::<Nonce>() {
+                    provide_context(nonce.clone());
+                }
+                if let Some(notice) = parts.extensions.get::<Notice>() {
+                    provide_context(notice.clone());
+                }
             }
         }
     };
@@ -64,7 +69,8 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         .merge(export)
         .layer(from_fn(api_requests::refuse_malformed_calls))
         .layer(from_fn_with_state((state.clone(), Arc::default()), first_run::set_up_first))
-        .layer(from_fn_with_state(state, error_links::only_our_error_links))
+        .layer(from_fn_with_state(state.clone(), error_links::only_our_error_links))
+        .layer(from_fn_with_state(state, notices::one_time_notices))
         .layer(from_fn_with_state(allowed_origin, reject_cross_site))
         .layer(from_fn(paths::only_canonical_paths))
         .layer(from_fn_with_state(watching.then_some(reload), security_headers))

@@ -27,7 +27,7 @@ test('the first visitor sets up the organisation on a phone, once', async ({ ope
 
   await expect(phone.page).toHaveURL(/\/staff\/members$/);
   await phone.ready();
-  await expect(phone.page.getByRole('navigation', { name: 'Account' })).toContainText('Morgan Reyes');
+  await expect(phone.page.locator('.site-header .who')).toHaveText('Morgan Reyes');
 
   const gone = await phone.page.goto('/setup');
   expect(gone?.status()).toBe(404);

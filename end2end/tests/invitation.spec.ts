@@ -82,6 +82,11 @@ test('resending makes the old link show the invalid-link page; the new one works
   const person = await staffInviteSomeone(staff, 'Hedy');
   await invitationLinks(staff, person.email, 1);
   await staff.page.getByRole('button', { name: 'Resend invitation' }).click();
+  await staff.ready();
+  await expect(staff.page.locator('p.notice[role=status]')).toHaveText(
+    `A new invitation link was sent to ${person.email}; the one sent before no longer works.`,
+  );
+  await staff.check('resent');
   const [newest, old] = await invitationLinks(staff, person.email, 2);
 
   const phone = await openTab('phone');

@@ -21,7 +21,7 @@ test('a representative added by staff accepts on a phone and sees the member pro
   await staff.page.getByRole('button', { name: 'Add representative' }).click();
   await expect(staff.page).toHaveURL(/\/staff\/members\/\d+$/);
   await staff.ready();
-  await expect(staff.page.getByText(`Sent to ${parent.email}`)).toBeVisible();
+  await expect(staff.page.getByText(`Sent to ${parent.email}`, { exact: true })).toBeVisible();
   await expect(staff.page.getByText('(parent)')).toBeVisible();
   await staff.check('member-profile-with-representative');
   const [link] = await invitationLinks(staff, parent.email);

@@ -69,7 +69,7 @@ test('the not-yet-registered screen sends one person and offers Send all', async
   await staff.ready();
   await expect(staff.page.getByLabel('E-mail address')).toHaveValue(person.email);
   await staff.page.getByRole('button', { name: 'Send invitation' }).click();
-  await expect(staff.page.getByText(`Sent to ${person.email}`)).toBeVisible();
+  await expect(staff.page.getByText(`Sent to ${person.email}`, { exact: true })).toBeVisible();
   expect(await invitationLinks(staff, person.email)).toHaveLength(1);
   await staff.open(`/staff/not-registered?q=${encodeURIComponent(person.lastName)}`);
   await expect(staff.page.getByRole('button', { name: `Resend to ${name}` })).toBeVisible();

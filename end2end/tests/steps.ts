@@ -47,7 +47,8 @@ export async function invite(tab: Tab, person: Person, check = false): Promise<v
   await tab.page.getByLabel('Personal message').fill('See you at training!');
   await tab.page.getByRole('button', { name: 'Send invitation' }).click();
   await expect(tab.page).toHaveURL(/\/staff\/members\/\d+$/);
-  await expect(tab.page.getByText(`Sent to ${person.email}`)).toBeVisible();
+  await expect(tab.page.locator('p.notice[role=status]')).toHaveText(`Invitation sent to ${person.email}.`);
+  await expect(tab.page.getByText(`Sent to ${person.email}`, { exact: true })).toBeVisible();
   await tab.ready();
 }
 

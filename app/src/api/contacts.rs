@@ -7,7 +7,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::invitations::{Wording, invite, visible_contact},
-    super::ssr::{internal, require_staff, respond},
+    super::ssr::{internal, redirect_with_notice, require_staff, respond},
     crate::domain::{Email, PersonName, Relation},
     crate::error::FormErrors,
     crate::ports::AppState,
@@ -39,7 +39,9 @@ pub async fn add_contact(
             if send_now {
                 invite_new_contact(&state, &scope, contact_id, &new).await?;
             }
-            leptos_axum::redirect(&format!("/staff/members/{member_id}"));
+            let name = format!("{} {}", new.first_name.as_str(), new.last_name.as_str());
+            let notice = if send_now { format!("{name} added, and invited.") } else { format!("{name} added.") };
+            redirect_with_notice(&state, &format!("/staff/members/{member_id}"), &notice);
             Ok(())
         }
         .await,
@@ -83,7 +85,7 @@ pub async fn update_contact(
             if !updated {
                 return Err(AppError::NotFound);
             }
-            leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
+            redirect_with_notice(&state, &format!("/staff/members/{}", contact.member_id), "Changes saved.");
             Ok(())
         }
         .await,
@@ -106,7 +108,8 @@ pub async fn remove_contact(contact_id: i64) -> Result<(), AppError> {
                 .map_err(internal)?
             {
                 Removal::Removed => {
-                    leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
+                    let notice = format!("{} removed from this profile.", contact.full_name());
+                    redirect_with_notice(&state, &format!("/staff/members/{}", contact.member_id), &notice);
                     Ok(())
                 }
                 Removal::HasLogin => Err(AppError::Conflict(format!(

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use {
     super::members::contact_cards,
     super::rounds::{Round, check_request_key, plan, send},
-    super::ssr::{internal, require_staff, respond},
+    super::ssr::{internal, redirect_with_notice, require_staff, respond},
     crate::domain::PersonName,
     crate::error::FormErrors,
     crate::secrets::new_nonce,
@@ -54,7 +54,11 @@ pub async fn create_group(name: String) -> Result<(), AppError> {
             let id = groups::create_group(state.db.as_ref(), &scope, name.as_str(), state.clock.now())
                 .await
                 .map_err(internal)?;
-            leptos_axum::redirect(&format!("/staff/groups/{id}"));
+            redirect_with_notice(
+                &state,
+                &format!("/staff/groups/{id}"),
+                &format!("Group “{}” created.", name.as_str()),
+            );
             Ok(())
         }
         .await,
@@ -74,7 +78,7 @@ pub async fn add_to_group(group_id: i64, member_id: i64) -> Result<(), AppError>
                 members::member(db, &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
                 return Err(AppError::Conflict("This member is in that group already, or the group is gone.".into()));
             }
-            leptos_axum::redirect(&format!("/staff/members/{member_id}"));
+            redirect_with_notice(&state, &format!("/staff/members/{member_id}"), "Added to the group.");
             Ok(())
         }
         .await,
@@ -91,7 +95,7 @@ pub async fn remove_from_group(group_id: i64, member_id: i64) -> Result<(), AppE
             if !removed {
                 return Err(AppError::NotFound);
             }
-            leptos_axum::redirect(&format!("/staff/groups/{group_id}"));
+            redirect_with_notice(&state, &format!("/staff/groups/{group_id}"), "Removed from the group.");
             Ok(())
         }
         .await,

@@ -6,8 +6,8 @@ use crate::error::AppError;
 use {
     super::limits,
     super::ssr::{
-        app_state, current_session, internal, redirect_back_on_error, require_staff, respond, session_times,
-        set_session_cookie,
+        app_state, current_session, internal, redirect_back_on_error, redirect_with_notice, require_staff, respond,
+        session_times, set_session_cookie,
     },
     crate::domain::dates::{DAY, format_date},
     crate::domain::template::fill,
@@ -41,7 +41,8 @@ pub async fn send_invitation(
             let contact = visible_contact(&state, &scope, contact_id).await?;
             let wording = Wording::chosen(&state, &scope, template_id, note.map(|n| n.as_str().to_owned())).await?;
             invite(&state, &scope, &contact, &to, &wording).await?;
-            leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
+            let notice = format!("Invitation sent to {}.", to.as_str());
+            redirect_with_notice(&state, &format!("/staff/members/{}", contact.member_id), &notice);
             Ok(())
         }
         .await,
@@ -74,7 +75,9 @@ pub async fn resend_invitation(contact_id: i64) -> Result<(), AppError> {
                 subject_addition: contact.invitation_subject_addition.clone(),
             };
             invite(&state, &scope, &contact, &to, &wording).await?;
-            leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
+            let notice =
+                format!("A new invitation link was sent to {}; the one sent before no longer works.", to.as_str());
+            redirect_with_notice(&state, &format!("/staff/members/{}", contact.member_id), &notice);
             Ok(())
         }
         .await,
@@ -288,7 +291,8 @@ pub async fn revoke_invitation(contact_id: i64) -> Result<(), AppError> {
             if revoked == 0 {
                 return Err(AppError::Conflict("There is no pending invitation to revoke.".into()));
             }
-            leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
+            let notice = format!("Invitation to {} revoked: its link no longer works.", contact.full_name());
+            redirect_with_notice(&state, &format!("/staff/members/{}", contact.member_id), &notice);
             Ok(())
         }
         .await,
@@ -316,7 +320,8 @@ pub async fn record_decline(contact_id: i64, reason: String) -> Result<(), AppEr
             if recorded == 0 {
                 return Err(AppError::Conflict("There is no pending invitation to record as declined.".into()));
             }
-            leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
+            let notice = format!("Recorded that {} declined the portal.", contact.full_name());
+            redirect_with_notice(&state, &format!("/staff/members/{}", contact.member_id), &notice);
             Ok(())
         }
         .await,
@@ -337,7 +342,9 @@ pub async fn unlink_login(contact_id: i64) -> Result<(), AppError> {
             if unlinked == 0 {
                 return Err(AppError::Conflict(format!("{} has no linked login.", contact.first_name)));
             }
-            leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
+            let notice =
+                format!("{}'s login was unlinked from this profile; they can be invited again.", contact.full_name());
+            redirect_with_notice(&state, &format!("/staff/members/{}", contact.member_id), &notice);
             Ok(())
         }
         .await,

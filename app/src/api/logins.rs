@@ -8,7 +8,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::invitations::{Invitee, Wording, invitation_with_token, on_behalf_of, visible_contact},
-    super::ssr::{internal, request_cookie, require_role, respond, set_cookie},
+    super::ssr::{internal, redirect_with_notice, request_cookie, require_role, respond, set_cookie},
     crate::domain::{Email, InviteToken, Role},
     crate::error::FormErrors,
     crate::mail::render::login_email_changed_email,
@@ -64,7 +64,8 @@ pub async fn change_login_email(contact_id: i64, email: String) -> Result<(), Ap
                 Err(error) => return Err(internal(error)),
             }
             (state.wake_outbox)();
-            leptos_axum::redirect(&format!("/staff/members/{}", contact.member_id));
+            let done = format!("The login now signs in as {}; both addresses were told.", new.as_str());
+            redirect_with_notice(&state, &format!("/staff/members/{}", contact.member_id), &done);
             Ok(())
         }
         .await,

@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::records::LinkedLogin;
 #[cfg(feature = "ssr")]
 use {
-    super::ssr::{internal, require_staff, respond},
+    super::ssr::{internal, redirect_with_notice, require_staff, respond},
     crate::domain::dates::format_date,
     crate::domain::{Email, InvitationState, PersonName, Phone, PostalAddress},
     crate::error::FormErrors,
@@ -26,7 +26,8 @@ pub async fn add_member(
             let new = member_fields(&first_name, &last_name, &email, &phone, &address)?;
             let id =
                 members::insert_member(state.db.as_ref(), &scope, &new, state.clock.now()).await.map_err(internal)?;
-            leptos_axum::redirect(&format!("/staff/members/{id}"));
+            let notice = format!("{} {} added.", first_name.trim(), last_name.trim());
+            redirect_with_notice(&state, &format!("/staff/members/{id}"), &notice);
             Ok(())
         }
         .await,
@@ -56,7 +57,7 @@ pub async fn update_member(
             if !updated {
                 return Err(AppError::NotFound);
             }
-            leptos_axum::redirect(&format!("/staff/members/{member_id}"));
+            redirect_with_notice(&state, &format!("/staff/members/{member_id}"), "Changes saved.");
             Ok(())
         }
         .await,

@@ -9,9 +9,10 @@ use crate::error::AppError;
 use crate::records::{BookingView, PortalRecords};
 #[cfg(feature = "ssr")]
 use {
-    super::ssr::{internal, require_staff, respond},
+    super::ssr::{internal, redirect_with_notice, require_staff, respond},
     crate::domain::portal_records::{self as rules, BookingTime},
     crate::error::FormErrors,
+    crate::ports::AppState,
     crate::records::{FileView, MembershipView},
     crate::store::portal_records::{self as store, Sections},
 };
@@ -117,13 +118,13 @@ fn size_in_words(bytes: i64) -> String {
     }
 }
 
-/// Back to the member's profile, where the change shows.
+/// Back to the member's profile, where the change shows and `notice` says what it was.
 #[cfg(feature = "ssr")]
-fn back_to(member_id: i64, done: bool) -> Result<(), AppError> {
+fn back_to(state: &AppState, member_id: i64, done: bool, notice: &str) -> Result<(), AppError> {
     if !done {
         return Err(AppError::NotFound);
     }
-    leptos_axum::redirect(&format!("/staff/members/{member_id}"));
+    redirect_with_notice(state, &format!("/staff/members/{member_id}"), notice);
     Ok(())
 }
 
@@ -144,7 +145,7 @@ pub async fn add_membership(
             let added = store::add_membership(db, &scope, member_id, &name, level.as_deref(), state.clock.now())
                 .await
                 .map_err(internal)?;
-            back_to(member_id, added)
+            back_to(&state, member_id, added, "Membership added.")
         }
         .await,
     )
@@ -156,7 +157,7 @@ pub async fn remove_membership(member_id: i64, membership_id: i64) -> Result<(),
         async move {
             let (state, scope) = require_staff().await?;
             let removed = store::remove_membership(state.db.as_ref(), &scope, membership_id).await.map_err(internal)?;
-            back_to(member_id, removed)
+            back_to(&state, member_id, removed, "Membership removed.")
         }
         .await,
     )
@@ -182,7 +183,7 @@ pub async fn add_booking(
                 store::add_booking(state.db.as_ref(), &scope, member_id, &what, when.as_str(), place.as_deref(), now)
                     .await
                     .map_err(internal)?;
-            back_to(member_id, added)
+            back_to(&state, member_id, added, "Booking added.")
         }
         .await,
     )
@@ -196,7 +197,7 @@ pub async fn cancel_booking(member_id: i64, booking_id: i64) -> Result<(), AppEr
             let cancelled = store::cancel_booking(state.db.as_ref(), &scope, booking_id, state.clock.now())
                 .await
                 .map_err(internal)?;
-            back_to(member_id, cancelled)
+            back_to(&state, member_id, cancelled, "Booking cancelled.")
         }
         .await,
     )
@@ -209,7 +210,8 @@ pub async fn share_file(member_id: i64, file_id: i64, #[server(default)] shared:
         async move {
             let (state, scope) = require_staff().await?;
             let changed = store::set_file_shared(state.db.as_ref(), &scope, file_id, shared).await.map_err(internal)?;
-            back_to(member_id, changed)
+            let notice = if shared { "File shared: the member sees it." } else { "File hidden from the member." };
+            back_to(&state, member_id, changed, notice)
         }
         .await,
     )
@@ -221,7 +223,7 @@ pub async fn remove_file(member_id: i64, file_id: i64) -> Result<(), AppError> {
         async move {
             let (state, scope) = require_staff().await?;
             let removed = store::remove_file(state.db.as_ref(), &scope, file_id).await.map_err(internal)?;
-            back_to(member_id, removed)
+            back_to(&state, member_id, removed, "File removed.")
         }
         .await,
     )

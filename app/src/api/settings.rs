@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::ssr::{internal, require_role, require_staff, respond},
+    super::ssr::{internal, redirect_with_notice, require_role, require_staff, respond},
     crate::domain::Role,
     crate::domain::dates::format_date,
     crate::domain::{Email, PersonName},
@@ -75,15 +75,23 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
 /// How long an invitation link may be made to work, in days.
 pub const VALIDITY_DAYS: std::ops::RangeInclusive<i64> = 1..=90;
 
-/// Changes the organisation's name, sender, link validity and default template (the owner
-/// and administrators only), and says on its timeline what changed.
-#[server(endpoint = "update_organisation")]
-pub async fn update_organisation(
+/// Saves the whole settings page at once — the organisation's name, sender, link validity
+/// and default template, and how people reach the portal — so no part of the page is lost
+/// when another is saved (the owner and administrators only), and says on the timeline what
+/// changed. Bad input is refused field by field and saves nothing.
+#[server(endpoint = "update_settings")]
+#[allow(clippy::too_many_arguments)]
+pub async fn update_settings(
     name: String,
     sender_name: String,
     sender_email: String,
     validity_days: String,
     #[server(default)] default_template_id: i64,
+    auto_link: String,
+    #[server(default)] self_sign_up: bool,
+    #[server(default)] invite_at_once: bool,
+    #[server(default)] bookings_shown: bool,
+    #[server(default)] files_shown: bool,
 ) -> Result<(), AppError> {
     respond(
         async move {
@@ -109,10 +117,24 @@ pub async fn update_organisation(
                     .ok_or("Choose one of the organisation's templates, or none."),
             };
             let template = form.check("default_template_id", &default_template_id.to_string(), template);
-            let (name, sender, address, days, template) =
-                form.finish(|| Some((name?, sender?, address?, days?, template?)))?;
+            let way = ["always", "ask", "never"]
+                .into_iter()
+                .find(|way| *way == auto_link)
+                .ok_or("Choose one of the three ways to link logins.");
+            let auto_link = form.check("auto_link", &auto_link, way);
+            let boxes = [
+                ("self_sign_up", self_sign_up),
+                ("invite_at_once", invite_at_once),
+                ("bookings_shown", bookings_shown),
+                ("files_shown", files_shown),
+            ];
+            for (field, ticked) in boxes {
+                form.keep(field, if ticked { "true" } else { "false" });
+            }
+            let (name, sender, address, days, template, auto_link) =
+                form.finish(|| Some((name?, sender?, address?, days?, template?, auto_link?)))?;
             let was_default = templates.iter().find(|t| t.is_default == 1).map(|t| t.name.clone());
-            let changed = [
+            let organisation_changes = [
                 changed_words("name", &before.name, name.as_str()),
                 changed_words("sender name", &before.sender_name, sender.as_str()),
                 changed_words("sender address", &before.sender_email, address.as_str()),
@@ -127,22 +149,37 @@ pub async fn update_organisation(
                     template.as_ref().map_or("none", |(_, name)| name.as_str()),
                 ),
             ];
-            let changed: Vec<String> = changed.into_iter().flatten().collect();
+            let organisation_changes: Vec<String> = organisation_changes.into_iter().flatten().collect();
+            let portal =
+                organisations::PortalSettings { self_sign_up, auto_link, invite_at_once, bookings_shown, files_shown };
+            let portal_before = organisations::PortalSettings {
+                self_sign_up: before.self_sign_up == 1,
+                auto_link: &before.auto_link,
+                invite_at_once: before.invite_at_once == 1,
+                bookings_shown: before.bookings_shown == 1,
+                files_shown: before.files_shown == 1,
+            };
+            let mut changed = Vec::new();
+            if !organisation_changes.is_empty() {
+                changed.push(format!("Organisation: {}", organisation_changes.join("; ")));
+            }
+            if portal.in_words() != portal_before.in_words() {
+                changed.push(portal.in_words());
+            }
             if !changed.is_empty() {
-                let settings = organisations::OrganisationSettings {
+                let organisation = organisations::OrganisationSettings {
                     name: name.as_str(),
                     sender_name: sender.as_str(),
                     sender_email: address.as_str(),
                     validity_days: days,
                     default_template_id: template.map(|(id, _)| id),
                 };
-                let detail = format!("Organisation: {}", changed.join("; "));
-                let saved = organisations::update_organisation(
+                let saved = organisations::update_settings(
                     db,
                     scope.organisation_id,
                     scope.user_id,
-                    &settings,
-                    &detail,
+                    (&organisation, &portal),
+                    &changed,
                     state.clock.now(),
                 )
                 .await
@@ -151,7 +188,12 @@ pub async fn update_organisation(
                     return Err(AppError::NotFound);
                 }
             }
-            leptos_axum::redirect("/staff/settings");
+            let notice = if changed.is_empty() {
+                "Nothing changed: the settings were already these."
+            } else {
+                "Settings saved."
+            };
+            redirect_with_notice(&state, "/staff/settings", notice);
             Ok(())
         }
         .await,
@@ -162,46 +204,6 @@ pub async fn update_organisation(
 #[cfg(feature = "ssr")]
 fn changed_words(what: &str, before: &str, after: &str) -> Option<String> {
     (before != after).then(|| format!("{what} “{before}” → “{after}”"))
-}
-
-#[server(endpoint = "update_portal_settings")]
-pub async fn update_portal_settings(
-    auto_link: String,
-    #[server(default)] self_sign_up: bool,
-    #[server(default)] invite_at_once: bool,
-    #[server(default)] bookings_shown: bool,
-    #[server(default)] files_shown: bool,
-) -> Result<(), AppError> {
-    respond(
-        async move {
-            let (state, scope) = require_role(Role::manages_organisation).await?;
-            if !["always", "ask", "never"].contains(&auto_link.as_str()) {
-                return Err(AppError::invalid("auto_link", "Choose one of the three ways to link logins."));
-            }
-            let settings = organisations::PortalSettings {
-                self_sign_up,
-                auto_link: &auto_link,
-                invite_at_once,
-                bookings_shown,
-                files_shown,
-            };
-            let changed = organisations::update_portal_settings(
-                state.db.as_ref(),
-                scope.organisation_id,
-                scope.user_id,
-                &settings,
-                state.clock.now(),
-            )
-            .await
-            .map_err(internal)?;
-            if !changed {
-                return Err(AppError::NotFound);
-            }
-            leptos_axum::redirect("/staff/settings");
-            Ok(())
-        }
-        .await,
-    )
 }
 
 /// A login asking to be linked to a contact with its e-mail, for staff to decide.
@@ -255,7 +257,9 @@ pub async fn decide_link_request(request_id: i64, #[server(default)] approve: bo
             if !decided {
                 return Err(AppError::NotFound);
             }
-            leptos_axum::redirect("/staff/link-requests");
+            let notice =
+                if approve { "Approved: the login is linked to the profile." } else { "Rejected: nothing was linked." };
+            redirect_with_notice(&state, "/staff/link-requests", notice);
             Ok(())
         }
         .await,

@@ -14,7 +14,7 @@ use crate::secrets::{new_session_id, session_id_hash};
 use crate::store::DbError;
 use crate::store::members::StaffScope;
 use crate::store::sessions::{self, SessionTimes, SessionUser};
-use crate::web::cookie_value;
+use crate::web::{NOTICE_COOKIE, NOTICE_SECONDS, cookie_value, signed_notice};
 
 pub const SESSION_COOKIE: &str = "portico_session";
 /// Refresh `last_seen_at` at most this often, not on every request.
@@ -126,6 +126,12 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) {
         header::SET_COOKIE,
         &format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}"),
     );
+}
+
+/// Redirects to `path`, and the page there says `notice` once (`web::notices`).
+pub fn redirect_with_notice(state: &AppState, path: &str, notice: &str) {
+    set_cookie(state, NOTICE_COOKIE, &signed_notice(state, notice), NOTICE_SECONDS);
+    leptos_axum::redirect(path);
 }
 
 /// A cookie the request carries.

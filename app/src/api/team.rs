@@ -11,7 +11,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::invitations::queued_email,
-    super::ssr::{internal, require_role, respond},
+    super::ssr::{internal, redirect_with_notice, require_role, respond},
     crate::domain::dates::{DAY, format_date},
     crate::domain::{Email, PersonName},
     crate::error::FormErrors,
@@ -181,7 +181,7 @@ pub async fn invite_staff(name: String, email: String, role: String) -> Result<(
                 return Err(AppError::NotFound);
             }
             (state.wake_outbox)();
-            leptos_axum::redirect("/staff/team");
+            redirect_with_notice(&state, "/staff/team", &format!("Invitation sent to {}.", to.as_str()));
             Ok(())
         }
         .await,
@@ -204,11 +204,10 @@ pub async fn revoke_staff_invitation(invitation_id: i64) -> Result<(), AppError>
                 return Err(AppError::Conflict("Only an owner can withdraw an invitation to be an owner.".into()));
             }
             let detail = format!("Withdrew the team invitation to {} ({})", invitation.name, invitation.email);
-            back_to_team(
-                team::revoke_invitation(db, &scope, invitation_id, &detail, state.clock.now())
-                    .await
-                    .map_err(internal)?,
-            )
+            let changed = team::revoke_invitation(db, &scope, invitation_id, &detail, state.clock.now())
+                .await
+                .map_err(internal)?;
+            back_to_team(&state, changed, &detail)
         }
         .await,
     )
@@ -251,14 +250,15 @@ async fn changeable(
     Ok(member)
 }
 
-/// After a change to the team: back to the team page; or, when the store's guard refused
+/// After a change to the team: back to the team page, which says what was done (`detail`,
+/// as the timeline says it); or, when the store's guard refused
 /// (the team changed since the checks before it), saying so.
 #[cfg(feature = "ssr")]
-fn back_to_team(changed: bool) -> Result<(), AppError> {
+fn back_to_team(state: &AppState, changed: bool, detail: &str) -> Result<(), AppError> {
     if !changed {
         return Err(AppError::Conflict("The team changed meanwhile. Reload the page and try again.".into()));
     }
-    leptos_axum::redirect("/staff/team");
+    redirect_with_notice(state, "/staff/team", &format!("{detail}."));
     Ok(())
 }
 
@@ -296,11 +296,10 @@ pub async fn update_staff(user_id: i64, role: String, sees: String) -> Result<()
                 if sees_all { "every member" } else { "only the members and groups given" }
             );
             let db = state.db.as_ref();
-            back_to_team(
-                team::update_staff(db, &scope, user_id, role, sees_all, &detail, state.clock.now())
-                    .await
-                    .map_err(internal)?,
-            )
+            let changed = team::update_staff(db, &scope, user_id, role, sees_all, &detail, state.clock.now())
+                .await
+                .map_err(internal)?;
+            back_to_team(&state, changed, &detail)
         }
         .await,
     )
@@ -314,11 +313,10 @@ pub async fn remove_staff(user_id: i64) -> Result<(), AppError> {
             let (state, scope) = require_role(Role::manages_organisation).await?;
             let member = changeable(&state, &scope, user_id, None).await?;
             let detail = format!("Took {} ({}) off the team", shown(&member), member.email);
-            back_to_team(
-                team::remove_staff(state.db.as_ref(), &scope, user_id, &detail, state.clock.now())
-                    .await
-                    .map_err(internal)?,
-            )
+            let changed = team::remove_staff(state.db.as_ref(), &scope, user_id, &detail, state.clock.now())
+                .await
+                .map_err(internal)?;
+            back_to_team(&state, changed, &detail)
         }
         .await,
     )
@@ -378,9 +376,10 @@ async fn change_access(user_id: i64, group_id: i64, member_id: i64, give: bool) 
         });
     }
     // Given from a member's profile, back to it; a group, from the team page.
-    leptos_axum::redirect(&match granted {
+    let back = match granted {
         Granted::Member(id) => format!("/staff/members/{id}"),
         Granted::Group(_) => "/staff/team".to_owned(),
-    });
+    };
+    redirect_with_notice(&state, &back, &format!("{detail}."));
     Ok(())
 }

@@ -8,7 +8,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::invitations::{Wording, on_behalf_of, visible_contact},
-    super::ssr::{internal, require_role, require_staff, respond},
+    super::ssr::{internal, redirect_with_notice, require_role, require_staff, respond},
     crate::domain::Role,
     crate::domain::template::{SubjectAddition, TemplateBody},
     crate::domain::{PersonName, PersonalMessage},
@@ -93,7 +93,7 @@ pub async fn save_template(
             } else if !templates::update_template(db, &scope, template_id, &new).await.map_err(internal)? {
                 return Err(AppError::NotFound);
             }
-            leptos_axum::redirect("/staff/templates");
+            redirect_with_notice(&state, "/staff/templates", &format!("Template “{}” saved.", name.as_str()));
             Ok(())
         }
         .await,
@@ -111,7 +111,11 @@ pub async fn archive_template(template_id: i64) -> Result<(), AppError> {
             if !archived {
                 return Err(AppError::NotFound);
             }
-            leptos_axum::redirect("/staff/templates");
+            redirect_with_notice(
+                &state,
+                "/staff/templates",
+                "Template archived: new invitations can no longer use it.",
+            );
             Ok(())
         }
         .await,

@@ -166,7 +166,11 @@ pub fn Checkbox(
     name: &'static str,
     #[prop(optional)] checked: bool,
     #[prop(optional)] hint: Option<&'static str>,
+    /// The form's error, when it sends back whether the box was ticked.
+    #[prop(optional)]
+    error: Option<Signal<Option<AppError>>>,
 ) -> impl IntoView {
+    let checked = move || chosen(error, name).map_or(checked, |kept| kept == "true");
     view! {
         <div class="field checkbox">
             <label>
@@ -176,6 +180,11 @@ pub fn Checkbox(
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
         </div>
     }
+}
+
+/// The choice a form sent back with its error kept, if it did.
+pub fn chosen(error: Option<Signal<Option<AppError>>>, name: &str) -> Option<String> {
+    error?.get()?.kept_value(name)
 }
 
 /// A labelled multi-line text box with its message.
@@ -225,6 +234,17 @@ pub fn TextArea(
 #[component]
 pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
     move || error.get().map(|e| view! { <p class="alert" role="alert">{e.to_string()}</p> })
+}
+
+/// What the action just done did ("Settings saved"), on the page after it, once
+/// (`web::notices`). Read where the page is rendered; the browser has nothing to add.
+#[component]
+pub fn ActionNotice() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let notice = use_context::<crate::web::Notice>().map(|notice| notice.0);
+    #[cfg(not(feature = "ssr"))]
+    let notice = None::<String>;
+    notice.map(|text| view! { <p class="notice" role="status">{text}</p> })
 }
 
 /// What a page shows when its data could not be loaded.

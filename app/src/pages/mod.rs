@@ -16,7 +16,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::api::auth::{Logout, whoami};
-use common::NotFound;
+use common::{ActionNotice, NotFound};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <SiteHeader />
             <main id="main">
+                <ActionNotice />
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=home::HomePage />
                     <Route path=path!("/login") view=auth::LoginPage />
@@ -88,27 +89,41 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The brand, and who is signed in with a way out. Re-read on every navigation.
+/// The brand, the staff's pages (the current one marked), and who is signed in with a way
+/// out. Re-read on every navigation.
 #[component]
 fn SiteHeader() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     let viewer = Resource::new(move || location.pathname.get(), |_| whoami());
     let logout = ServerAction::<Logout>::new();
+    let page_link = move |href: &'static str, label: &'static str| {
+        let current = move || location.pathname.get().starts_with(href).then_some("page");
+        view! { <a href=href aria-current=current>{label}</a> }
+    };
     view! {
+        <a class="skip-link" href="#main">"Skip to the content"</a>
         <header class="site-header">
             <a class="brand" href="/">"Portico"</a>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     viewer.await.ok().flatten().map(|viewer| view! {
-                        <nav class="account" aria-label="Account">
-                            {viewer.is_staff.then(|| view! { <a href="/staff/members">"Members"</a><a href="/staff/groups">"Groups"</a> })}
-                            {viewer.manages_organisation.then(|| view! { <a href="/staff/templates">"Templates"</a><a href="/staff/team">"Team"</a> })}
-                            {viewer.is_staff.then(|| view! { <a href="/staff/settings">"Settings"</a> })}
-                            <span class="who">{viewer.shown_as}</span>
+                        <div class="account">
+                            {viewer.is_staff.then(|| view! {
+                                <nav class="pages" aria-label="Staff pages">
+                                    {page_link("/staff/members", "Members")}
+                                    {page_link("/staff/groups", "Groups")}
+                                    {viewer.manages_organisation.then(|| view! {
+                                        {page_link("/staff/templates", "Templates")}
+                                        {page_link("/staff/team", "Team")}
+                                    })}
+                                    {page_link("/staff/settings", "Settings")}
+                                </nav>
+                            })}
+                            <p class="who">{viewer.shown_as}</p>
                             <ActionForm action=logout>
                                 <button type="submit" class="link-button">"Sign out"</button>
                             </ActionForm>
-                        </nav>
+                        </div>
                     })
                 })}
             </Transition>

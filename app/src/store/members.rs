@@ -200,6 +200,11 @@ pub struct ContactRow {
 }
 
 impl ContactRow {
+    /// "Ada Byron", as notices and the timeline name the person.
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+
     pub fn latest_invitation(&self) -> Option<InvitationFacts> {
         self.latest.facts()
     }

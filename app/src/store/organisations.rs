@@ -109,36 +109,6 @@ impl PortalSettings<'_> {
     }
 }
 
-/// Changes the organisation's portal settings when `user_id` is its owner or an
-/// administrator. False (nothing written) otherwise.
-pub async fn update_portal_settings(
-    db: &dyn Db,
-    organisation_id: i64,
-    user_id: i64,
-    settings: &PortalSettings<'_>,
-    now: i64,
-) -> Result<bool, DbError> {
-    let changes = db
-        .batch(vec![
-            stmt!(
-                "UPDATE organisations SET self_sign_up = ?, auto_link = ?, invite_at_once = ?, bookings_shown = ?,
-                                          files_shown = ?
-                 WHERE id = ? AND EXISTS (SELECT 1 FROM staff s WHERE s.user_id = ? AND s.organisation_id = organisations.id
-                                            AND s.role IN ('owner', 'administrator'))",
-                settings.self_sign_up,
-                settings.auto_link,
-                settings.invite_at_once,
-                settings.bookings_shown,
-                settings.files_shown,
-                organisation_id,
-                user_id
-            ),
-            super::events::settings_changed(organisation_id, user_id, &settings.in_words(), now),
-        ])
-        .await?;
-    Ok(changes[0].rows_affected == 1)
-}
-
 /// What the organisation is called, whom its e-mail comes from, how long its links work and
 /// which template its invitations start with.
 pub struct OrganisationSettings<'a> {
@@ -149,33 +119,37 @@ pub struct OrganisationSettings<'a> {
     pub default_template_id: Option<i64>,
 }
 
-/// Changes them when `user_id` is the owner or an administrator, with `detail` (what
-/// changed, in words) on the organisation's timeline. False (nothing written) otherwise.
-pub async fn update_organisation(
+/// Changes every setting at once when `user_id` is the owner or an administrator, with each
+/// of `changed` (what changed, in words) on the organisation's timeline. False (nothing
+/// written) otherwise.
+pub async fn update_settings(
     db: &dyn Db,
     organisation_id: i64,
     user_id: i64,
-    settings: &OrganisationSettings<'_>,
-    detail: &str,
+    (organisation, portal): (&OrganisationSettings<'_>, &PortalSettings<'_>),
+    changed: &[String],
     now: i64,
 ) -> Result<bool, DbError> {
-    let changes = db
-        .batch(vec![
-            stmt!(
-                "UPDATE organisations SET name = ?, sender_name = ?, sender_email = ?, invitation_validity_days = ?,
-                     default_template_id = ?
-                 WHERE id = ? AND EXISTS (SELECT 1 FROM staff s WHERE s.user_id = ? AND s.organisation_id = organisations.id
-                                            AND s.role IN ('owner', 'administrator'))",
-                settings.name,
-                settings.sender_name,
-                settings.sender_email,
-                settings.validity_days,
-                settings.default_template_id,
-                organisation_id,
-                user_id
-            ),
-            super::events::settings_changed(organisation_id, user_id, detail, now),
-        ])
-        .await?;
+    let update = stmt!(
+        "UPDATE organisations SET name = ?, sender_name = ?, sender_email = ?, invitation_validity_days = ?,
+             default_template_id = ?, self_sign_up = ?, auto_link = ?, invite_at_once = ?, bookings_shown = ?,
+             files_shown = ?
+         WHERE id = ? AND EXISTS (SELECT 1 FROM staff s WHERE s.user_id = ? AND s.organisation_id = organisations.id
+                                    AND s.role IN ('owner', 'administrator'))",
+        organisation.name,
+        organisation.sender_name,
+        organisation.sender_email,
+        organisation.validity_days,
+        organisation.default_template_id,
+        portal.self_sign_up,
+        portal.auto_link,
+        portal.invite_at_once,
+        portal.bookings_shown,
+        portal.files_shown,
+        organisation_id,
+        user_id
+    );
+    let events = changed.iter().map(|detail| super::events::settings_changed(organisation_id, user_id, detail, now));
+    let changes = db.batch(std::iter::once(update).chain(events).collect()).await?;
     Ok(changes[0].rows_affected == 1)
 }

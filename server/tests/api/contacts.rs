@@ -187,6 +187,9 @@ async fn removing_a_representative_kills_their_link_and_a_new_address_kills_it_t
     assert_eq!(location(&removed), profile);
     assert!(app.get(&browser(), &pat_link).await.body.contains("This link is no longer valid"));
     let page = app.get(&app.staff, &profile).await.body;
+    assert!(
+        notice(&page).is_some_and(|said| said.starts_with("Pat ") && said.ends_with(" removed from this profile."))
+    );
     let (cards, timeline) = page.split_once("id=\"timeline-heading\"").expect("a timeline");
     assert!(!cards.contains("pat@example.org"), "no longer on the profile");
     assert!(timeline.contains("Invitation sent to Pat"), "but still in its history");

@@ -156,6 +156,15 @@ impl TestApp {
             .expect("POST")
     }
 
+    /// The settings page's form, as `client` sees it, sent with `changes` made
+    /// (`forms::changed`: an empty value unticks a box).
+    pub async fn change_settings(&self, client: &Client, changes: &[(&str, &str)]) -> Response {
+        let page = self.get(client, "/staff/settings").await.body;
+        let fields = crate::forms::changed(crate::forms::form_as_shown(&page, "/api/update_settings"), changes);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+        self.post_form(client, "/api/update_settings", "/staff/settings", &fields).await
+    }
+
     /// A server function called as the hydrated client calls it (status codes, JSON).
     pub async fn call(&self, client: &Client, endpoint: &str, fields: &[(&str, &str)]) -> Response {
         client
@@ -501,6 +510,12 @@ pub fn refusal(response: &Response) -> String {
     let json = base64::engine::general_purpose::STANDARD.decode(&error).expect("__err is base64");
     let json: serde_json::Value = serde_json::from_slice(&json).expect("__err is JSON");
     json.as_str().map(str::to_owned).unwrap_or_else(|| json.to_string())
+}
+
+/// The one-time notice a page shows ("Settings saved."), if it shows one.
+pub fn notice(page: &str) -> Option<String> {
+    let (_, rest) = page.split_once("<p role=\"status\" class=\"notice\">")?;
+    rest.split_once("</p>").map(|(text, _)| text.to_owned())
 }
 
 pub fn location(response: &Response) -> String {

@@ -133,6 +133,9 @@ async fn resending_an_invitation_invalidates_the_previous_link() {
         )
         .await;
     assert_eq!(location(&response), format!("/staff/members/{id}"));
+    let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await.body;
+    let sent = "A new invitation link was sent to ada.byron@example.org; the one sent before no longer works.";
+    assert_eq!(notice(&profile).as_deref(), Some(sent), "staff see that it worked");
     app.dispatch_pending_emails().await;
     let links = app.invitation_links().await;
     assert_eq!(links.len(), 2);
@@ -186,6 +189,8 @@ async fn revoking_a_pending_invitation_kills_its_link() {
     assert_eq!(app.get(&browser(), &link).await.status, 404);
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
     assert!(profile.body.contains("Invitation revoked on 22 November 2026"));
+    let said = notice(&profile.body);
+    assert_eq!(said.as_deref(), Some("Invitation to Ada Example revoked: its link no longer works."));
     assert!(profile.body.contains(">Invite<"), "can be invited again");
     app.assert_standings_fresh().await;
 }

@@ -14,6 +14,8 @@ mod edit_member;
 #[allow(dead_code)]
 #[path = "../scenarios/endpoints.rs"]
 mod endpoints;
+#[path = "../scenarios/forms.rs"]
+mod forms;
 mod groups;
 mod helpers;
 mod invitations;

@@ -126,14 +126,8 @@ async fn switched_off_sections_are_hidden_and_their_files_do_not_download() {
         .await;
     app.upload(&app.staff, ada_id, "grading.pdf", b"%PDF", true).await;
     let file = newest_file(&app).await;
-    let settings = |bookings: &'static str, files: &'static str| {
-        let mut fields = vec![("auto_link", "ask")];
-        fields.extend(
-            [("bookings_shown", bookings), ("files_shown", files)].into_iter().filter(|(_, on)| !on.is_empty()),
-        );
-        fields
-    };
-    let saved = app.post_form(&app.staff, "/api/update_portal_settings", "/staff/settings", &settings("", "")).await;
+    let settings = |bookings: &'static str, files: &'static str| [("bookings_shown", bookings), ("files_shown", files)];
+    let saved = app.change_settings(&app.staff, &settings("", "")).await;
     assert_eq!(location(&saved), "/staff/settings");
     let portal = app.get(&ada, "/portal").await.body;
     assert!(!portal.contains("Upcoming bookings") && !portal.contains("Private lesson"), "{portal}");
@@ -148,7 +142,7 @@ async fn switched_off_sections_are_hidden_and_their_files_do_not_download() {
     let settings_page = app.get(&app.staff, "/staff/settings").await.body;
     assert!(settings_page.contains("bookings shown off, files shown off, by Sam Rivera"), "{settings_page}");
 
-    app.post_form(&app.staff, "/api/update_portal_settings", "/staff/settings", &settings("true", "")).await;
+    app.change_settings(&app.staff, &settings("true", "")).await;
     let portal = app.get(&ada, "/portal").await.body;
     assert!(portal.contains("Private lesson") && !portal.contains("grading.pdf"), "{portal}");
     let staff_page = app.get(&app.staff, &format!("/staff/members/{ada_id}")).await.body;
@@ -156,7 +150,7 @@ async fn switched_off_sections_are_hidden_and_their_files_do_not_download() {
         !staff_page.contains("Members do not see their bookings")
             && staff_page.contains("Members do not see their files")
     );
-    app.post_form(&app.staff, "/api/update_portal_settings", "/staff/settings", &settings("true", "true")).await;
+    app.change_settings(&app.staff, &settings("true", "true")).await;
     assert!(app.get(&ada, "/portal").await.body.contains("grading.pdf"));
     assert_eq!(app.get(&ada, &format!("/files/{file}")).await.status, 200);
 }

@@ -1,12 +1,13 @@
 //! The organisation's settings: its name, whom its e-mail comes from, how long invitation
-//! links work, the default template. The owner and administrators change them; each change
-//! is on the organisation's timeline; bad input is refused field by field and changes
-//! nothing.
+//! links work, the default template, how people reach the portal — one form. The owner and
+//! administrators change them; each change is on the organisation's timeline; bad input is
+//! refused field by field, changes nothing and comes back as it was typed; a saved form
+//! says so, once.
 
 use crate::helpers::*;
 
 async fn save(app: &TestApp, client: &reqwest::Client, fields: &[(&str, &str)]) -> reqwest::Response {
-    app.post_form(client, "/api/update_organisation", "/staff/settings", fields).await
+    app.change_settings(client, fields).await
 }
 
 fn settings<'a>(
@@ -15,13 +16,14 @@ fn settings<'a>(
     address: &'a str,
     days: &'a str,
     template: &'a str,
-) -> [(&'static str, &'a str); 5] {
+) -> [(&'static str, &'a str); 6] {
     [
         ("name", name),
         ("sender_name", sender),
         ("sender_email", address),
         ("validity_days", days),
         ("default_template_id", template),
+        ("auto_link", "ask"),
     ]
 }
 
@@ -82,8 +84,12 @@ async fn bad_settings_are_refused_field_by_field_and_change_nothing() {
         (settings("Dojo", "Office", "office@example.org", "a month", "0"), "validity_days"),
         (settings("Dojo", "Office", "office@example.org", "30", "999"), "default_template_id"),
     ];
+    let mut cases = cases.map(|(fields, field)| (fields.to_vec(), field)).to_vec();
+    let mut sometimes = settings("Dojo", "Office", "office@example.org", "30", "0").to_vec();
+    sometimes[5] = ("auto_link", "sometimes");
+    cases.push((sometimes, "auto_link"));
     for (fields, field) in cases {
-        let refused = app.call(&app.staff, "/api/update_organisation", &fields).await;
+        let refused = app.call(&app.staff, "/api/update_settings", &fields).await;
         assert_eq!(refused.status(), 422, "{fields:?}");
         let body = refused.text().await.unwrap();
         assert!(body.contains(&format!("\"{field}\"")), "{field}: {body}");
@@ -100,9 +106,109 @@ async fn only_the_owner_and_administrators_change_the_organisation() {
     app.login(&staff, "sam.staff@example.org", "staff-password-1").await;
     let before = app.dump("SELECT * FROM organisations").await;
     let fields = settings("Taken over", "Office", "office@example.org", "30", "0");
-    assert_eq!(app.call(&staff, "/api/update_organisation", &fields).await.status(), 404);
+    assert_eq!(app.call(&staff, "/api/update_settings", &fields).await.status(), 404);
     assert_eq!(app.dump("SELECT * FROM organisations").await, before);
     assert_eq!(app.count("SELECT count(*) FROM events").await, 0);
     let page = app.get(&staff, "/staff/settings").await.body;
     assert!(page.contains("Only the owner and administrators change these."), "{page}");
+}
+
+/// The page once had two forms: changing the name and the link lifetime, then pressing the
+/// lower form's button, saved the lower form and silently threw the upper edits away.
+#[tokio::test]
+async fn one_press_saves_every_part_of_the_page() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let page = app.get(&app.staff, "/staff/settings").await.body;
+    assert_eq!(page.matches("<form").count(), 2, "the settings form and Sign out: {page}");
+    assert_eq!(page.matches(">Save settings</button>").count(), 1, "{page}");
+
+    let changes = [("name", "Riverside Dojo"), ("validity_days", "7"), ("self_sign_up", "true")];
+    assert_eq!(location(&app.change_settings(&app.staff, &changes).await), "/staff/settings");
+    let saved = app.dump("SELECT name, invitation_validity_days, self_sign_up, auto_link FROM organisations").await;
+    assert_eq!(saved, r#"[{"auto_link":"ask","invitation_validity_days":7,"name":"Riverside Dojo","self_sign_up":1}]"#);
+    let lines = app.count("SELECT count(*) FROM events WHERE kind = 'settings_changed'").await;
+    assert_eq!(lines, 2, "what changed of the organisation, and of the portal");
+}
+
+#[tokio::test]
+async fn a_refused_form_comes_back_as_it_was_typed_and_saves_nothing() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let before = app.dump("SELECT * FROM organisations").await;
+    let changes = [
+        ("name", "Riverside Dojo"),
+        ("validity_days", "a month"),
+        ("self_sign_up", "true"),
+        ("files_shown", ""),
+        ("auto_link", "never"),
+    ];
+    let refused = app.change_settings(&app.staff, &changes).await;
+    assert!(refusal(&refused).contains("validity_days"), "{}", refusal(&refused));
+    assert_eq!(app.dump("SELECT * FROM organisations").await, before);
+    let back = location(&refused);
+    let page = app.get(&app.staff, back.trim_start_matches(app.address.as_str())).await.body;
+    let shown = crate::forms::form_as_shown(&page, "/api/update_settings");
+    for (field, typed) in
+        [("name", "Riverside Dojo"), ("validity_days", "a month"), ("self_sign_up", "true"), ("auto_link", "never")]
+    {
+        assert!(shown.contains(&(field.to_owned(), typed.to_owned())), "{field} is not as typed: {shown:?}");
+    }
+    assert!(!shown.iter().any(|(field, _)| field == "files_shown"), "files_shown was unticked: {shown:?}");
+    assert!(shown.contains(&("bookings_shown".to_owned(), "true".to_owned())), "untouched: {shown:?}");
+}
+
+#[tokio::test]
+async fn a_saved_form_says_so_once() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let saved = app.change_settings(&app.staff, &[("validity_days", "14")]).await;
+    assert_eq!(location(&saved), "/staff/settings");
+    let notice = "<p role=\"status\" class=\"notice\">Settings saved.</p>";
+    let page = app.get(&app.staff, "/staff/settings").await.body;
+    assert!(page.contains(notice), "shown on the next page: {page}");
+    assert!(!app.get(&app.staff, "/staff/settings").await.body.contains("class=\"notice\""), "and only once");
+    app.change_settings(&app.staff, &[]).await;
+    let page = app.get(&app.staff, "/staff/settings").await.body;
+    assert!(page.contains("Nothing changed: the settings were already these."), "{page}");
+}
+
+/// Nobody can make our pages say their words: not in the address, not with a cookie of
+/// their own making, not with a notice signed for other words.
+#[tokio::test]
+async fn a_notice_cannot_carry_anyone_elses_text() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let page = app.get(&app.staff, "/staff/settings?__notice=Your+account+is+locked").await.body;
+    assert!(!page.contains("Your account is locked") && !page.contains("class=\"notice\""), "{page}");
+
+    let saved = app.change_settings(&app.staff, &[("validity_days", "14")]).await;
+    let cookie = saved
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("portico_notice="))
+        .and_then(|v| v.split(';').next())
+        .expect("the notice cookie")
+        .to_owned();
+    let (_, signature) = cookie.rsplit_once('.').unwrap();
+    let forged = [
+        "Your+account+is+locked".to_owned(),
+        format!("Your+account+is+locked.{signature}"),
+        format!("Settings+saved.+Call+0900+123.{signature}"),
+        format!("{cookie}x"),
+    ];
+    // A browser with nothing but that cookie, on a page anyone may open.
+    let address = app.address.clone();
+    let sign_in_page = |cookie: String| {
+        let request = reqwest::Client::new().get(format!("{address}/login")).header(reqwest::header::COOKIE, cookie);
+        async move { request.send().await.expect("GET").text().await.unwrap() }
+    };
+    for forged in forged {
+        let page = sign_in_page(format!("portico_notice={forged}")).await;
+        assert!(!page.contains("class=\"notice\""), "{forged}: {page}");
+    }
+    let page = sign_in_page(format!("portico_notice={cookie}")).await;
+    assert!(page.contains("<p role=\"status\" class=\"notice\">Settings saved.</p>"), "the real one is shown: {page}");
 }

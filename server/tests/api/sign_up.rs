@@ -9,11 +9,8 @@ const SIGN_UP_PASSWORD: &str = "a sign-up password";
 
 impl TestApp {
     async fn portal_settings(&self, self_sign_up: bool, auto_link: &str) {
-        let mut fields = vec![("auto_link", auto_link)];
-        if self_sign_up {
-            fields.push(("self_sign_up", "true"));
-        }
-        let saved = self.post_form(&self.staff, "/api/update_portal_settings", "/staff/settings", &fields).await;
+        let fields = [("auto_link", auto_link), ("self_sign_up", if self_sign_up { "true" } else { "" })];
+        let saved = self.change_settings(&self.staff, &fields).await;
         assert_eq!(location(&saved), "/staff/settings");
     }
 
@@ -172,13 +169,20 @@ async fn settings_are_checked_and_changed_only_by_the_owner_or_an_administrator(
     let app = spawn_app().await;
     app.staff_login().await;
     let before = app.dump("SELECT * FROM organisations").await;
-    let bad = app.call(&app.staff, "/api/update_portal_settings", &[("auto_link", "sometimes")]).await;
-    assert_eq!(bad.status(), 422);
+    let bad = app.change_settings(&app.staff, &[("auto_link", "sometimes")]).await;
+    assert!(refusal(&bad).contains("Choose one of the three ways to link logins."), "{}", refusal(&bad));
     app.add_staff_login("staff@example.org", "staff-password", "Riverside Martial Arts", true).await;
     let staff = browser();
     app.login(&staff, "staff@example.org", "staff-password").await;
-    let fields = [("auto_link", "always"), ("self_sign_up", "true")];
-    assert_eq!(app.call(&staff, "/api/update_portal_settings", &fields).await.status(), 404);
+    let fields = [
+        ("name", "Riverside Martial Arts"),
+        ("sender_name", "Riverside Martial Arts"),
+        ("sender_email", "hello@riverside.example.org"),
+        ("validity_days", "30"),
+        ("auto_link", "always"),
+        ("self_sign_up", "true"),
+    ];
+    assert_eq!(app.call(&staff, "/api/update_settings", &fields).await.status(), 404);
     assert!(app.get(&staff, "/staff/settings").await.body.contains("Only the owner and administrators"));
     assert_eq!(app.dump("SELECT * FROM organisations").await, before);
 }

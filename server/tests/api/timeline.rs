@@ -109,8 +109,8 @@ async fn a_new_email_and_a_recorded_decline_are_on_the_timeline_with_their_reaso
 async fn settings_changes_are_on_the_organisation_timeline() {
     let app = spawn_app().await;
     app.staff_login().await;
-    let fields = [("auto_link", "always"), ("self_sign_up", "true"), ("files_shown", "true")];
-    app.post_form(&app.staff, "/api/update_portal_settings", "/staff/settings", &fields).await;
+    let fields = [("auto_link", "always"), ("self_sign_up", "true"), ("invite_at_once", ""), ("bookings_shown", "")];
+    app.change_settings(&app.staff, &fields).await;
     let page = app.get(&app.staff, "/staff/settings").await.body;
     let lines = timeline(&page);
     assert_eq!(lines.len(), 1, "{lines:#?}");

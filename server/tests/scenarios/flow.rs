@@ -86,6 +86,15 @@ impl<'a> Session<'a> {
         post(request).await
     }
 
+    /// The settings page's form sent with `changes` made to what it shows
+    /// (`forms::changed`: an empty value unticks a box).
+    pub async fn change_settings(&self, changes: &[(&str, &str)]) -> Response {
+        let (_, page) = self.get("/staff/settings").await;
+        let fields = crate::forms::changed(crate::forms::form_as_shown(&page, "/api/update_settings"), changes);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+        self.post_form("/api/update_settings", "/staff/settings", &fields).await
+    }
+
     /// A member's upload form, as a browser sends it from their profile.
     pub async fn upload(&self, member_id: &str, name: &str, content: &[u8], shared: bool) -> Response {
         let base = &self.target.base_url;

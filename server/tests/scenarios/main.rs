@@ -10,6 +10,7 @@ mod endpoints;
 mod error_links;
 mod first_run;
 mod flow;
+mod forms;
 mod headers_and_paths;
 mod hostile_text;
 mod households;

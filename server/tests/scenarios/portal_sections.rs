@@ -9,12 +9,8 @@ pub async fn the_member_sees_what_staff_keep_for_them_while_it_is_shown(target: 
     let kind = target.kind;
     let staff = Session::new(target);
     assert_eq!(staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await, "/staff/members");
-    let all_shown =
-        [("auto_link", "ask"), ("invite_at_once", "true"), ("bookings_shown", "true"), ("files_shown", "true")];
-    assert_eq!(
-        location(&staff.post_form("/api/update_portal_settings", "/staff/settings", &all_shown).await),
-        "/staff/settings"
-    );
+    let all_shown = [("bookings_shown", "true"), ("files_shown", "true")];
+    assert_eq!(location(&staff.change_settings(&all_shown).await), "/staff/settings");
     let (profile, link) = invited(&staff, target, "Una", "una@example.org").await;
     let member_id = profile.trim_start_matches("/staff/members/");
     let una = Session::new(target);
@@ -50,11 +46,10 @@ pub async fn the_member_sees_what_staff_keep_for_them_while_it_is_shown(target: 
     assert!(disposition.starts_with("attachment; filename=\"Blue belt certificate.pdf\""), "{kind:?}: {disposition}");
     assert!(bytes == content, "{kind:?}: the file came back changed ({} bytes)", bytes.len());
 
-    let files_off = [("auto_link", "ask"), ("invite_at_once", "true"), ("bookings_shown", "true")];
-    staff.post_form("/api/update_portal_settings", "/staff/settings", &files_off).await;
+    staff.change_settings(&[("files_shown", "")]).await;
     let (_, portal) = una.get("/portal").await;
     assert!(portal.contains("Grading") && !portal.contains("Blue belt certificate.pdf"), "{kind:?}: {portal}");
     assert_eq!(una.download(&format!("/files/{file}")).await.0, 404, "{kind:?}");
     assert_eq!(staff.download(&format!("/files/{file}")).await.0, 200, "{kind:?}: staff keep it");
-    staff.post_form("/api/update_portal_settings", "/staff/settings", &all_shown).await;
+    staff.change_settings(&all_shown).await;
 }

@@ -12,7 +12,9 @@ pub async fn staff_search_then_invite_everyone_found_once(target: &Target) {
     for (first, email) in [("Zoë", "zoe.roundtrip@example.org"), ("Zeno", "zeno.roundtrip@example.org")] {
         let fields =
             [("first_name", first), ("last_name", "Roundtrip"), ("email", email), ("phone", ""), ("address", "")];
-        staff.post_form("/api/add_member", "/staff/members/new", &fields).await;
+        let added = staff.post_form("/api/add_member", "/staff/members/new", &fields).await;
+        // Where a browser goes next, and where "… added." is said.
+        assert!(staff.get(&location(&added)).await.1.contains(&format!("{first} Roundtrip added.")), "{kind:?}");
     }
     let (_, found) = staff.get("/staff/members?q=zoe%20round").await;
     assert!(found.contains("Zoë Roundtrip") && !found.contains("Zeno Roundtrip"), "{kind:?}: {found}");

@@ -11,10 +11,7 @@ pub async fn a_person_signs_up_and_is_linked_by_their_email(target: &Target) {
     assert_eq!(staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await, "/staff/members");
     assert_eq!(Session::new(target).get("/join/1").await.0, reqwest::StatusCode::NOT_FOUND, "{kind:?}: closed");
     let settings = [("auto_link", "always"), ("self_sign_up", "true"), ("invite_at_once", "true")];
-    assert_eq!(
-        location(&staff.post_form("/api/update_portal_settings", "/staff/settings", &settings).await),
-        "/staff/settings"
-    );
+    assert_eq!(location(&staff.change_settings(&settings).await), "/staff/settings");
     let fields = [
         ("first_name", "Sia"),
         ("last_name", "Case"),
@@ -49,6 +46,5 @@ pub async fn a_person_signs_up_and_is_linked_by_their_email(target: &Target) {
     assert_eq!(person.sign_in("sia.case@example.org", password).await, "/portal", "{kind:?}");
     assert!(person.get("/portal").await.1.contains("Sia Case"), "{kind:?}");
     assert!(staff.get(&profile).await.1.contains("Linked login: </strong>sia.case@example.org"), "{kind:?}");
-    let closed = [("auto_link", "ask"), ("invite_at_once", "true")];
-    staff.post_form("/api/update_portal_settings", "/staff/settings", &closed).await;
+    staff.change_settings(&[("auto_link", "ask"), ("self_sign_up", "")]).await;
 }

@@ -1,13 +1,12 @@
 //! The organisation's settings — its name, sender, link validity and default template; how
-//! people reach the portal — with their timeline, and the Link requests they can lead to.
+//! people reach the portal — in one form, with their timeline, and the Link requests they can
+//! lead to.
 
 use leptos::prelude::*;
 
-use crate::api::settings::{
-    DecideLinkRequest, PortalSettingsView, UpdateOrganisation, UpdatePortalSettings, link_requests, portal_settings,
-};
-use crate::api::templates::TemplateView;
-use crate::pages::common::{Checkbox, Field, FormAlert, LoadError, Timeline, action_error};
+use crate::api::settings::{DecideLinkRequest, PortalSettingsView, UpdateSettings, link_requests, portal_settings};
+use crate::error::AppError;
+use crate::pages::common::{Checkbox, Field, FormAlert, LoadError, Timeline, action_error, chosen};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -24,38 +23,38 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
+/// One form for the whole page: saving one part can never throw away edits to another.
 #[component]
 fn SettingsForm(settings: PortalSettingsView) -> impl IntoView {
-    let update = ServerAction::<UpdatePortalSettings>::new();
+    let update = ServerAction::<UpdateSettings>::new();
     let error = action_error(update);
     let auto_link = settings.auto_link.clone();
     let choice = move |value: &'static str, label: &'static str| {
-        let checked = auto_link == value;
+        let auto_link = auto_link.clone();
+        let checked = move || chosen(Some(error), "auto_link").unwrap_or_else(|| auto_link.clone()) == value;
         view! {
             <label class="choice">
                 <input type="radio" name="auto_link" value=value checked=checked />" "{label}
             </label>
         }
     };
-    let organisation = OrganisationFields {
-        name: settings.name.clone(),
-        sender_name: settings.sender_name.clone(),
-        sender_email: settings.sender_email.clone(),
-        validity_days: settings.validity_days,
-        templates: settings.templates.clone(),
-    };
+    let may_change = settings.may_change;
+    let timeline = settings.timeline.clone();
     view! {
-        <OrganisationForm organisation may_change=settings.may_change />
         <section class="panel narrow">
-            <h2>"Portal settings"</h2>
-            {(!settings.may_change).then(|| view! { <p class="muted">"Only the owner and administrators change these."</p> })}
+            <h1>"Settings"</h1>
+            {(!may_change).then(|| view! { <p class="muted">"Only the owner and administrators change these."</p> })}
             <ActionForm action=update>
                 <FormAlert error />
+                <h2>"The organisation"</h2>
+                <OrganisationFields settings=settings.clone() error />
+                <h2>"Portal settings"</h2>
                 <Checkbox
                     label="Let people sign up without an invitation"
                     name="self_sign_up"
                     checked=settings.self_sign_up
                     hint="They prove their e-mail address with a link before anything is linked."
+                    error
                 />
                 <p class="muted">{format!("Sign-up address: {}", settings.sign_up_url)}</p>
                 <fieldset>
@@ -69,22 +68,24 @@ fn SettingsForm(settings: PortalSettingsView) -> impl IntoView {
                     name="invite_at_once"
                     checked=settings.invite_at_once
                     hint="How the box on the add-representative form starts; staff can still change it."
+                    error
                 />
                 <fieldset>
                     <legend>"What members see on the portal besides their profile and memberships"</legend>
-                    <Checkbox label="Their bookings" name="bookings_shown" checked=settings.bookings_shown />
+                    <Checkbox label="Their bookings" name="bookings_shown" checked=settings.bookings_shown error />
                     <Checkbox
                         label="The files shared with them"
                         name="files_shown"
                         checked=settings.files_shown
                         hint="Staff still keep files on profiles; members see them again when this is back on."
+                        error
                     />
                 </fieldset>
-                <button type="submit" class="button" disabled=!settings.may_change>"Save settings"</button>
+                <button type="submit" class="button" disabled=!may_change>"Save settings"</button>
             </ActionForm>
             <p><a href="/staff/link-requests">"Link requests"</a></p>
         </section>
-        <Timeline heading="What changed, and who changed it" entries=settings.timeline />
+        <Timeline heading="What changed, and who changed it" entries=timeline />
     }
 }
 
@@ -133,66 +134,50 @@ pub fn LinkRequestsPage() -> impl IntoView {
     }
 }
 
-/// What the organisation form starts with.
-struct OrganisationFields {
-    name: String,
-    sender_name: String,
-    sender_email: String,
-    validity_days: i64,
-    templates: Vec<TemplateView>,
-}
-
+/// The organisation's name, sender, link validity and default template.
 #[component]
-fn OrganisationForm(organisation: OrganisationFields, may_change: bool) -> impl IntoView {
-    let update = ServerAction::<UpdateOrganisation>::new();
-    let error = action_error(update);
-    let chosen = organisation.templates.iter().find(|t| t.is_default).map_or(0, |t| t.id);
+fn OrganisationFields(settings: PortalSettingsView, error: Signal<Option<AppError>>) -> impl IntoView {
+    let chosen_template = settings.templates.iter().find(|t| t.is_default).map_or(0, |t| t.id);
+    let chosen_template =
+        move || chosen(Some(error), "default_template_id").and_then(|id| id.parse().ok()).unwrap_or(chosen_template);
     view! {
-        <section class="panel narrow">
-            <h1>"Settings"</h1>
-            {(!may_change).then(|| view! { <p class="muted">"Only the owner and administrators change these."</p> })}
-            <ActionForm action=update>
-                <FormAlert error />
-                <Field label="Organisation name" name="name" value=organisation.name required=true error />
-                <Field
-                    label="Sender name"
-                    name="sender_name"
-                    value=organisation.sender_name
-                    required=true
-                    hint="Who the invitation e-mails say they are from."
-                    error
-                />
-                <Field
-                    label="Sender address"
-                    name="sender_email"
-                    kind="email"
-                    value=organisation.sender_email
-                    required=true
-                    hint="The e-mail service must allow sending from it: verify its domain with the provider first."
-                    error
-                />
-                <Field
-                    label="Invitation links work for (days)"
-                    name="validity_days"
-                    kind="number"
-                    value=organisation.validity_days.to_string()
-                    required=true
-                    hint="From 1 to 90. Links already sent keep their date."
-                    error
-                />
-                <div class="field">
-                    <label for="default_template_id">"Default template"</label>
-                    <select id="default_template_id" name="default_template_id">
-                        <option value="0">"None"</option>
-                        {organisation
-                            .templates
-                            .into_iter()
-                            .map(|t| view! { <option value=t.id selected=t.id == chosen>{t.name}</option> })
-                            .collect_view()}
-                    </select>
-                </div>
-                <button type="submit" class="button" disabled=!may_change>"Save"</button>
-            </ActionForm>
-        </section>
+        <Field label="Organisation name" name="name" value=settings.name required=true error />
+        <Field
+            label="Sender name"
+            name="sender_name"
+            value=settings.sender_name
+            required=true
+            hint="Who the invitation e-mails say they are from."
+            error
+        />
+        <Field
+            label="Sender address"
+            name="sender_email"
+            kind="email"
+            value=settings.sender_email
+            required=true
+            hint="The e-mail service must allow sending from it: verify its domain with the provider first."
+            error
+        />
+        <Field
+            label="Invitation links work for (days)"
+            name="validity_days"
+            kind="number"
+            value=settings.validity_days.to_string()
+            required=true
+            hint="From 1 to 90. Links already sent keep their date."
+            error
+        />
+        <div class="field">
+            <label for="default_template_id">"Default template"</label>
+            <select id="default_template_id" name="default_template_id">
+                <option value="0">"None"</option>
+                {settings
+                    .templates
+                    .into_iter()
+                    .map(|t| view! { <option value=t.id selected=move || t.id == chosen_template()>{t.name}</option> })
+                    .collect_view()}
+            </select>
+        </div>
     }
 }
