@@ -163,7 +163,7 @@ pub async fn update_settings(
             if !organisation_changes.is_empty() {
                 changed.push(format!("Organisation: {}", organisation_changes.join("; ")));
             }
-            if portal.in_words() != portal_before.in_words() {
+            if portal != portal_before {
                 changed.push(portal.in_words());
             }
             if !changed.is_empty() {

@@ -85,6 +85,7 @@ pub async fn create_first_organisation(db: &dyn Db, first: FirstOrganisation<'_>
 }
 
 /// How people reach the portal: the settings an owner or administrator changes.
+#[derive(PartialEq)]
 pub struct PortalSettings<'a> {
     pub self_sign_up: bool,
     pub auto_link: &'a str,

@@ -183,15 +183,8 @@ async fn a_notice_cannot_carry_anyone_elses_text() {
     assert!(!page.contains("Your account is locked") && !page.contains("class=\"notice\""), "{page}");
 
     let saved = app.change_settings(&app.staff, &[("validity_days", "14")]).await;
-    let cookie = saved
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix("portico_notice="))
-        .and_then(|v| v.split(';').next())
-        .expect("the notice cookie")
-        .to_owned();
+    let cookie = set_cookie_named(&saved, "portico_notice").expect("the notice cookie");
+    let cookie = cookie.trim_start_matches("portico_notice=").split(';').next().unwrap().to_owned();
     let (_, signature) = cookie.rsplit_once('.').unwrap();
     let forged = [
         "Your+account+is+locked".to_owned(),
