@@ -28,7 +28,7 @@ call() {
 }
 call plan_round 'q='
 read -r invite key < <(node -e 'const p = require("./target/bench-drain.json"); console.log(p.will_invite, p.request_key)')
-call send_round "request_key=$key&q="
+call send_round "request_key=$key&q=&confirmed_count=$invite"
 enqueued=$(date +%s%3N)
 stats() { curl -sf "http://127.0.0.1:$api_port/stats"; }
 until [ "$(stats | node -e 'process.stdin.on("data", d => console.log(JSON.parse(d).messages))')" -ge "$invite" ]; do

@@ -66,7 +66,7 @@ if [ "$TARGET" = server ]; then
   }
   planned=$(call plan_round 'q=a')
   read -r invite key < <(node -e 'const p = require("./target/bench-round.json"); console.log(p.will_invite, p.request_key)')
-  sent=$(call send_round "request_key=$key&q=a")
+  sent=$(call send_round "request_key=$key&q=a&confirmed_count=$invite")
   printf '%-7s Send All for %s people: dry run %.2f s, planned and enqueued %.2f s\n' "$TARGET" "$invite" "$planned" "$sent"
   csv=$(curl -s -o /dev/null -w '%{time_total} %{size_download}' -H "Cookie: $COOKIE" "$BASE_URL/staff/members/export")
   read -r seconds_csv bytes_csv <<< "$csv"

@@ -164,6 +164,7 @@ pub async fn invite_group_owners(
     group_id: i64,
     request_key: String,
     #[server(default)] template_id: i64,
+    #[server(default)] confirmed_count: String,
 ) -> Result<(), AppError> {
     respond(
         async move {
@@ -174,7 +175,13 @@ pub async fn invite_group_owners(
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
             let description = format!("Owners of {}", group.name);
-            let round = Round { request_key: &request_key, group_id: Some(group_id), template_id, description };
+            let round = Round {
+                request_key: &request_key,
+                group_id: Some(group_id),
+                template_id,
+                description,
+                confirmed_count: &confirmed_count,
+            };
             send(&state, &scope, round, || owners_plan(&state, &scope, group_id)).await
         }
         .await,

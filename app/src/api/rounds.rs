@@ -16,6 +16,7 @@ use {
     super::ssr::{internal, require_staff, respond},
     crate::domain::dates::format_date,
     crate::domain::invitation::ROUND_SKIPS_INVITED_WITHIN,
+    crate::domain::numbers::{count_of, thousands},
     crate::domain::{Email, InvitationState},
     crate::ports::AppState,
     crate::secrets::new_nonce,
@@ -31,6 +32,9 @@ pub const REPORT_LINES: i64 = 1000;
 
 /// The most members "Invite selected" takes at once (a page holds 50).
 pub const MAX_SELECTED: usize = 1000;
+
+/// A round inviting more people than this is sent only once staff typed how many.
+pub const LARGE_ROUND: i64 = 500;
 
 /// Who a round from the member list is for: the members ticked (`members`, ids separated by
 /// commas), or else everyone the search and filter find — only those without a login when
@@ -111,6 +115,7 @@ pub async fn plan_round(
             let selection = selection(members, &q, &status, not_registered, ticked)?;
             let member_ids = selected_members(&state, &scope, &selection).await?;
             let planned = plan(&state, &scope, &member_ids, selection.not_registered).await?;
+            let description = describe(&selection, member_ids.len());
             let will_invite = planned.iter().filter(|p| p.outcome.is_ok()).count() as i64;
             let mut reasons: Vec<(String, i64)> = Vec::new();
             for because in planned.iter().filter_map(|p| p.outcome.as_ref().err()) {
@@ -124,14 +129,7 @@ pub async fn plan_round(
             let mut lines: Vec<RoundLine> = planned.iter().filter(|p| p.outcome.is_err()).map(line).collect();
             lines.extend(planned.iter().filter(|p| p.outcome.is_ok()).map(line));
             lines.truncate(REPORT_LINES as usize);
-            Ok(RoundPlan {
-                description: describe(&selection),
-                selection,
-                will_invite,
-                reasons,
-                lines,
-                request_key: new_nonce(),
-            })
+            Ok(RoundPlan { description, selection, will_invite, reasons, lines, request_key: new_nonce() })
         }
         .await,
     )
@@ -139,7 +137,8 @@ pub async fn plan_round(
 
 /// Sends the round the dry run showed (planning it again now, so anyone invited or declined
 /// meanwhile is left out), then shows its report. The form's key makes a double submit or a
-/// retry land on the same round, and a round left part-sent continue where it stopped.
+/// retry land on the same round, and a round left part-sent continue where it stopped. A
+/// round of more than `LARGE_ROUND` invitations needs their number typed (`confirmed_count`).
 #[server(endpoint = "send_round")]
 pub async fn send_round(
     request_key: String,
@@ -149,19 +148,22 @@ pub async fn send_round(
     #[server(default)] not_registered: bool,
     #[server(default)] ticked: bool,
     #[server(default)] template_id: i64,
+    #[server(default)] confirmed_count: String,
 ) -> Result<(), AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
             check_request_key(&request_key)?;
             let selection = selection(members, &q, &status, not_registered, ticked)?;
-            let round =
-                Round { request_key: &request_key, group_id: None, template_id, description: describe(&selection) };
-            send(&state, &scope, round, || async {
-                let member_ids = selected_members(&state, &scope, &selection).await?;
-                plan(&state, &scope, &member_ids, selection.not_registered).await
-            })
-            .await
+            let member_ids = selected_members(&state, &scope, &selection).await?;
+            let round = Round {
+                request_key: &request_key,
+                group_id: None,
+                template_id,
+                description: describe(&selection, member_ids.len()),
+                confirmed_count: &confirmed_count,
+            };
+            send(&state, &scope, round, || plan(&state, &scope, &member_ids, selection.not_registered)).await
         }
         .await,
     )
@@ -333,25 +335,26 @@ fn selection(
     Ok(Selection { members, q: query.q, status: query.status, not_registered, ticked })
 }
 
-/// "3 selected members", "Everyone not yet registered", "Not invited, search “gar”".
+/// Exactly whom a round is for, with how many members that is: "3 selected members",
+/// "12 members — Declined, matching “gar”", "3,002 members — everyone".
 #[cfg(feature = "ssr")]
-fn describe(selection: &Selection) -> String {
+fn describe(selection: &Selection, members: usize) -> String {
+    let members = members as i64;
     if !selection.members.is_empty() {
-        return match selection.members.split(',').count() {
-            1 => "1 selected member".to_owned(),
-            n => format!("{n} selected members"),
-        };
+        return count_of(members, "selected member", "selected members");
     }
-    let who = match (selection.not_registered, selection.status) {
-        (true, None) => "Everyone not yet registered".to_owned(),
-        (true, Some(status)) => format!("Not yet registered, {}", status.label().to_lowercase()),
-        (false, None) => "Every member".to_owned(),
-        (false, Some(status)) => status.label().to_owned(),
-    };
-    match selection.q.trim() {
-        "" => who,
-        q => format!("{who}, search \u{201c}{q}\u{201d}"),
+    let mut scope = Vec::new();
+    if selection.not_registered {
+        scope.push("not yet registered".to_owned());
     }
+    if let Some(status) = selection.status {
+        scope.push(status.label().to_owned());
+    }
+    if !selection.q.trim().is_empty() {
+        scope.push(format!("matching \u{201c}{}\u{201d}", selection.q.trim()));
+    }
+    let scope = if scope.is_empty() { "everyone".to_owned() } else { scope.join(", ") };
+    format!("{} \u{2014} {scope}", count_of(members, "member", "members"))
 }
 
 /// The members a selection names: the ids given, or every member the search and filter find.
@@ -470,18 +473,20 @@ pub(crate) fn check_request_key(key: &str) -> Result<(), AppError> {
     }
 }
 
-/// A confirmed round: the key its form carried, what it is for, and its template (0: none).
+/// A confirmed round: the key its form carried, what it is for, its template (0: none), and
+/// the number staff typed to confirm a large one.
 #[cfg(feature = "ssr")]
 pub(crate) struct Round<'a> {
     pub request_key: &'a str,
     pub group_id: Option<i64>,
     pub template_id: i64,
     pub description: String,
+    pub confirmed_count: &'a str,
 }
 
-/// Sends the round this key names and shows its report. A first submit records it and
-/// writes its plan (made by `planning`); a second finds it and plans nothing again; both
-/// then send whoever is still waiting.
+/// Sends the round this key names and shows its report. A first submit plans it (with
+/// `planning`), refuses it if it is large and unconfirmed, then records it and its plan; a
+/// second finds it and plans nothing again; both then send whoever is still waiting.
 #[cfg(feature = "ssr")]
 pub(crate) async fn send<F, Fut>(
     state: &AppState,
@@ -497,11 +502,19 @@ where
     let now = state.clock.now();
     let wording = Wording::chosen(state, scope, round.template_id, None).await?;
     let template = (round.template_id != 0).then_some(round.template_id);
+    let planned = match rounds::round_by_key(db, scope, round.request_key).await.map_err(internal)? {
+        Some(found) if found.planned_at.is_some() => None,
+        _ => {
+            let planned = planning().await?;
+            confirm_large(&planned, round.confirmed_count)?;
+            Some(planned)
+        }
+    };
     let found = rounds::start_round(db, scope, round.request_key, round.group_id, template, &round.description, now)
         .await
         .map_err(|_| AppError::Conflict("This form is out of date. Reload the page and try again.".into()))?;
-    if found.planned_at.is_none() {
-        let planned = planning().await?;
+    // Planned by this request and not by another one meanwhile.
+    if let (None, Some(planned)) = (found.planned_at, planned) {
         let rows: Vec<(i64, Option<String>)> =
             planned.into_iter().map(|p| (p.candidate.contact_id, p.outcome.err())).collect();
         rounds::record_plan(db, found.id, &rows, now).await.map_err(internal)?;
@@ -509,6 +522,22 @@ where
     send_waiting(state, scope, found.id, &wording).await?;
     leptos_axum::redirect(&format!("/staff/bulk-sends/{}", found.id));
     Ok(())
+}
+
+/// A round of more than `LARGE_ROUND` invitations goes only with its number typed, as the
+/// dry run showed it or without the commas; a number from an older dry run is refused.
+#[cfg(feature = "ssr")]
+fn confirm_large(planned: &[Planned], confirmed_count: &str) -> Result<(), AppError> {
+    let count = planned.iter().filter(|p| p.outcome.is_ok()).count() as i64;
+    let typed: String = confirmed_count.chars().filter(|c| !c.is_whitespace() && *c != ',').collect();
+    if count <= LARGE_ROUND || typed.parse::<i64>() == Ok(count) {
+        return Ok(());
+    }
+    let count = thousands(count);
+    Err(AppError::invalid(
+        "confirmed_count",
+        &format!("This round sends {count} invitations. Type {count} in the box to confirm, or go back and narrow it."),
+    ))
 }
 
 /// Invitations written per batch: one atomic chunk.

@@ -9,6 +9,7 @@ pub mod email;
 pub mod html;
 pub mod invitation;
 pub mod name;
+pub mod numbers;
 pub mod password;
 pub mod portal_records;
 pub mod role;

@@ -44,8 +44,9 @@ async fn round_to_seeded_members(app: &TestApp, count: i64) -> usize {
     portico_app::seed::seed_members(app.state.db.as_ref(), organisation, count, START).await.unwrap();
     let response = app.call(&app.staff, "/api/plan_round", &[("q", "")]).await;
     let dry: serde_json::Value = response.json().await.unwrap();
-    let key = dry["request_key"].as_str().unwrap();
-    app.post_form(&app.staff, "/api/send_round", "/staff/invite-round", &[("request_key", key), ("q", "")]).await;
+    let (key, confirmed) = (dry["request_key"].as_str().unwrap(), dry["will_invite"].to_string());
+    let fields = [("request_key", key), ("q", ""), ("confirmed_count", &confirmed)];
+    app.post_form(&app.staff, "/api/send_round", "/staff/invite-round", &fields).await;
     assert_eq!(app.count("SELECT count(*) FROM outbox WHERE status = 'pending'").await, dry["will_invite"]);
     dry["will_invite"].as_u64().unwrap() as usize
 }

@@ -152,7 +152,7 @@ async fn a_round_larger_than_a_requests_budget_is_continued_and_invites_no_one_t
     }
     let fields = [("q", "chunk"), ("not_registered", "true")];
     let dry = plan(&app, &fields).await;
-    assert_eq!(dry["description"], "Everyone not yet registered, search “chunk”");
+    assert_eq!(dry["description"], "8 members — not yet registered, matching “chunk”");
     let key = dry["request_key"].as_str().unwrap().to_owned();
     let report = location(&send(&app, &key, &fields).await);
     assert_eq!(app.count("SELECT count(*) FROM invitations").await, 3, "one request's budget");
@@ -322,4 +322,49 @@ async fn invite_selected_with_nothing_ticked_is_refused_never_widened() {
     let dry = plan(&app, &[("ticked", "true"), ("members", &id)]).await;
     assert_eq!(dry["will_invite"], 1, "{dry}");
     assert_eq!(dry["description"], "1 selected member");
+}
+
+/// A round's title says exactly whom it is for, and a round of more than 500 invitations is
+/// sent only once staff typed that number: no number, an old one or a wrong one is refused
+/// next to the box and writes nothing.
+#[tokio::test]
+async fn a_round_of_more_than_500_goes_only_with_its_number_typed() {
+    let app = spawn_app().await;
+    email_api_accepts(&app).await;
+    app.staff_login().await;
+    let organisation = app.count("SELECT id FROM organisations").await;
+    portico_app::seed::seed_members(app.state.db.as_ref(), organisation, 600, START).await.unwrap();
+    app.add_member("Zebulon", "Quill", "zebulon@example.org").await;
+    let small = plan(&app, &[("q", "zebulon")]).await;
+    assert_eq!(small["description"], "1 member — matching “zebulon”");
+
+    let dry = plan(&app, &[]).await;
+    let everyone = app.count("SELECT count(*) FROM members").await;
+    assert_eq!(dry["description"], format!("{everyone} members — everyone"));
+    let count = dry["will_invite"].as_i64().unwrap();
+    assert!(count > 500, "{count}");
+    let page = app.get(&app.staff, "/staff/invite-round?q=").await.body;
+    let shown = portico_app::domain::numbers::thousands(count);
+    assert!(page.contains(&format!("This round sends {shown} invitations at once.")), "{page}");
+    assert!(page.contains(r#"name="confirmed_count""#), "{page}");
+
+    let key = dry["request_key"].as_str().unwrap();
+    let writes = "SELECT (SELECT count(*) FROM invitations) + (SELECT count(*) FROM bulk_sends)
+                        + (SELECT count(*) FROM bulk_send_results) + (SELECT count(*) FROM outbox)";
+    let refusal = format!("This round sends {shown} invitations. Type {shown} in the box to confirm");
+    for typed in ["", "500", &(count - 1).to_string(), &(count + 1).to_string(), "all of them"] {
+        let response =
+            app.call(&app.staff, "/api/send_round", &[("request_key", key), ("confirmed_count", typed)]).await;
+        assert_eq!(response.status(), 422, "{typed:?}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains("confirmed_count") && body.contains(&refusal), "{typed:?}: {body}");
+        assert_eq!(app.count(writes).await, 0, "{typed:?}: nothing written");
+    }
+    // As the page shows it, with its comma: sent, under the same key.
+    let sent = send(&app, key, &[("confirmed_count", &shown)]).await;
+    assert!(location(&sent).starts_with("/staff/bulk-sends/"));
+    assert_eq!(app.count("SELECT count(*) FROM invitations").await, count);
+    assert_eq!(app.count("SELECT count(*) FROM bulk_sends").await, 1);
+    let report = app.get(&app.staff, &location(&sent)).await.body;
+    assert!(report.contains(&format!("{everyone} members — everyone")), "{report}");
 }

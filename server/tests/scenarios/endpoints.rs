@@ -23,7 +23,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/grant_access", &["user_id", "group_id?", "member_id?"]),
     ("/api/group_details", &["group_id", "plan?"]),
     ("/api/invitation_preview", &["token"]),
-    ("/api/invite_group_owners", &["group_id", "request_key", "template_id?"]),
+    ("/api/invite_group_owners", &["group_id", "request_key", "template_id?", "confirmed_count?"]),
     ("/api/invite_staff", &["name", "email", "role"]),
     ("/api/join_staff", &["token", "password", "confirm_password?"]),
     ("/api/link_invitation", &["token", "password"]),
@@ -57,7 +57,10 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/round_details", &["round"]),
     ("/api/save_template", &["template_id?", "name", "subject_addition", "body"]),
     ("/api/send_invitation", &["contact_id", "email", "message", "template_id?"]),
-    ("/api/send_round", &["request_key", "members?", "q?", "status?", "not_registered?", "ticked?", "template_id?"]),
+    (
+        "/api/send_round",
+        &["request_key", "members?", "q?", "status?", "not_registered?", "ticked?", "template_id?", "confirmed_count?"],
+    ),
     (
         "/api/set_up",
         &[

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::id_param;
-use super::rounds::RoundLines;
+use super::rounds::{RoundLines, SendButton};
 use super::templates::TemplateSelect;
 use crate::api::groups::{CreateGroup, GroupView, InviteGroupOwners, RemoveFromGroup, group_details, list_groups};
 use crate::api::templates::{TemplateView, list_templates};
@@ -153,10 +153,7 @@ fn DryRun(group: GroupView, template_id: i64) -> impl IntoView {
                 <input type="hidden" name="group_id" value=id />
                 <input type="hidden" name="request_key" value=group.request_key />
                 <input type="hidden" name="template_id" value=template_id />
-                <div class="actions">
-                    <button type="submit" class="button" disabled=invited == 0>{if invited == 1 { "Send 1 invitation".to_owned() } else { format!("Send {invited} invitations") }}</button>
-                    <a class="button secondary" href=format!("/staff/groups/{id}")>"Cancel"</a>
-                </div>
+                <SendButton invited=invited as i64 error cancel=format!("/staff/groups/{id}") />
             </ActionForm>
         </section>
     }

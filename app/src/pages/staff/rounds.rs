@@ -9,12 +9,14 @@ use super::id_param;
 use super::templates::TemplateSelect;
 use crate::api::member_list::MemberListQuery;
 use crate::api::rounds::{
-    ContinueRound, RoundLine, RoundPlan, RoundProgress, RoundReport, SendRound, bulk_sends, delivery_progress,
-    plan_round, round_details,
+    ContinueRound, LARGE_ROUND, RoundLine, RoundPlan, RoundProgress, RoundReport, SendRound, bulk_sends,
+    delivery_progress, plan_round, round_details,
 };
 use crate::api::templates::list_templates;
 use crate::domain::PortalStatus;
-use crate::pages::common::{FormAlert, LoadError, action_error};
+use crate::domain::numbers::{count_of, thousands};
+use crate::error::AppError;
+use crate::pages::common::{Field, FormAlert, LoadError, action_error};
 
 /// `/staff/invite-round?…`: what the round would do. Nothing is written until "Send".
 #[component]
@@ -87,7 +89,7 @@ fn RoundPlanView(plan: RoundPlan, templates: Vec<crate::api::templates::Template
             <h1>{format!("Invite: {}", plan.description)}</h1>
             <FormAlert error />
             <div class="card report" role="status">
-                <p class="headline">{format!("Will invite {invited}, skip {}.", plan.reasons.iter().map(|(_, n)| n).sum::<i64>())}</p>
+                <p class="headline">{format!("Will invite {}, skip {}.", thousands(invited), thousands(plan.reasons.iter().map(|(_, n)| n).sum::<i64>()))}</p>
                 {(!plan.reasons.is_empty()).then(|| view! {
                     <ul class="reasons">
                         {plan.reasons.into_iter().map(|(reason, n)| view! { <li>{format!("{n} skipped: {reason}")}</li> }).collect_view()}
@@ -102,18 +104,32 @@ fn RoundPlanView(plan: RoundPlan, templates: Vec<crate::api::templates::Template
                 {selection.not_registered.then(|| view! { <input type="hidden" name="not_registered" value="true" /> })}
                 {selection.ticked.then(|| view! { <input type="hidden" name="ticked" value="true" /> })}
                 <TemplateSelect templates />
-                <div class="actions">
-                    <button type="submit" class="button" disabled=invited == 0>{send_label(invited)}</button>
-                    <a class="button secondary" href="/staff/members">"Cancel"</a>
-                </div>
+                <SendButton invited error cancel="/staff/members".to_owned() />
             </ActionForm>
             <RoundLines lines=plan.lines planned=true />
         </section>
     }
 }
 
-fn send_label(invited: i64) -> String {
-    if invited == 1 { "Send 1 invitation".to_owned() } else { format!("Send {invited} invitations") }
+/// A dry run's send button — disabled, and looking it, when the round would invite no one —
+/// and for a round of more than `LARGE_ROUND` the box where staff type how many to confirm.
+#[component]
+pub fn SendButton(invited: i64, error: Signal<Option<AppError>>, cancel: String) -> impl IntoView {
+    let large = (invited > LARGE_ROUND).then(|| {
+        view! {
+            <p class="warning">{format!("This round sends {} at once.", count_of(invited, "invitation", "invitations"))}</p>
+            <Field label="Type the number of invitations to confirm" name="confirmed_count" required=true error />
+        }
+    });
+    view! {
+        {large}
+        <div class="actions">
+            <button type="submit" class="button" disabled=invited == 0>
+                {format!("Send {}", count_of(invited, "invitation", "invitations"))}
+            </button>
+            <a class="button secondary" href=cancel>"Cancel"</a>
+        </div>
+    }
 }
 
 /// `/staff/bulk-sends/:id`: a round's report, kept; its e-mails' progress follows by itself
