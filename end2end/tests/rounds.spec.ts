@@ -58,7 +58,7 @@ test('the not-yet-registered screen sends one person and offers Send all', async
   await staff.page.getByRole('link', { name: 'Send all…' }).click();
   await staff.ready();
   await expect(staff.page.getByText('Will invite 1, skip 0.')).toBeVisible();
-  await expect(staff.page.getByRole('heading', { level: 1 })).toContainText('Everyone not yet registered');
+  await expect(staff.page.getByRole('heading', { level: 1 })).toContainText('Invite: 1 member — not yet registered, matching');
 
   // "Send" opens that person's invite form; once sent, the screen offers a resend instead.
   await staff.page.goBack();
