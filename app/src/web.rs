@@ -12,7 +12,7 @@ use http::{HeaderValue, Method, StatusCode, header};
 use http_body_util::BodyExt;
 use leptos::nonce::Nonce;
 use leptos::prelude::{LeptosOptions, provide_context, use_context};
-use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list, render_app_to_stream_with_context};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list, render_app_async_with_context};
 
 use crate::ports::AppState;
 use crate::{App, shell};
@@ -58,12 +58,14 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
     let reload = options.reload_port;
     let export = Router::new()
         .route("/staff/members/export", axum::routing::get(export::members_csv))
+        .route("/staff/bulk-sends/{round}/report.csv", axum::routing::get(export::round_csv))
         .route("/staff/members/{member_id}/files", axum::routing::post(files::upload))
         .route("/files/{file_id}", axum::routing::get(files::download))
         .with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), page.clone())
-        .fallback(render_app_to_stream_with_context(context, page))
+        // Rendered whole, as every route is, so even "Page not found" has its title.
+        .fallback(render_app_async_with_context(context, page))
         .with_state(options)
         .merge(static_files)
         .merge(export)

@@ -24,9 +24,11 @@ test('the owner invites a security administrator who re-enables a member’s lin
   await form.getByLabel('Name').fill(`${colleague.firstName} ${colleague.lastName}`);
   await form.getByLabel('E-mail address').fill('someone@example');
   await form.getByLabel('Role').selectOption({ label: 'Security administrator' });
+  await form.getByLabel('What they see').selectOption({ label: 'Every member' });
   await form.getByRole('button', { name: 'Send the invitation' }).click();
   await expect(owner.page.locator('#email-error')).not.toBeEmpty();
   await expect(form.getByLabel('Role')).toHaveValue('security_administrator');
+  await expect(form.getByLabel('What they see')).toHaveValue('all');
   await form.getByLabel('E-mail address').fill(colleague.email);
   await form.getByRole('button', { name: 'Send the invitation' }).click();
   await expect(owner.page.getByText(`${colleague.firstName} ${colleague.lastName} (${colleague.email})`)).toBeVisible();
@@ -35,7 +37,7 @@ test('the owner invites a security administrator who re-enables a member’s lin
   expect(link).toMatch(/^\/join-staff\//);
   const sid = await openTab('desktop');
   await sid.open(link);
-  await expect(sid.page.getByText('You are invited as Security administrator')).toBeVisible();
+  await expect(sid.page.getByText('You are invited as Security administrator. You will see every member.')).toBeVisible();
   await sid.check('join-staff');
   await sid.page.getByLabel('Password', { exact: true }).fill('sid’s own password');
   await sid.page.getByLabel('Repeat the password').fill('sid’s own password');

@@ -29,6 +29,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("0015_organisation_settings.sql", include_str!("../../migrations/0015_organisation_settings.sql")),
     ("0016_staff_and_roles.sql", include_str!("../../migrations/0016_staff_and_roles.sql")),
     ("0017_portal_sections.sql", include_str!("../../migrations/0017_portal_sections.sql")),
+    ("0018_staff_invitation_access.sql", include_str!("../../migrations/0018_staff_invitation_access.sql")),
 ];
 
 /// Migrations as sqlx numbers and checks them (`0001_initial.sql`: version 1, "initial"),

@@ -17,6 +17,8 @@ pub struct Viewer {
     pub is_staff: bool,
     /// Owner or administrator: sees the team and template pages' forms.
     pub manages_organisation: bool,
+    /// The organisation they meet on every page: its name heads the page and its title.
+    pub organisation: Option<String>,
 }
 
 #[server(endpoint = "whoami")]
@@ -28,6 +30,7 @@ pub async fn whoami() -> Result<Option<Viewer>, AppError> {
                 is_staff: user.staff_organisation_id.is_some(),
                 manages_organisation: user.staff_role.is_some_and(crate::domain::Role::manages_organisation),
                 shown_as: user.staff_name.filter(|name| !name.is_empty()).unwrap_or(user.email),
+                organisation: user.organisation_name,
             }))
         }
         .await,

@@ -8,6 +8,12 @@ use {
     crate::store::dev_mailbox,
 };
 
+/// Nothing, in dev mode; "not found" otherwise (the dev pages' guard).
+#[server(endpoint = "dev_only")]
+pub async fn dev_only() -> Result<(), AppError> {
+    respond(async { if app_state()?.config.dev_mode { Ok(()) } else { Err(AppError::NotFound) } }.await)
+}
+
 /// What the dev mailer "sent", newest first. Exists only in dev mode.
 #[server(endpoint = "dev_mailbox")]
 pub async fn dev_mailbox() -> Result<Vec<DevMessage>, AppError> {

@@ -136,16 +136,7 @@ pub async fn group_details(group_id: i64, #[server(default)] plan: bool) -> Resu
             }
             let plan = match plan {
                 true => Some(
-                    owners_plan(&state, &scope, group_id)
-                        .await?
-                        .into_iter()
-                        .map(|p| RoundLine {
-                            member_name: p.candidate.member_name,
-                            contact_name: format!("{} {}", p.candidate.first_name, p.candidate.last_name),
-                            email: p.candidate.email,
-                            skipped_because: p.outcome.err(),
-                        })
-                        .collect(),
+                    owners_plan(&state, &scope, group_id).await?.into_iter().map(|p| super::rounds::line(&p)).collect(),
                 ),
                 false => None,
             };

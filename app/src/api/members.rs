@@ -313,8 +313,13 @@ async fn contact_card(db: &dyn crate::store::Db, row: members::ContactRow, now: 
                     Some(d) => match d.status.as_str() {
                         "sent" => format!("E-mail delivered on {}", format_date(d.sent_at.unwrap_or(now))),
                         "dead" => d.last_error.unwrap_or_else(|| "Could not be delivered.".into()),
-                        _ if d.attempts > 0 => "E-mail not delivered yet; retrying.".into(),
-                        _ => "E-mail queued for sending.".into(),
+                        // Waiting is normal: nothing here should sound like a failure.
+                        "sending" => "E-mail being sent.".into(),
+                        _ if d.attempts > 0 => {
+                            "E-mail on its way: the e-mail service asked us to wait, and it is sent again by itself."
+                                .into()
+                        }
+                        _ => "E-mail waiting to be sent.".into(),
                     },
                     // Only "Re-enable invite link" makes an invitation without its e-mail.
                     None => "Not e-mailed: a link made for staff to pass on by hand.".into(),

@@ -14,7 +14,7 @@ use {
     super::invitations::{Invitee, Wording, prepare_invitation},
     super::member_list::MemberListQuery,
     super::ssr::{internal, require_staff, respond},
-    crate::domain::dates::format_date,
+    crate::domain::dates::{format_date, format_date_time},
     crate::domain::invitation::ROUND_SKIPS_INVITED_WITHIN,
     crate::domain::numbers::{count_of, thousands},
     crate::domain::{Email, InvitationState},
@@ -85,6 +85,21 @@ pub struct RoundLine {
     pub email: Option<String>,
     /// None: invited (or, in a dry run, will be).
     pub skipped_because: Option<String>,
+    /// Invited, but the e-mail could not be delivered.
+    #[serde(default)]
+    pub delivery_failed: bool,
+}
+
+/// People per page of a round's report.
+pub const REPORT_PAGE: usize = 100;
+
+/// One way a round ended for people, and how many: the report's filters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeCount {
+    /// Safe in an address: "invited", "delivery-failed", "waiting", "skipped-declined-the-portal".
+    pub key: String,
+    pub label: String,
+    pub count: i64,
 }
 
 /// What a round would do, before anything is sent.
@@ -213,42 +228,70 @@ pub struct RoundReport {
     pub invited: i64,
     pub skipped: i64,
     pub progress: RoundProgress,
-    /// Up to `REPORT_LINES`: skipped first, with the reason.
+    /// Each outcome with its count, in the report's order (every one above zero).
+    pub outcomes: Vec<OutcomeCount>,
+    /// The outcome shown ("" for everyone), and how many people have it.
+    pub outcome: String,
+    pub matching: i64,
+    /// The page shown, from 1, of `REPORT_PAGE` people.
+    pub page: i64,
     pub lines: Vec<RoundLine>,
 }
 
+impl RoundReport {
+    /// "101–200 of 3,605".
+    pub fn range(&self) -> String {
+        let first = (self.page - 1) * REPORT_PAGE as i64 + 1;
+        let last = first + self.lines.len() as i64 - 1;
+        match self.matching {
+            0 => "Nobody".into(),
+            _ => {
+                use crate::domain::numbers::thousands;
+                format!("{}–{} of {}", thousands(first), thousands(last), thousands(self.matching))
+            }
+        }
+    }
+
+    pub fn pages(&self) -> i64 {
+        pages_of(self.matching)
+    }
+}
+
+/// Pages of `REPORT_PAGE` for `people` (one, empty, for nobody).
+fn pages_of(people: i64) -> i64 {
+    ((people + REPORT_PAGE as i64 - 1) / REPORT_PAGE as i64).max(1)
+}
+
+/// A round's report: one outcome (`outcome`, "" for everyone), one page of it (from 1).
 #[server(endpoint = "round_details")]
-pub async fn round_details(round: i64) -> Result<RoundReport, AppError> {
+pub async fn round_details(
+    round: i64,
+    #[server(default)] outcome: String,
+    #[server(default)] page: i64,
+) -> Result<RoundReport, AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            let db = state.db.as_ref();
-            let found = rounds::round(db, &scope, round).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            let found =
+                rounds::round(state.db.as_ref(), &scope, round).await.map_err(internal)?.ok_or(AppError::NotFound)?;
             let progress = progress_of(&state, &scope, &found).await?;
-            let lines = rounds::round_results(db, &scope, round)
-                .await
-                .map_err(internal)?
-                .into_iter()
-                .map(|r| RoundLine {
-                    member_name: r.member_name,
-                    contact_name: r.contact_name,
-                    email: r.email,
-                    skipped_because: match (r.invited, r.skipped_because) {
-                        (_, Some(because)) => Some(because),
-                        (0, None) => Some("Waiting to be invited: continue sending.".into()),
-                        (_, None) => None,
-                    },
-                })
-                .collect();
+            let (outcomes, people) = round_outcomes(&state, &scope, round, &outcome).await?;
+            let matching = people.len() as i64;
+            let page = page.clamp(1, pages_of(matching));
+            let lines = people.into_iter().skip((page - 1) as usize * REPORT_PAGE).take(REPORT_PAGE).collect();
             Ok(RoundReport {
                 id: found.id,
                 description: found.description,
                 group_id: found.group_id,
                 sent_by: found.sent_by,
-                sent_on: format_date(found.created_at),
+                sent_on: format_date_time(found.created_at),
                 invited: found.invited,
                 skipped: found.skipped,
                 progress,
+                outcomes,
+                outcome,
+                matching,
+                page,
                 lines,
             })
         }
@@ -293,7 +336,7 @@ pub async fn bulk_sends() -> Result<Vec<RoundView>, AppError> {
                     id: r.id,
                     description: r.description,
                     sent_by: r.sent_by,
-                    sent_on: format_date(r.created_at),
+                    sent_on: format_date_time(r.created_at),
                     invited: r.invited,
                     skipped: r.skipped,
                     waiting: r.waiting,
@@ -441,6 +484,75 @@ fn decide(c: &Candidate, now: i64) -> Result<Email, String> {
     }
 }
 
+/// Everyone in a round with outcome `wanted` ("" for all), and the count of every outcome.
+/// An outcome the round does not have is refused, saying so.
+#[cfg(feature = "ssr")]
+pub async fn round_outcomes(
+    state: &AppState,
+    scope: &StaffScope,
+    round: i64,
+    wanted: &str,
+) -> Result<(Vec<OutcomeCount>, Vec<RoundLine>), AppError> {
+    let results = rounds::round_results(state.db.as_ref(), scope, round).await.map_err(internal)?;
+    let mut outcomes: Vec<OutcomeCount> = Vec::new();
+    let mut people = Vec::new();
+    for result in results {
+        let (key, label) = outcome_of(&result);
+        match outcomes.iter_mut().find(|o| o.key == key) {
+            Some(known) => known.count += 1,
+            None => outcomes.push(OutcomeCount { key: key.clone(), label, count: 1 }),
+        }
+        if wanted.is_empty() || wanted == key {
+            people.push(RoundLine {
+                member_name: result.member_name,
+                contact_name: result.contact_name,
+                email: result.email,
+                skipped_because: match (result.invited, result.skipped_because) {
+                    (_, Some(because)) => Some(because),
+                    (0, None) => Some("Waiting to be invited: continue sending.".into()),
+                    (_, None) => None,
+                },
+                delivery_failed: result.delivery_failed == 1,
+            });
+        }
+    }
+    if !wanted.is_empty() && !outcomes.iter().any(|o| o.key == wanted) {
+        return Err(AppError::invalid(
+            "outcome",
+            "This round has nobody with that outcome: choose one of those listed.",
+        ));
+    }
+    // The people staff must act on first: failed deliveries, then skips by size, then the rest.
+    let rank = |o: &OutcomeCount| match o.key.as_str() {
+        "delivery-failed" => 0,
+        "invited" => 3,
+        "waiting" => 2,
+        _ => 1,
+    };
+    outcomes.sort_by(|a, b| rank(a).cmp(&rank(b)).then(b.count.cmp(&a.count)));
+    Ok((outcomes, people))
+}
+
+/// An outcome's key (safe in an address) and its label.
+#[cfg(feature = "ssr")]
+fn outcome_of(result: &rounds::RoundResult) -> (String, String) {
+    match (&result.skipped_because, result.invited, result.delivery_failed) {
+        (Some(because), _, _) => {
+            let kind = reason_kind(because);
+            let slug: String = kind
+                .to_lowercase()
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|word| !word.is_empty())
+                .collect::<Vec<_>>()
+                .join("-");
+            (format!("skipped-{slug}"), format!("Skipped: {}", kind.trim_end_matches('.')))
+        }
+        (None, 0, _) => ("waiting".into(), "Waiting to be invited".into()),
+        (None, _, 1) => ("delivery-failed".into(), "E-mail not delivered".into()),
+        (None, _, _) => ("invited".into(), "Invited".into()),
+    }
+}
+
 /// A reason without its date, to count alike reasons together.
 #[cfg(feature = "ssr")]
 fn reason_kind(because: &str) -> String {
@@ -451,13 +563,15 @@ fn reason_kind(because: &str) -> String {
     }
 }
 
+/// One person of a dry run, as the page lists them.
 #[cfg(feature = "ssr")]
-fn line(p: &Planned) -> RoundLine {
+pub(crate) fn line(p: &Planned) -> RoundLine {
     RoundLine {
         member_name: p.candidate.member_name.clone(),
         contact_name: format!("{} {}", p.candidate.first_name, p.candidate.last_name),
         email: p.candidate.email.clone(),
         skipped_because: p.outcome.as_ref().err().cloned(),
+        delivery_failed: false,
     }
 }
 

@@ -75,6 +75,10 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
 /// How long an invitation link may be made to work, in days.
 pub const VALIDITY_DAYS: std::ops::RangeInclusive<i64> = 1..=90;
 
+/// What turning sign-up off does, asked before it is saved.
+#[cfg(feature = "ssr")]
+const SIGN_UP_OFF: &str = "Turning sign-up off stops the sign-up address working: people who have it can no longer ask for an account (those already signed up keep theirs). Tick “Yes, turn sign-up off” and save again.";
+
 /// Saves the whole settings page at once — the organisation's name, sender, link validity
 /// and default template, and how people reach the portal — so no part of the page is lost
 /// when another is saved (the owner and administrators only), and says on the timeline what
@@ -92,6 +96,9 @@ pub async fn update_settings(
     #[server(default)] invite_at_once: bool,
     #[server(default)] bookings_shown: bool,
     #[server(default)] files_shown: bool,
+    /// Turning sign-up off is asked first: the box the page shows when it comes back.
+    #[server(default)]
+    sign_up_off_confirmed: bool,
 ) -> Result<(), AppError> {
     respond(
         async move {
@@ -131,6 +138,8 @@ pub async fn update_settings(
             for (field, ticked) in boxes {
                 form.keep(field, if ticked { "true" } else { "false" });
             }
+            let closes_sign_up = before.self_sign_up == 1 && !self_sign_up && !sign_up_off_confirmed;
+            form.check_secret("sign_up_off_confirmed", if closes_sign_up { Err(SIGN_UP_OFF) } else { Ok(()) });
             let (name, sender, address, days, template, auto_link) =
                 form.finish(|| Some((name?, sender?, address?, days?, template?, auto_link?)))?;
             let was_default = templates.iter().find(|t| t.is_default == 1).map(|t| t.name.clone());

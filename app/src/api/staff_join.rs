@@ -29,6 +29,8 @@ pub struct StaffWelcome {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// Which members they will see: "every member", "only the members of the group …".
+    pub sees: String,
     /// A login with this address exists: they prove it with its password.
     pub has_login: bool,
 }
@@ -44,6 +46,7 @@ pub async fn staff_invitation_preview(token: String) -> Result<StaffWelcome, App
                 name: live.name,
                 email: live.email,
                 role: live.role,
+                sees: live.role.sees(live.all_members == 1, live.group_name.as_deref()),
                 has_login: live.existing_user_id.is_some(),
             })
         }

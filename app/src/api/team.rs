@@ -69,6 +69,8 @@ pub struct StaffInvitationView {
     /// "Link works until …" or "Expired on …".
     pub expiry: String,
     pub may_revoke: bool,
+    /// "every member", "only the members of the group “Juniors”", …
+    pub sees: String,
 }
 
 #[server(endpoint = "team_overview")]
@@ -118,6 +120,7 @@ pub async fn team_overview() -> Result<TeamView, AppError> {
                         format!("Expired on {}; invite again to send a new link", format_date(i.expires_at))
                     },
                     may_revoke: scope.role.may_assign(None, i.role),
+                    sees: i.role.sees(i.all_members == 1, i.group_name.as_deref()),
                 })
                 .collect();
             let groups =
@@ -132,7 +135,14 @@ pub async fn team_overview() -> Result<TeamView, AppError> {
 /// E-mails a link to join the team in `role` (its own token kind; any earlier open link to
 /// the address dies).
 #[server(endpoint = "invite_staff")]
-pub async fn invite_staff(name: String, email: String, role: String) -> Result<(), AppError> {
+pub async fn invite_staff(
+    name: String,
+    email: String,
+    role: String,
+    /// "all", "given" (the default: only what they are given, nothing yet) or "group-<id>".
+    #[server(default)]
+    sees: String,
+) -> Result<(), AppError> {
     respond(
         async move {
             let (state, scope) = require_role(Role::manages_organisation).await?;
@@ -144,7 +154,22 @@ pub async fn invite_staff(name: String, email: String, role: String) -> Result<(
                 if scope.role.may_assign(None, role) { Ok(role) } else { Err("You cannot give a role above your own.") }
             });
             let role = form.check("role", &role, role_checked);
-            let (who, to, role) = form.finish(|| Some((who?, to?, role?)))?;
+            let groups = groups::list_groups(db, &scope).await.map_err(internal)?;
+            let chosen = match sees.as_str() {
+                "" | "given" => Ok((false, None)),
+                "all" => Ok((true, None)),
+                other => other
+                    .strip_prefix("group-")
+                    .and_then(|id| id.parse::<i64>().ok())
+                    .and_then(|id| groups.iter().find(|g| g.id == id))
+                    .map(|g| (false, Some((g.id, g.name.clone()))))
+                    .ok_or("Choose one of the ways listed."),
+            };
+            let chosen = form.check("sees", &sees, chosen);
+            let (who, to, role, (all_members, group)) = form.finish(|| Some((who?, to?, role?, chosen?)))?;
+            // Those who manage the organisation see every member whatever was chosen.
+            let all_members = all_members || role.manages_organisation();
+            let group = group.filter(|_| !all_members);
             let team = team::team(db, scope.organisation_id).await.map_err(internal)?;
             if team.iter().any(|m| m.email == to.as_str()) {
                 return Err(AppError::invalid("email", "This address is on the team already."));
@@ -168,13 +193,17 @@ pub async fn invite_staff(name: String, email: String, role: String) -> Result<(
             let token = new_invite_token();
             let token_hash = staff_invitation_token_hash(&token);
             let mail = queued_email(&state, &organisation, rendered, &token);
-            let detail = format!("Invited {} ({}) to the team as {}", who.as_str(), to.as_str(), role.label());
+            let sees = role.sees(all_members, group.as_ref().map(|(_, name)| name.as_str()));
+            let detail =
+                format!("Invited {} ({}) to the team as {} (to see {sees})", who.as_str(), to.as_str(), role.label());
             let new = NewStaffInvitation {
                 email: to.as_str(),
                 name: who.as_str(),
                 role,
                 token_hash: &token_hash,
                 expires_at: now + STAFF_INVITATION_DAYS * DAY,
+                all_members,
+                group_id: group.map(|(id, _)| id),
                 detail: &detail,
             };
             if !team::create_invitation(db, &scope, &new, &mail, now).await.map_err(internal)? {

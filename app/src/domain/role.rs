@@ -40,6 +40,16 @@ impl Role {
         }
     }
 
+    /// Which members a login of this role sees, in words: every member for those who
+    /// manage the organisation or were given everyone, else only what they were given.
+    pub fn sees(self, all_members: bool, group: Option<&str>) -> String {
+        match group {
+            _ if self.manages_organisation() || all_members => "every member".into(),
+            Some(group) => format!("only the members of the group “{group}”"),
+            None => "only the members and groups given — none yet".into(),
+        }
+    }
+
     /// What the role may do, in a sentence for the team page.
     pub fn summary(self) -> &'static str {
         match self {

@@ -229,11 +229,26 @@ pub fn TextArea(
     }
 }
 
-/// The form-level message: what went wrong, unless it was only field mistakes (those are
-/// shown next to their fields, with this summary on top).
+/// The form-level message: what went wrong, and for field mistakes a summary linking each
+/// message to its field (shown next to it too). The page comes back with it focused
+/// (`autofocus` works without JavaScript), so a screen reader starts there.
 #[component]
 pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
-    move || error.get().map(|e| view! { <p class="alert" role="alert">{e.to_string()}</p> })
+    move || {
+        error.get().map(|e| {
+            let fields = e.field_errors();
+            view! {
+                <div class="alert" role="alert" tabindex="-1" autofocus>
+                    <p>{e.to_string()}</p>
+                    {(!fields.is_empty()).then(|| view! {
+                        <ul class="error-list">
+                            {fields.into_iter().map(|f| view! { <li><a href=format!("#{}", f.field)>{f.message}</a></li> }).collect_view()}
+                        </ul>
+                    })}
+                </div>
+            }
+        })
+    }
 }
 
 /// What the action just done did ("Settings saved"), on the page after it, once
@@ -254,6 +269,12 @@ pub fn LoadError(error: AppError) -> impl IntoView {
         AppError::Unauthenticated => view! { <Redirect path="/login" /> }.into_any(),
         AppError::NotFound => view! { <NotFound /> }.into_any(),
         AppError::InvalidLink => view! { <InvalidLink /> }.into_any(),
+        // The page's address asked for something it cannot show (a filter it does not have).
+        AppError::Invalid(form) => {
+            set_status(422);
+            let said: Vec<String> = form.errors.into_iter().map(|e| e.message).collect();
+            view! { <p class="alert" role="alert">{said.join(" ")}</p> }.into_any()
+        }
         other => view! { <p class="alert" role="alert">{other.to_string()}</p> }.into_any(),
     }
 }
@@ -278,7 +299,11 @@ pub fn InvalidLink() -> impl IntoView {
         <section class="panel narrow">
             <h1>"This link is no longer valid"</h1>
             <p>"It may have expired, been used already, or been replaced by a newer invitation."</p>
-            <p>"Ask your organisation to send you a new one."</p>
+            <p>"Already set a password with it? Sign in. Otherwise ask your organisation to send you a new one."</p>
+            <p class="actions">
+                <a class="button" href="/login">"Sign in"</a>
+                <a class="button secondary" href="/forgot-password">"Forgotten your password?"</a>
+            </p>
         </section>
     }
 }

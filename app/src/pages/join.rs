@@ -47,6 +47,7 @@ pub fn SignUpSentPage() -> impl IntoView {
         <section class="panel narrow">
             <h1>"Check your e-mail"</h1>
             <p>"We sent a link to the address you gave. Open it within a day to confirm it; nothing is set up until then."</p>
+            <p class="actions"><a class="button secondary" href="/login">"Back to sign in"</a></p>
         </section>
     }
 }

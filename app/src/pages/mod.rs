@@ -2,6 +2,7 @@
 
 mod auth;
 pub mod common;
+pub mod confirm;
 mod dev;
 mod home;
 mod invite;
@@ -9,6 +10,7 @@ mod join;
 mod portal;
 mod setup;
 mod staff;
+mod titles;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -43,17 +45,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title text="Portico" />
         <HydrationMark />
         <Router>
             <SiteHeader />
             <main id="main">
                 <ActionNotice />
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=home::HomePage />
-                    <Route path=path!("/login") view=auth::LoginPage />
-                    <Route path=path!("/forgot-password") view=auth::ForgotPasswordPage />
-                    <Route path=path!("/forgot-password/sent") view=auth::ForgotPasswordSentPage />
+                    <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/forgot-password") view=auth::ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/forgot-password/sent") view=auth::ForgotPasswordSentPage ssr=SsrMode::Async />
                     <Route path=path!("/reset-password/:token") view=auth::ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/setup") view=setup::SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members") view=staff::MemberListPage ssr=SsrMode::Async />
@@ -74,15 +75,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/settings") view=staff::SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/team") view=staff::TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/link-requests") view=staff::LinkRequestsPage ssr=SsrMode::Async />
-                    <Route path=path!("/join/sent") view=join::SignUpSentPage />
-                    <Route path=path!("/join/confirmed") view=join::SignUpConfirmedPage />
+                    <Route path=path!("/join/sent") view=join::SignUpSentPage ssr=SsrMode::Async />
+                    <Route path=path!("/join/confirmed") view=join::SignUpConfirmedPage ssr=SsrMode::Async />
                     <Route path=path!("/join/confirm/:token") view=join::ConfirmSignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/join/:organisation") view=join::SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/invite/:token") view=invite::AcceptInvitationPage ssr=SsrMode::Async />
                     <Route path=path!("/join-staff/:token") view=invite::JoinStaffPage ssr=SsrMode::Async />
-                    <Route path=path!("/declined") view=invite::DeclinedPage />
+                    <Route path=path!("/declined") view=invite::DeclinedPage ssr=SsrMode::Async />
                     <Route path=path!("/portal") view=portal::PortalPage ssr=SsrMode::Async />
                     <Route path=path!("/dev/mailbox") view=dev::DevMailboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/dev/style-guide") view=dev::StyleGuidePage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
@@ -94,6 +96,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn SiteHeader() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
+    let query = leptos_router::hooks::use_query_map();
     let viewer = Resource::new(move || location.pathname.get(), |_| whoami());
     let logout = ServerAction::<Logout>::new();
     let page_link = move |href: &'static str, label: &'static str| {
@@ -103,10 +106,14 @@ fn SiteHeader() -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">"Skip to the content"</a>
         <header class="site-header">
-            <a class="brand" href="/">"Portico"</a>
-            <Transition fallback=|| ()>
+            <Transition fallback=|| view! { <a class="brand" href="/">"Portico"</a> }>
                 {move || Suspend::new(async move {
-                    viewer.await.ok().flatten().map(|viewer| view! {
+                    let viewer = viewer.await.ok().flatten();
+                    let organisation = viewer.as_ref().and_then(|v| v.organisation.clone());
+                    let has_errors = query.read_untracked().get("__err").is_some();
+                    let title = titles::page_title(&location.pathname.get_untracked(), organisation.as_deref(), has_errors);
+                    let brand = organisation.unwrap_or_else(|| "Portico".into());
+                    let account = viewer.map(|viewer| view! {
                         <div class="account">
                             {viewer.is_staff.then(|| view! {
                                 <nav class="pages" aria-label="Staff pages">
@@ -124,7 +131,16 @@ fn SiteHeader() -> impl IntoView {
                                 <button type="submit" class="link-button">"Sign out"</button>
                             </ActionForm>
                         </div>
-                    })
+                    });
+                    // leptos_meta 0.8 writes the title into the page as it is given, unescaped;
+                    // the organisation's name is typed by people. This header is not an
+                    // island, so the browser never sets the title again from this text.
+                    let title = crate::domain::html::escape_html(&title);
+                    view! {
+                        <Title text=title />
+                        <a class="brand" href="/">{brand}</a>
+                        {account}
+                    }
                 })}
             </Transition>
         </header>

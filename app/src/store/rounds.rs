@@ -282,8 +282,12 @@ pub struct RoundResult {
     pub email: Option<String>,
     pub skipped_because: Option<String>,
     pub invited: i64,
+    /// Its e-mail was given up on (a permanent refusal, or out of retries).
+    pub delivery_failed: i64,
 }
 
+/// Everyone in a round, in the report's order: skipped (by reason), then waiting, then
+/// invited. A round holds at most one organisation's contacts, read at once.
 pub async fn round_results(db: &dyn Db, scope: &StaffScope, round_id: i64) -> Result<Vec<RoundResult>, DbError> {
     fetch_all(
         db,
@@ -291,7 +295,9 @@ pub async fn round_results(db: &dyn Db, scope: &StaffScope, round_id: i64) -> Re
             .bind(stmt!(concat!(
                 "SELECT m.id AS member_id, m.first_name || ' ' || m.last_name AS member_name,
                         coalesce(c.first_name, m.first_name) || ' ' || coalesce(c.last_name, m.last_name) AS contact_name,
-                        c.email, r.skipped_because, r.invitation_id IS NOT NULL AS invited
+                        c.email, r.skipped_because, r.invitation_id IS NOT NULL AS invited,
+                        EXISTS (SELECT 1 FROM outbox o WHERE o.invitation_id = r.invitation_id AND o.status = 'dead')
+                          AS delivery_failed
                  FROM bulk_send_results r
                  JOIN bulk_sends b ON b.id = r.bulk_send_id
                  JOIN contacts c ON c.id = r.contact_id
@@ -300,11 +306,10 @@ pub async fn round_results(db: &dyn Db, scope: &StaffScope, round_id: i64) -> Re
                 granted_member!("m.id"),
                 ")
                    AND r.bulk_send_id = ?
-                 ORDER BY r.skipped_because IS NOT NULL, r.skipped_because, m.sort_key, c.is_self DESC, c.id
-                 LIMIT ?")
+                 ORDER BY r.skipped_because IS NULL, r.skipped_because, r.invitation_id IS NOT NULL,
+                          m.sort_key, c.is_self DESC, c.id")
             ))
-            .bind(round_id)
-            .bind(crate::api::rounds::REPORT_LINES),
+            .bind(round_id),
     )
     .await
 }

@@ -18,6 +18,9 @@ pub struct SessionUser {
     pub staff_role: Option<crate::domain::Role>,
     /// The staff member's name; empty for logins made before names were asked.
     pub staff_name: Option<String>,
+    /// The organisation the login belongs to: the one it is staff of, else the one of the
+    /// first profile it was linked to; none for a login with neither.
+    pub organisation_name: Option<String>,
 }
 
 pub struct SessionTimes {
@@ -79,7 +82,11 @@ pub async fn session_user(db: &dyn Db, id_hash: &str, times: &SessionTimes) -> R
                     st.organisation_id AS staff_organisation_id,
                     st.all_members AS staff_all_members,
                     st.role AS staff_role,
-                    st.name AS staff_name
+                    st.name AS staff_name,
+                    (SELECT o.name FROM organisations o WHERE o.id = coalesce(st.organisation_id,
+                        (SELECT m.organisation_id FROM member_links ml JOIN members m ON m.id = ml.member_id
+                         WHERE ml.user_id = s.user_id ORDER BY ml.linked_at, ml.member_id LIMIT 1))
+                    ) AS organisation_name
              FROM sessions s
              JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL
              LEFT JOIN staff st ON st.user_id = s.user_id

@@ -138,6 +138,8 @@ pub struct OpenStaffInvitation {
     pub name: String,
     pub email: String,
     pub role: Role,
+    pub all_members: i64,
+    pub group_name: Option<String>,
     pub created_at: i64,
     pub expires_at: i64,
 }
@@ -146,9 +148,10 @@ pub async fn open_invitations(db: &dyn Db, organisation_id: i64) -> Result<Vec<O
     fetch_all(
         db,
         stmt!(
-            "SELECT id, name, email, role, created_at, expires_at FROM staff_invitations
-             WHERE organisation_id = ? AND accepted_at IS NULL AND revoked_at IS NULL
-             ORDER BY created_at DESC, id DESC",
+            "SELECT i.id, i.name, i.email, i.role, i.all_members, g.name AS group_name, i.created_at, i.expires_at
+             FROM staff_invitations i LEFT JOIN groups g ON g.id = i.group_id
+             WHERE i.organisation_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL
+             ORDER BY i.created_at DESC, i.id DESC",
             organisation_id
         ),
     )
@@ -183,6 +186,10 @@ pub struct NewStaffInvitation<'a> {
     pub role: Role,
     pub token_hash: &'a str,
     pub expires_at: i64,
+    /// What the login sees once it joins: every member, or only what it is given — here
+    /// `group_id` (a group of the organisation), or nothing yet.
+    pub all_members: bool,
+    pub group_id: Option<i64>,
     /// For the timeline, in words.
     pub detail: &'a str,
 }
@@ -204,8 +211,8 @@ pub async fn create_invitation(
         "",
         stmt!(
             "INSERT INTO staff_invitations (organisation_id, email, name, role, token_hash, invited_by,
-                 created_at, expires_at)
-             SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE ",
+                 created_at, expires_at, all_members, group_id)
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ",
             scope.organisation_id,
             new.email,
             new.name,
@@ -213,7 +220,9 @@ pub async fn create_invitation(
             new.token_hash,
             scope.user_id,
             now,
-            new.expires_at
+            new.expires_at,
+            new.all_members,
+            new.group_id
         ),
         // An open invitation to this address left by the statement before (one the acting
         // login may not withdraw) is not replaced.
@@ -307,6 +316,9 @@ pub struct LiveStaffInvitation {
     pub email: String,
     pub name: String,
     pub role: Role,
+    pub all_members: i64,
+    /// The group the invitation gives, when it limits the login to one.
+    pub group_name: Option<String>,
     /// A login with this address exists: the person proves it with its password.
     pub existing_user_id: Option<i64>,
     /// That login is staff somewhere already (one login is staff of one organisation).
@@ -325,10 +337,12 @@ pub async fn live_invitation(db: &dyn Db, token_hash: &str, now: i64) -> Result<
         db,
         stmt!(
             concat!(
-                "SELECT o.name AS organisation_name, i.email, i.name, i.role, u.id AS existing_user_id,
+                "SELECT o.name AS organisation_name, i.email, i.name, i.role, i.all_members, g.name AS group_name,
+                        u.id AS existing_user_id,
                         EXISTS (SELECT 1 FROM staff s WHERE s.user_id = u.id) AS existing_is_staff
                  FROM staff_invitations i
                  JOIN organisations o ON o.id = i.organisation_id
+                 LEFT JOIN groups g ON g.id = i.group_id
                  LEFT JOIN users u ON u.email = i.email AND u.disabled_at IS NULL
                  WHERE ",
                 live!()
@@ -393,9 +407,18 @@ pub async fn join(
              WHERE claim = ?",
             claim
         ),
+        // What they see is set in this same batch, before any session exists: a login
+        // limited at invitation is never, even for a moment, one that sees everyone.
         stmt!(
             "INSERT INTO staff (user_id, organisation_id, role, all_members, name)
-             SELECT accepted_user_id, organisation_id, role, 1, name FROM staff_invitations WHERE claim = ?",
+             SELECT accepted_user_id, organisation_id, role, all_members, name FROM staff_invitations WHERE claim = ?",
+            claim
+        ),
+        stmt!(
+            "INSERT OR IGNORE INTO staff_access (user_id, group_id)
+             SELECT i.accepted_user_id, i.group_id FROM staff_invitations i
+             JOIN groups g ON g.id = i.group_id AND g.organisation_id = i.organisation_id
+             WHERE i.claim = ? AND i.all_members = 0",
             claim
         ),
         stmt!("UPDATE users SET last_login_at = ? WHERE id = (SELECT accepted_user_id FROM staff_invitations WHERE claim = ?)", now, claim),

@@ -1,9 +1,10 @@
 //! `/staff/members/export`: the member list's current search, filter and order as CSV, one
 //! line per contact, streamed a few hundred members at a time so 100,000 members never sit
-//! in memory at once.
+//! in memory at once. `/staff/bulk-sends/:id/report.csv`: a round's report, or one outcome
+//! of it, as the report page lists it.
 
 use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 
@@ -36,19 +37,40 @@ const COLUMNS: [&str; 13] = [
     "Assigned staff",
 ];
 
+/// The signed-in staff's scope; else the answer: sign in first, or nothing here.
+async fn staff_only(state: &AppState, headers: &HeaderMap) -> Result<StaffScope, Response> {
+    match session_of(state, headers).await {
+        Ok(Some((_, user))) => {
+            staff_scope(&user).map_err(|_| (StatusCode::NOT_FOUND, "There is nothing at this address.").into_response())
+        }
+        Ok(None) => Err(Redirect::to("/login").into_response()),
+        Err(_) => Err((StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string()).into_response()),
+    }
+}
+
+/// The value of `name` in the address's query, empty when it has none.
+fn query_param(uri: &Uri, name: &str) -> String {
+    let pairs = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes());
+    pairs.into_iter().find(|(key, _)| key == name).map(|(_, value)| value.into_owned()).unwrap_or_default()
+}
+
+/// A CSV answer, downloaded as `name`.
+fn csv_file(body: Body, name: &str) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
 pub async fn members_csv(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
-    let scope = match session_of(&state, &headers).await {
-        Ok(Some((_, user))) => match staff_scope(&user) {
-            Ok(scope) => scope,
-            Err(_) => return (StatusCode::NOT_FOUND, "There is nothing at this address.").into_response(),
-        },
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string()).into_response(),
+    let scope = match staff_only(&state, &headers).await {
+        Ok(scope) => scope,
+        Err(answer) => return answer,
     };
-    let param = |name: &str| {
-        let pairs = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes());
-        pairs.into_iter().find(|(key, _)| key == name).map(|(_, value)| value.into_owned()).unwrap_or_default()
-    };
+    let param = |name: &str| query_param(&uri, name);
     let query = match MemberListQuery::parse(&param("q"), &param("status"), &param("sort"), None) {
         Ok(query) => query,
         Err(error) => {
@@ -73,14 +95,55 @@ pub async fn members_csv(State(state): State<AppState>, headers: HeaderMap, uri:
         }
     });
     let body = futures::stream::once(async move { Ok(first) });
-    let mut response = Body::from_stream(futures::StreamExt::chain(body, chunks)).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    let disposition = format!("attachment; filename=\"members-{}.csv\"", iso_date(now));
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
+    csv_file(Body::from_stream(futures::StreamExt::chain(body, chunks)), &format!("members-{}.csv", iso_date(now)))
+}
+
+const ROUND_COLUMNS: [&str; 5] = ["Member", "Contact", "E-mail", "Outcome", "Reason"];
+
+pub async fn round_csv(
+    State(state): State<AppState>,
+    Path(round): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let scope = match staff_only(&state, &headers).await {
+        Ok(scope) => scope,
+        Err(answer) => return answer,
+    };
+    let Ok(round) = round.parse::<i64>() else {
+        return (StatusCode::NOT_FOUND, "There is nothing at this address.").into_response();
+    };
+    let found = match crate::store::rounds::round(state.db.as_ref(), &scope, round).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return (StatusCode::NOT_FOUND, "There is nothing at this address.").into_response(),
+        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string()).into_response(),
+    };
+    let people = match crate::api::rounds::round_outcomes(&state, &scope, found.id, &query_param(&uri, "outcome")).await
+    {
+        Ok((_, people)) => people,
+        Err(error @ AppError::Invalid(_)) => {
+            return (StatusCode::UNPROCESSABLE_ENTITY, error.field_message("outcome").unwrap_or_default())
+                .into_response();
+        }
+        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string()).into_response(),
+    };
+    let mut text = format!("{BYTE_ORDER_MARK}{}", line(&ROUND_COLUMNS));
+    for person in people {
+        let outcome = match (&person.skipped_because, person.delivery_failed) {
+            (Some(_), _) => "Skipped",
+            (None, true) => "E-mail not delivered",
+            (None, false) => "Invited",
+        };
+        let cells = [
+            person.member_name,
+            person.contact_name,
+            person.email.unwrap_or_default(),
+            outcome.to_owned(),
+            person.skipped_because.unwrap_or_default(),
+        ];
+        text.push_str(&line(&cells));
     }
-    response
+    csv_file(Body::from(text), &format!("round-{}-{}.csv", found.id, iso_date(found.created_at)))
 }
 
 /// The next members after `list.after` as CSV lines, and the last of them when a full chunk

@@ -78,7 +78,8 @@ async fn bogus_used_and_malformed_links_all_show_the_same_page() {
     for page in &pages {
         assert_eq!(page.status, 404);
         assert!(page.body.contains("This link is no longer valid"));
-        assert!(page.body.contains("Ask your organisation to send you a new one."));
+        assert!(page.body.contains("Otherwise ask your organisation to send you a new one."));
+        assert!(page.body.contains("<a class=\"button\" href=\"/login\">Sign in</a>"), "a way on, not a dead end");
     }
     app.assert_standings_fresh().await;
 }

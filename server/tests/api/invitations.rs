@@ -30,7 +30,7 @@ async fn an_invitation_is_queued_with_its_email_and_sent_by_the_dispatcher() {
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
     assert!(profile.body.contains("Invitation sent just now"), "{}", profile.body);
     assert!(profile.body.contains("Link expires on 22 December 2026"));
-    assert!(profile.body.contains("E-mail queued for sending."));
+    assert!(profile.body.contains("E-mail waiting to be sent."));
 
     assert_eq!(app.dispatch_pending_emails().await.len(), 1);
     let email = &app.sent_emails().await[0];

@@ -139,3 +139,14 @@ async fn staff_without_the_role_cannot_re_enable_a_link_nor_for_a_linked_login()
     assert!(linked.text().await.unwrap().contains("has a login already"));
     assert_eq!(app.dump("SELECT * FROM invitations").await, before);
 }
+
+/// "Re-enable" said something untrue of people never invited; a first link is "made".
+#[tokio::test]
+async fn a_link_for_someone_never_invited_is_made_not_re_enabled() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let id = app.add_member("Nina", "New", "nina@example.org").await;
+    let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await.body;
+    assert!(profile.contains(">Make an invite link to pass on</button>"), "{profile}");
+    assert!(!profile.contains("Re-enable invite link"), "{profile}");
+}

@@ -101,8 +101,13 @@ async fn the_dev_mailbox_lists_sent_mail_in_dev_mode_only() {
     assert!(mailbox.body.contains(&format!("href=\"{BASE_URL}/invite/")));
     assert!(mailbox.body.contains("See you on the mat"));
 
+    let guide = app.get(&browser(), "/dev/style-guide").await;
+    assert_eq!(guide.status, 200);
+    assert!(guide.body.contains("<h1>Style guide</h1>") && guide.body.contains("status-delivery-failed"));
+
     let production = spawn_app_with(Options { production: true, ..Options::default() }).await;
     assert_eq!(production.get(&browser(), "/dev/mailbox").await.status, 404);
+    assert_eq!(production.get(&browser(), "/dev/style-guide").await.status, 404);
 }
 
 fn attribute_after<'a>(html: &'a str, prefix: &str) -> &'a str {
@@ -166,4 +171,52 @@ fn the_server_carries_every_migration_in_the_folder() {
     let compiled: Vec<(String, String)> =
         portico_server::migrations::FILES.iter().map(|(name, sql)| (name.to_string(), sql.to_string())).collect();
     assert_eq!(compiled, on_disk);
+}
+
+/// Every page has its own title, naming the organisation its reader belongs to (WCAG 2.4.2,
+/// which a title of "Portico" on every page failed), and "Error: " when a form came back.
+#[tokio::test]
+async fn each_page_is_titled_with_what_it_is_and_whose() {
+    let app = spawn_app().await;
+    let title = |page: &str| {
+        let (_, rest) = page.split_once("<title>").unwrap_or_else(|| panic!("no title: {page}"));
+        rest.split_once("</title>").unwrap().0.to_owned()
+    };
+    assert_eq!(title(&app.get(&browser(), "/login").await.body), "Sign in – Portico");
+    assert_eq!(title(&app.get(&browser(), "/forgot-password").await.body), "Forgotten password – Portico");
+    for dead_end in ["/forgot-password/sent", "/join/sent"] {
+        let page = app.get(&browser(), dead_end).await.body;
+        assert!(page.contains("href=\"/login\">Back to sign in</a>"), "{dead_end} has a way back: {page}");
+    }
+    app.staff_login().await;
+    for (path, expected) in [
+        ("/staff/members", "Members – Riverside Martial Arts"),
+        ("/staff/settings", "Settings – Riverside Martial Arts"),
+        ("/staff/team", "Team – Riverside Martial Arts"),
+        ("/staff/members/new", "Add a member – Riverside Martial Arts"),
+        ("/staff/no-such-page", "Page not found – Riverside Martial Arts"),
+    ] {
+        let page = app.get(&app.staff, path).await.body;
+        assert_eq!(page.matches("<title>").count(), 1, "{path}: one title");
+        assert_eq!(title(&page), expected, "{path}");
+    }
+    let fields = [("first_name", ""), ("last_name", "Case"), ("email", ""), ("phone", ""), ("address", "")];
+    let refused = app.post_form(&app.staff, "/api/add_member", "/staff/members/new", &fields).await;
+    let back = location(&refused);
+    let page = app.get(&app.staff, back.trim_start_matches(app.address.as_str())).await.body;
+    assert_eq!(title(&page), "Error: Add a member – Riverside Martial Arts");
+    // The summary on top takes the focus and leads to each field in error.
+    let (_, summary) = page.split_once("<div role=\"alert\" tabindex=\"-1\" autofocus").expect("a summary");
+    let summary = summary.split_once("</div>").unwrap().0;
+    assert!(summary.starts_with(" class=\"alert\">"), "{summary}");
+    assert!(summary.contains("<a href=\"#first_name\">"), "{summary}");
+    assert!(page.contains("id=\"first_name\""), "the link's field");
+
+    let (_, link) = app.invited_member("Ada", "ada.byron@example.org").await;
+    let member = browser();
+    assert_eq!(location(&app.accept(&member, &link, "a long member password").await), "/portal");
+    let portal = app.get(&member, "/portal").await.body;
+    assert_eq!(title(&portal), "Your portal – Riverside Martial Arts");
+    let brand = portal.split_once("class=\"brand\"").map(|(_, b)| b.split_once("</a>").unwrap().0).unwrap_or_default();
+    assert!(brand.ends_with(">Riverside Martial Arts"), "the member meets their organisation: {brand}");
 }

@@ -123,6 +123,7 @@ const NOT_STAFF: &[&str] = &[
     "/api/confirm_sign_up",
     "/api/decline_invitation",
     "/api/dev_mailbox",
+    "/api/dev_only",
     "/api/invitation_preview",
     "/api/join_staff",
     "/api/link_invitation",

@@ -368,3 +368,56 @@ async fn a_round_of_more_than_500_goes_only_with_its_number_typed() {
     let report = app.get(&app.staff, &location(&sent)).await.body;
     assert!(report.contains(&format!("{everyone} members — everyone")), "{report}");
 }
+
+/// A round's report once hid the people skipped beyond its first 1,000 lines, invited ones
+/// first — the very people staff must fix. It lists everyone now, a page at a time, one
+/// outcome at a time with each outcome's count, and downloads as CSV the same way.
+#[tokio::test]
+async fn a_rounds_report_pages_everyone_filters_by_outcome_and_downloads_as_csv() {
+    let app = spawn_app().await;
+    email_api_accepts(&app).await;
+    app.staff_login().await;
+    for n in 0..103 {
+        app.add_member("Paged", &format!("Tester{n:03}"), &format!("paged{n}@example.org")).await;
+    }
+    app.add_member("Paged", "Noemail1", "").await;
+    app.add_member("Paged", "Noemail2", "").await;
+    let fields = [("q", "paged")];
+    let key = plan(&app, &fields).await["request_key"].as_str().unwrap().to_owned();
+    let report = location(&send(&app, &key, &fields).await);
+    app.dispatch_pending_emails().await;
+    sql(&app, portico_app::stmt!("UPDATE outbox SET status = 'dead' WHERE to_email = 'paged7@example.org'")).await;
+
+    let page = app.get(&app.staff, &report).await.body;
+    for chip in ["Everyone (105)", "Invited (102)", "E-mail not delivered (1)", "Skipped: No e-mail on file (2)"] {
+        assert!(page.contains(chip), "{chip}: {page}");
+    }
+    assert!(page.contains("1–100 of 105") && page.contains("Page 1 of 2"), "{page}");
+    let (skipped, invited) =
+        (page.find("Skipped: Paged Noemail1").unwrap(), page.find("Invited: Paged Tester").unwrap());
+    assert!(skipped < invited, "the people to fix come first");
+
+    let failed = app.get(&app.staff, &format!("{report}?outcome=delivery-failed")).await.body;
+    assert!(failed.contains("E-mail not delivered: Paged Tester007") && failed.contains("1–1 of 1"), "{failed}");
+    assert!(!failed.contains("Invited: Paged"), "only that outcome: {failed}");
+    let second = app.get(&app.staff, &format!("{report}?page=2")).await.body;
+    assert!(second.contains("101–105 of 105") && second.contains("← Previous 100"), "{second}");
+
+    let csv = app.staff.get(format!("{}{report}/report.csv", app.address)).send().await.unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = csv.text().await.unwrap();
+    assert_eq!(text.lines().count(), 106, "a header and everyone");
+    assert!(text.lines().any(|l| l == "Paged Noemail1,Paged Noemail1,,Skipped,No e-mail on file."), "{text}");
+    let csv = app.staff.get(format!("{}{report}/report.csv?outcome=skipped-no-e-mail-on-file", app.address));
+    assert_eq!(csv.send().await.unwrap().text().await.unwrap().lines().count(), 3);
+    // An outcome the round does not have, here or in the CSV, is a plain refusal.
+    let unknown = app.staff.get(format!("{}{report}/report.csv?outcome=%3Cscript%3E", app.address));
+    let unknown = unknown.send().await.unwrap();
+    assert_eq!(unknown.status(), 422);
+    assert!(!unknown.text().await.unwrap().contains("<script>"));
+    let unknown = app.get(&app.staff, &format!("{report}?outcome=%3Cscript%3E")).await;
+    assert_eq!(unknown.status, 422);
+    assert!(unknown.body.contains("This round has nobody with that outcome") && !unknown.body.contains("<script>"));
+    let outsider = browser().get(format!("{}{report}/report.csv", app.address)).send().await.unwrap();
+    assert_eq!(location(&outsider), "/login", "the sign-in page, not the file");
+}

@@ -9,7 +9,11 @@ const SIGN_UP_PASSWORD: &str = "a sign-up password";
 
 impl TestApp {
     async fn portal_settings(&self, self_sign_up: bool, auto_link: &str) {
-        let fields = [("auto_link", auto_link), ("self_sign_up", if self_sign_up { "true" } else { "" })];
+        let fields = [
+            ("auto_link", auto_link),
+            ("self_sign_up", if self_sign_up { "true" } else { "" }),
+            ("sign_up_off_confirmed", "true"),
+        ];
         let saved = self.change_settings(&self.staff, &fields).await;
         assert_eq!(location(&saved), "/staff/settings");
     }

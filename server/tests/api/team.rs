@@ -88,7 +88,7 @@ async fn the_owner_invites_staff_who_join_from_the_link_and_the_timeline_says_so
     assert!(again.text().await.unwrap().contains("This address is on the team already."));
     let settings = app.get(&app.staff, "/staff/settings").await.body;
     assert!(
-        settings.contains("Invited Jo Bloggs (jo@example.org) to the team as Security administrator, by Sam Rivera.")
+        settings.contains("Invited Jo Bloggs (jo@example.org) to the team as Security administrator (to see only the members and groups given — none yet), by Sam Rivera.")
     );
     assert!(settings.contains("Joined the team: Jo Bloggs (jo@example.org) as security_administrator, by Jo Bloggs."));
 }
@@ -278,6 +278,8 @@ async fn the_sql_guards_refuse_without_the_checks_before_them() {
         role: Role::Owner,
         token_hash: "hash",
         expires_at: START + DAY,
+        all_members: true,
+        group_id: None,
         detail: "x",
     };
     assert!(!team::create_invitation(db, &as_admin, &new, &mail("k"), START).await.unwrap());
@@ -296,4 +298,74 @@ async fn the_sql_guards_refuse_without_the_checks_before_them() {
     // The same statements do what is allowed.
     assert!(team::update_staff(db, &as_owner, admin, Role::Owner, true, "x", START).await.unwrap());
     assert!(team::update_staff(db, &as_owner, owner, Role::Administrator, true, "x", START).await.unwrap());
+}
+
+/// Staff invited with the Staff role once started with every member, limited only after
+/// they joined. What they see is chosen with the invitation and set in the join's own
+/// batch: by default nothing until given, or one group, or everyone when chosen so.
+#[tokio::test]
+async fn what_invited_staff_see_is_set_at_invitation_and_holds_from_their_first_page() {
+    let app = spawn_app().await;
+    email_api_accepts(&app).await;
+    app.staff_login().await;
+    let inside = app.add_member("Ina", "Inside", "ina@example.org").await;
+    let outside = app.add_member("Otto", "Outside", "otto@example.org").await;
+    let created = app.post_form(&app.staff, "/api/create_group", "/staff/groups", &[("name", "Juniors")]).await;
+    let group = location(&created).trim_start_matches("/staff/groups/").to_owned();
+    let (g, m) = (group.clone(), inside.to_string());
+    app.post_form(
+        &app.staff,
+        "/api/add_to_group",
+        &format!("/staff/members/{m}"),
+        &[("group_id", &g), ("member_id", &m)],
+    )
+    .await;
+
+    let fields =
+        [("name", "Gil Group"), ("email", "gil@example.org"), ("role", "staff"), ("sees", &format!("group-{group}"))];
+    assert_eq!(app.call(&app.staff, "/api/invite_staff", &fields).await.status(), 200);
+    let team = app.get(&app.staff, "/staff/team").await.body;
+    assert!(team.contains("Will see only the members of the group “Juniors”."), "{team}");
+    let link = staff_link(&app).await;
+    let welcome = app.get(&browser(), &link).await.body;
+    assert!(
+        welcome.contains("You are invited as Staff. You will see only the members of the group “Juniors”."),
+        "{welcome}"
+    );
+    let gil = browser();
+    assert_eq!(location(&join(&app, &gil, &link, "gil's password 1", "gil's password 1").await), "/staff/members");
+    let list = app.get(&gil, "/staff/members").await.body;
+    assert!(
+        list.contains("Ina Inside") && !list.contains("Otto Outside"),
+        "only the group, from the first page: {list}"
+    );
+    assert_eq!(app.get(&gil, &format!("/staff/members/{outside}")).await.status, 404);
+
+    // Nothing chosen: nothing seen until given.
+    invite_staff(&app, &app.staff, "Nell None", "nell@example.org", "staff").await;
+    let link = staff_link(&app).await;
+    assert!(
+        app.get(&browser(), &link).await.body.contains("You will see only the members and groups given — none yet.")
+    );
+    let nell = browser();
+    join(&app, &nell, &link, "nell's password 1", "nell's password 1").await;
+    let list = app.get(&nell, "/staff/members").await.body;
+    assert!(!list.contains("Ina Inside") && !list.contains("Otto Outside"), "{list}");
+
+    // Everyone, when chosen; and a group of another kind of value is refused, writing nothing.
+    let before = app.dump("SELECT * FROM staff_invitations").await;
+    for sees in ["group-999", "group-x", "<script>"] {
+        let fields = [("name", "Eve"), ("email", "eve@example.org"), ("role", "staff"), ("sees", sees)];
+        let refused = app.call(&app.staff, "/api/invite_staff", &fields).await;
+        assert_eq!(refused.status(), 422, "{sees}");
+        assert!(refused.text().await.unwrap().contains("Choose one of the ways listed."));
+    }
+    assert_eq!(app.dump("SELECT * FROM staff_invitations").await, before);
+    let fields = [("name", "Al All"), ("email", "al@example.org"), ("role", "staff"), ("sees", "all")];
+    app.call(&app.staff, "/api/invite_staff", &fields).await;
+    let link = staff_link(&app).await;
+    let al = browser();
+    join(&app, &al, &link, "al's password 12", "al's password 12").await;
+    let list = app.get(&al, "/staff/members").await.body;
+    assert!(list.contains("Ina Inside") && list.contains("Otto Outside"), "{list}");
 }

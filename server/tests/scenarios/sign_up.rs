@@ -46,5 +46,12 @@ pub async fn a_person_signs_up_and_is_linked_by_their_email(target: &Target) {
     assert_eq!(person.sign_in("sia.case@example.org", password).await, "/portal", "{kind:?}");
     assert!(person.get("/portal").await.1.contains("Sia Case"), "{kind:?}");
     assert!(staff.get(&profile).await.1.contains("Linked login: </strong>sia.case@example.org"), "{kind:?}");
-    staff.change_settings(&[("auto_link", "ask"), ("self_sign_up", "")]).await;
+    let closed = staff.change_settings(&[("auto_link", "ask"), ("self_sign_up", "")]).await;
+    let (_, asked) = staff.get(&location(&closed)).await;
+    assert!(asked.contains("Yes, turn sign-up off"), "{kind:?}: turning sign-up off is asked first");
+    assert_eq!(Session::new(target).get("/join/1").await.0, reqwest::StatusCode::OK, "{kind:?}: still open");
+    let closed =
+        staff.change_settings(&[("auto_link", "ask"), ("self_sign_up", ""), ("sign_up_off_confirmed", "true")]).await;
+    assert_eq!(location(&closed), "/staff/settings");
+    assert_eq!(Session::new(target).get("/join/1").await.0, reqwest::StatusCode::NOT_FOUND, "{kind:?}: closed again");
 }

@@ -12,7 +12,8 @@ pub async fn the_owner_invites_a_security_administrator_who_re_enables_a_link(ta
     let (profile, old_link) = invited(&owner, target, "Rhea", "rhea@example.org").await;
 
     let sent_before = target.sent_emails().await.len();
-    let invite = [("name", "Sid Secure"), ("email", "sid@example.org"), ("role", "security_administrator")];
+    let invite =
+        [("name", "Sid Secure"), ("email", "sid@example.org"), ("role", "security_administrator"), ("sees", "all")];
     assert_eq!(
         location(&owner.post_form("/api/invite_staff", "/staff/team", &invite).await),
         "/staff/team",
@@ -22,7 +23,7 @@ pub async fn the_owner_invites_a_security_administrator_who_re_enables_a_link(ta
     let sid = Session::new(target);
     let (status, page) = sid.get(&join_link).await;
     assert_eq!(status, 200, "{kind:?}");
-    assert!(page.contains("You are invited as Security administrator"), "{kind:?}: {page}");
+    assert!(page.contains("You are invited as Security administrator. You will see every member."), "{kind:?}: {page}");
     let token = join_link.trim_start_matches("/join-staff/");
     let password = "sid's own password";
     let join = [("token", token), ("password", password), ("confirm_password", password)];

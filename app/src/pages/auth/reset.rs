@@ -32,6 +32,10 @@ pub fn ForgotPasswordSentPage() -> impl IntoView {
             <h1>"Check your e-mail"</h1>
             <p>"If that address has a login, a link to choose a new password is on its way. It works once, for an hour."</p>
             <p>"Nothing arrived? Check your spam folder, or ask the organisation which address your login uses."</p>
+            <p class="actions">
+                <a class="button secondary" href="/login">"Back to sign in"</a>
+                <a class="button secondary" href="/forgot-password">"Try another address"</a>
+            </p>
         </section>
     }
 }

@@ -1,3 +1,7 @@
+mod style_guide;
+
+pub use style_guide::StyleGuidePage;
+
 use leptos::prelude::*;
 
 use super::common::LoadError;

@@ -32,7 +32,7 @@ fn JoinForm(welcome: StaffWelcome, token: String) -> impl IntoView {
     view! {
         <section class="panel narrow">
             <h1>{format!("Welcome to the {} team, {}", welcome.organisation_name, welcome.name)}</h1>
-            <p>{format!("You are invited as {}: {}", welcome.role.label(), welcome.role.summary())}</p>
+            <p>{format!("You are invited as {}. You will see {}.", welcome.role.label(), welcome.sees)}</p>
             {if has_login {
                 view! { <p>"You have a login with "<strong>{welcome.email.clone()}</strong>" already: sign in with its password to join. It stays as it is."</p> }.into_any()
             } else {

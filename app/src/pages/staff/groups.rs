@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use server_fn::ServerFn;
 
 use super::id_param;
 use super::rounds::{RoundLines, SendButton};
@@ -10,6 +11,7 @@ use super::templates::TemplateSelect;
 use crate::api::groups::{CreateGroup, GroupView, InviteGroupOwners, RemoveFromGroup, group_details, list_groups};
 use crate::api::templates::{TemplateView, list_templates};
 use crate::pages::common::{Field, FormAlert, LoadError, action_error};
+use crate::pages::confirm::ConfirmFirst;
 
 #[component]
 pub fn GroupListPage() -> impl IntoView {
@@ -90,6 +92,7 @@ fn Group(group: GroupView, templates: Vec<TemplateView>) -> impl IntoView {
     let remove = ServerAction::<RemoveFromGroup>::new();
     let error = action_error(remove);
     let id = group.id;
+    let group_name = group.name.clone();
     view! {
         <section class="panel">
             <p><a href="/staff/groups">"← Groups"</a></p>
@@ -101,7 +104,7 @@ fn Group(group: GroupView, templates: Vec<TemplateView>) -> impl IntoView {
                 view! {
                     {group.members.into_iter().map(|profile| view! {
                         <article class="card">
-                            <h2><a href=format!("/staff/members/{}", profile.member_id)>{profile.name}</a></h2>
+                            <h2><a href=format!("/staff/members/{}", profile.member_id)>{profile.name.clone()}</a></h2>
                             <ul>
                                 {profile.contacts.into_iter().map(|c| view! {
                                     <li>
@@ -112,11 +115,14 @@ fn Group(group: GroupView, templates: Vec<TemplateView>) -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ul>
-                            <ActionForm action=remove>
-                                <input type="hidden" name="group_id" value=id />
-                                <input type="hidden" name="member_id" value=profile.member_id />
-                                <button type="submit" class="button secondary">"Remove from group"</button>
-                            </ActionForm>
+                            <ConfirmFirst
+                                key=format!("remove-{}", profile.member_id)
+                                label="Remove from group"
+                                question=format!("Remove {} from {group_name}?", profile.name)
+                                consequence="Their profile stays as it is; its contacts are no longer invited with this group. You can add it again from the profile.".to_owned()
+                                to=RemoveFromGroup::url()
+                                fields=vec![("group_id", id.to_string()), ("member_id", profile.member_id.to_string())]
+                            />
                         </article>
                     }).collect_view()}
                     // A GET to this page: the dry run comes first, and sends nothing.

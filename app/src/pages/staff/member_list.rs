@@ -160,12 +160,15 @@ fn MemberList(initial: MemberPage) -> impl IntoView {
                 }
             }))}
         </form>
-        <nav class="pager" aria-label="Pages">
-            {move || page.with(|p| p.query.after.is_some().then(|| {
-                view! { <a href=MemberListQuery { after: None, ..p.query.clone() }.href()>"First page"</a>" " }
-            }))}
-            {move || page.with(|p| p.next.as_ref().map(|next| view! { <a href=next.href() rel="next">"Next 50"</a> }))}
-        </nav>
+        // Only when there is another page to go to: an empty navigation is noise to a reader.
+        {move || page.with(|p| (p.query.after.is_some() || p.next.is_some()).then(|| view! {
+            <nav class="pager" aria-label="Pages">
+                {p.query.after.is_some().then(|| {
+                    view! { <a href=MemberListQuery { after: None, ..p.query.clone() }.href()>"First page"</a>" " }
+                })}
+                {p.next.as_ref().map(|next| view! { <a href=next.href() rel="next">"Next 50"</a> })}
+            </nav>
+        }))}
     }
 }
 

@@ -112,10 +112,12 @@ fn NotRegistered(found: UnregisteredPage) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
-            <nav class="pager" aria-label="Pages">
-                {query.after.is_some().then(|| view! { <a href=MemberListQuery { after: None, ..query.clone() }.href_on(PATH)>"First page"</a>" " })}
-                {page.next.as_ref().map(|next| view! { <a href=next.href_on(PATH) rel="next">"Next 50 profiles"</a> })}
-            </nav>
+            {(query.after.is_some() || page.next.is_some()).then(|| view! {
+                <nav class="pager" aria-label="Pages">
+                    {query.after.is_some().then(|| view! { <a href=MemberListQuery { after: None, ..query.clone() }.href_on(PATH)>"First page"</a>" " })}
+                    {page.next.as_ref().map(|next| view! { <a href=next.href_on(PATH) rel="next">"Next 50 profiles"</a> })}
+                </nav>
+            })}
             <div class="actions">
                 <a class="button" href=send_all.href()>"Send all…"</a>
             </div>

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use server_fn::ServerFn;
 use server_fn::error::ServerFnUrlError;
 
 use crate::api::portal_records::{
@@ -12,6 +13,7 @@ use crate::error::AppError;
 use crate::pages::common::{
     Checkbox, Field, FormAlert, LoadError, action_error, booking_item, file_link, records_list,
 };
+use crate::pages::confirm::ConfirmFirst;
 use crate::records::{BookingView, FileView, MembershipView};
 
 #[component]
@@ -52,11 +54,14 @@ fn Memberships(member_id: i64, memberships: Vec<MembershipView>) -> impl IntoVie
             {records_list(memberships, "Not enrolled in any programme.", move |m| view! {
                 <li>
                     {m.summary()}
-                    <ActionForm action=remove attr:class="inline-form">
-                        <input type="hidden" name="member_id" value=member_id />
-                        <input type="hidden" name="membership_id" value=m.id />
-                        <button type="submit" class="button secondary">"Remove"</button>
-                    </ActionForm>
+                    <ConfirmFirst
+                        key=format!("remove-membership-{}", m.id)
+                        label="Remove"
+                        question=format!("Remove the membership “{}”?", m.summary())
+                        consequence="It is deleted from this profile and the member no longer sees it in the portal.".to_owned()
+                        to=RemoveMembership::url()
+                        fields=vec![("member_id", member_id.to_string()), ("membership_id", m.id.to_string())]
+                    />
                 </li>
             }.into_any())}
             <details open=move || error.get().is_some()>
@@ -91,11 +96,14 @@ fn Bookings(member_id: i64, bookings: Vec<BookingView>, past: Vec<BookingView>, 
                         view! { <strong>"Cancelled"</strong> }.into_any()
                     } else {
                         view! {
-                            <ActionForm action=cancel attr:class="inline-form">
-                                <input type="hidden" name="member_id" value=member_id />
-                                <input type="hidden" name="booking_id" value=b.id />
-                                <button type="submit" class="button secondary">"Cancel booking"</button>
-                            </ActionForm>
+                            <ConfirmFirst
+                                key=format!("cancel-booking-{}", b.id)
+                                label="Cancel booking"
+                                question=format!("Cancel the booking “{}”?", b.summary())
+                                consequence="It stays on the list marked Cancelled, and the member sees it cancelled. A cancelled booking cannot be restored; add it again if needed.".to_owned()
+                                to=CancelBooking::url()
+                                fields=vec![("member_id", member_id.to_string()), ("booking_id", b.id.to_string())]
+                            />
                         }.into_any()
                     }}
                 </li>
@@ -153,11 +161,14 @@ fn Files(member_id: i64, files: Vec<FileView>, shown: bool) -> impl IntoView {
                             {if f.shared { "Stop sharing" } else { "Share with the member" }}
                         </button>
                     </ActionForm>
-                    <ActionForm action=remove attr:class="inline-form">
-                        <input type="hidden" name="member_id" value=member_id />
-                        <input type="hidden" name="file_id" value=f.id />
-                        <button type="submit" class="button secondary">"Remove"</button>
-                    </ActionForm>
+                    <ConfirmFirst
+                        key=format!("remove-file-{}", f.id)
+                        label="Remove"
+                        question=format!("Remove the file “{}”?", f.name)
+                        consequence="The file is deleted: neither staff nor the member can download it any more. This cannot be undone.".to_owned()
+                        to=RemoveFile::url()
+                        fields=vec![("member_id", member_id.to_string()), ("file_id", f.id.to_string())]
+                    />
                 </li>
             }.into_any())}
             <form method="post" enctype="multipart/form-data" action=upload_path>

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use server_fn::ServerFn;
 
 use super::member_id_param;
 use crate::api::contacts::RemoveContact;
@@ -11,6 +12,7 @@ use crate::error::AppError;
 use crate::pages::common::{
     ContactDetails, CopyableLink, Field, FormAlert, LoadError, TextArea, Timeline, action_error, date_or,
 };
+use crate::pages::confirm::ConfirmFirst;
 
 /// The actions on a contact's card. Each form posts the contact's id; the page comes back
 /// with the change (or its message).
@@ -136,11 +138,15 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
         "Invite"
     };
     let contact_path = format!("/staff/members/{member_id}/contacts/{id}");
+    let full_name = format!("{} {}", contact.first_name, contact.last_name);
     let state_line = contact.state_line();
     let not_invited = contact.login.is_none() && contact.invitation.is_none();
     // Invite while nothing waits; a waiting link has Resend and Revoke instead.
     let may_invite = contact.login.is_none() && !contact.invitation.as_ref().is_some_and(|inv| inv.is_pending);
     let may_reenable = actions.may_administer_logins && contact.login.is_none() && contact.email.is_some();
+    // "Re-enable" only says something true of someone who had a link before.
+    let reenable_label =
+        if contact.invitation.is_some() { "Re-enable invite link" } else { "Make an invite link to pass on" };
     view! {
         <article class="card contact" id=format!("contact-{id}")>
             <h3>
@@ -159,12 +165,19 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
             {(contact.login.is_some() || not_invited).then(|| view! { <p class="headline">{state_line.clone()}</p> })}
             {contact.login.map(|login| view! {
                 <div class="login-card">
-                    <p><strong>"Linked login: "</strong>{login.email}</p>
+                    <p><strong>"Linked login: "</strong>{login.email.clone()}</p>
                     <p class="muted">{format!("Linked on {}", date_or(Some(login.linked_at), ""))}</p>
-                    <ActionForm action=actions.unlink>
-                        <input type="hidden" name="contact_id" value=id />
-                        <button type="submit" class="button secondary">"Unlink login"</button>
-                    </ActionForm>
+                    <ConfirmFirst
+                        key=format!("unlink-{id}")
+                        label="Unlink login"
+                        question=format!("Unlink {full_name}'s login from this profile?")
+                        consequence=format!(
+                            "{} can no longer see this profile in the portal. The login itself stays, and you can invite them again.",
+                            login.email
+                        )
+                        to=UnlinkLogin::url()
+                        fields=vec![("contact_id", id.to_string())]
+                    />
                     {actions.may_administer_logins.then(|| view! {
                         <details class="record-decline">
                             <summary>"Change login e-mail"</summary>
@@ -205,10 +218,17 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
                             {inv.handed_out.then(|| view! {
                                 <p class="hint">"Resend e-mails them a new link; the one passed on by hand then stops working."</p>
                             })}
-                            <ActionForm action=actions.revoke>
-                                <input type="hidden" name="contact_id" value=id />
-                                <button type="submit" class="button secondary">"Revoke invitation"</button>
-                            </ActionForm>
+                            <ConfirmFirst
+                                key=format!("revoke-{id}")
+                                label="Revoke invitation"
+                                question=format!("Revoke the invitation to {full_name}?")
+                                consequence=format!(
+                                    "The link sent to {} stops working at once. You can invite them again later.",
+                                    inv.email
+                                )
+                                to=RevokeInvitation::url()
+                                fields=vec![("contact_id", id.to_string())]
+                            />
                         </div>
                         <RecordDeclineForm id decline=actions.decline error=decline_error />
                     })}
@@ -221,15 +241,19 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
                 {may_reenable.then(|| view! {
                     <ActionForm action=actions.reenable>
                         <input type="hidden" name="contact_id" value=id />
-                        <button type="submit" class="button secondary">"Re-enable invite link"</button>
+                        <button type="submit" class="button secondary">{reenable_label}</button>
                     </ActionForm>
                 })}
                 {(!contact.is_self).then(|| view! {
                     <a class="button secondary" href=format!("{contact_path}/edit")>"Edit"</a>
-                    <ActionForm action=actions.remove>
-                        <input type="hidden" name="contact_id" value=id />
-                        <button type="submit" class="button secondary">"Remove"</button>
-                    </ActionForm>
+                    <ConfirmFirst
+                        key=format!("remove-{id}")
+                        label="Remove"
+                        question=format!("Remove {full_name} from this profile?")
+                        consequence="Their name, e-mail and relation are deleted from this profile, and an invitation still waiting stops working. This cannot be undone.".to_owned()
+                        to=RemoveContact::url()
+                        fields=vec![("contact_id", id.to_string())]
+                    />
                 })}
             </div>
         </article>

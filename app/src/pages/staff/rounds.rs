@@ -137,7 +137,16 @@ pub fn SendButton(invited: i64, error: Signal<Option<AppError>>, cancel: String)
 #[component]
 pub fn RoundPage() -> impl IntoView {
     let round = id_param("id");
-    let report = Resource::new(move || round.get(), round_details);
+    let query = use_query_map();
+    let asked = move || {
+        let query = query.read();
+        (
+            round.get(),
+            query.get("outcome").unwrap_or_default(),
+            query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+        )
+    };
+    let report = Resource::new(asked, |(round, outcome, page)| round_details(round, outcome, page));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -173,8 +182,57 @@ fn RoundReportView(report: RoundReport) -> impl IntoView {
                     <button type="submit" class="button">"Continue sending"</button>
                 </ActionForm>
             })}
-            <RoundLines lines=report.lines />
+            <ReportPeople report />
         </section>
+    }
+}
+
+/// Who the round reached, one outcome at a time (each with its count), a page at a time,
+/// and the CSV of what is shown.
+#[component]
+fn ReportPeople(report: RoundReport) -> impl IntoView {
+    let id = report.id;
+    // Outcome keys are letters, digits and dashes (the report refuses any other), so they
+    // go into an address as they are.
+    let address = move |outcome: &str, page: i64| {
+        let outcome = (!outcome.is_empty()).then(|| format!("outcome={outcome}"));
+        let page = (page > 1).then(|| format!("page={page}"));
+        let query: Vec<String> = outcome.into_iter().chain(page).collect();
+        match query.is_empty() {
+            true => format!("/staff/bulk-sends/{id}"),
+            false => format!("/staff/bulk-sends/{id}?{}", query.join("&")),
+        }
+    };
+    let everyone: i64 = report.outcomes.iter().map(|o| o.count).sum();
+    let chosen = report.outcome.clone();
+    let chip = move |key: String, label: String, count: i64| {
+        let current = (key == chosen).then_some("page");
+        view! { <a href=address(&key, 1) aria-current=current>{format!("{label} ({})", thousands(count))}</a> }
+    };
+    let (page, pages) = (report.page, report.pages());
+    let outcome = report.outcome.clone();
+    let csv = address(&outcome, 1).replacen(
+        &format!("/staff/bulk-sends/{id}"),
+        &format!("/staff/bulk-sends/{id}/report.csv"),
+        1,
+    );
+    view! {
+        <nav class="filters" aria-label="Show in the report">
+            {chip(String::new(), "Everyone".into(), everyone)}
+            {report.outcomes.iter().map(|o| chip(o.key.clone(), o.label.clone(), o.count)).collect_view()}
+        </nav>
+        <div class="title-row">
+            <p class="headline">{report.range()}</p>
+            <a class="button secondary" href=csv download>"Download as CSV"</a>
+        </div>
+        <RoundLines lines=report.lines />
+        {(pages > 1).then(|| view! {
+            <nav class="pager" aria-label="Pages of the report">
+                {(page > 1).then(|| view! { <a href=address(&outcome, page - 1)>"← Previous 100"</a> })}
+                <span>{format!("Page {page} of {pages}")}</span>
+                {(page < pages).then(|| view! { <a href=address(&outcome, page + 1)>"Next 100 →"</a> })}
+            </nav>
+        })}
     }
 }
 
@@ -223,6 +281,7 @@ pub fn RoundLines(lines: Vec<RoundLine>, #[prop(optional)] planned: bool) -> imp
             {lines.into_iter().map(|l| {
                 let who = format!("{} ({}), {}", l.contact_name, l.member_name, l.email.unwrap_or_else(|| "no e-mail".into()));
                 match l.skipped_because {
+                    None if l.delivery_failed => view! { <li class="failed">{format!("E-mail not delivered: {who}")}</li> }.into_any(),
                     None => view! { <li>{format!("{done}: {who}")}</li> }.into_any(),
                     Some(because) => view! { <li>{format!("Skipped: {who} — {because}")}</li> }.into_any(),
                 }

@@ -56,6 +56,7 @@ fn SettingsForm(settings: PortalSettingsView) -> impl IntoView {
                     hint="They prove their e-mail address with a link before anything is linked."
                     error
                 />
+                <SignUpOffQuestion error />
                 <p class="muted">{format!("Sign-up address: {}", settings.sign_up_url)}</p>
                 <fieldset>
                     <legend>"When a confirmed sign-up or an accepted invitation has the e-mail of a profile's contact"</legend>
@@ -179,5 +180,30 @@ fn OrganisationFields(settings: PortalSettingsView, error: Signal<Option<AppErro
                     .collect_view()}
             </select>
         </div>
+    }
+}
+
+/// Turning sign-up off is asked first: when the form comes back with that question, the
+/// box that says yes, next to it.
+#[component]
+fn SignUpOffQuestion(error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().and_then(|e| e.field_message("sign_up_off_confirmed")).map(|question| {
+            view! {
+                <div class="field checkbox has-error">
+                    <p class="field-error" id="sign_up_off_confirmed-error">{question}</p>
+                    <label>
+                        <input
+                            type="checkbox"
+                            id="sign_up_off_confirmed"
+                            name="sign_up_off_confirmed"
+                            value="true"
+                            aria-describedby="sign_up_off_confirmed-error"
+                        />
+                        " Yes, turn sign-up off"
+                    </label>
+                </div>
+            }
+        })
     }
 }

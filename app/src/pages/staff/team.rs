@@ -2,6 +2,7 @@
 //! what; their open invitations; and the form that invites someone new.
 
 use leptos::prelude::*;
+use server_fn::ServerFn;
 
 use crate::api::team::{
     GrantAccess, InviteStaff, RemoveStaff, RevokeStaffInvitation, StaffInvitationView, TeamMemberView, TeamView,
@@ -9,6 +10,7 @@ use crate::api::team::{
 };
 use crate::domain::Role;
 use crate::pages::common::{Field, FormAlert, LoadError, action_error, date_or};
+use crate::pages::confirm::ConfirmFirst;
 
 /// Every form on the page; each redirects back to it, which is read again.
 #[derive(Clone, Copy)]
@@ -75,8 +77,8 @@ fn Team(team: TeamView, actions: TeamActions) -> impl IntoView {
                 view! { <Colleague member me assignable=assignable.clone() groups=groups.clone() actions /> }
             }).collect_view()}
         </section>
-        <Invitations invitations revoke=actions.revoke />
-        <InviteForm assignable invite=actions.invite />
+        <Invitations invitations />
+        <InviteForm assignable groups invite=actions.invite />
     }
 }
 
@@ -109,9 +111,19 @@ fn Colleague(
     let given: Vec<i64> = member.grants.iter().map(|g| g.group_id).collect();
     let grantable: Vec<(i64, String)> = groups.into_iter().filter(|(gid, _)| !given.contains(gid)).collect();
     let grants = member.grants.clone();
+    let (removal_question, removal_consequence) = if me {
+        ("Leave the team?".to_owned(), "You can no longer sign in to the staff pages, and your sessions end now. To come back you need a new invitation.".to_owned())
+    } else {
+        (
+            format!("Take {shown} off the team?"),
+            format!(
+                "{shown} can no longer sign in to the staff pages, and their sessions end now. What they did stays on the timelines. To come back they need a new invitation."
+            ),
+        )
+    };
     view! {
         <article class="card staff-member" id=format!("staff-{id}")>
-            <h3>{shown}{me.then(|| view! { <span class="muted">" (you)"</span> })}</h3>
+            <h2>{shown.clone()}{me.then(|| view! { <span class="muted">" (you)"</span> })}</h2>
             <p>{member.email.clone()}</p>
             <p class="headline">{format!("{} — {}", member.role.label(), member.role.summary())}</p>
             <p>{sees}</p>
@@ -160,18 +172,22 @@ fn Colleague(
                         })}
                         <p class="muted">"To give one member, open their profile and use “Staff with access”."</p>
                     })}
-                    <ActionForm action=actions.remove>
-                        <input type="hidden" name="user_id" value=id />
-                        <button type="submit" class="button secondary">{if me { "Leave the team" } else { "Take off the team" }}</button>
-                    </ActionForm>
                 </details>
+                <ConfirmFirst
+                    key=format!("remove-{id}")
+                    label=if me { "Leave the team" } else { "Take off the team" }
+                    question=removal_question.clone()
+                    consequence=removal_consequence.clone()
+                    to=RemoveStaff::url()
+                    fields=vec![("user_id", id.to_string())]
+                />
             })}
         </article>
     }
 }
 
 #[component]
-fn Invitations(invitations: Vec<StaffInvitationView>, revoke: ServerAction<RevokeStaffInvitation>) -> impl IntoView {
+fn Invitations(invitations: Vec<StaffInvitationView>) -> impl IntoView {
     (!invitations.is_empty()).then(|| {
         view! {
             <section class="panel" aria-labelledby="invited-heading">
@@ -180,11 +196,16 @@ fn Invitations(invitations: Vec<StaffInvitationView>, revoke: ServerAction<Revok
                     <article class="card">
                         <h3>{format!("{} ({})", inv.name, inv.email)}</h3>
                         <p>{format!("As {}, sent on {}. {}", inv.role.label(), inv.sent_on, inv.expiry)}</p>
+                        <p>{format!("Will see {}.", inv.sees)}</p>
                         {inv.may_revoke.then(|| view! {
-                            <ActionForm action=revoke>
-                                <input type="hidden" name="invitation_id" value=inv.id />
-                                <button type="submit" class="button secondary">"Withdraw invitation"</button>
-                            </ActionForm>
+                            <ConfirmFirst
+                                key=format!("withdraw-{}", inv.id)
+                                label="Withdraw invitation"
+                                question=format!("Withdraw the invitation to {}?", inv.name)
+                                consequence=format!("The link sent to {} stops working at once. You can invite them again.", inv.email)
+                                to=RevokeStaffInvitation::url()
+                                fields=vec![("invitation_id", inv.id.to_string())]
+                            />
                         })}
                     </article>
                 }).collect_view()}
@@ -194,7 +215,7 @@ fn Invitations(invitations: Vec<StaffInvitationView>, revoke: ServerAction<Revok
 }
 
 #[component]
-fn InviteForm(assignable: Vec<Role>, invite: ServerAction<InviteStaff>) -> impl IntoView {
+fn InviteForm(assignable: Vec<Role>, groups: Vec<(i64, String)>, invite: ServerAction<InviteStaff>) -> impl IntoView {
     let error = action_error(invite);
     // A form sent back with a mistake keeps the role chosen.
     let chosen = error
@@ -202,6 +223,12 @@ fn InviteForm(assignable: Vec<Role>, invite: ServerAction<InviteStaff>) -> impl 
         .and_then(|e| e.kept_value("role"))
         .and_then(|role| Role::parse(&role).ok())
         .unwrap_or(Role::Staff);
+    // A form sent back with a mistake keeps what they were to see.
+    let sees = error.get_untracked().and_then(|e| e.kept_value("sees")).unwrap_or_else(|| "given".into());
+    let option = move |value: String, label: String| {
+        let selected = value == sees;
+        view! { <option value=value selected=selected>{label}</option> }
+    };
     view! {
         <section class="panel narrow" aria-labelledby="invite-heading">
             <h2 id="invite-heading">"Invite someone to the team"</h2>
@@ -216,7 +243,16 @@ fn InviteForm(assignable: Vec<Role>, invite: ServerAction<InviteStaff>) -> impl 
                 <ul class="muted role-summaries">
                     {assignable.iter().map(|role| view! { <li><strong>{role.label()}</strong>": "{role.summary()}</li> }).collect_view()}
                 </ul>
-                <p class="muted">"They get an e-mail with a link to set up their login; it works once, for 7 days. New staff see every member until you limit them."</p>
+                <div class="field">
+                    <label for="sees">"What they see"</label>
+                    <p class="hint" id="sees-hint">"Staff and security administrators see only this once they join; owners and administrators see every member."</p>
+                    <select id="sees" name="sees" aria-describedby="sees-hint">
+                        {option("given".into(), "Only the members and groups I give them later".into())}
+                        {groups.into_iter().map(|(id, name)| option(format!("group-{id}"), format!("Only the group {name}"))).collect_view()}
+                        {option("all".into(), "Every member".into())}
+                    </select>
+                </div>
+                <p class="muted">"They get an e-mail with a link to set up their login; it works once, for 7 days."</p>
                 <button type="submit" class="button">"Send the invitation"</button>
             </ActionForm>
         </section>

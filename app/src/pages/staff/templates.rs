@@ -1,11 +1,13 @@
 //! The organisation's message templates: a list with a form for a new one, and one to change.
 
 use leptos::prelude::*;
+use server_fn::ServerFn;
 
 use super::id_param;
 use crate::api::templates::{ArchiveTemplate, SaveTemplate, TemplateView, templates_to_manage};
 use crate::error::AppError;
 use crate::pages::common::{Field, FormAlert, LoadError, TextArea, action_error};
+use crate::pages::confirm::ConfirmFirst;
 
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
@@ -56,6 +58,7 @@ pub fn EditTemplatePage() -> impl IntoView {
     let save = ServerAction::<SaveTemplate>::new();
     let archive = ServerAction::<ArchiveTemplate>::new();
     let error = action_error(save);
+    let archive_error = action_error(archive);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -67,6 +70,7 @@ pub fn EditTemplatePage() -> impl IntoView {
                     Err(error) => return view! { <LoadError error /> }.into_any(),
                 };
                 let template_id = template.id;
+                let name = template.name.clone();
                 view! {
                     <section class="panel narrow">
                         <p><a href="/staff/templates">"← Templates"</a></p>
@@ -77,10 +81,15 @@ pub fn EditTemplatePage() -> impl IntoView {
                             <TemplateFields error template=Some(template) />
                             <button type="submit" class="button">"Save changes"</button>
                         </ActionForm>
-                        <ActionForm action=archive>
-                            <input type="hidden" name="template_id" value=template_id />
-                            <button type="submit" class="button secondary">"Archive template"</button>
-                        </ActionForm>
+                        <FormAlert error=archive_error />
+                        <ConfirmFirst
+                            key="archive".to_owned()
+                            label="Archive template"
+                            question=format!("Archive the template “{name}”?")
+                            consequence="New invitations can no longer use it, and it leaves the list of templates. Invitations already sent with it are not changed.".to_owned()
+                            to=ArchiveTemplate::url()
+                            fields=vec![("template_id", template_id.to_string())]
+                        />
                     </section>
                 }.into_any()
             })}
