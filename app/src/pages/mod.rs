@@ -115,16 +115,26 @@ fn SiteHeader() -> impl IntoView {
                     let brand = organisation.unwrap_or_else(|| "Portico".into());
                     let account = viewer.map(|viewer| view! {
                         <div class="account">
-                            {viewer.is_staff.then(|| view! {
-                                <nav class="pages" aria-label="Staff pages">
+                            {viewer.is_staff.then(|| {
+                                let manages = viewer.manages_organisation;
+                                let links = move || view! {
                                     {page_link("/staff/members", "Members")}
                                     {page_link("/staff/groups", "Groups")}
-                                    {viewer.manages_organisation.then(|| view! {
+                                    {manages.then(|| view! {
                                         {page_link("/staff/templates", "Templates")}
                                         {page_link("/staff/team", "Team")}
                                     })}
                                     {page_link("/staff/settings", "Settings")}
-                                </nav>
+                                };
+                                // A desk gets the row of pages; a phone a menu that opens
+                                // without JavaScript (CSS shows one of the two).
+                                view! {
+                                    <nav class="pages wide-only" aria-label="Staff pages">{links()}</nav>
+                                    <details class="menu narrow-only">
+                                        <summary>"Menu"</summary>
+                                        <nav class="pages" aria-label="Staff pages">{links()}</nav>
+                                    </details>
+                                }
                             })}
                             <p class="who">{viewer.shown_as}</p>
                             <ActionForm action=logout>
