@@ -54,7 +54,6 @@ impl AppError {
         })
     }
 
-    /// The message for `field`, if this error has one.
     /// Every field's message, in the form's order; none for other errors.
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {
@@ -63,6 +62,7 @@ impl AppError {
         }
     }
 
+    /// The message for `field`, if this error has one.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
             Self::Invalid(form) => form.errors.iter().find(|e| e.field == field).map(|e| e.message.clone()),

@@ -90,6 +90,19 @@ pub struct RoundLine {
     pub delivery_failed: bool,
 }
 
+impl RoundLine {
+    /// What happened to them, in a word or two: the start of their line on the page and
+    /// their CSV outcome. `planned`: a dry run, where nothing has happened yet.
+    pub fn outcome(&self, planned: bool) -> &'static str {
+        match (&self.skipped_because, self.delivery_failed, planned) {
+            (Some(_), _, _) => "Skipped",
+            (None, true, _) => "E-mail not delivered",
+            (None, false, true) => "Will invite",
+            (None, false, false) => "Invited",
+        }
+    }
+}
+
 /// People per page of a round's report.
 pub const REPORT_PAGE: usize = 100;
 

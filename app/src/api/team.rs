@@ -154,16 +154,14 @@ pub async fn invite_staff(
                 if scope.role.may_assign(None, role) { Ok(role) } else { Err("You cannot give a role above your own.") }
             });
             let role = form.check("role", &role, role_checked);
-            let groups = groups::list_groups(db, &scope).await.map_err(internal)?;
+            let group = match sees.strip_prefix("group-").and_then(|id| id.parse::<i64>().ok()) {
+                Some(id) => groups::group(db, &scope, id).await.map_err(internal)?,
+                None => None,
+            };
             let chosen = match sees.as_str() {
                 "" | "given" => Ok((false, None)),
                 "all" => Ok((true, None)),
-                other => other
-                    .strip_prefix("group-")
-                    .and_then(|id| id.parse::<i64>().ok())
-                    .and_then(|id| groups.iter().find(|g| g.id == id))
-                    .map(|g| (false, Some((g.id, g.name.clone()))))
-                    .ok_or("Choose one of the ways listed."),
+                _ => group.map(|g| (false, Some((g.id, g.name)))).ok_or("Choose one of the ways listed."),
             };
             let chosen = form.check("sees", &sees, chosen);
             let (who, to, role, (all_members, group)) = form.finish(|| Some((who?, to?, role?, chosen?)))?;

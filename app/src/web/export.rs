@@ -129,11 +129,7 @@ pub async fn round_csv(
     };
     let mut text = format!("{BYTE_ORDER_MARK}{}", line(&ROUND_COLUMNS));
     for person in people {
-        let outcome = match (&person.skipped_because, person.delivery_failed) {
-            (Some(_), _) => "Skipped",
-            (None, true) => "E-mail not delivered",
-            (None, false) => "Invited",
-        };
+        let outcome = person.outcome(false);
         let cells = [
             person.member_name,
             person.contact_name,

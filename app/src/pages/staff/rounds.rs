@@ -194,15 +194,13 @@ fn ReportPeople(report: RoundReport) -> impl IntoView {
     let id = report.id;
     // Outcome keys are letters, digits and dashes (the report refuses any other), so they
     // go into an address as they are.
-    let address = move |outcome: &str, page: i64| {
+    let query = |outcome: &str, page: i64| {
         let outcome = (!outcome.is_empty()).then(|| format!("outcome={outcome}"));
         let page = (page > 1).then(|| format!("page={page}"));
-        let query: Vec<String> = outcome.into_iter().chain(page).collect();
-        match query.is_empty() {
-            true => format!("/staff/bulk-sends/{id}"),
-            false => format!("/staff/bulk-sends/{id}?{}", query.join("&")),
-        }
+        let pairs: Vec<String> = outcome.into_iter().chain(page).collect();
+        if pairs.is_empty() { String::new() } else { format!("?{}", pairs.join("&")) }
     };
+    let address = move |outcome: &str, page: i64| format!("/staff/bulk-sends/{id}{}", query(outcome, page));
     let everyone: i64 = report.outcomes.iter().map(|o| o.count).sum();
     let chosen = report.outcome.clone();
     let chip = move |key: String, label: String, count: i64| {
@@ -211,11 +209,7 @@ fn ReportPeople(report: RoundReport) -> impl IntoView {
     };
     let (page, pages) = (report.page, report.pages());
     let outcome = report.outcome.clone();
-    let csv = address(&outcome, 1).replacen(
-        &format!("/staff/bulk-sends/{id}"),
-        &format!("/staff/bulk-sends/{id}/report.csv"),
-        1,
-    );
+    let csv = format!("/staff/bulk-sends/{id}/report.csv{}", query(&outcome, 1));
     view! {
         <nav class="filters" aria-label="Show in the report">
             {chip(String::new(), "Everyone".into(), everyone)}
@@ -274,16 +268,15 @@ fn LiveProgress(round: i64, initial: RoundProgress) -> impl IntoView {
 /// Who a round invited (or, `planned`, will invite), and who it skipped and why.
 #[component]
 pub fn RoundLines(lines: Vec<RoundLine>, #[prop(optional)] planned: bool) -> impl IntoView {
-    let done = if planned { "Will invite" } else { "Invited" };
     let shown = lines.len();
     view! {
         <ul class="round-lines">
             {lines.into_iter().map(|l| {
+                let said = l.outcome(planned);
                 let who = format!("{} ({}), {}", l.contact_name, l.member_name, l.email.unwrap_or_else(|| "no e-mail".into()));
                 match l.skipped_because {
-                    None if l.delivery_failed => view! { <li class="failed">{format!("E-mail not delivered: {who}")}</li> }.into_any(),
-                    None => view! { <li>{format!("{done}: {who}")}</li> }.into_any(),
-                    Some(because) => view! { <li>{format!("Skipped: {who} — {because}")}</li> }.into_any(),
+                    None => view! { <li class:failed=l.delivery_failed>{format!("{said}: {who}")}</li> }.into_any(),
+                    Some(because) => view! { <li>{format!("{said}: {who} — {because}")}</li> }.into_any(),
                 }
             }).collect_view()}
         </ul>
