@@ -18,6 +18,7 @@ use crate::ports::AppState;
 use crate::{App, shell};
 
 mod api_requests;
+mod email_preview;
 mod error_links;
 mod export;
 mod files;
@@ -27,7 +28,7 @@ mod notices;
 mod paths;
 
 pub use api_requests::API_PREFIX;
-pub use error_links::draft_query;
+pub use error_links::{BROWSER_COOKIE as FORM_COOKIE, draft_query, signed_draft_link};
 pub use notices::{NOTICE_COOKIE, NOTICE_SECONDS, Notice, signed_notice};
 
 /// Pages, server functions, a not-found page for any other path, and `static_files` (the
@@ -61,6 +62,7 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         .route("/staff/bulk-sends/{round}/report.csv", axum::routing::get(export::round_csv))
         .route("/staff/members/{member_id}/files", axum::routing::post(files::upload))
         .route("/files/{file_id}", axum::routing::get(files::download))
+        .route(crate::api::templates::EMAIL_PREVIEW_PATH, axum::routing::get(email_preview::email_preview))
         .with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), page.clone())
@@ -229,13 +231,16 @@ pub async fn security_headers(State(reload_port): State<Option<u32>>, mut reques
     let referrer = if is_token_page { "no-referrer" } else { "same-origin" };
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    let policy = match &nonce {
-        Some(nonce) => page_policy(nonce, reload_port),
-        None => NOTHING_BUT_THIS.to_owned(),
-    };
-    if let Ok(policy) = HeaderValue::from_str(&policy) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    // A response with a policy of its own (the e-mail preview) keeps it, and its framing.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        let policy = match &nonce {
+            Some(nonce) => page_policy(nonce, reload_port),
+            None => NOTHING_BUT_THIS.to_owned(),
+        };
+        if let Ok(policy) = HeaderValue::from_str(&policy) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     response

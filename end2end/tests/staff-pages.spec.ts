@@ -14,8 +14,12 @@ test('staff use templates, households and the portal settings', async ({ openTab
   await expect(staff.page).toHaveURL(/\/staff\/templates$/);
   await staff.ready();
   await staff.page.getByLabel('Name').fill(templateName);
-  await staff.page.getByLabel('Added to the subject line').fill('Welcome aboard');
-  await staff.page.getByLabel('Message').fill('Hello {first_name}, {organisation} is glad you are here.');
+  // A new template starts from the built-in words; these replace them whole.
+  await expect(staff.page.getByLabel('E-mail', { exact: true })).toHaveValue(/^Hello \{first_name\},/);
+  await staff.page.getByLabel('Subject').fill('Welcome aboard, {first_name}');
+  await staff.page
+    .getByLabel('E-mail', { exact: true })
+    .fill('Hello {first_name}, {organisation} is glad you are here.\n\n{link}');
   await staff.page.getByRole('button', { name: 'Save template' }).click();
   await expect(staff.page.getByRole('link', { name: templateName })).toBeVisible();
   await staff.check('templates');
@@ -30,9 +34,14 @@ test('staff use templates, households and the portal settings', async ({ openTab
   await expect(staff.page).toHaveURL(/__draft=1/);
   await staff.ready();
   const preview = staff.page.locator('.preview');
-  await expect(preview.locator('pre').first()).toContainText(`Hello ${person.firstName}, `);
-  await preview.getByText('HTML version, as sent').click();
-  await expect(preview.locator('pre.mail-html')).toContainText('<!doctype html>');
+  await expect(preview).toContainText(`Subject: Welcome aboard, ${person.firstName}`);
+  // The e-mail rendered, as the member will see it, in its sandboxed frame.
+  const email = staff.page.frameLocator('iframe.mail-frame');
+  await expect(email.getByText(`Hello ${person.firstName}, `)).toBeVisible();
+  await expect(email.getByRole('link', { name: 'Set your password' })).toBeVisible();
+  await expect(email.getByText('<p>')).toHaveCount(0);
+  await preview.getByText('Text version').click();
+  await expect(preview.locator('pre')).toContainText(`Hello ${person.firstName}, `);
   await staff.check('invite-preview');
 
   await staff.page.getByRole('link', { name: 'Groups' }).click();

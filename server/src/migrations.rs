@@ -30,6 +30,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("0016_staff_and_roles.sql", include_str!("../../migrations/0016_staff_and_roles.sql")),
     ("0017_portal_sections.sql", include_str!("../../migrations/0017_portal_sections.sql")),
     ("0018_staff_invitation_access.sql", include_str!("../../migrations/0018_staff_invitation_access.sql")),
+    ("0019_whole_templates.sql", include_str!("../../migrations/0019_whole_templates.sql")),
+    ("0020_same_person.sql", include_str!("../../migrations/0020_same_person.sql")),
 ];
 
 /// Migrations as sqlx numbers and checks them (`0001_initial.sql`: version 1, "initial"),

@@ -9,7 +9,7 @@ use {
     super::invitations::{Wording, invite, visible_contact},
     super::ssr::{internal, redirect_with_notice, require_staff, respond},
     crate::domain::{Email, PersonName, Relation},
-    crate::error::FormErrors,
+    crate::error::{FieldError, FormErrors, InvalidForm},
     crate::ports::AppState,
     crate::store::contacts::{self, NewContact, Removal},
     crate::store::members::StaffScope,
@@ -17,6 +17,9 @@ use {
 
 /// Adds a representative; with "Send the portal invitation now" ticked, they are invited
 /// to the e-mail given at once (004: a guest added to an account is invited automatically).
+/// An e-mail already on another profile asks first whether this is the same person
+/// (`same_person`: "yes" or "no"): one person has one login for all their profiles, so a
+/// login of theirs reaches this one at once, and accepting one invitation opens them all.
 #[server(endpoint = "add_contact")]
 pub async fn add_contact(
     member_id: i64,
@@ -26,26 +29,63 @@ pub async fn add_contact(
     email: String,
     #[server(default)] primary: bool,
     #[server(default)] send_now: bool,
+    #[server(default)] same_person: String,
 ) -> Result<(), AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            let new = contact_fields(&first_name, &last_name, &relation, &email, primary, send_now)?;
+            let mut new = contact_fields(&first_name, &last_name, &relation, &email, primary, send_now)?;
             let db = state.db.as_ref();
-            let contact_id = contacts::add_contact(db, &scope, member_id, &new, state.clock.now())
+            let elsewhere = match &new.email {
+                Some(email) => contacts::same_email_elsewhere(db, &scope, member_id, email).await.map_err(internal)?,
+                None => None,
+            };
+            if let Some(person) = &elsewhere {
+                match same_person.as_str() {
+                    "yes" => new.same_as = Some(person.person_id),
+                    "no" => {}
+                    _ => return Err(same_person_question(person, &[
+                        ("first_name", &first_name),
+                        ("last_name", &last_name),
+                        ("relation", &relation),
+                        ("email", &email),
+                        ("primary", if primary { "true" } else { "" }),
+                        ("send_now", if send_now { "true" } else { "" }),
+                    ])),
+                }
+            }
+            let added = contacts::add_contact(db, &scope, member_id, &new, state.clock.now())
                 .await
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
-            if send_now {
-                invite_new_contact(&state, &scope, contact_id, &new).await?;
-            }
             let name = format!("{} {}", new.first_name.as_str(), new.last_name.as_str());
-            let notice = if send_now { format!("{name} added, and invited.") } else { format!("{name} added.") };
+            let notice = match (added.linked, send_now) {
+                (true, _) => format!("{name} added: the same person as on {}'s profile, they see this profile with their login now.", elsewhere.map(|p| p.member_name).unwrap_or_default()),
+                (false, true) => {
+                    invite_new_contact(&state, &scope, added.contact_id, &new).await?;
+                    format!("{name} added, and invited.")
+                }
+                (false, false) => format!("{name} added."),
+            };
             redirect_with_notice(&state, &format!("/staff/members/{member_id}"), &notice);
             Ok(())
         }
         .await,
     )
+}
+
+/// The add form back with its question: is this the person already on another profile?
+/// Everything typed is kept.
+#[cfg(feature = "ssr")]
+fn same_person_question(person: &contacts::SamePerson, typed: &[(&str, &str)]) -> AppError {
+    let message = format!(
+        "{} has this e-mail address on {}'s profile. Is this the same person? Choose below.",
+        person.name, person.member_name
+    );
+    AppError::Invalid(InvalidForm {
+        errors: vec![FieldError { field: "same_person".into(), message }],
+        values: typed.iter().map(|(field, value)| ((*field).to_owned(), (*value).to_owned())).collect(),
+    })
 }
 
 #[cfg(feature = "ssr")]
@@ -150,6 +190,7 @@ fn contact_fields(
             relation: relation?,
             email: email?,
             is_primary: primary,
+            same_as: None,
         })
     })
 }

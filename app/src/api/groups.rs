@@ -14,11 +14,13 @@ use {
     super::members::contact_cards,
     super::rounds::{Round, check_request_key, plan, send},
     super::ssr::{internal, redirect_with_notice, require_staff, respond},
-    crate::domain::PersonName,
+    super::member_list::MemberListQuery,
+    crate::domain::numbers::{count_of, id_list},
+    crate::domain::{MemberSort, PersonName},
     crate::error::FormErrors,
     crate::secrets::new_nonce,
-    crate::store::groups,
-    crate::store::members,
+    crate::store::member_list::{self, ListQuery},
+    crate::store::{groups, members},
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -193,4 +195,102 @@ async fn owners_plan(
         .map(|m| m.member_id)
         .collect();
     plan(state, scope, &ids, false).await
+}
+
+/// A profile that may be added to a group: the member, and their own e-mail to tell alike
+/// names apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileChoice {
+    pub member_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// Profiles found by name or e-mail that are not in the group yet (the group page's
+/// "Add profiles"), at most `PROFILES_FOUND`.
+#[server(endpoint = "profiles_to_add")]
+pub async fn profiles_to_add(group_id: i64, #[server(default)] q: String) -> Result<Vec<ProfileChoice>, AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let db = state.db.as_ref();
+            groups::group(db, &scope, group_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            let search = MemberListQuery::parse(&q, "", "", None)?.q;
+            if search.trim().is_empty() {
+                return Ok(Vec::new());
+            }
+            let in_group: Vec<i64> =
+                groups::group_members(db, &scope, group_id).await.map_err(internal)?.iter().map(|m| m.member_id).collect();
+            let query = ListQuery { search, status: None, sort: MemberSort::Name, after: None, not_registered: false };
+            let limit = PROFILES_FOUND + in_group.len() as i64;
+            let found = member_list::page(db, &scope, &query, limit, state.clock.now()).await.map_err(internal)?;
+            Ok(found
+                .into_iter()
+                .filter(|m| !in_group.contains(&m.id))
+                .take(PROFILES_FOUND as usize)
+                .map(|m| ProfileChoice { member_id: m.id, name: format!("{} {}", m.first_name, m.last_name), email: m.email })
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// How many profiles a search on the group page offers at once.
+pub const PROFILES_FOUND: i64 = 20;
+
+/// The members ticked on the member list, by name, for "Add selected to a group".
+#[server(endpoint = "profiles_named")]
+pub async fn profiles_named(#[server(default)] members: String) -> Result<Vec<ProfileChoice>, AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let ids = ticked(&members, NOTHING_TICKED_TO_ADD)?;
+            let found = groups::profiles(state.db.as_ref(), &scope, &ids).await.map_err(internal)?;
+            Ok(found
+                .into_iter()
+                .map(|m| ProfileChoice {
+                    member_id: m.member_id,
+                    name: format!("{} {}", m.first_name, m.last_name),
+                    email: None,
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// The refusal of "Add selected to a group" with no member ticked.
+pub const NOTHING_TICKED_TO_ADD: &str = "No member is ticked. Tick the members to add to a group.";
+
+/// Adds profiles to a group — one found on the group page, or those ticked on the list
+/// (`members`: ids separated by commas) — and shows the group.
+#[server(endpoint = "add_profiles_to_group")]
+pub async fn add_profiles_to_group(group_id: i64, #[server(default)] members: String) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let ids = ticked(&members, "Choose at least one member to add.")?;
+            let db = state.db.as_ref();
+            let group = groups::group(db, &scope, group_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            let added =
+                groups::add_profiles_to_group(db, &scope, group_id, &ids, state.clock.now()).await.map_err(internal)?;
+            if added == 0 {
+                return Err(AppError::Conflict(format!("They are in “{}” already.", group.name)));
+            }
+            let notice = format!("{} added to “{}”.", count_of(added as i64, "profile", "profiles"), group.name);
+            redirect_with_notice(&state, &format!("/staff/groups/{group_id}"), &notice);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The member numbers of a selection; none is refused with `nothing`.
+#[cfg(feature = "ssr")]
+fn ticked(members: &str, nothing: &str) -> Result<Vec<i64>, AppError> {
+    let ids = id_list(members).map_err(|message| AppError::invalid("members", message))?;
+    if ids.is_empty() {
+        return Err(AppError::invalid("members", nothing));
+    }
+    Ok(ids)
 }

@@ -10,7 +10,7 @@ use {
         session_times, set_session_cookie,
     },
     crate::domain::dates::{DAY, format_date},
-    crate::domain::template::fill,
+    crate::domain::template::{BUILT_IN_BODY, BUILT_IN_SUBJECT},
     crate::domain::{Email, InvitationState, InviteToken, Password, PersonalMessage},
     crate::error::FormErrors,
     crate::mail::render::{InvitationEmail, RenderedEmail, invitation_email},
@@ -69,11 +69,7 @@ pub async fn resend_invitation(contact_id: i64) -> Result<(), AppError> {
             let email = contact.invitation_email.as_deref().or(contact.email.as_deref()).unwrap_or_default();
             let to = Email::parse(email).map_err(|message| AppError::invalid("email", message))?;
             limits::attempt(&state, &limits::RESENDS_PER_MEMBER, &contact.member_id.to_string()).await?;
-            let wording = Wording {
-                template_body: None,
-                personal_message: contact.invitation_message.clone(),
-                subject_addition: contact.invitation_subject_addition.clone(),
-            };
+            let wording = Wording::of_latest_invitation(&contact);
             invite(&state, &scope, &contact, &to, &wording).await?;
             let notice =
                 format!("A new invitation link was sent to {}; the one sent before no longer works.", to.as_str());
@@ -113,11 +109,11 @@ pub(crate) async fn invite(
     }
     let organisation =
         organisations::organisation(db, scope.organisation_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    let on_behalf_of = on_behalf_of(state, scope, contact).await?;
+    let member_name = member_name(state, contact).await?;
     let invitation = prepare_invitation(
         state,
         &organisation,
-        &Invitee { contact_id: contact.id, first_name: &contact.first_name, on_behalf_of: on_behalf_of.as_deref() },
+        &Invitee { contact_id: contact.id, first_name: &contact.first_name, member_name: &member_name },
         to,
         wording,
     );
@@ -142,20 +138,20 @@ pub(crate) fn not_invited_meanwhile(contact: &members::ContactRow) -> AppError {
     ))
 }
 
-/// What an invitation says besides its fixed words: a template's body (filled in for each
-/// person), a personal message after it, and an addition to the subject line.
+/// What an invitation says: a template's subject and body (each `None`: the built-in words)
+/// and a personal message, filled in for each person.
 #[cfg(feature = "ssr")]
 #[derive(Default)]
 pub(crate) struct Wording {
-    pub template_body: Option<String>,
+    pub subject: Option<String>,
+    pub body: Option<String>,
     pub personal_message: Option<String>,
-    pub subject_addition: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
 impl Wording {
-    /// The template chosen in a form (`template_id` 0: none) and the personal message. A
-    /// template that is not the organisation's (any more) is refused, saying so.
+    /// The template chosen in a form (`template_id` 0: the built-in words) and the personal
+    /// message. A template that is not the organisation's (any more) is refused, saying so.
     pub(crate) async fn chosen(
         state: &AppState,
         scope: &StaffScope,
@@ -172,43 +168,53 @@ impl Wording {
             ),
         };
         Ok(Self {
-            template_body: template.as_ref().map(|t| t.body.clone()),
+            subject: template.as_ref().map(|t| t.subject.clone()),
+            body: template.map(|t| t.body),
             personal_message,
-            subject_addition: template.and_then(|t| t.subject_addition),
         })
     }
 
-    pub(crate) fn message_for(&self, first_name: &str, organisation: &str) -> Option<String> {
-        let filled = self.template_body.as_deref().map(|body| fill(body, first_name, organisation));
-        match (filled, self.personal_message.as_deref()) {
-            (Some(template), Some(personal)) => Some(format!("{template}\n\n{personal}")),
-            (Some(template), None) => Some(template),
-            (None, personal) => personal.map(str::to_owned),
+    /// The words the contact's latest invitation was sent with.
+    pub(crate) fn of_latest_invitation(contact: &members::ContactRow) -> Self {
+        Self {
+            subject: contact.invitation_subject_template.clone(),
+            body: contact.invitation_body_template.clone(),
+            personal_message: contact.invitation_message.clone(),
         }
     }
-}
 
-/// For a representative, the member whose profile the invitation opens (full name).
-#[cfg(feature = "ssr")]
-pub(crate) async fn on_behalf_of(
-    state: &AppState,
-    scope: &StaffScope,
-    contact: &members::ContactRow,
-) -> Result<Option<String>, AppError> {
-    if contact.is_self == 1 {
-        return Ok(None);
+    /// The e-mail in these words for one person.
+    pub(crate) fn email(
+        &self,
+        organisation: &organisations::Organisation,
+        invitee: &Invitee<'_>,
+        expires_at: i64,
+    ) -> RenderedEmail {
+        invitation_email(&InvitationEmail {
+            organisation_name: &organisation.name,
+            first_name: invitee.first_name,
+            member_name: invitee.member_name,
+            personal_message: self.personal_message.as_deref(),
+            subject: self.subject.as_deref().unwrap_or(BUILT_IN_SUBJECT),
+            body: self.body.as_deref().unwrap_or(BUILT_IN_BODY),
+            expires_at,
+        })
     }
-    let member = members::member(state.db.as_ref(), scope, contact.member_id).await.map_err(internal)?;
-    Ok(member.map(|m| format!("{} {}", m.first_name, m.last_name)))
 }
 
-/// Who an invitation goes to: a contact, by first name, and for a representative the
-/// member whose profile it opens.
+/// The full names on the profiles an invitation of this contact opens: theirs, or the
+/// member's they represent — and, for one person around several profiles, each of them.
+#[cfg(feature = "ssr")]
+pub(crate) async fn member_name(state: &AppState, contact: &members::ContactRow) -> Result<String, AppError> {
+    crate::store::contacts::profiles_of(state.db.as_ref(), contact.id).await.map_err(internal)
+}
+
+/// Who an invitation goes to: a contact, by first name, and the profile it opens.
 #[cfg(feature = "ssr")]
 pub(crate) struct Invitee<'a> {
     pub contact_id: i64,
     pub first_name: &'a str,
-    pub on_behalf_of: Option<&'a str>,
+    pub member_name: &'a str,
 }
 
 /// A fresh token, the e-mail rendered for the invitee, its link sealed for the outbox.
@@ -233,28 +239,17 @@ pub(crate) fn invitation_with_token(
     wording: &Wording,
     token: &InviteToken,
 ) -> NewInvitation {
-    let now = state.clock.now();
-    let message = wording.message_for(invitee.first_name, &organisation.name);
-    let personal_message = message.as_deref();
-    let subject_addition = wording.subject_addition.as_deref();
-    let expires_at = now + organisation.invitation_validity_days * DAY;
-    let token_hash = invite_token_hash(token);
-    let rendered = invitation_email(&InvitationEmail {
-        organisation_name: &organisation.name,
-        first_name: invitee.first_name,
-        on_behalf_of: invitee.on_behalf_of,
-        personal_message,
-        subject_addition,
-        expires_at,
-    });
+    let expires_at = state.clock.now() + organisation.invitation_validity_days * DAY;
+    let rendered = wording.email(organisation, invitee, expires_at);
     NewInvitation {
         contact_id: invitee.contact_id,
         email: to.as_str().to_owned(),
-        personal_message: message,
-        subject_addition: wording.subject_addition.clone(),
+        personal_message: wording.personal_message.clone(),
+        subject_template: wording.subject.clone(),
+        body_template: wording.body.clone(),
         expires_at,
         mail: queued_email(state, organisation, rendered, token),
-        token_hash,
+        token_hash: invite_token_hash(token),
     }
 }
 

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::invitations::{Invitee, Wording, invitation_with_token, on_behalf_of, visible_contact},
+    super::invitations::{Invitee, Wording, invitation_with_token, member_name, visible_contact},
     super::ssr::{internal, redirect_with_notice, request_cookie, require_role, respond, set_cookie},
     crate::domain::{Email, InviteToken, Role},
     crate::error::FormErrors,
@@ -107,9 +107,9 @@ pub async fn reenable_invite_link(contact_id: i64) -> Result<(), AppError> {
                 .await
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
-            let on_behalf_of = on_behalf_of(&state, &scope, &contact).await?;
+            let member_name = member_name(&state, &contact).await?;
             let invitee =
-                Invitee { contact_id, first_name: &contact.first_name, on_behalf_of: on_behalf_of.as_deref() };
+                Invitee { contact_id, first_name: &contact.first_name, member_name: &member_name };
             let token = new_invite_token();
             let new = invitation_with_token(&state, &organisation, &invitee, &email, &Wording::default(), &token);
             if !invitations::reenable_link(db, &scope, state.clock.now(), new, contact.invitation_id)

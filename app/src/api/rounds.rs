@@ -16,7 +16,7 @@ use {
     super::ssr::{internal, require_staff, respond},
     crate::domain::dates::{format_date, format_date_time},
     crate::domain::invitation::ROUND_SKIPS_INVITED_WITHIN,
-    crate::domain::numbers::{count_of, thousands},
+    crate::domain::numbers::{count_of, id_list, thousands},
     crate::domain::{Email, InvitationState},
     crate::ports::AppState,
     crate::secrets::new_nonce,
@@ -29,9 +29,6 @@ use {
 
 /// People a dry run or a report lists; the counts above them cover everyone.
 pub const REPORT_LINES: i64 = 1000;
-
-/// The most members "Invite selected" takes at once (a page holds 50).
-pub const MAX_SELECTED: usize = 1000;
 
 /// A round inviting more people than this is sent only once staff typed how many.
 pub const LARGE_ROUND: i64 = 500;
@@ -378,15 +375,7 @@ fn selection(
     if ticked && members.is_empty() {
         return Err(AppError::invalid("members", NOTHING_TICKED));
     }
-    if !members.is_empty() {
-        let ids: Vec<&str> = members.split(',').map(str::trim).collect();
-        if ids.len() > MAX_SELECTED {
-            return Err(AppError::invalid("members", "Select at most 1,000 members at once."));
-        }
-        if ids.iter().any(|id| id.parse::<i64>().map_or(true, |id| id <= 0)) {
-            return Err(AppError::invalid("members", "The selected members are not a list of member numbers."));
-        }
-    }
+    id_list(&members).map_err(|message| AppError::invalid("members", message))?;
     let query = MemberListQuery::parse(q, status, "", None)?;
     Ok(Selection { members, q: query.q, status: query.status, not_registered, ticked })
 }
@@ -461,7 +450,34 @@ pub(crate) async fn plan(
         let found = rounds::candidates(state.db.as_ref(), scope, chunk, without_login_only).await.map_err(internal)?;
         planned.extend(found.into_iter().map(|candidate| Planned { outcome: decide(&candidate, now), candidate }));
     }
+    one_email_per_address(&mut planned);
     Ok(planned)
+}
+
+/// A round writes to an address once: the first person invited at it gets the e-mail, and
+/// anyone after is skipped saying so — the same person (whose acceptance opens every profile
+/// of theirs) or someone else sharing the address (invited from their profile).
+#[cfg(feature = "ssr")]
+fn one_email_per_address(planned: &mut [Planned]) {
+    let mut first_at: std::collections::HashMap<String, (i64, String)> = std::collections::HashMap::new();
+    for p in planned.iter_mut() {
+        let Ok(email) = &p.outcome else { continue };
+        let c = &p.candidate;
+        match first_at.get(email.as_str()) {
+            None => {
+                let who = format!("{} {} (for {})", c.first_name, c.last_name, c.member_name);
+                first_at.insert(email.as_str().to_owned(), (c.person_id, who));
+            }
+            Some((person, who)) if *person == c.person_id => {
+                p.outcome = Err(format!("The same person as {who}: one e-mail opens both profiles."));
+            }
+            Some((_, who)) => {
+                p.outcome = Err(format!(
+                    "Same e-mail address as {who}, one e-mail per address: invite them from their profile."
+                ));
+            }
+        }
+    }
 }
 
 /// Whom a round invites: a primary contact of a member still kept, with a valid e-mail no
@@ -572,6 +588,8 @@ fn reason_kind(because: &str) -> String {
     match because {
         b if b.starts_with("Declined the portal on") => "Declined the portal.".into(),
         b if b.starts_with("Invited on") => "Invited less than 24 hours ago.".into(),
+        b if b.starts_with("The same person as") => "The same person as someone invited in this round.".into(),
+        b if b.starts_with("Same e-mail address as") => "Same e-mail address as someone invited in this round.".into(),
         b => b.to_owned(),
     }
 }
@@ -701,7 +719,7 @@ pub(crate) async fn send_waiting(
             let invitee = Invitee {
                 contact_id: person.contact_id,
                 first_name: &person.first_name,
-                on_behalf_of: (person.is_self == 0).then_some(person.member_name.as_str()),
+                member_name: &person.member_name,
             };
             invitations.push(prepare_invitation(state, &organisation, &invitee, &to, wording));
         }

@@ -7,13 +7,15 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::invitations::{Wording, on_behalf_of, visible_contact},
-    super::ssr::{internal, redirect_with_notice, require_role, require_staff, respond},
+    super::invitations::{Invitee, Wording, member_name, visible_contact},
+    super::ssr::{internal, redirect_with_notice, request_cookie, require_role, require_staff, respond},
     crate::domain::Role,
-    crate::domain::template::{SubjectAddition, TemplateBody},
+    crate::domain::template::{TemplateBody, TemplateSubject},
     crate::domain::{PersonName, PersonalMessage},
     crate::error::FormErrors,
-    crate::mail::render::{InvitationEmail, invitation_email, with_link},
+    crate::mail::render::{RenderedEmail, with_link},
+    crate::ports::AppState,
+    crate::store::members::StaffScope,
     crate::store::organisations,
     crate::store::templates::{self, NewTemplate},
 };
@@ -22,7 +24,7 @@ use {
 pub struct TemplateView {
     pub id: i64,
     pub name: String,
-    pub subject_addition: Option<String>,
+    pub subject: String,
     pub body: String,
     /// The organisation's default: forms that send invitations start with it.
     pub is_default: bool,
@@ -34,7 +36,7 @@ impl From<templates::TemplateRow> for TemplateView {
         Self {
             id: t.id,
             name: t.name,
-            subject_addition: t.subject_addition,
+            subject: t.subject,
             body: t.body,
             is_default: t.is_default == 1,
         }
@@ -71,7 +73,7 @@ pub async fn templates_to_manage() -> Result<Vec<TemplateView>, AppError> {
 pub async fn save_template(
     #[server(default)] template_id: i64,
     name: String,
-    subject_addition: String,
+    subject: String,
     body: String,
 ) -> Result<(), AppError> {
     respond(
@@ -79,14 +81,10 @@ pub async fn save_template(
             let (state, scope) = require_role(Role::manages_organisation).await?;
             let mut form = FormErrors::default();
             let parsed_name = form.check("name", &name, PersonName::parse(&name));
-            let addition = form.check("subject_addition", &subject_addition, SubjectAddition::parse(&subject_addition));
+            let parsed_subject = form.check("subject", &subject, TemplateSubject::parse(&subject));
             let parsed_body = form.check("body", &body, TemplateBody::parse(&body));
-            let (name, addition, body) = form.finish(|| Some((parsed_name?, addition?, parsed_body?)))?;
-            let new = NewTemplate {
-                name: name.as_str(),
-                subject_addition: addition.as_ref().map(SubjectAddition::as_str),
-                body: body.as_str(),
-            };
+            let (name, subject, body) = form.finish(|| Some((parsed_name?, parsed_subject?, parsed_body?)))?;
+            let new = NewTemplate { name: name.as_str(), subject: subject.as_str(), body: body.as_str() };
             let db = state.db.as_ref();
             if template_id == 0 {
                 templates::insert_template(db, &scope, &new, state.clock.now()).await.map_err(internal)?;
@@ -122,13 +120,16 @@ pub async fn archive_template(template_id: i64) -> Result<(), AppError> {
     )
 }
 
-/// The e-mail exactly as the contact would get it, the link aside (it is made when the
-/// e-mail is sent).
+/// The e-mail exactly as one person would get it, the link aside (it is made when the
+/// e-mail is sent): its subject, its text version, and the address of its HTML version
+/// (`/staff/email-preview`, shown in a sandboxed frame).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmailPreview {
     pub subject: String,
     pub text: String,
-    pub html: String,
+    pub frame: String,
+    /// Who it is shown for: the contact, or a sample person.
+    pub shown_for: String,
 }
 
 /// The invite page's "Preview": the form's fields go back to that page as a draft, in a
@@ -167,9 +168,12 @@ pub async fn preview_invitation_draft(
     )
 }
 
+/// The preview of an invitation in the words of `template_id` (0: the built-in ones) to
+/// `contact_id` (0: a sample person, as on the template and round pages), with a personal
+/// message.
 #[server(endpoint = "preview_invitation")]
 pub async fn preview_invitation(
-    contact_id: i64,
+    #[server(default)] contact_id: i64,
     #[server(default)] template_id: i64,
     #[server(default)] message: String,
 ) -> Result<EmailPreview, AppError> {
@@ -179,30 +183,60 @@ pub async fn preview_invitation(
             let mut form = FormErrors::default();
             let note = form.check("message", &message, PersonalMessage::parse(&message));
             let note = form.finish(|| note)?;
-            let contact = visible_contact(&state, &scope, contact_id).await?;
-            let wording = Wording::chosen(&state, &scope, template_id, note.map(|n| n.as_str().to_owned())).await?;
-            let db = state.db.as_ref();
-            let organisation = organisations::organisation(db, scope.organisation_id)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
-            let behalf = on_behalf_of(&state, &scope, &contact).await?;
-            let message = wording.message_for(&contact.first_name, &organisation.name);
-            let rendered = invitation_email(&InvitationEmail {
-                organisation_name: &organisation.name,
-                first_name: &contact.first_name,
-                on_behalf_of: behalf.as_deref(),
-                personal_message: message.as_deref(),
-                subject_addition: wording.subject_addition.as_deref(),
-                expires_at: state.clock.now() + organisation.invitation_validity_days * crate::domain::dates::DAY,
-            });
-            let link = format!("{}/invite/…", state.config.public_base_url);
-            Ok(EmailPreview {
-                subject: rendered.subject,
-                text: with_link(&rendered.text, &link),
-                html: with_link(&rendered.html, &link),
-            })
+            let message = note.map(|n| n.as_str().to_owned());
+            let (rendered, shown_for) = preview_email(&state, &scope, contact_id, template_id, message.clone()).await?;
+            let mut fields = vec![("template", template_id.to_string()), ("contact", contact_id.to_string())];
+            // The message is words: the frame shows it only from an address signed for this
+            // browser, as the invite page's draft is.
+            let browser = request_cookie(crate::web::FORM_COOKIE);
+            if let (Some(message), Some(browser)) = (message, browser.as_deref()) {
+                fields.push(("message", message));
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let frame = crate::web::signed_draft_link(&state, browser, EMAIL_PREVIEW_PATH, &fields);
+                return Ok(EmailPreview { subject: rendered.subject, text: rendered.text, frame, shown_for });
+            }
+            let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(&fields).finish();
+            let frame = format!("{EMAIL_PREVIEW_PATH}?{query}");
+            Ok(EmailPreview { subject: rendered.subject, text: rendered.text, frame, shown_for })
         }
         .await,
     )
+}
+
+/// Where the HTML version of a preview is served, alone, for a sandboxed frame.
+pub const EMAIL_PREVIEW_PATH: &str = "/staff/email-preview";
+
+/// The invitation e-mail as `contact_id` (0: a sample person) would get it in the words of
+/// `template_id` (0: the built-in ones), its link shown as an address that opens nothing;
+/// and whom it is shown for.
+#[cfg(feature = "ssr")]
+pub(crate) async fn preview_email(
+    state: &AppState,
+    scope: &StaffScope,
+    contact_id: i64,
+    template_id: i64,
+    message: Option<String>,
+) -> Result<(RenderedEmail, String), AppError> {
+    let wording = Wording::chosen(state, scope, template_id, message).await?;
+    let db = state.db.as_ref();
+    let organisation =
+        organisations::organisation(db, scope.organisation_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let (first_name, member, shown_for) = match contact_id {
+        0 => ("Sam".to_owned(), "Sam Example".to_owned(), "a sample person, Sam Example".to_owned()),
+        id => {
+            let contact = visible_contact(state, scope, id).await?;
+            let member = member_name(state, &contact).await?;
+            (contact.first_name.clone(), member, contact.full_name())
+        }
+    };
+    let invitee = Invitee { contact_id, first_name: &first_name, member_name: &member };
+    let expires_at = state.clock.now() + organisation.invitation_validity_days * crate::domain::dates::DAY;
+    let rendered = wording.email(&organisation, &invitee, expires_at);
+    let link = format!("{}/invite/…", state.config.public_base_url);
+    let shown = RenderedEmail {
+        subject: rendered.subject,
+        text: with_link(&rendered.text, &link),
+        html: with_link(&rendered.html, &link),
+    };
+    Ok((shown, shown_for))
 }

@@ -3,6 +3,7 @@
 
 use crate::domain::dates::format_date;
 use crate::domain::html::escape_html;
+use crate::domain::template::{Piece, Placeholder, pieces};
 
 pub const LINK_PLACEHOLDER: &str = "{{invitation_link}}";
 
@@ -16,64 +17,118 @@ pub struct InvitationEmail<'a> {
     pub organisation_name: &'a str,
     /// The invited person's first name.
     pub first_name: &'a str,
-    /// A representative is invited to manage this member's profile (their full name).
-    pub on_behalf_of: Option<&'a str>,
+    /// The full name on the profile the invitation opens: theirs, or the member's they
+    /// represent.
+    pub member_name: &'a str,
     pub personal_message: Option<&'a str>,
-    /// From a template: added to the subject line.
-    pub subject_addition: Option<&'a str>,
+    /// The template's subject and body (`template::BUILT_IN_*` when none was chosen).
+    pub subject: &'a str,
+    pub body: &'a str,
     pub expires_at: i64,
 }
 
+/// The invitation in the template's words, filled for one person: placeholders take their
+/// values once (a value is never read as a placeholder), a paragraph that is only `{link}`
+/// becomes a button, and a personal message stands where `{message}` does — or, in a
+/// template without it, just before the link.
 pub fn invitation_email(e: &InvitationEmail<'_>) -> RenderedEmail {
     let org = single_line(e.organisation_name);
     let expiry = format_date(e.expires_at);
-    let subject = match e.subject_addition {
-        Some(addition) => format!("{org} invites you to your member portal: {}", single_line(addition)),
-        None => format!("{org} invites you to your member portal"),
+    let value = |slot: Placeholder| -> String {
+        match slot {
+            Placeholder::FirstName => single_line(e.first_name),
+            Placeholder::Organisation => org.clone(),
+            Placeholder::MemberName => single_line(e.member_name),
+            Placeholder::Expiry => expiry.clone(),
+            Placeholder::Link => LINK_PLACEHOLDER.to_owned(),
+            Placeholder::Message => e.personal_message.unwrap_or_default().to_owned(),
+        }
     };
-
-    let whose = match e.on_behalf_of {
-        Some(member) => format!("{}'s", single_line(member)),
-        None => "your own".to_owned(),
-    };
-    let mut text = format!(
-        "Hello {name},\n\n{org} invites you to its member portal, where you can see {whose} \
-         profile, memberships, bookings and files.\n\n",
-        name = e.first_name,
-    );
-    if let Some(message) = e.personal_message {
-        text.push_str(&format!("A message from {org}:\n\n{message}\n\n"));
-    }
-    text.push_str(&format!(
-        "Set your password here:\n{LINK_PLACEHOLDER}\n\nThis link works once and expires on {expiry}. \
-         If it has expired, ask {org} for a new one.\n\nIf you were not expecting this e-mail, you can ignore it.\n"
-    ));
-
-    let message_html = e
-        .personal_message
-        .map(|m| {
-            format!(
-                "<p>A message from {org}:</p><blockquote style=\"white-space:pre-line\">{}</blockquote>",
-                escape_html(m),
-                org = escape_html(&org)
-            )
+    let subject = single_line(&fill(e.subject, |piece| match piece {
+        Piece::Text(text) => text.to_owned(),
+        Piece::Slot(slot) => value(slot),
+    }));
+    let paragraphs = paragraphs(e.body, e.personal_message);
+    let text: Vec<String> = paragraphs
+        .iter()
+        .map(|paragraph| match paragraph {
+            Paragraph::Words(words) => fill(words, |piece| match piece {
+                Piece::Text(text) => text.to_owned(),
+                Piece::Slot(slot) => value(slot),
+            }),
+            Paragraph::Message(message) => (*message).to_owned(),
+            Paragraph::Button => LINK_PLACEHOLDER.to_owned(),
         })
-        .unwrap_or_default();
-    let html = format!(
-        "<!doctype html><html><body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">\
-         <p>Hello {name},</p>\
-         <p>{org} invites you to its member portal, where you can see {whose} profile, memberships, bookings and files.</p>\
-         {message_html}\
-         <p><a href=\"{LINK_PLACEHOLDER}\" style=\"display:inline-block;padding:12px 20px;background:#1d4ed8;color:#fff;text-decoration:none;border-radius:6px\">Set your password</a></p>\
-         <p>Or open this link: {LINK_PLACEHOLDER}</p>\
-         <p>This link works once and expires on {expiry}. If it has expired, ask {org} for a new one.</p>\
-         <p style=\"color:#555\">If you were not expecting this e-mail, you can ignore it.</p>\
-         </body></html>",
-        name = escape_html(e.first_name),
-        whose = escape_html(&whose),
-        org = escape_html(&org),
-    );
-    RenderedEmail { subject, text, html }
+        .collect();
+    let html: String = paragraphs
+        .iter()
+        .map(|paragraph| match paragraph {
+            Paragraph::Words(words) => {
+                let inner = fill(words, |piece| match piece {
+                    Piece::Text(text) => escape_html(text).replace('\n', "<br>"),
+                    Piece::Slot(Placeholder::Link) => format!("<a href=\"{LINK_PLACEHOLDER}\">{LINK_PLACEHOLDER}</a>"),
+                    Piece::Slot(slot) => escape_html(&value(slot)).replace('\n', "<br>"),
+                });
+                format!("<p>{inner}</p>")
+            }
+            Paragraph::Message(message) => {
+                format!("<blockquote style=\"white-space:pre-line\">{}</blockquote>", escape_html(message))
+            }
+            Paragraph::Button => format!(
+                "<p><a href=\"{LINK_PLACEHOLDER}\" style=\"display:inline-block;padding:12px 20px;background:#1d4ed8;\
+                 color:#fff;text-decoration:none;border-radius:6px\">Set your password</a></p>\
+                 <p style=\"color:#555\">Or open this link: {LINK_PLACEHOLDER}</p>"
+            ),
+        })
+        .collect();
+    RenderedEmail {
+        text: format!("{}\n", text.join("\n\n")),
+        html: format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
+             <body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">{html}</body></html>",
+            escape_html(&subject)
+        ),
+        subject,
+    }
+}
+
+/// A paragraph of an invitation's body.
+enum Paragraph<'a> {
+    /// Words with placeholders.
+    Words(&'a str),
+    /// The personal message, as typed.
+    Message(&'a str),
+    /// A paragraph that is only `{link}`.
+    Button,
+}
+
+fn paragraphs<'a>(body: &'a str, message: Option<&'a str>) -> Vec<Paragraph<'a>> {
+    let has_message_slot = pieces(body).contains(&Piece::Slot(Placeholder::Message));
+    let mut out = Vec::new();
+    let mut message_placed = has_message_slot;
+    for paragraph in body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        let is_link = paragraph == Placeholder::Link.text();
+        if !message_placed && (is_link || paragraph.contains(Placeholder::Link.text())) {
+            out.extend(message.map(Paragraph::Message));
+            message_placed = true;
+        }
+        if paragraph == Placeholder::Message.text() {
+            out.extend(message.map(Paragraph::Message));
+        } else if is_link {
+            out.push(Paragraph::Button);
+        } else {
+            out.push(Paragraph::Words(paragraph));
+        }
+    }
+    if !message_placed {
+        out.extend(message.map(Paragraph::Message));
+    }
+    out
+}
+
+/// `text` with each of its pieces as `piece` writes it.
+fn fill(text: &str, piece: impl Fn(Piece<'_>) -> String) -> String {
+    pieces(text).into_iter().map(piece).collect()
 }
 
 /// The e-mail that proves a sign-up's address: one link, nothing else to act on.
@@ -175,14 +230,16 @@ fn single_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::template::{BUILT_IN_BODY, BUILT_IN_SUBJECT};
 
     fn email(message: Option<&'static str>) -> RenderedEmail {
         invitation_email(&InvitationEmail {
             organisation_name: "Dojo <Kai>\r\nBcc: x@example.org",
             first_name: "<b>Ada</b>",
-            on_behalf_of: None,
+            member_name: "<b>Ada</b> Byron",
             personal_message: message,
-            subject_addition: None,
+            subject: BUILT_IN_SUBJECT,
+            body: BUILT_IN_BODY,
             expires_at: 1_795_305_600,
         })
     }
@@ -192,17 +249,17 @@ mod tests {
         let e = email(Some("<script>alert(1)</script>"));
         assert!(e.html.contains("&lt;b&gt;Ada&lt;/b&gt;"));
         assert!(e.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-        assert!(!e.html.contains("<script>"));
+        assert!(!e.html.contains("<script>") && !e.html.contains("<b>"));
         assert!(e.text.contains("<script>alert(1)</script>"), "plain text is not HTML");
     }
 
     #[test]
     fn subject_is_one_line_and_expiry_is_a_date() {
         let e = email(None);
-        assert!(!e.subject.contains('\n') && !e.subject.contains('\r'));
+        assert_eq!(e.subject, "Dojo <Kai>  Bcc: x@example.org invites you to your member portal");
         assert!(e.text.contains("expires on 22 November 2026"));
         assert!(e.html.contains("expires on 22 November 2026"));
-        assert!(!e.text.contains("A message from"));
+        assert!(!e.text.contains("{message}") && !e.text.contains("\n\n\n"), "{}", e.text);
     }
 
     #[test]
@@ -215,18 +272,40 @@ mod tests {
     }
 
     #[test]
-    fn a_representative_is_told_whose_profile_it_opens() {
+    fn a_template_replaces_the_words_and_a_message_goes_before_the_link() {
         let e = invitation_email(&InvitationEmail {
             organisation_name: "Riverside School",
             first_name: "Pat",
-            on_behalf_of: Some("Sam <Lee>"),
-            personal_message: None,
-            subject_addition: Some("Term starts soon"),
+            member_name: "Sam <Lee>",
+            personal_message: Some("See you {first_name}"),
+            subject: "{first_name}, your family account for {member_name}",
+            body: "Dear {first_name},\n\nSam's account is ready:\n\n{link}\n\nUntil {expiry}.",
             expires_at: 1_795_305_600,
         });
-        assert!(e.text.contains("Hello Pat,") && e.text.contains("see Sam <Lee>'s profile"));
-        assert!(e.html.contains("see Sam &lt;Lee&gt;&#39;s profile"));
-        assert!(!e.text.contains("your own"));
-        assert_eq!(e.subject, "Riverside School invites you to your member portal: Term starts soon");
+        assert_eq!(e.subject, "Pat, your family account for Sam <Lee>");
+        assert_eq!(
+            e.text,
+            format!(
+                "Dear Pat,\n\nSam's account is ready:\n\nSee you {{first_name}}\n\n{LINK_PLACEHOLDER}\n\nUntil 22 November 2026.\n"
+            )
+        );
+        assert!(!e.text.contains("Hello") && !e.text.contains("A message from"));
+        assert!(e.html.contains("<p>Sam&#39;s account is ready:</p><blockquote"), "{}", e.html);
+    }
+
+    #[test]
+    fn a_link_inside_a_sentence_is_a_link_and_lines_stay_lines() {
+        let e = invitation_email(&InvitationEmail {
+            organisation_name: "Riverside",
+            first_name: "Pat",
+            member_name: "Pat Lee",
+            personal_message: None,
+            subject: "Hi",
+            body: "Open {link} today.\nThanks,\n{organisation}",
+            expires_at: 0,
+        });
+        assert!(e.html.contains(&format!(
+            "<p>Open <a href=\"{LINK_PLACEHOLDER}\">{LINK_PLACEHOLDER}</a> today.<br>Thanks,<br>Riverside</p>"
+        )));
     }
 }

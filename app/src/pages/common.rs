@@ -199,6 +199,9 @@ pub fn TextArea(
     /// The element's id when the page has several boxes of this name (one per card).
     #[prop(optional, into)]
     id: Option<String>,
+    /// Lines shown (4 when not given).
+    #[prop(optional)]
+    rows: Option<u32>,
 ) -> impl IntoView {
     let (message, shown_value) = field_state(name, error, value);
     let id = id.unwrap_or_else(|| name.to_owned());
@@ -217,7 +220,7 @@ pub fn TextArea(
             <textarea
                 id=id
                 name=name
-                rows="4"
+                rows=rows.unwrap_or(4)
                 required=required
                 prop:value=shown_value
                 aria-invalid=move || message().is_some().then_some("true")

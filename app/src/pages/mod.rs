@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/members/:id/edit") view=staff::EditMemberPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/groups") view=staff::GroupListPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/groups/:id") view=staff::GroupPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/add-to-group") view=staff::AddToGroupPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/bulk-sends") view=staff::BulkSendsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/bulk-sends/:id") view=staff::RoundPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/invite-round") view=staff::RoundPlanPage ssr=SsrMode::Async />

@@ -21,6 +21,7 @@ pub fn page_name(path: &str) -> &'static str {
         ["staff", "members", _, "contacts", _, "invite"] => "Invite",
         ["staff", "groups"] => "Groups",
         ["staff", "groups", _] => "Group",
+        ["staff", "add-to-group"] => "Add to a group",
         ["staff", "bulk-sends"] => "Bulk sends",
         ["staff", "bulk-sends", _] => "Round report",
         ["staff", "invite-round"] => "Invitation round",

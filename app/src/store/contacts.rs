@@ -7,7 +7,7 @@ use super::members::{
     StaffScope, bind_open_invitations, open_invitations_of_visible_contact, refresh_contact, refresh_member,
     visible_contact, visible_member,
 };
-use super::{Db, DbError, Stmt};
+use super::{Db, DbError, Stmt, fetch_optional};
 use crate::domain::{Email, PersonName, Relation};
 use crate::stmt;
 
@@ -17,6 +17,80 @@ pub struct NewContact {
     pub relation: Option<Relation>,
     pub email: Option<Email>,
     pub is_primary: bool,
+    /// Staff said this is the person of that contact (`SamePerson::person_id`), already
+    /// around another profile.
+    pub same_as: Option<i64>,
+}
+
+/// The full names on every profile the person of contact `$contact` (an SQL expression)
+/// reaches as the same person at the same address, "Max Keller and Mia Keller": whose
+/// profiles their invitation opens.
+macro_rules! profiles_of_person {
+    ($contact:literal) => {
+        concat!(
+            "(SELECT group_concat(pm.first_name || ' ' || pm.last_name, ' and ')
+              FROM contacts p JOIN members pm ON pm.id = p.member_id AND pm.archived_at IS NULL
+              WHERE coalesce(p.same_as, p.id) = coalesce(",
+            $contact,
+            ".same_as, ",
+            $contact,
+            ".id) AND p.removed_at IS NULL AND (p.id = ",
+            $contact,
+            ".id OR p.email = ",
+            $contact,
+            ".email))"
+        )
+    };
+}
+pub(crate) use profiles_of_person;
+
+/// Whose profiles an invitation of this contact opens (`profiles_of_person!`).
+pub async fn profiles_of(db: &dyn Db, contact_id: i64) -> Result<String, DbError> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        names: Option<String>,
+    }
+    let row: Option<Row> = fetch_optional(
+        db,
+        stmt!(concat!("SELECT ", profiles_of_person!("c"), " AS names FROM contacts c WHERE c.id = ?"), contact_id),
+    )
+    .await?;
+    Ok(row.and_then(|r| r.names).unwrap_or_default())
+}
+
+/// Someone already around another profile with the e-mail a new representative is given.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SamePerson {
+    /// The person's first contact: the one every later one names as `same_as`.
+    pub person_id: i64,
+    pub name: String,
+    pub member_name: String,
+}
+
+/// The first contact with `email` on another profile this staff login may see, if any.
+pub async fn same_email_elsewhere(
+    db: &dyn Db,
+    scope: &StaffScope,
+    member_id: i64,
+    email: &Email,
+) -> Result<Option<SamePerson>, DbError> {
+    fetch_optional(
+        db,
+        scope.bind(stmt!(
+            concat!(
+                "SELECT coalesce(c.same_as, c.id) AS person_id,
+                        coalesce(c.first_name, m.first_name) || ' ' || coalesce(c.last_name, m.last_name) AS name,
+                        m.first_name || ' ' || m.last_name AS member_name
+                 FROM contacts c JOIN members m ON m.id = c.member_id
+                 WHERE c.email = ? AND c.removed_at IS NULL AND m.id <> ? AND ",
+                visible_member!(),
+                " ORDER BY c.id LIMIT 1"
+            ),
+            email.as_str(),
+            member_id
+        )),
+    )
+    .await
 }
 
 /// The representative `c` (never the member's own contact), not removed, of a member the
@@ -39,27 +113,53 @@ pub async fn add_contact(
     member_id: i64,
     new: &NewContact,
     now: i64,
-) -> Result<Option<i64>, DbError> {
+) -> Result<Option<Added>, DbError> {
     let changes = db
-        .batch(vec![scope.bind(stmt!(
-            concat!(
-                "INSERT INTO contacts (member_id, is_self, first_name, last_name, relation, email, is_primary, created_at)
-                 SELECT ?, 0, ?, ?, ?, ?, ?, ?
-                 WHERE EXISTS (SELECT 1 FROM members m WHERE m.id = ? AND ",
-                visible_member!(),
-                ")"
+        .batch(vec![
+            scope.bind(stmt!(
+                concat!(
+                    "INSERT INTO contacts (member_id, is_self, first_name, last_name, relation, email, is_primary,
+                                           same_as, created_at)
+                     SELECT ?, 0, ?, ?, ?, ?, ?, ?, ?
+                     WHERE EXISTS (SELECT 1 FROM members m WHERE m.id = ? AND ",
+                    visible_member!(),
+                    ")"
+                ),
+                member_id,
+                new.first_name.as_str(),
+                new.last_name.as_str(),
+                new.relation.as_ref().map(Relation::as_str),
+                new.email.as_ref().map(Email::as_str),
+                new.is_primary,
+                new.same_as,
+                now,
+                member_id
+            )),
+            // The same person with a login already: it reaches this profile now, as this
+            // contact (the login's e-mail is the contact's, so it is theirs).
+            stmt!(
+                "INSERT INTO member_links (user_id, member_id, contact_id, relation, linked_at)
+                 SELECT u.id, c.member_id, c.id, 'representative', ?
+                 FROM contacts c JOIN users u ON u.email = c.email AND u.disabled_at IS NULL
+                 WHERE c.id = last_insert_rowid() AND changes() = 1 AND c.member_id = ? AND c.same_as IS NOT NULL
+                   AND EXISTS (SELECT 1 FROM member_links l JOIN contacts p ON p.id = l.contact_id
+                               WHERE l.user_id = u.id AND coalesce(p.same_as, p.id) = c.same_as)
+                   AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.user_id = u.id AND l.member_id = c.member_id)",
+                now,
+                member_id
             ),
-            member_id,
-            new.first_name.as_str(),
-            new.last_name.as_str(),
-            new.relation.as_ref().map(Relation::as_str),
-            new.email.as_ref().map(Email::as_str),
-            new.is_primary,
-            now,
-            member_id
-        )), refresh_member(member_id)])
+            refresh_member(member_id),
+        ])
         .await?;
-    Ok((changes[0].rows_affected == 1).then_some(changes[0].last_insert_id))
+    let added = (changes[0].rows_affected == 1).then_some(changes[0].last_insert_id);
+    Ok(added.map(|id| Added { contact_id: id, linked: changes[1].rows_affected == 1 }))
+}
+
+/// A representative just added, and whether a login of theirs reaches the profile already.
+#[derive(Debug, Clone, Copy)]
+pub struct Added {
+    pub contact_id: i64,
+    pub linked: bool,
 }
 
 /// Changes a representative. When the e-mail changes, their pending invitation is revoked

@@ -114,22 +114,53 @@ pub async fn add_to_group(
     member_id: i64,
     now: i64,
 ) -> Result<bool, DbError> {
+    Ok(add_profiles_to_group(db, scope, group_id, &[member_id], now).await? == 1)
+}
+
+/// Puts the visible members among `member_ids` into a group of the organisation, leaving
+/// out those in it already; how many it added.
+pub async fn add_profiles_to_group(
+    db: &dyn Db,
+    scope: &StaffScope,
+    group_id: i64,
+    member_ids: &[i64],
+    now: i64,
+) -> Result<u64, DbError> {
+    let ids = serde_json::to_string(member_ids).map_err(|e| DbError::Backend(e.to_string()))?;
     let changes = db
         .execute(scope.bind(stmt!(
             concat!(
                 "INSERT INTO group_members (group_id, member_id, added_at)
-                 SELECT g.id, m.id, ? FROM groups g JOIN members m ON m.id = ?
+                 SELECT DISTINCT g.id, m.id, ? FROM groups g, json_each(?) j JOIN members m ON m.id = j.value
                  WHERE g.id = ? AND g.organisation_id = m.organisation_id
                    AND NOT EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = g.id AND gm.member_id = m.id)
                    AND ",
                 visible_member!()
             ),
             now,
-            member_id,
+            ids,
             group_id
         )))
         .await?;
-    Ok(changes.rows_affected == 1)
+    Ok(changes.rows_affected)
+}
+
+/// The visible members among `member_ids`, by name.
+pub async fn profiles(db: &dyn Db, scope: &StaffScope, member_ids: &[i64]) -> Result<Vec<GroupMember>, DbError> {
+    let ids = serde_json::to_string(member_ids).map_err(|e| DbError::Backend(e.to_string()))?;
+    fetch_all(
+        db,
+        scope.bind(stmt!(
+            concat!(
+                "SELECT DISTINCT m.id AS member_id, m.first_name, m.last_name
+                 FROM json_each(?) j JOIN members m ON m.id = j.value WHERE ",
+                visible_member!(),
+                " ORDER BY m.last_name COLLATE NOCASE, m.first_name COLLATE NOCASE, m.id"
+            ),
+            ids
+        )),
+    )
+    .await
 }
 
 pub async fn remove_from_group(

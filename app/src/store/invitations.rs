@@ -31,7 +31,9 @@ pub struct NewInvitation {
     pub email: String,
     pub token_hash: String,
     pub personal_message: Option<String>,
-    pub subject_addition: Option<String>,
+    /// The template's words it was sent with (`None`: the built-in ones), for a resend.
+    pub subject_template: Option<String>,
+    pub body_template: Option<String>,
     pub expires_at: i64,
     /// Written by the outbox's statement alone (from its own, longer list).
     #[serde(skip)]
@@ -130,11 +132,12 @@ pub fn invitation_statements(
     let insert = stmt!(
         concat!(
             "INSERT INTO invitations (organisation_id, member_id, contact_id, email, token_hash,
-                     personal_message, subject_addition, sent_by, created_at, expires_at, reinvite)
+                     personal_message, subject_template, body_template, sent_by, created_at, expires_at, reinvite)
              SELECT ?, (SELECT member_id FROM contacts WHERE id = n.contact_id), n.contact_id, n.email,
-                    n.token_hash, n.personal_message, n.subject_addition, ?, ?, n.expires_at, n.declined
-             FROM (SELECT j.contact_id, j.email, j.token_hash, j.personal_message, j.subject_addition,
-                          j.expires_at,
+                    n.token_hash, n.personal_message, n.subject_template, n.body_template, ?, ?, n.expires_at,
+                    n.declined
+             FROM (SELECT j.contact_id, j.email, j.token_hash, j.personal_message, j.subject_template,
+                          j.body_template, j.expires_at,
                           coalesce((SELECT i.declined_at IS NOT NULL FROM invitations i
                                     WHERE i.contact_id = j.contact_id
                                     ORDER BY i.created_at DESC, i.id DESC LIMIT 1), 0) AS declined
@@ -142,7 +145,8 @@ pub fn invitation_statements(
                                 json_extract(value, '$.email') AS email,
                                 json_extract(value, '$.token_hash') AS token_hash,
                                 json_extract(value, '$.personal_message') AS personal_message,
-                                json_extract(value, '$.subject_addition') AS subject_addition,
+                                json_extract(value, '$.subject_template') AS subject_template,
+                                json_extract(value, '$.body_template') AS body_template,
                                 json_extract(value, '$.expires_at') AS expires_at
                          FROM json_each(?)) j) n
              WHERE (n.declined = 0 OR ?) AND ",
@@ -279,7 +283,8 @@ macro_rules! consumable {
 }
 
 /// What follows a successful claim, selected through it: link the login to the member as
-/// this contact, withdraw the contact's other open invitations, open the first session.
+/// this contact, and to every other profile of the same person (staff said so; same
+/// address), withdraw those contacts' other open invitations, open the first session.
 fn after_claim(claim: &str, session_id_hash: &str, times: &SessionTimes) -> Vec<super::Stmt> {
     vec![
         stmt!(
@@ -291,8 +296,24 @@ fn after_claim(claim: &str, session_id_hash: &str, times: &SessionTimes) -> Vec<
             claim
         ),
         stmt!(
+            "INSERT INTO member_links (user_id, member_id, contact_id, relation, invitation_id, linked_at)
+             SELECT i.accepted_user_id, o.member_id, o.id,
+                    CASE WHEN o.is_self = 1 THEN 'self' ELSE 'representative' END, i.id, ?
+             FROM invitations i
+             JOIN contacts c ON c.id = i.contact_id
+             JOIN contacts o ON coalesce(o.same_as, o.id) = coalesce(c.same_as, c.id) AND o.id <> c.id
+             JOIN members m ON m.id = o.member_id AND m.archived_at IS NULL
+             WHERE i.claim = ? AND o.removed_at IS NULL AND o.email = i.email
+               AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = o.id)
+               AND NOT EXISTS (SELECT 1 FROM member_links l
+                               WHERE l.user_id = i.accepted_user_id AND l.member_id = o.member_id)",
+            times.now,
+            claim
+        ),
+        stmt!(
             "UPDATE invitations SET revoked_at = ?
-             WHERE contact_id = (SELECT contact_id FROM invitations WHERE claim = ?)
+             WHERE contact_id IN (SELECT l.contact_id FROM member_links l
+                                  WHERE l.invitation_id = (SELECT id FROM invitations WHERE claim = ?))
                AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL",
             times.now,
             claim
@@ -304,7 +325,13 @@ fn after_claim(claim: &str, session_id_hash: &str, times: &SessionTimes) -> Vec<
             claim
         ),
         insert_session(session_id_hash, SessionOwner::AcceptedInvitation { claim }, times),
-        stmt!(refresh_standing!("SELECT member_id FROM invitations WHERE claim = ?"), claim),
+        stmt!(
+            refresh_standing!(
+                "SELECT l.member_id FROM member_links l
+                 WHERE l.invitation_id = (SELECT id FROM invitations WHERE claim = ?)"
+            ),
+            claim
+        ),
         events::invitation_used("accepted", claim, times.now),
     ]
 }

@@ -154,7 +154,8 @@ macro_rules! contact_select {
                 u.id AS login_user_id, u.email AS login_email, u.last_login_at AS login_last_login_at,
                 l.linked_at AS login_linked_at,
                 i.id AS invitation_id, i.email AS invitation_email,
-                i.personal_message AS invitation_message, i.subject_addition AS invitation_subject_addition, ",
+                i.personal_message AS invitation_message, i.subject_template AS invitation_subject_template,
+                i.body_template AS invitation_body_template, ",
             latest_invitation_columns!(),
             ", i.declined_by IS NOT NULL AS inv_declined_by_staff,
                 i.decline_reason AS inv_decline_reason, i.reinvite AS inv_reinvite,
@@ -187,7 +188,8 @@ pub struct ContactRow {
     pub invitation_id: Option<i64>,
     pub invitation_email: Option<String>,
     pub invitation_message: Option<String>,
-    pub invitation_subject_addition: Option<String>,
+    pub invitation_subject_template: Option<String>,
+    pub invitation_body_template: Option<String>,
     #[serde(flatten)]
     latest: LatestInvitation,
     /// Declined as staff recorded it (else by the person, from the invitation page).

@@ -6,6 +6,7 @@
 
 use serde::Deserialize;
 
+use super::contacts::profiles_of_person;
 use super::invitations::{InvitingAs, bind_inviting_as, inviting_as_allows};
 use super::members::{LatestInvitation, StaffScope, granted_member, latest_invitation_columns, refresh_standing};
 use super::{Db, DbError, Stmt, fetch_all, fetch_optional};
@@ -28,6 +29,8 @@ pub struct Candidate {
     pub has_login: i64,
     /// Another contact's login uses this e-mail (002's shared-e-mail rule).
     pub email_has_access: i64,
+    /// The person: their first contact (`contacts.same_as`), this one's id when their own.
+    pub person_id: i64,
     #[serde(flatten)]
     latest: LatestInvitation,
 }
@@ -56,6 +59,7 @@ pub async fn candidates(
                     coalesce(c.first_name, m.first_name) AS first_name,
                     coalesce(c.last_name, m.last_name) AS last_name,
                     c.is_self, c.relation, c.is_primary, c.email, m.archived_at IS NOT NULL AS archived,
+                    coalesce(c.same_as, c.id) AS person_id,
                     l.user_id IS NOT NULL AS has_login,
                     EXISTS (SELECT 1 FROM users u JOIN member_links o ON o.user_id = u.id
                             WHERE u.email = c.email AND o.contact_id IS NOT c.id) AS email_has_access,
@@ -197,13 +201,17 @@ pub async fn waiting(db: &dyn Db, round_id: i64, limit: i64) -> Result<Vec<Waiti
     fetch_all(
         db,
         stmt!(
-            "SELECT c.id AS contact_id, c.is_self, coalesce(c.first_name, m.first_name) AS first_name,
-                    m.first_name || ' ' || m.last_name AS member_name, c.email
+            concat!(
+                "SELECT c.id AS contact_id, c.is_self, coalesce(c.first_name, m.first_name) AS first_name,
+                    coalesce(",
+                profiles_of_person!("c"),
+                ", m.first_name || ' ' || m.last_name) AS member_name, c.email
              FROM bulk_send_results r
              JOIN contacts c ON c.id = r.contact_id
              JOIN members m ON m.id = c.member_id
              WHERE r.bulk_send_id = ? AND r.invitation_id IS NULL AND r.skipped_because IS NULL
-             ORDER BY r.contact_id LIMIT ?",
+             ORDER BY r.contact_id LIMIT ?"
+            ),
             round_id,
             limit
         ),

@@ -10,7 +10,7 @@ use crate::stmt;
 pub struct TemplateRow {
     pub id: i64,
     pub name: String,
-    pub subject_addition: Option<String>,
+    pub subject: String,
     pub body: String,
     /// The organisation's default (read by `templates` only).
     #[serde(default)]
@@ -21,7 +21,7 @@ pub async fn templates(db: &dyn Db, scope: &StaffScope) -> Result<Vec<TemplateRo
     fetch_all(
         db,
         stmt!(
-            "SELECT t.id, t.name, t.subject_addition, t.body,
+            "SELECT t.id, t.name, t.subject, t.body,
                     coalesce((SELECT o.default_template_id = t.id FROM organisations o WHERE o.id = t.organisation_id), 0)
                         AS is_default
              FROM message_templates t
@@ -36,7 +36,7 @@ pub async fn template(db: &dyn Db, scope: &StaffScope, id: i64) -> Result<Option
     fetch_optional(
         db,
         stmt!(
-            "SELECT id, name, subject_addition, body FROM message_templates
+            "SELECT id, name, subject, body FROM message_templates
              WHERE id = ? AND organisation_id = ? AND archived_at IS NULL",
             id,
             scope.organisation_id
@@ -47,18 +47,18 @@ pub async fn template(db: &dyn Db, scope: &StaffScope, id: i64) -> Result<Option
 
 pub struct NewTemplate<'a> {
     pub name: &'a str,
-    pub subject_addition: Option<&'a str>,
+    pub subject: &'a str,
     pub body: &'a str,
 }
 
 pub async fn insert_template(db: &dyn Db, scope: &StaffScope, new: &NewTemplate<'_>, now: i64) -> Result<i64, DbError> {
     let changes = db
         .execute(stmt!(
-            "INSERT INTO message_templates (organisation_id, name, subject_addition, body, created_at)
+            "INSERT INTO message_templates (organisation_id, name, subject, body, created_at)
              VALUES (?, ?, ?, ?, ?)",
             scope.organisation_id,
             new.name,
-            new.subject_addition,
+            new.subject,
             new.body,
             now
         ))
@@ -70,10 +70,10 @@ pub async fn insert_template(db: &dyn Db, scope: &StaffScope, new: &NewTemplate<
 pub async fn update_template(db: &dyn Db, scope: &StaffScope, id: i64, new: &NewTemplate<'_>) -> Result<bool, DbError> {
     let changes = db
         .execute(stmt!(
-            "UPDATE message_templates SET name = ?, subject_addition = ?, body = ?
+            "UPDATE message_templates SET name = ?, subject = ?, body = ?
              WHERE id = ? AND organisation_id = ? AND archived_at IS NULL",
             new.name,
-            new.subject_addition,
+            new.subject,
             new.body,
             id,
             scope.organisation_id

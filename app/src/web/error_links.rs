@@ -25,7 +25,7 @@ use crate::web::cookie_value;
 const ERROR_PARAMS: [&str; 3] = ["__path", "__err", "__sig"];
 /// Marks a URL whose other values a form of this browser sent back to its page (a draft).
 const DRAFT_PARAM: &str = "__draft";
-const BROWSER_COOKIE: &str = "portico_form";
+pub const BROWSER_COOKIE: &str = "portico_form";
 /// Long enough to read the page, correct the form and reload it.
 const COOKIE_SECONDS: u32 = 15 * 60;
 
@@ -69,6 +69,19 @@ fn is_signed_param(name: &str) -> bool {
 /// A draft's query: `fields` and the mark that makes the page show them (once signed).
 pub fn draft_query(fields: &[(&str, &str)]) -> String {
     form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).append_pair(DRAFT_PARAM, "1").finish()
+}
+
+/// An address of `path` carrying `fields` as a draft signed for the browser whose form
+/// cookie is `browser`: a page that draft was made on may point a frame at it.
+pub fn signed_draft_link(state: &AppState, browser: &str, path: &str, fields: &[(&str, &str)]) -> String {
+    let pairs: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .chain([(DRAFT_PARAM.to_owned(), "1".to_owned())])
+        .collect();
+    let signature = state.config.secret_key.sign(&signed_text(browser, path, &with_query("", pairs.iter())));
+    let signature = ("__sig".to_owned(), signature);
+    with_query(path, pairs.iter().chain([&signature]))
 }
 
 /// Signs the error or the draft a redirect back to a form carries, and gives this browser

@@ -38,7 +38,7 @@ const COLUMNS: [&str; 13] = [
 ];
 
 /// The signed-in staff's scope; else the answer: sign in first, or nothing here.
-async fn staff_only(state: &AppState, headers: &HeaderMap) -> Result<StaffScope, Response> {
+pub(super) async fn staff_only(state: &AppState, headers: &HeaderMap) -> Result<StaffScope, Response> {
     match session_of(state, headers).await {
         Ok(Some((_, user))) => {
             staff_scope(&user).map_err(|_| (StatusCode::NOT_FOUND, "There is nothing at this address.").into_response())
@@ -49,7 +49,7 @@ async fn staff_only(state: &AppState, headers: &HeaderMap) -> Result<StaffScope,
 }
 
 /// The value of `name` in the address's query, empty when it has none.
-fn query_param(uri: &Uri, name: &str) -> String {
+pub(super) fn query_param(uri: &Uri, name: &str) -> String {
     let pairs = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes());
     pairs.into_iter().find(|(key, _)| key == name).map(|(_, value)| value.into_owned()).unwrap_or_default()
 }

@@ -87,7 +87,7 @@ async fn every_action_that_cannot_be_undone_asks_first() {
     let membership = [("member_id", member.as_str()), ("programme", "Juniors"), ("level", "Blue belt")];
     app.post_form(&app.staff, "/api/add_membership", &format!("/staff/members/{id}"), &membership).await;
     app.upload(&app.staff, id, "report.pdf", b"%PDF-1.4 a report", true).await;
-    let template = app.template("Families", "", "Welcome.").await;
+    let template = app.template("Families", "Welcome", "Welcome: {link}").await;
 
     let profile_path = format!("/staff/members/{id}");
     let profile = app.get(&app.staff, &profile_path).await.body;

@@ -70,7 +70,7 @@ async fn a_representative_invited_at_once_accepts_to_the_members_profile_with_th
     let (contact, link) = app.representative_invited(id, "Pat", "pat@example.org").await;
     let sent = &app.sent_emails().await[0];
     assert_eq!(sent["to"], serde_json::json!(["pat@example.org"]));
-    assert!(sent["text"].as_str().unwrap().contains("Noa Case's profile"));
+    assert!(sent["text"].as_str().unwrap().contains("the profile of Noa Case"));
 
     let pat = browser();
     assert_eq!(location(&app.accept(&pat, &link, "pat's own password").await), "/portal");

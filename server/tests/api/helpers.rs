@@ -389,8 +389,8 @@ impl TestApp {
     }
 
     /// Saves a message template as the signed-in staff; returns its id.
-    pub async fn template(&self, name: &str, subject_addition: &str, body: &str) -> i64 {
-        let fields = [("name", name), ("subject_addition", subject_addition), ("body", body)];
+    pub async fn template(&self, name: &str, subject: &str, body: &str) -> i64 {
+        let fields = [("name", name), ("subject", subject), ("body", body)];
         let saved = self.post_form(&self.staff, "/api/save_template", "/staff/templates", &fields).await;
         assert_eq!(location(&saved), "/staff/templates");
         self.count("SELECT max(id) FROM message_templates").await

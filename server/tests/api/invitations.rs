@@ -216,7 +216,8 @@ async fn two_writes_from_one_read_leave_one_live_invitation_and_one_email() {
         email: "ada@example.org".into(),
         token_hash: format!("hash-{key}"),
         personal_message: None,
-        subject_addition: None,
+        subject_template: None,
+        body_template: None,
         expires_at: START + 30 * DAY,
         mail: queued_email(&format!("key-{key}")),
     };

@@ -19,6 +19,7 @@ mod endpoints;
 mod forms;
 mod groups;
 mod helpers;
+mod households;
 mod invitations;
 mod logins;
 mod member_list;

@@ -106,3 +106,60 @@ async fn a_database_of_an_earlier_build_keeps_every_row() {
     let (kind,): (String,) = sqlx::query_as("SELECT link_kind FROM outbox").fetch_one(&pool).await.unwrap();
     assert_eq!(kind, "invitation");
 }
+
+/// 0019: a template of before (words added to the fixed ones, and to the subject) becomes a
+/// whole template that reads as its e-mails did, `{link}` included; an invitation keeps its
+/// subject for a resend.
+#[tokio::test]
+async fn templates_of_before_become_whole_templates_that_read_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("portico.db");
+    let options = SqliteConnectOptions::from_str("sqlite://").unwrap().filename(&path).create_if_missing(true);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+    let before = &FILES[..18];
+    assert_eq!(before.last().unwrap().0, "0018_staff_invitation_access.sql");
+    Migrator::new(Embedded(before)).await.unwrap().run(&pool).await.unwrap();
+    sqlx::raw_sql(
+        "INSERT INTO organisations (id, name, sender_name, sender_email, created_at)
+             VALUES (1, 'Harbour Tennis Club', 'Harbour Tennis', 'hello@harbour.example.org', 100);
+         INSERT INTO users (id, email, password_hash, created_at)
+             VALUES (1, 'owner@harbour.example.org', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', 100);
+         INSERT INTO members (id, organisation_id, first_name, last_name, created_at)
+             VALUES (1, 1, 'Ada', 'Lovelace', 150);
+         INSERT INTO contacts (id, member_id, is_self, email, created_at) VALUES (1, 1, 1, 'ada@example.org', 150);
+         INSERT INTO message_templates (id, organisation_id, name, subject_addition, body, created_at)
+             VALUES (1, 1, 'Families', 'Term starts', 'Dear {first_name}, welcome.', 200),
+                    (2, 1, 'Plain', NULL, 'Welcome to {organisation}.', 200);
+         INSERT INTO invitations (id, organisation_id, member_id, contact_id, email, token_hash, personal_message,
+                                  subject_addition, sent_by, created_at, expires_at)
+             VALUES (1, 1, 1, 1, 'ada@example.org', 'aa', 'Dear Ada, welcome.', 'Term starts', 1, 250, 9999);",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    let _migrated = SqliteDb::open(&path).await.expect("this build opens and migrates it");
+    let options = SqliteConnectOptions::from_str("sqlite://").unwrap().filename(&path);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+    let templates: Vec<(String, String)> =
+        sqlx::query_as("SELECT subject, body FROM message_templates ORDER BY id").fetch_all(&pool).await.unwrap();
+    assert_eq!(templates[0].0, "{organisation} invites you to your member portal: Term starts");
+    assert_eq!(templates[1].0, "{organisation} invites you to your member portal");
+    assert_eq!(
+        templates[0].1,
+        portico_app::domain::template::BUILT_IN_BODY.replace("{message}", "Dear {first_name}, welcome."),
+        "the built-in words with theirs where the message goes"
+    );
+    for (subject, body) in &templates {
+        portico_app::domain::template::TemplateSubject::parse(subject).expect("a valid subject");
+        portico_app::domain::template::TemplateBody::parse(body).expect("a valid body, with its link");
+    }
+    let (subject, body, message): (Option<String>, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT subject_template, body_template, personal_message FROM invitations")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(subject.as_deref(), Some("{organisation} invites you to your member portal: Term starts"));
+    assert_eq!((body, message.as_deref()), (None, Some("Dear Ada, welcome.")));
+}

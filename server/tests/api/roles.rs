@@ -30,6 +30,9 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/api/add_membership", &[("member_id", "member"), ("programme", "")], ALL),
     ("/api/add_member", &[("first_name", ""), ("last_name", ""), ("email", ""), ("phone", ""), ("address", "")], ALL),
     ("/api/add_to_group", &[("group_id", "group"), ("member_id", "other_member")], ALL),
+    ("/api/add_profiles_to_group", &[("group_id", "group"), ("members", "")], ALL),
+    ("/api/profiles_to_add", &[("group_id", "group"), ("q", "ex")], ALL),
+    ("/api/profiles_named", &[("members", "member")], ALL),
     ("/api/bulk_sends", &[], ALL),
     ("/api/cancel_booking", &[("member_id", "member"), ("booking_id", "booking")], ALL),
     ("/api/change_login_email", &[("contact_id", "contact"), ("email", "not an address")], LOGIN_ADMINS),
@@ -60,7 +63,7 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/api/revoke_invitation", &[("contact_id", "contact")], ALL),
     ("/api/revoke_staff_invitation", &[("invitation_id", "staff_invitation")], MANAGERS),
     ("/api/round_details", &[("round", "round")], ALL),
-    ("/api/save_template", &[("name", ""), ("subject_addition", ""), ("body", "")], MANAGERS),
+    ("/api/save_template", &[("name", ""), ("subject", ""), ("body", "")], MANAGERS),
     ("/api/send_invitation", &[("contact_id", "contact"), ("email", "not an address"), ("message", "")], ALL),
     ("/api/send_round", &[("request_key", "too short")], ALL),
     ("/api/team_overview", &[], MANAGERS),
@@ -101,6 +104,8 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/staff/members/{member}/contacts/{contact}/invite", &[], ALL),
     ("/staff/groups", &[], ALL),
     ("/staff/groups/{group}", &[], ALL),
+    ("/staff/add-to-group?member={member}", &[], ALL),
+    ("/staff/email-preview?template={template}", &[], ALL),
     ("/staff/bulk-sends", &[], ALL),
     ("/staff/bulk-sends/{round}", &[], ALL),
     ("/staff/invite-round", &[], ALL),
@@ -182,7 +187,7 @@ async fn fixture(app: &TestApp) -> HashMap<&'static str, String> {
     let created = app.post_form(&app.staff, "/api/create_group", "/staff/groups", &[("name", "The Examples")]).await;
     let group = location(&created).trim_start_matches("/staff/groups/").to_owned();
     app.call(&app.staff, "/api/add_to_group", &[("group_id", &group), ("member_id", &member.to_string())]).await;
-    let template = app.template("Welcome", "", "Hello {first_name}").await;
+    let template = app.template("Welcome", "Welcome", "Hello {first_name}: {link}").await;
     let sent = app
         .call(
             &app.staff,

@@ -32,7 +32,8 @@ async fn the_owner_changes_the_organisation_and_the_next_invitation_says_so() {
     let app = spawn_app().await;
     email_api_accepts(&app).await;
     app.staff_login().await;
-    let template = app.template("Welcome", "", "Hello {first_name}, welcome to {organisation}.").await.to_string();
+    let template =
+        app.template("Welcome", "Welcome", "Hello {first_name}, welcome to {organisation}: {link}. Until {expiry}.").await.to_string();
 
     let changed = settings("Riverside Dojo", "Riverside Dojo Office", "office@riverside.example.org", "14", &template);
     assert_eq!(location(&save(&app, &app.staff, &changed).await), "/staff/settings");
@@ -62,7 +63,7 @@ async fn the_owner_changes_the_organisation_and_the_next_invitation_says_so() {
     app.dispatch_pending_emails().await;
     let email = app.sent_emails().await.pop().unwrap();
     assert_eq!(email["from"], "\"Riverside Dojo Office\" <office@riverside.example.org>");
-    assert!(email["text"].as_str().unwrap().contains("expires on 6 December 2026"), "{email}");
+    assert!(email["text"].as_str().unwrap().contains("Until 6 December 2026."), "{email}");
     assert!(email["text"].as_str().unwrap().contains("welcome to Riverside Dojo"), "{email}");
 
     // Saving what is already there says nothing new.

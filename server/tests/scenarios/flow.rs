@@ -208,6 +208,9 @@ pub async fn representative_invited(
         ("email", email),
         ("primary", "true"),
         ("send_now", "true"),
+        // When the address is on another profile already, staff are asked whether this is
+        // that person; "no" keeps each profile to its own invitation (`households` says yes).
+        ("same_person", "no"),
     ];
     let added = staff.post_form("/api/add_contact", &format!("{profile}/contacts/new"), &fields).await;
     assert_eq!(location(&added), profile, "{:?}", target.kind);

@@ -7,7 +7,8 @@
 //! The fields, each under its own tag: a member's first and last name and postal address
 //! (added, then edited), a representative's first and last name and relation, an
 //! invitation's personal message (sent, and previewed), a decline's reason, a group's name,
-//! a template's name, subject addition and body, the organisation's name and sender name, a
+//! a template's name, subject and body (and its e-mail in the preview frame), the
+//! organisation's name and sender name, a
 //! staff invitation's name, a membership's programme and level, a booking's title and place,
 //! a file's name, the member list's and Not yet registered's search (reflected), and what a
 //! refused form keeps (reflected through the signed error link).
@@ -114,17 +115,19 @@ pub async fn hostile_text_is_shown_as_text_everywhere(target: &Target) {
     let group_id = group_page.trim_start_matches("/staff/groups/").to_owned();
     let add = [("group_id", group_id.as_str()), ("member_id", member_id.as_str())];
     staff.post_form("/api/add_to_group", &group_page, &add).await;
-    // A template's body may hold no braces but its two placeholders (refused, saying so).
-    let body = format!("Dear {{first_name}}, {}", field("tb").replace("{{x}}", ""));
-    let (template_name, subject) = (field("tn"), field("ts"));
-    let template = [("name", template_name.as_str()), ("subject_addition", subject.as_str()), ("body", body.as_str())];
+    // A template may hold no braces but its placeholders (refused, saying so), and its link.
+    let body_words = field("tb").replace("{{x}}", "");
+    let body = format!("Dear {{first_name}}, {body_words}\n\n{{link}}");
+    let (template_name, subject) = (field("tn"), field("ts").replace("{{x}}", ""));
+    let template = [("name", template_name.as_str()), ("subject", subject.as_str()), ("body", body.as_str())];
     assert_eq!(
         location(&staff.post_form("/api/save_template", "/staff/templates", &template).await),
         "/staff/templates"
     );
     let (_, templates) = staff.get("/staff/templates").await;
     let at = templates.find("href=\"/staff/templates/").expect("the template's link") + 23;
-    let template_page = format!("/staff/templates/{}", templates[at..].split('"').next().unwrap());
+    let template_id = templates[at..].split('"').next().unwrap().to_owned();
+    let template_page = format!("/staff/templates/{template_id}");
     let staff_name = field("sn");
     let team = [("name", staff_name.as_str()), ("email", "new.staff.hostile@example.org"), ("role", "staff")];
     assert_eq!(location(&staff.post_form("/api/invite_staff", "/staff/team", &team).await), "/staff/team");
@@ -185,6 +188,8 @@ pub async fn hostile_text_is_shown_as_text_everywhere(target: &Target) {
         (group_page.clone(), vec![&group, &first]),
         ("/staff/templates".into(), vec![&template_name]),
         (template_page, vec![&template_name, &subject, &body]),
+        // The e-mail itself, as its preview frame shows it.
+        (format!("/staff/email-preview?template={template_id}"), vec![&body_words]),
         ("/staff/team".into(), vec![&staff_name]),
         ("/staff/settings".into(), vec![&organisation, &sender, &template_name]),
         (format!("/staff/invite-round?members={member_id}"), everyone.clone()),

@@ -27,7 +27,7 @@ pub async fn representatives_are_invited_and_handled_one_by_one(target: &Target)
     let email = email_number(target, sent).await;
     assert_eq!(email["to"], serde_json::json!(["pat.case@example.org"]), "{kind:?}");
     assert!(email["text"].as_str().unwrap().contains("Hello Pat,"), "{kind:?}");
-    assert!(email["text"].as_str().unwrap().contains("Noa Case's profile"), "{kind:?}");
+    assert!(email["text"].as_str().unwrap().contains("the profile of Noa Case"), "{kind:?}");
 
     // The guardian is added without the invitation; bad input comes back with messages.
     let guardian_with = |email| {

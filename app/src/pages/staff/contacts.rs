@@ -32,12 +32,14 @@ pub fn AddContactPage() -> impl IntoView {
                         <ActionForm action=add>
                             <FormAlert error />
                             <input type="hidden" name="member_id" value=profile.id />
+                            <SamePersonQuestion error />
                             <ContactFields error contact=None />
                             <Checkbox
                                 label="Send the portal invitation now"
                                 name="send_now"
                                 checked=profile.invite_at_once
                                 hint="Needs an e-mail address."
+                                error
                             />
                             <button type="submit" class="button">"Add representative"</button>
                         </ActionForm>
@@ -115,6 +117,32 @@ fn ContactFields(error: Signal<Option<AppError>>, contact: Option<ContactCard>) 
             name="primary"
             checked=primary
             hint="Invitations sent to many at once go to primary contacts only."
+            error
         />
+    }
+}
+
+/// When the e-mail given is already someone's on another profile, the form comes back
+/// asking whether this is that person: one login for all their profiles, or someone else
+/// who shares the address.
+#[component]
+fn SamePersonQuestion(error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().and_then(|e| e.field_message("same_person")).map(|question| {
+            view! {
+                <fieldset class="field question" id="same_person" aria-describedby="same_person-error">
+                    <legend>"The same person?"</legend>
+                    <p class="field-error" id="same_person-error">{question}</p>
+                    <label class="choice">
+                        <input type="radio" name="same_person" value="yes" required=true />
+                        " Yes, the same person: one login for both profiles"
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="same_person" value="no" />
+                        " No, someone else who shares this e-mail address"
+                    </label>
+                </fieldset>
+            }
+        })
     }
 }

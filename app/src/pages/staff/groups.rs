@@ -5,11 +5,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use server_fn::ServerFn;
 
+use super::group_profiles::AddProfiles;
 use super::id_param;
 use super::rounds::{RoundLines, SendButton};
-use super::templates::TemplateSelect;
+use super::templates::{EmailPreviewCard, TemplateSelect};
 use crate::api::groups::{CreateGroup, GroupView, InviteGroupOwners, RemoveFromGroup, group_details, list_groups};
-use crate::api::templates::{TemplateView, list_templates};
+use crate::api::templates::{TemplateView, list_templates, preview_invitation};
 use crate::pages::common::{Field, FormAlert, LoadError, action_error};
 use crate::pages::confirm::ConfirmFirst;
 
@@ -77,7 +78,8 @@ pub fn GroupPage() -> impl IntoView {
                 let templates = templates.await.unwrap_or_default();
                 match details.await {
                     Ok(group) if planning.get_untracked() && group.plan.is_some() => {
-                        view! { <DryRun group template_id=template_id.get_untracked() /> }.into_any()
+                        let preview = preview_invitation(0, template_id.get_untracked(), String::new()).await.ok();
+                        view! { <DryRun group template_id=template_id.get_untracked() preview /> }.into_any()
                     }
                     Ok(group) => view! { <Group group templates /> }.into_any(),
                     Err(error) => view! { <LoadError error /> }.into_any(),
@@ -99,7 +101,7 @@ fn Group(group: GroupView, templates: Vec<TemplateView>) -> impl IntoView {
             <h1>{group.name}</h1>
             <FormAlert error />
             {if group.members.is_empty() {
-                view! { <p>"No profiles in this group yet. Add them from each member's profile."</p> }.into_any()
+                view! { <p>"No profiles in this group yet: find them below."</p> }.into_any()
             } else {
                 view! {
                     {group.members.into_iter().map(|profile| view! {
@@ -134,6 +136,7 @@ fn Group(group: GroupView, templates: Vec<TemplateView>) -> impl IntoView {
                     </form>
                 }.into_any()
             }}
+            <AddProfiles group_id=id />
         </section>
     }
 }
@@ -141,7 +144,7 @@ fn Group(group: GroupView, templates: Vec<TemplateView>) -> impl IntoView {
 /// "Invite all owners" before anything is sent: who would be invited, who skipped and why,
 /// and the button that sends exactly this round (its key makes a second press harmless).
 #[component]
-fn DryRun(group: GroupView, template_id: i64) -> impl IntoView {
+fn DryRun(group: GroupView, template_id: i64, preview: Option<crate::api::templates::EmailPreview>) -> impl IntoView {
     let invite = ServerAction::<InviteGroupOwners>::new();
     let error = action_error(invite);
     let id = group.id;
@@ -161,6 +164,7 @@ fn DryRun(group: GroupView, template_id: i64) -> impl IntoView {
                 <input type="hidden" name="template_id" value=template_id />
                 <SendButton invited=invited as i64 error cancel=format!("/staff/groups/{id}") />
             </ActionForm>
+            {preview.map(|email| view! { <EmailPreviewCard email /> })}
         </section>
     }
 }

@@ -3,9 +3,9 @@ use leptos_router::hooks::use_query_map;
 use server_fn::ServerFn;
 
 use super::profile_with_contact;
-use super::templates::TemplateSelect;
+use super::templates::{EmailPreviewCard, TemplateSelect};
 use crate::api::invitations::SendInvitation;
-use crate::api::templates::{EmailPreview, PreviewInvitationDraft, list_templates, preview_invitation};
+use crate::api::templates::{PreviewInvitationDraft, list_templates, preview_invitation};
 use crate::pages::common::{Field, FormAlert, LoadError, TextArea, action_error};
 
 /// Invites one person around a profile: the member themself or a representative, with a
@@ -74,7 +74,7 @@ pub fn InvitePage() -> impl IntoView {
                             profile.validity_days
                         )}</p>
                         {preview.map(|shown| match shown {
-                            Ok(email) => view! { <Preview email /> }.into_any(),
+                            Ok(email) => view! { <EmailPreviewCard email /> }.into_any(),
                             Err(error) => view! { <FormAlert error=Signal::stored(Some(error)) /> }.into_any(),
                         })}
                         <ActionForm action=send>
@@ -86,7 +86,7 @@ pub fn InvitePage() -> impl IntoView {
                                 label="Personal message"
                                 name="message"
                                 value=typed("message")
-                                hint="Added to the invitation e-mail, after the template's words."
+                                hint="Shown in the e-mail where the template puts {message}, or else just before the link."
                                 error
                             />
                             <div class="actions">
@@ -100,22 +100,5 @@ pub fn InvitePage() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
-    }
-}
-
-/// The e-mail as it will be sent: subject, plain text, and the HTML version's source (shown
-/// as text: the page's Content-Security-Policy would strip its inline styles in a frame).
-#[component]
-fn Preview(email: EmailPreview) -> impl IntoView {
-    view! {
-        <div class="card mail preview" aria-labelledby="preview-heading">
-            <h2 id="preview-heading">"Preview"</h2>
-            <p><strong>"Subject: "</strong>{email.subject}</p>
-            <pre>{email.text}</pre>
-            <details>
-                <summary>"HTML version, as sent"</summary>
-                <pre class="mail-html">{email.html}</pre>
-            </details>
-        </div>
     }
 }

@@ -143,7 +143,8 @@ fn MemberList(initial: MemberPage) -> impl IntoView {
             <p class="found" aria-live="polite">{move || page.with(|p| found_line(p))}</p>
             <a href=move || page.with(|p| p.query.export_href()) download>"Export these members (CSV)"</a>
         </div>
-        // Ticked members go to the dry run of "Invite selected"; a GET, so nothing is sent yet.
+        // Ticked members go to the dry run of "Invite selected", or to the choice of a group;
+        // a GET, so nothing is sent or changed yet.
         <form method="get" action="/staff/invite-round" class="bulk-select">
             <input type="hidden" name="ticked" value="true" />
             {move || page.with(|p| (!p.query.q.trim().is_empty()).then(|| view! { <input type="hidden" name="q" value=p.query.q.clone() /> }))}
@@ -155,6 +156,7 @@ fn MemberList(initial: MemberPage) -> impl IntoView {
                 view! {
                     <div class="actions">
                         <button type="submit" class="button">"Invite selected"</button>
+                        <button type="submit" class="button secondary" formaction="/staff/add-to-group">"Add selected to a group"</button>
                         <a class="button secondary" href=everyone.href()>{format!("Invite all {matching} matching this filter")}</a>
                     </div>
                 }

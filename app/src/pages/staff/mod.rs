@@ -1,5 +1,6 @@
 mod contacts;
 mod edit_member;
+mod group_profiles;
 mod groups;
 mod invite;
 mod member_list;
@@ -14,6 +15,7 @@ mod templates;
 
 pub use contacts::{AddContactPage, EditContactPage};
 pub use edit_member::EditMemberPage;
+pub use group_profiles::AddToGroupPage;
 pub use groups::{GroupListPage, GroupPage};
 pub use invite::InvitePage;
 pub use member_list::MemberListPage;

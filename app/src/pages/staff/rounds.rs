@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::id_param;
-use super::templates::TemplateSelect;
+use super::templates::{EmailPreviewCard, TemplateSelect};
 use crate::api::member_list::MemberListQuery;
 use crate::api::rounds::{
     ContinueRound, LARGE_ROUND, RoundLine, RoundPlan, RoundProgress, RoundReport, SendRound, bulk_sends,
     delivery_progress, plan_round, round_details,
 };
-use crate::api::templates::list_templates;
+use crate::api::templates::{EmailPreview, TemplateView, list_templates, preview_invitation};
 use crate::domain::PortalStatus;
 use crate::domain::numbers::{count_of, thousands};
 use crate::error::AppError;
@@ -38,12 +38,16 @@ pub fn RoundPlanPage() -> impl IntoView {
         },
     );
     let templates = Resource::new(|| (), |_| list_templates());
+    // "Preview" sends the form back here by GET: the template chosen comes back with it.
+    let template_id = query.read_untracked().get("template_id").and_then(|t| t.parse::<i64>().ok());
     view! {
         <Suspense fallback=|| view! { <p>"Working out who will be invited…"</p> }>
             {move || Suspend::new(async move {
                 let templates = templates.await.unwrap_or_default();
+                let shown = template_id.unwrap_or_else(|| templates.iter().find(|t| t.is_default).map_or(0, |t| t.id));
+                let preview = preview_invitation(0, shown, String::new()).await.ok();
                 match plan.await {
-                    Ok(plan) => view! { <RoundPlanView plan templates /> }.into_any(),
+                    Ok(plan) => view! { <RoundPlanView plan templates template_id preview /> }.into_any(),
                     Err(error) => match error.field_message("members") {
                         Some(message) => view! { <NoRound message back=list_href(&query.read_untracked()) /> }.into_any(),
                         None => view! { <LoadError error /> }.into_any(),
@@ -77,7 +81,12 @@ fn list_href(query: &leptos_router::params::ParamsMap) -> String {
 }
 
 #[component]
-fn RoundPlanView(plan: RoundPlan, templates: Vec<crate::api::templates::TemplateView>) -> impl IntoView {
+fn RoundPlanView(
+    plan: RoundPlan,
+    templates: Vec<TemplateView>,
+    template_id: Option<i64>,
+    preview: Option<EmailPreview>,
+) -> impl IntoView {
     let send = ServerAction::<SendRound>::new();
     let error = action_error(send);
     let invited = plan.will_invite;
@@ -103,9 +112,17 @@ fn RoundPlanView(plan: RoundPlan, templates: Vec<crate::api::templates::Template
                 <input type="hidden" name="status" value=status />
                 {selection.not_registered.then(|| view! { <input type="hidden" name="not_registered" value="true" /> })}
                 {selection.ticked.then(|| view! { <input type="hidden" name="ticked" value="true" /> })}
-                <TemplateSelect templates />
+                {(!templates.is_empty()).then(|| view! {
+                    <div class="template-choice">
+                        <TemplateSelect templates chosen=template_id />
+                        <button type="submit" class="button secondary" formmethod="get" formaction="/staff/invite-round">
+                            "Preview this template"
+                        </button>
+                    </div>
+                })}
                 <SendButton invited error cancel="/staff/members".to_owned() />
             </ActionForm>
+            {preview.map(|email| view! { <EmailPreviewCard email /> })}
             <RoundLines lines=plan.lines planned=true />
         </section>
     }
