@@ -111,7 +111,7 @@ pub struct FormErrors(InvalidForm);
 
 impl FormErrors {
     /// Parses one field that may be shown again, remembering what was typed.
-    pub fn check<T>(&mut self, field: &str, typed: &str, parsed: Result<T, &'static str>) -> Option<T> {
+    pub fn check<T>(&mut self, field: &str, typed: &str, parsed: Result<T, impl Into<String>>) -> Option<T> {
         self.0.values.push((field.into(), typed.into()));
         self.check_secret(field, parsed)
     }
@@ -123,7 +123,7 @@ impl FormErrors {
     }
 
     /// Parses one field whose value must never be echoed back (a password).
-    pub fn check_secret<T>(&mut self, field: &str, parsed: Result<T, &'static str>) -> Option<T> {
+    pub fn check_secret<T>(&mut self, field: &str, parsed: Result<T, impl Into<String>>) -> Option<T> {
         parsed.map_err(|message| self.0.errors.push(FieldError { field: field.into(), message: message.into() })).ok()
     }
 

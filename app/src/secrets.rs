@@ -56,6 +56,11 @@ pub fn new_nonce() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<16>())
 }
 
+/// SHA-256 of some bytes, in hex: a name that changes whenever they do (a logo's address).
+pub fn digest(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn typed_hash(kind: &str, secret: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(kind.as_bytes());

@@ -18,6 +18,7 @@ use crate::ports::AppState;
 use crate::{App, shell};
 
 mod api_requests;
+mod brand;
 mod email_preview;
 mod error_links;
 mod export;
@@ -63,6 +64,9 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         .route("/staff/members/{member_id}/files", axum::routing::post(files::upload))
         .route("/files/{file_id}", axum::routing::get(files::download))
         .route(crate::api::templates::EMAIL_PREVIEW_PATH, axum::routing::get(email_preview::email_preview))
+        .route(brand::LOGO_FORM, axum::routing::post(brand::upload_logo))
+        .route("/logo/{organisation}/{digest}", axum::routing::get(brand::logo))
+        .route("/brand.css", axum::routing::get(brand::stylesheet))
         .with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), page.clone())
@@ -159,6 +163,13 @@ async fn read_whole(mut body: Body) -> Result<Bytes, BodyProblem> {
 #[derive(Clone, Debug)]
 pub struct ClientIp(pub String);
 
+/// A `Set-Cookie` value as every cookie of Portico's is set: only for our own requests,
+/// never to scripts, `Secure` outside plain-http local development. `max_age` 0 clears it.
+pub fn cookie_header(state: &AppState, name: &str, value: &str, max_age: i64) -> String {
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}")
+}
+
 /// The value of cookie `name` in a request's headers, if set and not empty.
 pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
     headers
@@ -231,9 +242,9 @@ pub async fn security_headers(State(reload_port): State<Option<u32>>, mut reques
     let referrer = if is_token_page { "no-referrer" } else { "same-origin" };
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    // A response with a policy of its own (the e-mail preview) keeps it, and its framing.
+    // A response with a policy and framing of its own (the e-mail preview, a logo) keeps them.
+    headers.entry(header::X_FRAME_OPTIONS).or_insert(HeaderValue::from_static("DENY"));
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         let policy = match &nonce {
             Some(nonce) => page_policy(nonce, reload_port),
             None => NOTHING_BUT_THIS.to_owned(),
@@ -250,6 +261,10 @@ pub async fn security_headers(State(reload_port): State<Option<u32>>, mut reques
 /// files, named after their content, may be kept for good; other static files are checked
 /// again on each use.
 fn cache_control(path: &str) -> &'static str {
+    if path.starts_with("/logo/") {
+        // Its address names its content (`brand`): a new logo is a new address.
+        return "public, max-age=31536000, immutable";
+    }
     match path.strip_prefix("/pkg/") {
         None => "no-store",
         Some(file) if is_content_addressed(file) => "public, max-age=31536000, immutable",

@@ -43,6 +43,7 @@ test('staff use templates, households and the portal settings', async ({ openTab
   await preview.getByText('Text version').click();
   await expect(preview.locator('pre')).toContainText(`Hello ${person.firstName}, `);
   await staff.check('invite-preview');
+  await staff.checkEmail('invite-preview-email');
 
   await staff.page.getByRole('link', { name: 'Groups' }).click();
   await staff.ready();

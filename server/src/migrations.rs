@@ -32,6 +32,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("0018_staff_invitation_access.sql", include_str!("../../migrations/0018_staff_invitation_access.sql")),
     ("0019_whole_templates.sql", include_str!("../../migrations/0019_whole_templates.sql")),
     ("0020_same_person.sql", include_str!("../../migrations/0020_same_person.sql")),
+    ("0021_brand.sql", include_str!("../../migrations/0021_brand.sql")),
 ];
 
 /// Migrations as sqlx numbers and checks them (`0001_initial.sql`: version 1, "initial"),

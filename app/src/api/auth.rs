@@ -19,6 +19,8 @@ pub struct Viewer {
     pub manages_organisation: bool,
     /// The organisation they meet on every page: its name heads the page and its title.
     pub organisation: Option<String>,
+    /// Its logo and accent colour on every page.
+    pub brand: crate::domain::brand::Brand,
 }
 
 #[server(endpoint = "whoami")]
@@ -30,6 +32,13 @@ pub async fn whoami() -> Result<Option<Viewer>, AppError> {
                 is_staff: user.staff_organisation_id.is_some(),
                 manages_organisation: user.staff_role.is_some_and(crate::domain::Role::manages_organisation),
                 shown_as: user.staff_name.filter(|name| !name.is_empty()).unwrap_or(user.email),
+                brand: user.organisation_id.map_or_else(Default::default, |id| {
+                    crate::domain::brand::Brand::of(
+                        id,
+                        user.organisation_accent.as_deref(),
+                        user.organisation_logo.as_deref(),
+                    )
+                }),
                 organisation: user.organisation_name,
             }))
         }

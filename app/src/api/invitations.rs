@@ -186,11 +186,17 @@ impl Wording {
     /// The e-mail in these words for one person.
     pub(crate) fn email(
         &self,
+        state: &AppState,
         organisation: &organisations::Organisation,
         invitee: &Invitee<'_>,
         expires_at: i64,
     ) -> RenderedEmail {
+        let logo_url = organisation.logo_digest.as_deref().map(|digest| {
+            format!("{}{}", state.config.public_base_url, crate::domain::brand::logo_path(organisation.id, digest))
+        });
         invitation_email(&InvitationEmail {
+            logo_url: logo_url.as_deref(),
+            accent: organisation.accent_colour.as_deref().unwrap_or(crate::domain::brand::DEFAULT_ACCENT),
             organisation_name: &organisation.name,
             first_name: invitee.first_name,
             member_name: invitee.member_name,
@@ -240,7 +246,7 @@ pub(crate) fn invitation_with_token(
     token: &InviteToken,
 ) -> NewInvitation {
     let expires_at = state.clock.now() + organisation.invitation_validity_days * DAY;
-    let rendered = wording.email(organisation, invitee, expires_at);
+    let rendered = wording.email(state, organisation, invitee, expires_at);
     NewInvitation {
         contact_id: invitee.contact_id,
         email: to.as_str().to_owned(),
@@ -303,7 +309,7 @@ pub async fn record_decline(contact_id: i64, reason: String) -> Result<(), AppEr
             let (state, scope) = require_staff().await?;
             let mut form = FormErrors::default();
             // Kept so the message comes back to the card it was typed on.
-            form.check("contact_id", &contact_id.to_string(), Ok(()));
+            form.keep("contact_id", &contact_id.to_string());
             let reason = form.check("reason", &reason, PersonalMessage::parse(&reason));
             let reason = form.finish(|| reason)?;
             let contact = visible_contact(&state, &scope, contact_id).await?;
@@ -350,6 +356,8 @@ pub async fn unlink_login(contact_id: i64) -> Result<(), AppError> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InvitationWelcome {
     pub organisation_name: String,
+    /// The organisation's logo and accent colour: the page is theirs.
+    pub brand: crate::domain::brand::Brand,
     pub email: String,
     pub first_name: String,
     /// A representative's invitation: the member whose profile it opens.
@@ -372,6 +380,11 @@ pub async fn invitation_preview(token: String) -> Result<InvitationWelcome, AppE
                 .ok_or(AppError::InvalidLink)?;
             let viewer = current_session(&state).await?.map(|(_, user)| user.user_id);
             Ok(InvitationWelcome {
+                brand: crate::domain::brand::Brand::of(
+                    live.organisation_id,
+                    live.organisation_accent.as_deref(),
+                    live.organisation_logo.as_deref(),
+                ),
                 organisation_name: live.organisation_name,
                 email: live.email,
                 first_name: live.first_name,

@@ -152,7 +152,7 @@ pub(crate) async fn reenabled_link(state: &AppState) -> Result<Option<(i64, Stri
 #[cfg(feature = "ssr")]
 fn refused_on_card<T>(contact_id: i64, typed: &str, checked: Result<T, &'static str>) -> Result<T, AppError> {
     let mut form = FormErrors::default();
-    form.check("contact_id", &contact_id.to_string(), Ok(()));
+    form.keep("contact_id", &contact_id.to_string());
     let checked = form.check("email", typed, checked);
     form.finish(|| checked)
 }

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use {
     super::ssr::{internal, redirect_with_notice, require_role, require_staff, respond},
     crate::domain::Role,
+    crate::domain::brand::{AccentColour, Brand},
     crate::domain::dates::format_date,
     crate::domain::{Email, PersonName},
     crate::error::FormErrors,
@@ -23,6 +24,10 @@ pub struct PortalSettingsView {
     pub sender_name: String,
     pub sender_email: String,
     pub validity_days: i64,
+    /// "#1d4ed8", or empty for Portico's own colour.
+    pub accent_colour: String,
+    /// The logo's address, when there is one.
+    pub logo: Option<String>,
     /// The templates to choose the default from (the current default marked).
     pub templates: Vec<super::templates::TemplateView>,
     pub self_sign_up: bool,
@@ -57,6 +62,8 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
                 sender_name: organisation.sender_name,
                 sender_email: organisation.sender_email,
                 validity_days: organisation.invitation_validity_days,
+                logo: Brand::of(organisation.id, None, organisation.logo_digest.as_deref()).logo,
+                accent_colour: organisation.accent_colour.unwrap_or_default(),
                 templates: templates.into_iter().map(super::templates::TemplateView::from).collect(),
                 self_sign_up: organisation.self_sign_up == 1,
                 auto_link: organisation.auto_link,
@@ -91,6 +98,7 @@ pub async fn update_settings(
     sender_email: String,
     validity_days: String,
     #[server(default)] default_template_id: i64,
+    #[server(default)] accent_colour: String,
     auto_link: String,
     #[server(default)] self_sign_up: bool,
     #[server(default)] invite_at_once: bool,
@@ -124,6 +132,7 @@ pub async fn update_settings(
                     .ok_or("Choose one of the organisation's templates, or none."),
             };
             let template = form.check("default_template_id", &default_template_id.to_string(), template);
+            let accent = form.check("accent_colour", &accent_colour, AccentColour::parse(&accent_colour));
             let way = ["always", "ask", "never"]
                 .into_iter()
                 .find(|way| *way == auto_link)
@@ -140,8 +149,8 @@ pub async fn update_settings(
             }
             let closes_sign_up = before.self_sign_up == 1 && !self_sign_up && !sign_up_off_confirmed;
             form.check_secret("sign_up_off_confirmed", if closes_sign_up { Err(SIGN_UP_OFF) } else { Ok(()) });
-            let (name, sender, address, days, template, auto_link) =
-                form.finish(|| Some((name?, sender?, address?, days?, template?, auto_link?)))?;
+            let (name, sender, address, days, template, auto_link, accent) =
+                form.finish(|| Some((name?, sender?, address?, days?, template?, auto_link?, accent?)))?;
             let was_default = templates.iter().find(|t| t.is_default == 1).map(|t| t.name.clone());
             let organisation_changes = [
                 changed_words("name", &before.name, name.as_str()),
@@ -156,6 +165,11 @@ pub async fn update_settings(
                     "default template",
                     was_default.as_deref().unwrap_or("none"),
                     template.as_ref().map_or("none", |(_, name)| name.as_str()),
+                ),
+                changed_words(
+                    "accent colour",
+                    before.accent_colour.as_deref().unwrap_or("Portico's own"),
+                    accent.as_ref().map_or("Portico's own", AccentColour::as_str),
                 ),
             ];
             let organisation_changes: Vec<String> = organisation_changes.into_iter().flatten().collect();
@@ -182,6 +196,7 @@ pub async fn update_settings(
                     sender_email: address.as_str(),
                     validity_days: days,
                     default_template_id: template.map(|(id, _)| id),
+                    accent_colour: accent.as_ref().map(AccentColour::as_str),
                 };
                 let saved = organisations::update_settings(
                     db,
@@ -203,6 +218,30 @@ pub async fn update_settings(
                 "Settings saved."
             };
             redirect_with_notice(&state, "/staff/settings", notice);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Takes the organisation's logo away (the owner and administrators).
+#[server(endpoint = "remove_logo")]
+pub async fn remove_logo() -> Result<(), AppError> {
+    respond(
+        async {
+            let (state, scope) = require_role(Role::manages_organisation).await?;
+            let removed = organisations::remove_logo(
+                state.db.as_ref(),
+                scope.organisation_id,
+                scope.user_id,
+                state.clock.now(),
+            )
+            .await
+            .map_err(internal)?;
+            if !removed {
+                return Err(AppError::Conflict("There is no logo to remove.".into()));
+            }
+            redirect_with_notice(&state, "/staff/logo", "Logo removed: your pages show your name alone.");
             Ok(())
         }
         .await,

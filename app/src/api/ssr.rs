@@ -121,11 +121,7 @@ pub fn clear_session_cookie(state: &AppState) {
 /// One of our cookies on the response: HttpOnly, SameSite=Lax, Path=/, Secure outside
 /// plain-http local dev; `max_age` 0 clears it.
 pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) {
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    append_header(
-        header::SET_COOKIE,
-        &format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}"),
-    );
+    append_header(header::SET_COOKIE, &crate::web::cookie_header(state, name, value, max_age));
 }
 
 /// Redirects to `path`, and the page there says `notice` once (`web::notices`).

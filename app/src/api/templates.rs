@@ -231,7 +231,7 @@ pub(crate) async fn preview_email(
     };
     let invitee = Invitee { contact_id, first_name: &first_name, member_name: &member };
     let expires_at = state.clock.now() + organisation.invitation_validity_days * crate::domain::dates::DAY;
-    let rendered = wording.email(&organisation, &invitee, expires_at);
+    let rendered = wording.email(state, &organisation, &invitee, expires_at);
     let link = format!("{}/invite/…", state.config.public_base_url);
     let shown = RenderedEmail {
         subject: rendered.subject,

@@ -25,6 +25,10 @@ pub struct InvitationEmail<'a> {
     pub subject: &'a str,
     pub body: &'a str,
     pub expires_at: i64,
+    /// The organisation's face: its logo's whole address, above the words, and the colour
+    /// of the link's button ("#1d4ed8").
+    pub logo_url: Option<&'a str>,
+    pub accent: &'a str,
 }
 
 /// The invitation in the template's words, filled for one person: placeholders take their
@@ -75,17 +79,28 @@ pub fn invitation_email(e: &InvitationEmail<'_>) -> RenderedEmail {
                 format!("<blockquote style=\"white-space:pre-line\">{}</blockquote>", escape_html(message))
             }
             Paragraph::Button => format!(
-                "<p><a href=\"{LINK_PLACEHOLDER}\" style=\"display:inline-block;padding:12px 20px;background:#1d4ed8;\
+                "<p><a href=\"{LINK_PLACEHOLDER}\" style=\"display:inline-block;padding:12px 20px;background:{};\
                  color:#fff;text-decoration:none;border-radius:6px\">Set your password</a></p>\
-                 <p style=\"color:#555\">Or open this link: {LINK_PLACEHOLDER}</p>"
+                 <p style=\"color:#555\">Or open this link: {LINK_PLACEHOLDER}</p>",
+                escape_html(e.accent)
             ),
         })
         .collect();
+    let logo = e
+        .logo_url
+        .map(|src| {
+            format!(
+                "<p><img src=\"{}\" alt=\"{}\" style=\"max-height:64px;max-width:240px\"></p>",
+                escape_html(src),
+                escape_html(&org)
+            )
+        })
+        .unwrap_or_default();
     RenderedEmail {
         text: format!("{}\n", text.join("\n\n")),
         html: format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
-             <body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">{html}</body></html>",
+             <body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">{logo}{html}</body></html>",
             escape_html(&subject)
         ),
         subject,
@@ -230,6 +245,7 @@ fn single_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::brand::DEFAULT_ACCENT;
     use crate::domain::template::{BUILT_IN_BODY, BUILT_IN_SUBJECT};
 
     fn email(message: Option<&'static str>) -> RenderedEmail {
@@ -241,6 +257,8 @@ mod tests {
             subject: BUILT_IN_SUBJECT,
             body: BUILT_IN_BODY,
             expires_at: 1_795_305_600,
+            logo_url: None,
+            accent: DEFAULT_ACCENT,
         })
     }
 
@@ -281,6 +299,8 @@ mod tests {
             subject: "{first_name}, your family account for {member_name}",
             body: "Dear {first_name},\n\nSam's account is ready:\n\n{link}\n\nUntil {expiry}.",
             expires_at: 1_795_305_600,
+            logo_url: Some("https://portal.example/logo/1/ab\"cd"),
+            accent: "#7c2d12",
         });
         assert_eq!(e.subject, "Pat, your family account for Sam <Lee>");
         assert_eq!(
@@ -291,6 +311,8 @@ mod tests {
         );
         assert!(!e.text.contains("Hello") && !e.text.contains("A message from"));
         assert!(e.html.contains("<p>Sam&#39;s account is ready:</p><blockquote"), "{}", e.html);
+        assert!(e.html.contains("<img src=\"https://portal.example/logo/1/ab&quot;cd\" alt=\"Riverside School\""));
+        assert!(e.html.contains("background:#7c2d12;"), "the organisation's colour on the button");
     }
 
     #[test]
@@ -303,6 +325,8 @@ mod tests {
             subject: "Hi",
             body: "Open {link} today.\nThanks,\n{organisation}",
             expires_at: 0,
+            logo_url: None,
+            accent: DEFAULT_ACCENT,
         });
         assert!(e.html.contains(&format!(
             "<p>Open <a href=\"{LINK_PLACEHOLDER}\">{LINK_PLACEHOLDER}</a> today.<br>Thanks,<br>Riverside</p>"

@@ -7,6 +7,42 @@ use crate::domain::Password;
 use crate::domain::html::escape_html;
 use crate::error::AppError;
 
+/// The error a plain form (not a server function's: a file upload) came back with, when it
+/// was the form posted to `path` (`__path`, signed like any error link by `error_links`).
+pub fn posted_error(path: String) -> Signal<Option<AppError>> {
+    let query = leptos_router::hooks::use_query_map();
+    Signal::derive(move || {
+        let query = query.read();
+        (query.get("__path").as_deref() == Some(path.as_str()))
+            .then(|| query.get("__err"))
+            .flatten()
+            .map(|encoded| server_fn::error::ServerFnUrlError::<AppError>::decode_err(&encoded))
+    })
+}
+
+/// A labelled file input with its hint and its message: the browser's own picker, styled
+/// as one of our buttons.
+#[component]
+pub fn FileField(
+    label: &'static str,
+    name: &'static str,
+    hint: &'static str,
+    error: Signal<Option<AppError>>,
+    /// What the picker offers (`image/png,image/jpeg,image/webp`); anything when not given.
+    #[prop(optional)]
+    accept: Option<&'static str>,
+) -> impl IntoView {
+    let (hint_id, error_id) = (format!("{name}-hint"), format!("{name}-error"));
+    view! {
+        <div class="field file-field" class:has-error=move || error.get().is_some()>
+            <label for=name>{label}</label>
+            <p class="hint" id=hint_id.clone()>{hint}</p>
+            <input id=name name=name type="file" accept=accept required aria-describedby=format!("{hint_id} {error_id}") />
+            <p class="field-error" id=error_id role="alert">{move || error.get().and_then(|e| e.field_message(name))}</p>
+        </div>
+    }
+}
+
 /// The latest error of a form's action, as a signal.
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
 where

@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/templates") view=staff::TemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/templates/:id") view=staff::EditTemplatePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/settings") view=staff::SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/logo") view=staff::LogoPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/team") view=staff::TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/link-requests") view=staff::LinkRequestsPage ssr=SsrMode::Async />
                     <Route path=path!("/join/sent") view=join::SignUpSentPage ssr=SsrMode::Async />
@@ -114,6 +115,7 @@ fn SiteHeader() -> impl IntoView {
                     let has_errors = query.read_untracked().get("__err").is_some();
                     let title = titles::page_title(&location.pathname.get_untracked(), organisation.as_deref(), has_errors);
                     let brand = organisation.unwrap_or_else(|| "Portico".into());
+                    let face = viewer.as_ref().map(|v| v.brand.clone()).unwrap_or_default();
                     let account = viewer.map(|viewer| view! {
                         <div class="account">
                             {viewer.is_staff.then(|| {
@@ -149,12 +151,25 @@ fn SiteHeader() -> impl IntoView {
                     let title = crate::domain::html::escape_html(&title);
                     view! {
                         <Title text=title />
-                        <a class="brand" href="/">{brand}</a>
+                        <BrandMark name=brand brand=face />
                         {account}
                     }
                 })}
             </Transition>
         </header>
+    }
+}
+
+/// The organisation's logo and name, linking home, and its accent colour's stylesheet.
+#[component]
+pub fn BrandMark(name: String, brand: crate::domain::brand::Brand) -> impl IntoView {
+    view! {
+        {brand.stylesheet.map(|href| view! { <leptos_meta::Stylesheet href /> })}
+        <a class="brand" href="/">
+            // The name follows: the image says nothing more, so it is not read out.
+            {brand.logo.map(|src| view! { <img class="brand-logo" src=src alt="" /> })}
+            {name}
+        </a>
     }
 }
 

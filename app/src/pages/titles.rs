@@ -28,6 +28,7 @@ pub fn page_name(path: &str) -> &'static str {
         ["staff", "templates"] => "Templates",
         ["staff", "templates", _] => "Edit template",
         ["staff", "settings"] => "Settings",
+        ["staff", "logo"] => "Logo",
         ["staff", "team"] => "Team",
         ["staff", "link-requests"] => "Link requests",
         ["join", "confirmed"] => "Sign-up confirmed",

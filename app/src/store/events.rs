@@ -165,6 +165,13 @@ pub fn settings_changed(organisation_id: i64, user_id: i64, detail: &str, now: i
     )
 }
 
+/// The same line, written only when the statement before it in its batch changed a row.
+pub fn settings_changed_if_changed(organisation_id: i64, user_id: i64, detail: &str, now: i64) -> Stmt {
+    let mut line = settings_changed(organisation_id, user_id, detail, now);
+    line.sql = format!("{} AND changes() > 0", line.sql).into();
+    line
+}
+
 /// One event as the timeline queries read it.
 #[derive(Debug, Clone, Deserialize)]
 struct EventRow {

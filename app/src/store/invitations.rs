@@ -219,6 +219,8 @@ pub async fn reenable_link(
 pub struct LiveInvitation {
     pub organisation_id: i64,
     pub organisation_name: String,
+    pub organisation_accent: Option<String>,
+    pub organisation_logo: Option<String>,
     pub email: String,
     /// The invited person's: the member's, or the representative's.
     pub first_name: String,
@@ -234,7 +236,9 @@ pub async fn live_invitation(db: &dyn Db, token_hash: &str, now: i64) -> Result<
     fetch_optional(
         db,
         stmt!(
-            "SELECT o.id AS organisation_id, o.name AS organisation_name, i.email, coalesce(c.first_name, m.first_name) AS first_name,
+            "SELECT o.id AS organisation_id, o.name AS organisation_name, o.accent_colour AS organisation_accent,
+                    (SELECT l.digest FROM organisation_logos l WHERE l.organisation_id = o.id) AS organisation_logo,
+                    i.email, coalesce(c.first_name, m.first_name) AS first_name,
                     CASE WHEN c.is_self = 0 THEN m.first_name || ' ' || m.last_name END AS on_behalf_of,
                     u.id AS existing_user_id,
                     EXISTS (SELECT 1 FROM member_links l WHERE l.user_id = u.id AND l.member_id = i.member_id)

@@ -22,6 +22,10 @@ pub struct Organisation {
     pub bookings_shown: i64,
     /// Members see the files staff share with them.
     pub files_shown: i64,
+    /// "#1d4ed8"; none: Portico's own.
+    pub accent_colour: Option<String>,
+    /// The logo's digest, which names its address; none without a logo.
+    pub logo_digest: Option<String>,
 }
 
 pub async fn organisation(db: &dyn Db, id: i64) -> Result<Option<Organisation>, DbError> {
@@ -29,7 +33,8 @@ pub async fn organisation(db: &dyn Db, id: i64) -> Result<Option<Organisation>, 
         db,
         stmt!(
             "SELECT id, name, sender_name, sender_email, invitation_validity_days, self_sign_up, auto_link,
-                    invite_at_once, default_template_id, bookings_shown, files_shown
+                    invite_at_once, default_template_id, bookings_shown, files_shown, accent_colour,
+                    (SELECT digest FROM organisation_logos WHERE organisation_id = organisations.id) AS logo_digest
              FROM organisations WHERE id = ?",
             id
         ),
@@ -118,6 +123,7 @@ pub struct OrganisationSettings<'a> {
     pub sender_email: &'a str,
     pub validity_days: i64,
     pub default_template_id: Option<i64>,
+    pub accent_colour: Option<&'a str>,
 }
 
 /// Changes every setting at once when `user_id` is the owner or an administrator, with each
@@ -133,8 +139,8 @@ pub async fn update_settings(
 ) -> Result<bool, DbError> {
     let update = stmt!(
         "UPDATE organisations SET name = ?, sender_name = ?, sender_email = ?, invitation_validity_days = ?,
-             default_template_id = ?, self_sign_up = ?, auto_link = ?, invite_at_once = ?, bookings_shown = ?,
-             files_shown = ?
+             default_template_id = ?, accent_colour = ?, self_sign_up = ?, auto_link = ?, invite_at_once = ?,
+             bookings_shown = ?, files_shown = ?
          WHERE id = ? AND EXISTS (SELECT 1 FROM staff s WHERE s.user_id = ? AND s.organisation_id = organisations.id
                                     AND s.role IN ('owner', 'administrator'))",
         organisation.name,
@@ -142,6 +148,7 @@ pub async fn update_settings(
         organisation.sender_email,
         organisation.validity_days,
         organisation.default_template_id,
+        organisation.accent_colour,
         portal.self_sign_up,
         portal.auto_link,
         portal.invite_at_once,
@@ -153,4 +160,92 @@ pub async fn update_settings(
     let events = changed.iter().map(|detail| super::events::settings_changed(organisation_id, user_id, detail, now));
     let changes = db.batch(std::iter::once(update).chain(events).collect()).await?;
     Ok(changes[0].rows_affected == 1)
+}
+
+/// `user_id` (bound first) is an owner or administrator of organisation (bound next).
+macro_rules! manages {
+    () => {
+        "EXISTS (SELECT 1 FROM staff s WHERE s.user_id = ? AND s.organisation_id = ?
+                   AND s.role IN ('owner', 'administrator'))"
+    };
+}
+
+/// An organisation's logo as kept: its type, its bytes as base64, and its digest.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Logo {
+    pub content_type: String,
+    pub content: String,
+}
+
+/// The logo at the address its digest names; none for an old digest or no logo.
+pub async fn logo(db: &dyn Db, organisation_id: i64, digest: &str) -> Result<Option<Logo>, DbError> {
+    fetch_optional(
+        db,
+        stmt!(
+            "SELECT content_type, content FROM organisation_logos WHERE organisation_id = ? AND digest = ?",
+            organisation_id,
+            digest
+        ),
+    )
+    .await
+}
+
+pub struct NewLogo<'a> {
+    pub content_type: &'a str,
+    pub content: &'a str,
+    pub digest: &'a str,
+}
+
+/// Keeps (or replaces) the logo when `user_id` is the owner or an administrator, with the
+/// change on the timeline. False (nothing written) otherwise.
+pub async fn save_logo(
+    db: &dyn Db,
+    organisation_id: i64,
+    user_id: i64,
+    logo: &NewLogo<'_>,
+    now: i64,
+) -> Result<bool, DbError> {
+    let changes = db
+        .batch(vec![
+            stmt!(
+                concat!(
+                    "INSERT INTO organisation_logos (organisation_id, content_type, content, digest, uploaded_at)
+                     SELECT ?, ?, ?, ?, ? WHERE ",
+                    manages!(),
+                    " ON CONFLICT (organisation_id) DO UPDATE SET content_type = excluded.content_type,
+                       content = excluded.content, digest = excluded.digest, uploaded_at = excluded.uploaded_at"
+                ),
+                organisation_id,
+                logo.content_type,
+                logo.content,
+                logo.digest,
+                now,
+                user_id,
+                organisation_id
+            ),
+            logo_event(organisation_id, user_id, "Logo: a new image", now),
+        ])
+        .await?;
+    Ok(changes[0].rows_affected == 1)
+}
+
+/// Takes the logo away (owner or administrator); false when there was none to take.
+pub async fn remove_logo(db: &dyn Db, organisation_id: i64, user_id: i64, now: i64) -> Result<bool, DbError> {
+    let changes = db
+        .batch(vec![
+            stmt!(
+                concat!("DELETE FROM organisation_logos WHERE organisation_id = ? AND ", manages!()),
+                organisation_id,
+                user_id,
+                organisation_id
+            ),
+            logo_event(organisation_id, user_id, "Logo: removed", now),
+        ])
+        .await?;
+    Ok(changes[0].rows_affected == 1)
+}
+
+/// The timeline line of a logo change, written only when the change before it wrote a row.
+fn logo_event(organisation_id: i64, user_id: i64, detail: &str, now: i64) -> super::Stmt {
+    super::events::settings_changed_if_changed(organisation_id, user_id, detail, now)
 }

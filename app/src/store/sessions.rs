@@ -20,7 +20,11 @@ pub struct SessionUser {
     pub staff_name: Option<String>,
     /// The organisation the login belongs to: the one it is staff of, else the one of the
     /// first profile it was linked to; none for a login with neither.
+    pub organisation_id: Option<i64>,
     pub organisation_name: Option<String>,
+    /// Its face: accent colour and logo digest, when it chose them.
+    pub organisation_accent: Option<String>,
+    pub organisation_logo: Option<String>,
 }
 
 pub struct SessionTimes {
@@ -78,20 +82,23 @@ pub async fn session_user(db: &dyn Db, id_hash: &str, times: &SessionTimes) -> R
     fetch_optional(
         db,
         stmt!(
-            "SELECT s.user_id, u.email, s.last_seen_at,
-                    st.organisation_id AS staff_organisation_id,
-                    st.all_members AS staff_all_members,
-                    st.role AS staff_role,
-                    st.name AS staff_name,
-                    (SELECT o.name FROM organisations o WHERE o.id = coalesce(st.organisation_id,
-                        (SELECT m.organisation_id FROM member_links ml JOIN members m ON m.id = ml.member_id
-                         WHERE ml.user_id = s.user_id ORDER BY ml.linked_at, ml.member_id LIMIT 1))
-                    ) AS organisation_name
-             FROM sessions s
-             JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL
-             LEFT JOIN staff st ON st.user_id = s.user_id
-             WHERE s.id_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?
-             ORDER BY st.organisation_id LIMIT 1",
+            "SELECT x.*, o.name AS organisation_name, o.accent_colour AS organisation_accent,
+                    (SELECT l.digest FROM organisation_logos l WHERE l.organisation_id = o.id) AS organisation_logo
+             FROM (SELECT s.user_id, u.email, s.last_seen_at,
+                          st.organisation_id AS staff_organisation_id,
+                          st.all_members AS staff_all_members,
+                          st.role AS staff_role,
+                          st.name AS staff_name,
+                          coalesce(st.organisation_id,
+                              (SELECT m.organisation_id FROM member_links ml JOIN members m ON m.id = ml.member_id
+                               WHERE ml.user_id = s.user_id ORDER BY ml.linked_at, ml.member_id LIMIT 1)
+                          ) AS organisation_id
+                   FROM sessions s
+                   JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL
+                   LEFT JOIN staff st ON st.user_id = s.user_id
+                   WHERE s.id_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?
+                   ORDER BY st.organisation_id LIMIT 1) x
+             LEFT JOIN organisations o ON o.id = x.organisation_id",
             id_hash,
             times.now,
             times.now - times.idle_seconds

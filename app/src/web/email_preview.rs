@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::ports::AppState;
 
 pub const EMAIL_POLICY: &str =
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox";
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; sandbox";
 
 pub async fn email_preview(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     let scope = match staff_only(&state, &headers).await {

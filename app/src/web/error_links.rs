@@ -27,7 +27,7 @@ const ERROR_PARAMS: [&str; 3] = ["__path", "__err", "__sig"];
 const DRAFT_PARAM: &str = "__draft";
 pub const BROWSER_COOKIE: &str = "portico_form";
 /// Long enough to read the page, correct the form and reload it.
-const COOKIE_SECONDS: u32 = 15 * 60;
+const COOKIE_SECONDS: i64 = 15 * 60;
 
 pub async fn only_our_error_links(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() == Method::GET || request.method() == Method::HEAD {
@@ -104,9 +104,7 @@ fn sign_error_redirect(state: &AppState, browser: Option<String>, headers: &mut 
     let signature = state.config.secret_key.sign(&signed_text(&browser, path, &with_query("", pairs.iter())));
     let signature = ("__sig".to_owned(), signature);
     set_location(headers, with_query(target, pairs.iter().chain([&signature])));
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    let cookie =
-        format!("{BROWSER_COOKIE}={browser}; HttpOnly; SameSite=Lax; Path=/; Max-Age={COOKIE_SECONDS}{secure}");
+    let cookie = crate::web::cookie_header(state, BROWSER_COOKIE, &browser, COOKIE_SECONDS);
     if let Ok(cookie) = HeaderValue::from_str(&cookie) {
         headers.append(header::SET_COOKIE, cookie);
     }

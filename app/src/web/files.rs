@@ -85,21 +85,39 @@ fn read_upload<'a>(headers: &HeaderMap, body: &'a [u8]) -> Result<Upload<'a>, Ap
     Ok(Upload { name, bytes, shared: shared.unwrap_or(false) })
 }
 
-/// A browser's form goes back to the profile, with the error when there is one (as Leptos
-/// returns a server function's, signed by `error_links`); any other client gets the status
-/// and the message.
+/// A browser's form goes back to the profile (`form_answer`).
 fn answer(state: &AppState, headers: &HeaderMap, member_id: i64, result: Result<(), AppError>) -> Response {
+    let profile = format!("/staff/members/{member_id}");
+    form_answer(state, headers, &profile, &upload_path(member_id), result.map(|()| None))
+}
+
+/// The answer to a multipart form of ours: a browser goes back to `page` — with the notice
+/// of what was done, or with the error as Leptos returns a server function's (signed by
+/// `error_links`, `form` naming the form it belongs to) — and any other client gets the
+/// status and the message. "Not found" is the same for both.
+pub fn form_answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    page: &str,
+    form: &str,
+    result: Result<Option<String>, AppError>,
+) -> Response {
     let accepts_html =
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
-    let profile = format!("/staff/members/{member_id}");
     match (result, accepts_html) {
-        (Ok(()), _) => Redirect::to(&profile).into_response(),
+        (Ok(notice), _) => {
+            let mut response = Redirect::to(page).into_response();
+            if let Some(cookie) = notice.and_then(|notice| notice_cookie(state, &notice)) {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            response
+        }
         (Err(AppError::NotFound), _) => not_found(),
         (Err(error), true) => {
-            let base = format!("{}{profile}", state.config.public_base_url);
-            match ServerFnUrlError::new(upload_path(member_id), error).to_url(&base) {
+            let base = format!("{}{page}", state.config.public_base_url);
+            match ServerFnUrlError::new(form, error).to_url(&base) {
                 Ok(url) => Redirect::to(url.as_str()).into_response(),
-                Err(_) => Redirect::to(&profile).into_response(),
+                Err(_) => Redirect::to(page).into_response(),
             }
         }
         (Err(error), false) => {
@@ -108,6 +126,13 @@ fn answer(state: &AppState, headers: &HeaderMap, member_id: i64, result: Result<
             (status, [(header::CONTENT_TYPE, json)], error.ser()).into_response()
         }
     }
+}
+
+/// The one-time notice's cookie, as `api::ssr::redirect_with_notice` sets it.
+fn notice_cookie(state: &AppState, notice: &str) -> Option<HeaderValue> {
+    let value = crate::web::signed_notice(state, notice);
+    HeaderValue::from_str(&crate::web::cookie_header(state, crate::web::NOTICE_COOKIE, &value, crate::web::NOTICE_SECONDS))
+        .ok()
 }
 
 pub async fn download(State(state): State<AppState>, Path(file_id): Path<String>, headers: HeaderMap) -> Response {
@@ -153,7 +178,7 @@ fn attachment(name: &str) -> String {
     format!("attachment; filename=\"{plain}\"; filename*=UTF-8''{encoded}")
 }
 
-fn not_found() -> Response {
+pub(super) fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "There is nothing at this address.").into_response()
 }
 

@@ -37,9 +37,7 @@ pub async fn one_time_notices(State(state): State<AppState>, mut request: Reques
     request.extensions_mut().insert(notice);
     let mut response = next.run(request).await;
     if is_page(response.headers()) {
-        let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-        let cleared = format!("{NOTICE_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{secure}");
-        if let Ok(cleared) = HeaderValue::from_str(&cleared) {
+        if let Ok(cleared) = HeaderValue::from_str(&crate::web::cookie_header(&state, NOTICE_COOKIE, "", 0)) {
             response.headers_mut().append(header::SET_COOKIE, cleared);
         }
     }

@@ -6,6 +6,7 @@ mod access;
 // Shared with the scenarios, which also use the fields.
 mod accept;
 mod auth;
+mod brand;
 mod confirmations;
 mod connections;
 mod contacts;

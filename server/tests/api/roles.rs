@@ -68,6 +68,7 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/api/send_round", &[("request_key", "too short")], ALL),
     ("/api/team_overview", &[], MANAGERS),
     ("/api/templates_to_manage", &[], MANAGERS),
+    ("/api/remove_logo", &[], MANAGERS),
     ("/api/unlink_login", &[("contact_id", "contact")], ALL),
     (
         "/api/update_contact",
@@ -114,6 +115,7 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/staff/templates", &[], MANAGERS),
     ("/staff/templates/{template}", &[], MANAGERS),
     ("/staff/team", &[], MANAGERS),
+    ("/staff/logo", &[], ALL),
     ("/files/{file}", &[], ALL),
     // Last: the pages above show what these take away.
     ("/api/remove_contact", &[("contact_id", "representative")], ALL),

@@ -54,6 +54,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/remove_contact", &["contact_id"]),
     ("/api/remove_file", &["member_id", "file_id"]),
     ("/api/remove_from_group", &["group_id", "member_id"]),
+    ("/api/remove_logo", &[]),
     ("/api/remove_membership", &["member_id", "membership_id"]),
     ("/api/remove_staff", &["user_id"]),
     ("/api/request_password_reset", &["email"]),

@@ -99,7 +99,12 @@ fn Invites(invitation: InvitationWelcome) -> impl IntoView {
         }
         None => format!("{} invites you to its member portal.", invitation.organisation_name),
     };
-    view! { <p>{text}</p> }
+    let brand = invitation.brand;
+    view! {
+        {brand.stylesheet.map(|href| view! { <leptos_meta::Stylesheet href /> })}
+        {brand.logo.map(|src| view! { <img class="welcome-logo" src=src alt=invitation.organisation_name.clone() /> })}
+        <p>{text}</p>
+    }
 }
 
 /// "No thanks": a form, so opening the link (as e-mail scanners do) never declines it.

@@ -132,7 +132,7 @@ fn SamePersonQuestion(error: Signal<Option<AppError>>) -> impl IntoView {
             view! {
                 <fieldset class="field question" id="same_person" aria-describedby="same_person-error">
                     <legend>"The same person?"</legend>
-                    <p class="field-error" id="same_person-error">{question}</p>
+                    <p id="same_person-error">{question}</p>
                     <label class="choice">
                         <input type="radio" name="same_person" value="yes" required=true />
                         " Yes, the same person: one login for both profiles"

@@ -2,16 +2,14 @@
 //! staff do to them. Every form posts and comes back to the profile.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use server_fn::ServerFn;
-use server_fn::error::ServerFnUrlError;
 
 use crate::api::portal_records::{
     AddBooking, AddMembership, CancelBooking, RemoveFile, RemoveMembership, ShareFile, member_records, upload_path,
 };
-use crate::error::AppError;
 use crate::pages::common::{
-    Checkbox, Field, FormAlert, LoadError, action_error, booking_item, file_link, records_list,
+    Checkbox, Field, FileField, FormAlert, LoadError, action_error, booking_item, file_link, posted_error,
+    records_list,
 };
 use crate::pages::confirm::ConfirmFirst;
 use crate::records::{BookingView, FileView, MembershipView};
@@ -173,12 +171,12 @@ fn Files(member_id: i64, files: Vec<FileView>, shown: bool) -> impl IntoView {
             }.into_any())}
             <form method="post" enctype="multipart/form-data" action=upload_path>
                 <FormAlert error=upload_error />
-                <div class="field" class:has-error=move || upload_error.get().is_some()>
-                    <label for="file">"Add a file"</label>
-                    <p class="hint" id="file-hint">"Up to 1 MiB. Members download it; nothing is opened in the browser."</p>
-                    <input id="file" name="file" type="file" required aria-describedby="file-hint file-error" />
-                    <p class="field-error" id="file-error" role="alert">{move || upload_error.get().and_then(|e| e.field_message("file"))}</p>
-                </div>
+                <FileField
+                    label="Add a file"
+                    name="file"
+                    hint="Up to 1 MiB. Members download it; nothing is opened in the browser."
+                    error=upload_error
+                />
                 <Checkbox label="Share it with the member" name="shared" />
                 <button type="submit" class="button">"Upload"</button>
             </form>
@@ -195,18 +193,5 @@ fn HiddenFromMembers(shown: bool, what: &'static str) -> impl IntoView {
                 {format!("Members do not see their {what}: switched off in ")}<a href="/staff/settings">"Settings"</a>"."
             </p>
         }
-    })
-}
-
-/// The error a plain form posting to `path` came back with, from the page URL (signed by the
-/// server, see `web::error_links`).
-fn posted_error(path: String) -> Signal<Option<AppError>> {
-    let query = use_query_map();
-    Signal::derive(move || {
-        let query = query.read();
-        (query.get("__path").as_deref() == Some(path.as_str()))
-            .then(|| query.get("__err"))
-            .flatten()
-            .map(|encoded| ServerFnUrlError::<AppError>::decode_err(&encoded))
     })
 }

@@ -40,6 +40,7 @@ fn SettingsForm(settings: PortalSettingsView) -> impl IntoView {
     };
     let may_change = settings.may_change;
     let timeline = settings.timeline.clone();
+    let logo = settings.logo.clone();
     view! {
         <section class="panel narrow">
             <h1>"Settings"</h1>
@@ -85,6 +86,14 @@ fn SettingsForm(settings: PortalSettingsView) -> impl IntoView {
                 <button type="submit" class="button" disabled=!may_change>"Save settings"</button>
             </ActionForm>
             <p><a href="/staff/link-requests">"Link requests"</a></p>
+        </section>
+        <section class="panel narrow" aria-labelledby="logo-heading">
+            <h2 id="logo-heading">"Logo"</h2>
+            {match logo {
+                Some(src) => view! { <p><img class="logo-preview" src=src alt="Your logo as members see it" /></p> }.into_any(),
+                None => view! { <p>"No logo yet: your pages show your name alone."</p> }.into_any(),
+            }}
+            {may_change.then(|| view! { <p><a href="/staff/logo">"Change the logo"</a></p> })}
         </section>
         <Timeline heading="What changed, and who changed it" entries=timeline />
     }
@@ -169,10 +178,18 @@ fn OrganisationFields(settings: PortalSettingsView, error: Signal<Option<AppErro
             hint="From 1 to 90. Links already sent keep their date."
             error
         />
+        <Field
+            label="Accent colour"
+            name="accent_colour"
+            value=settings.accent_colour
+            autocomplete="off"
+            hint="Buttons and links on your members' pages and e-mails, as # and six digits (#1d4ed8). It must be dark enough for white text on it. Empty: Portico's blue."
+            error
+        />
         <div class="field">
             <label for="default_template_id">"Default template"</label>
             <select id="default_template_id" name="default_template_id">
-                <option value="0">"None"</option>
+                <option value="0">"Built-in wording"</option>
                 {settings
                     .templates
                     .into_iter()
