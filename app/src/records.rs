@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 pub struct LinkedLogin {
     pub user_id: i64,
     pub email: String,
-    pub last_login_at: Option<i64>,
-    pub linked_at: i64,
+    /// When, in the organisation's time zone: "22 November 2026, 14:05 CET".
+    pub last_login: Option<String>,
+    /// The day it was linked, there.
+    pub linked_on: String,
 }
 
 /// A member's own profile, as the member sees it: no staff notes, no billing.

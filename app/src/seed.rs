@@ -42,7 +42,8 @@ pub async fn ensure_demo_organisation(
     if !created {
         return Ok(None);
     }
-    let scope = StaffScope { organisation_id: 1, user_id: 1, all_members: true, role: Role::Owner };
+    let zone = crate::domain::dates::Zone::utc();
+    let scope = StaffScope { organisation_id: 1, user_id: 1, all_members: true, role: Role::Owner, zone };
     for (first, last, email, address) in [
         ("Ada", "Lovelace", "ada@example.org", "12 St James's Square\nLondon SW1Y 4JH"),
         ("Kenji", "Sato", "kenji@example.org", ""),

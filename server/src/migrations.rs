@@ -33,6 +33,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("0019_whole_templates.sql", include_str!("../../migrations/0019_whole_templates.sql")),
     ("0020_same_person.sql", include_str!("../../migrations/0020_same_person.sql")),
     ("0021_brand.sql", include_str!("../../migrations/0021_brand.sql")),
+    ("0022_time_zone.sql", include_str!("../../migrations/0022_time_zone.sql")),
 ];
 
 /// Migrations as sqlx numbers and checks them (`0001_initial.sql`: version 1, "initial"),

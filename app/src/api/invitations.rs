@@ -9,7 +9,7 @@ use {
         app_state, current_session, internal, redirect_back_on_error, redirect_with_notice, require_staff, respond,
         session_times, set_session_cookie,
     },
-    crate::domain::dates::{DAY, format_date},
+    crate::domain::dates::{DAY, Zone},
     crate::domain::template::{BUILT_IN_BODY, BUILT_IN_SUBJECT},
     crate::domain::{Email, InvitationState, InviteToken, Password, PersonalMessage},
     crate::error::FormErrors,
@@ -63,7 +63,7 @@ pub async fn resend_invitation(contact_id: i64) -> Result<(), AppError> {
                 return Err(AppError::Conflict(format!(
                     "{} declined the portal on {}. To ask again, use Reinvite.",
                     contact.first_name,
-                    format_date(facts.declined_at.unwrap_or_default())
+                    scope.zone.date(facts.declined_at.unwrap_or_default())
                 )));
             }
             let email = contact.invitation_email.as_deref().or(contact.email.as_deref()).unwrap_or_default();
@@ -194,6 +194,7 @@ impl Wording {
         let logo_url = organisation.logo_digest.as_deref().map(|digest| {
             format!("{}{}", state.config.public_base_url, crate::domain::brand::logo_path(organisation.id, digest))
         });
+        let expires = Zone::stored(Some(&organisation.time_zone)).date_time(expires_at);
         invitation_email(&InvitationEmail {
             logo_url: logo_url.as_deref(),
             accent: organisation.accent_colour.as_deref().unwrap_or(crate::domain::brand::DEFAULT_ACCENT),
@@ -203,7 +204,7 @@ impl Wording {
             personal_message: self.personal_message.as_deref(),
             subject: self.subject.as_deref().unwrap_or(BUILT_IN_SUBJECT),
             body: self.body.as_deref().unwrap_or(BUILT_IN_BODY),
-            expires_at,
+            expires: &expires,
         })
     }
 }

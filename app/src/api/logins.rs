@@ -27,7 +27,7 @@ pub async fn change_login_email(contact_id: i64, email: String) -> Result<(), Ap
             let (state, scope) = require_role(Role::administers_logins).await?;
             let db = state.db.as_ref();
             let contact = visible_contact(&state, &scope, contact_id).await?;
-            let Some(login) = contact.login() else {
+            let Some(login) = contact.login(&scope.zone) else {
                 return Err(AppError::Conflict(format!("{} has no linked login.", contact.first_name)));
             };
             let new = Email::parse(&email).and_then(|new| {
@@ -91,7 +91,7 @@ pub async fn reenable_invite_link(contact_id: i64) -> Result<(), AppError> {
             let (state, scope) = require_role(Role::administers_logins).await?;
             let db = state.db.as_ref();
             let contact = visible_contact(&state, &scope, contact_id).await?;
-            if contact.login().is_some() {
+            if contact.login_user_id.is_some() {
                 return Err(AppError::Conflict(format!(
                     "{} has a login already: change its e-mail, or unlink it first.",
                     contact.first_name

@@ -95,8 +95,9 @@ pub struct MemberListItem {
     pub name: String,
     pub email: Option<String>,
     pub status: PortalStatus,
-    pub last_login_at: Option<i64>,
-    pub invited_at: Option<i64>,
+    /// The day, in the organisation's time zone.
+    pub last_login_on: Option<String>,
+    pub invited_on: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -194,8 +195,8 @@ pub(crate) async fn members_page(
             name: format!("{} {}", row.first_name, row.last_name),
             id: row.id,
             email: row.email,
-            last_login_at: (row.latest_login_at > 0).then_some(row.latest_login_at),
-            invited_at: (row.latest_invited_at > 0).then_some(row.latest_invited_at),
+            last_login_on: (row.latest_login_at > 0).then(|| scope.zone.date(row.latest_login_at)),
+            invited_on: (row.latest_invited_at > 0).then(|| scope.zone.date(row.latest_invited_at)),
         })
         .collect();
     let stored = member_list::counts(db, scope, &query.q, not_registered, now).await.map_err(internal)?;
@@ -272,7 +273,7 @@ pub async fn not_registered(
                             c.relation.unwrap_or_else(|| "Representative".into())
                         },
                         email: c.email,
-                        state: facts.map_or_else(|| "Not invited yet".into(), |f| f.headline(now)),
+                        state: facts.map_or_else(|| "Not invited yet".into(), |f| f.headline(now, &scope.zone)),
                         can_resend: matches!(
                             state_now,
                             Some(crate::domain::InvitationState::Pending | crate::domain::InvitationState::Expired)

@@ -6,7 +6,6 @@ use crate::records::LinkedLogin;
 #[cfg(feature = "ssr")]
 use {
     super::ssr::{internal, redirect_with_notice, require_staff, respond},
-    crate::domain::dates::format_date,
     crate::domain::{Email, InvitationState, PersonName, Phone, PostalAddress},
     crate::error::FormErrors,
     crate::store::{invitations, members},
@@ -177,7 +176,7 @@ impl ContactCard {
         match (&self.login, &self.invitation) {
             (Some(login), _) => format!(
                 "Active, last login {}",
-                login.last_login_at.map_or_else(|| "not yet".to_owned(), crate::domain::dates::format_date)
+                login.last_login.clone().unwrap_or_else(|| "not yet".to_owned())
             ),
             (None, Some(invitation)) => invitation.headline.clone(),
             (None, None) => "Not invited yet".to_owned(),
@@ -247,7 +246,7 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                 groups,
                 validity_days: organisation.invitation_validity_days,
                 invite_at_once: organisation.invite_at_once == 1,
-                timeline: crate::store::events::member_timeline(db, member_id).await.map_err(internal)?,
+                timeline: crate::store::events::member_timeline(db, member_id, &scope.zone).await.map_err(internal)?,
                 may_administer_logins: scope.role.administers_logins(),
                 staff_access: if scope.role.manages_organisation() {
                     crate::store::team::limited_staff_around(db, scope.organisation_id, member_id)
@@ -281,14 +280,19 @@ pub(crate) async fn contact_cards(
     let rows = members::contacts_of(db, scope, member_id).await.map_err(internal)?;
     let mut cards = Vec::with_capacity(rows.len());
     for row in rows {
-        cards.push(contact_card(db, row, now).await?);
+        cards.push(contact_card(db, row, now, &scope.zone).await?);
     }
     Ok(cards)
 }
 
 #[cfg(feature = "ssr")]
-async fn contact_card(db: &dyn crate::store::Db, row: members::ContactRow, now: i64) -> Result<ContactCard, AppError> {
-    let login = row.login();
+async fn contact_card(
+    db: &dyn crate::store::Db,
+    row: members::ContactRow,
+    now: i64,
+    zone: &crate::domain::dates::Zone,
+) -> Result<ContactCard, AppError> {
+    let login = row.login(zone);
     let invitation = match (row.latest_invitation(), row.invitation_id) {
         (Some(facts), Some(invitation_id)) if login.is_none() => {
             let delivery = invitations::delivery(db, invitation_id).await.map_err(internal)?;
@@ -302,16 +306,16 @@ async fn contact_card(db: &dyn crate::store::Db, row: members::ContactRow, now: 
                 }
             });
             Some(InvitationSummary {
-                headline: facts.headline(now),
+                headline: facts.headline(now, zone),
                 email: row.invitation_email.clone().unwrap_or_default(),
                 message: row.invitation_message.clone(),
                 is_pending,
-                expiry: is_pending.then(|| format!("Link expires on {}", format_date(facts.expires_at))),
+                expiry: is_pending.then(|| format!("Link expires on {}", zone.date_time(facts.expires_at))),
                 delivery_failed: delivery.as_ref().is_some_and(|d| d.status == "dead"),
                 handed_out: delivery.is_none(),
                 delivery: Some(match delivery {
                     Some(d) => match d.status.as_str() {
-                        "sent" => format!("E-mail delivered on {}", format_date(d.sent_at.unwrap_or(now))),
+                        "sent" => format!("E-mail delivered on {}", zone.date_time(d.sent_at.unwrap_or(now))),
                         "dead" => d.last_error.unwrap_or_else(|| "Could not be delivered.".into()),
                         // Waiting is normal: nothing here should sound like a failure.
                         "sending" => "E-mail being sent.".into(),

@@ -28,7 +28,8 @@ pub async fn portal_profile(member_id: Option<i64>) -> Result<PortalView, AppErr
                 .await
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
-            let records = super::portal_records::records_of(&state, profile.member_id, sections, true).await?;
+            let zone = crate::domain::dates::Zone::stored(user.organisation_time_zone.as_deref());
+            let records = super::portal_records::records_of(&state, profile.member_id, sections, true, &zone).await?;
             let choices = profiles
                 .into_iter()
                 .map(|p| ProfileChoice {

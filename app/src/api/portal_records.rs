@@ -47,7 +47,7 @@ pub async fn member_records(member_id: i64) -> Result<KeptRecords, AppError> {
             let from_day = rules::upcoming_from(state.clock.now());
             let past = store::past_bookings(db, member_id, &from_day).await.map_err(internal)?;
             Ok(KeptRecords {
-                records: records_of(&state, member_id, all, false).await?,
+                records: records_of(&state, member_id, all, false, &scope.zone).await?,
                 past_bookings: past.into_iter().map(booking_view).collect(),
                 bookings_shown: shown.bookings_shown == 1,
                 files_shown: shown.files_shown == 1,
@@ -64,6 +64,7 @@ pub(crate) async fn records_of(
     member_id: i64,
     sections: Sections,
     shared_only: bool,
+    zone: &crate::domain::dates::Zone,
 ) -> Result<PortalRecords, AppError> {
     let db = state.db.as_ref();
     let from_day = rules::upcoming_from(state.clock.now());
@@ -89,7 +90,7 @@ pub(crate) async fn records_of(
                     url: format!("/files/{}", f.id),
                     name: f.name,
                     size: size_in_words(f.size),
-                    added_on: crate::domain::dates::format_date(f.added_at),
+                    added_on: zone.date(f.added_at),
                     shared: f.shared == 1,
                 })
                 .collect()

@@ -14,7 +14,7 @@ use {
     super::invitations::{Invitee, Wording, prepare_invitation},
     super::member_list::MemberListQuery,
     super::ssr::{internal, require_staff, respond},
-    crate::domain::dates::{format_date, format_date_time},
+    crate::domain::dates::Zone,
     crate::domain::invitation::ROUND_SKIPS_INVITED_WITHIN,
     crate::domain::numbers::{count_of, id_list, thousands},
     crate::domain::{Email, InvitationState},
@@ -294,7 +294,7 @@ pub async fn round_details(
                 description: found.description,
                 group_id: found.group_id,
                 sent_by: found.sent_by,
-                sent_on: format_date_time(found.created_at),
+                sent_on: scope.zone.date_time(found.created_at),
                 invited: found.invited,
                 skipped: found.skipped,
                 progress,
@@ -346,7 +346,7 @@ pub async fn bulk_sends() -> Result<Vec<RoundView>, AppError> {
                     id: r.id,
                     description: r.description,
                     sent_by: r.sent_by,
-                    sent_on: format_date_time(r.created_at),
+                    sent_on: scope.zone.date_time(r.created_at),
                     invited: r.invited,
                     skipped: r.skipped,
                     waiting: r.waiting,
@@ -448,7 +448,7 @@ pub(crate) async fn plan(
     let mut planned = Vec::new();
     for chunk in member_ids.chunks(PLAN_MEMBERS_PER_QUERY) {
         let found = rounds::candidates(state.db.as_ref(), scope, chunk, without_login_only).await.map_err(internal)?;
-        planned.extend(found.into_iter().map(|candidate| Planned { outcome: decide(&candidate, now), candidate }));
+        planned.extend(found.into_iter().map(|candidate| Planned { outcome: decide(&candidate, now, &scope.zone), candidate }));
     }
     one_email_per_address(&mut planned);
     Ok(planned)
@@ -483,7 +483,7 @@ fn one_email_per_address(planned: &mut [Planned]) {
 /// Whom a round invites: a primary contact of a member still kept, with a valid e-mail no
 /// other login uses, no login, no decline, and no invitation sent in the last 24 hours.
 #[cfg(feature = "ssr")]
-fn decide(c: &Candidate, now: i64) -> Result<Email, String> {
+fn decide(c: &Candidate, now: i64, zone: &Zone) -> Result<Email, String> {
     if c.archived == 1 {
         return Err("Archived.".into());
     }
@@ -504,10 +504,10 @@ fn decide(c: &Candidate, now: i64) -> Result<Email, String> {
     }
     match c.latest_invitation().map(|facts| (facts.state(now), facts)) {
         Some((InvitationState::Declined, facts)) => {
-            Err(format!("Declined the portal on {}.", format_date(facts.declined_at.unwrap_or_default())))
+            Err(format!("Declined the portal on {}.", zone.date(facts.declined_at.unwrap_or_default())))
         }
         Some((InvitationState::Pending, facts)) if now - facts.created_at < ROUND_SKIPS_INVITED_WITHIN => {
-            Err(format!("Invited on {}, less than 24 hours ago.", format_date(facts.created_at)))
+            Err(format!("Invited on {}, less than 24 hours ago.", zone.date(facts.created_at)))
         }
         _ => Ok(email),
     }

@@ -12,7 +12,7 @@ use {
     super::ssr::{internal, redirect_with_notice, require_role, require_staff, respond},
     crate::domain::Role,
     crate::domain::brand::{AccentColour, Brand},
-    crate::domain::dates::format_date,
+    crate::domain::dates::Zone,
     crate::domain::{Email, PersonName},
     crate::error::FormErrors,
     crate::store::{linking, organisations},
@@ -28,6 +28,9 @@ pub struct PortalSettingsView {
     pub accent_colour: String,
     /// The logo's address, when there is one.
     pub logo: Option<String>,
+    /// "Europe/Zurich", and every name to choose from.
+    pub time_zone: String,
+    pub time_zones: Vec<String>,
     /// The templates to choose the default from (the current default marked).
     pub templates: Vec<super::templates::TemplateView>,
     pub self_sign_up: bool,
@@ -64,6 +67,8 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
                 validity_days: organisation.invitation_validity_days,
                 logo: Brand::of(organisation.id, None, organisation.logo_digest.as_deref()).logo,
                 accent_colour: organisation.accent_colour.unwrap_or_default(),
+                time_zone: organisation.time_zone,
+                time_zones: Zone::names(),
                 templates: templates.into_iter().map(super::templates::TemplateView::from).collect(),
                 self_sign_up: organisation.self_sign_up == 1,
                 auto_link: organisation.auto_link,
@@ -72,7 +77,8 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
                 files_shown: organisation.files_shown == 1,
                 sign_up_url: format!("{}/join/{}", state.config.public_base_url, organisation.id),
                 may_change,
-                timeline: crate::store::events::organisation_timeline(db, organisation.id).await.map_err(internal)?,
+                timeline: crate::store::events::organisation_timeline(db, organisation.id, &scope.zone)
+                    .await.map_err(internal)?,
             })
         }
         .await,
@@ -99,6 +105,7 @@ pub async fn update_settings(
     validity_days: String,
     #[server(default)] default_template_id: i64,
     #[server(default)] accent_colour: String,
+    #[server(default)] time_zone: String,
     auto_link: String,
     #[server(default)] self_sign_up: bool,
     #[server(default)] invite_at_once: bool,
@@ -133,6 +140,7 @@ pub async fn update_settings(
             };
             let template = form.check("default_template_id", &default_template_id.to_string(), template);
             let accent = form.check("accent_colour", &accent_colour, AccentColour::parse(&accent_colour));
+            let zone = form.check("time_zone", &time_zone, Zone::parse(&time_zone));
             let way = ["always", "ask", "never"]
                 .into_iter()
                 .find(|way| *way == auto_link)
@@ -149,8 +157,8 @@ pub async fn update_settings(
             }
             let closes_sign_up = before.self_sign_up == 1 && !self_sign_up && !sign_up_off_confirmed;
             form.check_secret("sign_up_off_confirmed", if closes_sign_up { Err(SIGN_UP_OFF) } else { Ok(()) });
-            let (name, sender, address, days, template, auto_link, accent) =
-                form.finish(|| Some((name?, sender?, address?, days?, template?, auto_link?, accent?)))?;
+            let (name, sender, address, days, template, auto_link, accent, zone) =
+                form.finish(|| Some((name?, sender?, address?, days?, template?, auto_link?, accent?, zone?)))?;
             let was_default = templates.iter().find(|t| t.is_default == 1).map(|t| t.name.clone());
             let organisation_changes = [
                 changed_words("name", &before.name, name.as_str()),
@@ -166,6 +174,7 @@ pub async fn update_settings(
                     was_default.as_deref().unwrap_or("none"),
                     template.as_ref().map_or("none", |(_, name)| name.as_str()),
                 ),
+                changed_words("time zone", &before.time_zone, zone.name()),
                 changed_words(
                     "accent colour",
                     before.accent_colour.as_deref().unwrap_or("Portico's own"),
@@ -197,6 +206,7 @@ pub async fn update_settings(
                     validity_days: days,
                     default_template_id: template.map(|(id, _)| id),
                     accent_colour: accent.as_ref().map(AccentColour::as_str),
+                    time_zone: zone.name(),
                 };
                 let saved = organisations::update_settings(
                     db,
@@ -277,7 +287,7 @@ pub async fn link_requests() -> Result<Vec<LinkRequestView>, AppError> {
                 .map(|r| LinkRequestView {
                     id: r.id,
                     login_email: r.login_email,
-                    asked_on: format_date(r.created_at),
+                    asked_on: scope.zone.date(r.created_at),
                     member_id: r.member_id,
                     member_name: r.member_name,
                     contact: format!(

@@ -67,7 +67,8 @@ pub async fn sign_up(
             let now = state.clock.now();
             let expires_at = now + DAY;
             let token = new_invite_token();
-            let rendered = sign_up_email(&organisation.name, expires_at);
+            let expires = crate::domain::dates::Zone::stored(Some(&organisation.time_zone)).date_time(expires_at);
+            let rendered = sign_up_email(&organisation.name, &expires);
             let created = linking::create_sign_up(
                 db,
                 &NewSignUp {

@@ -8,6 +8,7 @@ use leptos_axum::ResponseOptions;
 use server_fn::error::ServerFnUrlError;
 
 use crate::domain::Role;
+use crate::domain::dates::Zone;
 use crate::error::AppError;
 use crate::ports::AppState;
 use crate::secrets::{new_session_id, session_id_hash};
@@ -78,7 +79,8 @@ pub fn staff_scope(user: &SessionUser) -> Result<StaffScope, AppError> {
     let organisation_id = user.staff_organisation_id.ok_or(AppError::NotFound)?;
     let role = user.staff_role.ok_or(AppError::NotFound)?;
     let all_members = user.staff_all_members == Some(1) || role.manages_organisation();
-    Ok(StaffScope { organisation_id, user_id: user.user_id, all_members, role })
+    let zone = Zone::stored(user.organisation_time_zone.as_deref());
+    Ok(StaffScope { organisation_id, user_id: user.user_id, all_members, role, zone })
 }
 
 /// Staff whose role may do this (`allowed`); anyone else: this does not exist (404).

@@ -12,7 +12,7 @@ use crate::error::AppError;
 use {
     super::invitations::queued_email,
     super::ssr::{internal, redirect_with_notice, require_role, respond},
-    crate::domain::dates::{DAY, format_date},
+    crate::domain::dates::DAY,
     crate::domain::{Email, PersonName},
     crate::error::FormErrors,
     crate::mail::render::staff_invitation_email,
@@ -47,7 +47,8 @@ pub struct TeamMemberView {
     pub sees_all: bool,
     /// What a limited login was given, by name.
     pub grants: Vec<GrantView>,
-    pub last_login: Option<i64>,
+    /// When, in the organisation's time zone.
+    pub last_login: Option<String>,
     /// The signed-in login may change this one (not above it).
     pub may_change: bool,
 }
@@ -101,7 +102,7 @@ pub async fn team_overview() -> Result<TeamView, AppError> {
                     email: m.email,
                     role: m.role,
                     sees_all: m.all_members == 1,
-                    last_login: m.last_login_at,
+                    last_login: m.last_login_at.map(|at| scope.zone.date_time(at)),
                 })
                 .collect();
             let invitations = team::open_invitations(db, scope.organisation_id)
@@ -113,11 +114,11 @@ pub async fn team_overview() -> Result<TeamView, AppError> {
                     name: i.name,
                     email: i.email,
                     role: i.role,
-                    sent_on: format_date(i.created_at),
+                    sent_on: scope.zone.date(i.created_at),
                     expiry: if i.expires_at > now {
-                        format!("Link works until {}", format_date(i.expires_at))
+                        format!("Link works until {}", scope.zone.date_time(i.expires_at))
                     } else {
-                        format!("Expired on {}; invite again to send a new link", format_date(i.expires_at))
+                        format!("Expired on {}; invite again to send a new link", scope.zone.date_time(i.expires_at))
                     },
                     may_revoke: scope.role.may_assign(None, i.role),
                     sees: i.role.sees(i.all_members == 1, i.group_name.as_deref()),

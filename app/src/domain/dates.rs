@@ -1,4 +1,5 @@
-//! Dates as people read them, from unix seconds (UTC).
+//! Dates as people read them, from unix seconds: in UTC, or (on the server) in the
+//! organisation's time zone with its abbreviation.
 
 pub const DAY: i64 = 86_400;
 
@@ -35,6 +36,85 @@ pub fn iso_date(unix_seconds: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// An organisation's time zone (an IANA name such as "Europe/Zurich"): every time its pages
+/// and e-mails show is in it, written with its abbreviation ("14:05 CET").
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    name: String,
+    tz: jiff::tz::TimeZone,
+}
+
+#[cfg(feature = "ssr")]
+impl Zone {
+    pub fn utc() -> Self {
+        Self { name: "UTC".into(), tz: jiff::tz::TimeZone::UTC }
+    }
+
+    /// A name of the time zone database, in any case; kept as the database spells it.
+    pub fn parse(input: &str) -> Result<Self, &'static str> {
+        let name = input.trim();
+        if name.eq_ignore_ascii_case("UTC") {
+            return Ok(Self::utc());
+        }
+        let unknown = "Choose a time zone from the list, such as Europe/London or America/New_York.";
+        if name.is_empty() || name.len() > 64 || name.chars().any(|c| c.is_control()) {
+            return Err(unknown);
+        }
+        let tz = jiff::tz::TimeZone::get(name).map_err(|_| unknown)?;
+        let name = tz.iana_name().unwrap_or(name).to_owned();
+        Ok(Self { name, tz })
+    }
+
+    /// The zone a stored name says; UTC for a name this build does not know.
+    pub fn stored(name: Option<&str>) -> Self {
+        name.and_then(|name| Self::parse(name).ok()).unwrap_or_else(Self::utc)
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Every name the database knows, for the settings page's list.
+    pub fn names() -> Vec<String> {
+        let mut names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+        names.sort();
+        names
+    }
+
+    /// "22 November 2026", the day it is there.
+    pub fn date(&self, unix_seconds: i64) -> String {
+        let (day, _) = self.local(unix_seconds);
+        format!("{} {} {}", day.day(), MONTHS[(day.month() - 1) as usize], day.year())
+    }
+
+    /// "22 November 2026, 14:05 CET".
+    pub fn date_time(&self, unix_seconds: i64) -> String {
+        let (local, abbreviation) = self.local(unix_seconds);
+        format!("{}, {:02}:{:02} {abbreviation}", self.date(unix_seconds), local.hour(), local.minute())
+    }
+
+    /// "2026-11-22", as spreadsheets read a date.
+    pub fn iso_date(&self, unix_seconds: i64) -> String {
+        let (day, _) = self.local(unix_seconds);
+        format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
+    }
+
+    /// The wall clock there, and the zone's abbreviation then ("CET", "CEST"; "UTC+05:30"
+    /// where the database has only a number).
+    fn local(&self, unix_seconds: i64) -> (jiff::civil::DateTime, String) {
+        let at = jiff::Timestamp::from_second(unix_seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        let info = self.tz.to_offset_info(at);
+        let abbreviation = info.abbreviation();
+        let abbreviation = if abbreviation.starts_with(['+', '-']) {
+            format!("UTC{abbreviation}")
+        } else {
+            abbreviation.to_owned()
+        };
+        (self.tz.to_datetime(at), abbreviation)
+    }
+}
+
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
@@ -60,5 +140,24 @@ mod tests {
         assert_eq!(format_date(1_795_305_600), "22 November 2026");
         assert_eq!(format_date_time(1_795_305_600 + 14 * 3600 + 5 * 60 + 59), "22 November 2026, 14:05 UTC");
         assert_eq!(format_date(-1), "31 December 1969");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_zone_shows_its_own_day_and_hour_with_its_abbreviation() {
+        // 22 November 2026, 23:30 UTC: already the 23rd in Zurich, still the 22nd in New York.
+        let at = 1_795_305_600 + 23 * 3600 + 30 * 60;
+        let zurich = Zone::parse("europe/zurich").unwrap();
+        assert_eq!(zurich.name(), "Europe/Zurich");
+        assert_eq!(zurich.date_time(at), "23 November 2026, 00:30 CET");
+        assert_eq!(zurich.iso_date(at), "2026-11-23");
+        assert_eq!(Zone::parse("America/New_York").unwrap().date_time(at), "22 November 2026, 18:30 EST");
+        // Summer time, and a zone whose abbreviation is only a number.
+        assert_eq!(zurich.date_time(1_783_000_000), "2 July 2026, 15:46 CEST");
+        assert_eq!(Zone::parse("Asia/Kolkata").unwrap().date_time(at), "23 November 2026, 05:00 IST");
+        assert_eq!(Zone::parse("America/Sao_Paulo").unwrap().date_time(at), "22 November 2026, 20:30 UTC-03");
+        assert_eq!(Zone::utc().date_time(at), "22 November 2026, 23:30 UTC");
+        assert!(Zone::parse("Mars/Olympus").is_err() && Zone::parse("").is_err());
+        assert!(Zone::names().iter().any(|n| n == "Europe/Geneva" || n == "Europe/Zurich"));
     }
 }

@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::dates::format_date;
 
 /// How long after sending an invitation still reads as "sent just now".
 pub const JUST_NOW_SECONDS: i64 = 60;
@@ -47,8 +46,10 @@ impl InvitationFacts {
         }
     }
 
-    /// The line staff read on the member's profile.
-    pub fn headline(&self, now: i64) -> String {
+    /// The line staff read on the member's profile, its dates in the organisation's zone.
+    #[cfg(feature = "ssr")]
+    pub fn headline(&self, now: i64, zone: &super::dates::Zone) -> String {
+        let format_date = |at: i64| zone.date(at);
         match self.state(now) {
             InvitationState::Pending if now - self.created_at < JUST_NOW_SECONDS => {
                 "Invitation sent just now".to_owned()
@@ -103,11 +104,16 @@ mod tests {
         assert_eq!(InvitationFacts { declined_at: Some(SENT + 1), ..pending() }.state(now), InvitationState::Declined);
     }
 
+    #[cfg(feature = "ssr")]
     #[test]
-    fn headline_says_just_now_then_waiting_with_the_date() {
+    fn headline_says_just_now_then_waiting_with_the_date_of_the_organisations_zone() {
         let facts = pending();
-        assert_eq!(facts.headline(SENT + 5), "Invitation sent just now");
-        assert_eq!(facts.headline(SENT + 3600), "Waiting for member to accept invitation (sent 22 November 2026)");
-        assert_eq!(facts.headline(SENT + 31 * DAY), "Invitation expired on 22 December 2026");
+        let utc = crate::domain::dates::Zone::utc();
+        assert_eq!(facts.headline(SENT + 5, &utc), "Invitation sent just now");
+        assert_eq!(facts.headline(SENT + 3600, &utc), "Waiting for member to accept invitation (sent 22 November 2026)");
+        assert_eq!(facts.headline(SENT + 31 * DAY, &utc), "Invitation expired on 22 December 2026");
+        // Sent at midnight UTC: still the 21st in New York.
+        let new_york = crate::domain::dates::Zone::parse("America/New_York").unwrap();
+        assert!(facts.headline(SENT + 3600, &new_york).ends_with("(sent 21 November 2026)"));
     }
 }

@@ -1,7 +1,6 @@
 //! The invitation e-mail, as plain text and HTML. The link is left as a placeholder and
 //! filled in at send time, so the outbox never holds a usable link.
 
-use crate::domain::dates::format_date;
 use crate::domain::html::escape_html;
 use crate::domain::template::{Piece, Placeholder, pieces};
 
@@ -24,7 +23,9 @@ pub struct InvitationEmail<'a> {
     /// The template's subject and body (`template::BUILT_IN_*` when none was chosen).
     pub subject: &'a str,
     pub body: &'a str,
-    pub expires_at: i64,
+    /// When the link stops working, in the organisation's time zone: "22 November 2026,
+    /// 14:05 CET".
+    pub expires: &'a str,
     /// The organisation's face: its logo's whole address, above the words, and the colour
     /// of the link's button ("#1d4ed8").
     pub logo_url: Option<&'a str>,
@@ -37,7 +38,7 @@ pub struct InvitationEmail<'a> {
 /// template without it, just before the link.
 pub fn invitation_email(e: &InvitationEmail<'_>) -> RenderedEmail {
     let org = single_line(e.organisation_name);
-    let expiry = format_date(e.expires_at);
+    let expiry = single_line(e.expires);
     let value = |slot: Placeholder| -> String {
         match slot {
             Placeholder::FirstName => single_line(e.first_name),
@@ -147,9 +148,9 @@ fn fill(text: &str, piece: impl Fn(Piece<'_>) -> String) -> String {
 }
 
 /// The e-mail that proves a sign-up's address: one link, nothing else to act on.
-pub fn sign_up_email(organisation_name: &str, expires_at: i64) -> RenderedEmail {
+pub fn sign_up_email(organisation_name: &str, expires: &str) -> RenderedEmail {
     let org = single_line(organisation_name);
-    let expiry = format_date(expires_at);
+    let expiry = single_line(expires);
     let subject = format!("Confirm your e-mail address for {org}");
     let text = format!(
         "Hello,\n\nSomeone (we hope you) signed up for the {org} member portal with this address. \
@@ -256,7 +257,7 @@ mod tests {
             personal_message: message,
             subject: BUILT_IN_SUBJECT,
             body: BUILT_IN_BODY,
-            expires_at: 1_795_305_600,
+            expires: "22 November 2026, 00:00 UTC",
             logo_url: None,
             accent: DEFAULT_ACCENT,
         })
@@ -275,8 +276,8 @@ mod tests {
     fn subject_is_one_line_and_expiry_is_a_date() {
         let e = email(None);
         assert_eq!(e.subject, "Dojo <Kai>  Bcc: x@example.org invites you to your member portal");
-        assert!(e.text.contains("expires on 22 November 2026"));
-        assert!(e.html.contains("expires on 22 November 2026"));
+        assert!(e.text.contains("expires on 22 November 2026, 00:00 UTC."));
+        assert!(e.html.contains("expires on 22 November 2026, 00:00 UTC."));
         assert!(!e.text.contains("{message}") && !e.text.contains("\n\n\n"), "{}", e.text);
     }
 
@@ -298,7 +299,7 @@ mod tests {
             personal_message: Some("See you {first_name}"),
             subject: "{first_name}, your family account for {member_name}",
             body: "Dear {first_name},\n\nSam's account is ready:\n\n{link}\n\nUntil {expiry}.",
-            expires_at: 1_795_305_600,
+            expires: "22 November 2026, 00:00 UTC",
             logo_url: Some("https://portal.example/logo/1/ab\"cd"),
             accent: "#7c2d12",
         });
@@ -306,7 +307,7 @@ mod tests {
         assert_eq!(
             e.text,
             format!(
-                "Dear Pat,\n\nSam's account is ready:\n\nSee you {{first_name}}\n\n{LINK_PLACEHOLDER}\n\nUntil 22 November 2026.\n"
+                "Dear Pat,\n\nSam's account is ready:\n\nSee you {{first_name}}\n\n{LINK_PLACEHOLDER}\n\nUntil 22 November 2026, 00:00 UTC.\n"
             )
         );
         assert!(!e.text.contains("Hello") && !e.text.contains("A message from"));
@@ -324,7 +325,7 @@ mod tests {
             personal_message: None,
             subject: "Hi",
             body: "Open {link} today.\nThanks,\n{organisation}",
-            expires_at: 0,
+            expires: "1 January 1970, 00:00 UTC",
             logo_url: None,
             accent: DEFAULT_ACCENT,
         });

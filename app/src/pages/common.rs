@@ -85,6 +85,9 @@ pub fn Field(
     /// The element's id when the page has several fields of this name (one per card).
     #[prop(optional, into)]
     id: Option<String>,
+    /// The `<datalist>` of suggestions it offers.
+    #[prop(optional)]
+    list: Option<&'static str>,
 ) -> impl IntoView {
     let (sent_message, shown_value) = field_state(name, error, value);
     let id = id.unwrap_or_else(|| name.to_owned());
@@ -123,6 +126,7 @@ pub fn Field(
                 prop:value=shown_value.clone()
                 value=shown_value
                 autocomplete=autocomplete
+                list=list
                 required=required
                 aria-invalid=move || message().is_some().then_some("true")
                 aria-describedby=described_by
@@ -382,10 +386,6 @@ pub fn url_encode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-pub fn date_or(unix_seconds: Option<i64>, fallback: &'static str) -> String {
-    unix_seconds.map(crate::domain::dates::format_date).unwrap_or_else(|| fallback.to_owned())
 }
 
 /// A timeline, newest first: the member's on their profile, the organisation's on the

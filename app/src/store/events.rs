@@ -8,7 +8,7 @@ use super::members::{
     StaffScope, bind_open_invitations, open_invitations_of_visible_contact, visible_contact, visible_member,
 };
 use super::{Db, DbError, Stmt, fetch_all};
-use crate::domain::dates::format_date_time;
+use crate::domain::dates::Zone;
 use crate::domain::timeline::{TimelineEntry, describe};
 use crate::stmt;
 
@@ -193,20 +193,20 @@ const EVENT_COLUMNS: &str = "e.kind, e.at, e.detail,
     (SELECT coalesce(c.first_name || ' ' || c.last_name, m.first_name || ' ' || m.last_name)
      FROM contacts c JOIN members m ON m.id = c.member_id WHERE c.id = e.contact_id) AS contact_name";
 
-/// The events a query finds, in words.
-async fn timeline(db: &dyn Db, query: Stmt) -> Result<Vec<TimelineEntry>, DbError> {
+/// The events a query finds, in words, their times in the organisation's zone.
+async fn timeline(db: &dyn Db, query: Stmt, zone: &Zone) -> Result<Vec<TimelineEntry>, DbError> {
     let rows: Vec<EventRow> = fetch_all(db, query).await?;
     Ok(rows
         .iter()
         .map(|e| TimelineEntry {
-            when: format_date_time(e.at),
+            when: zone.date_time(e.at),
             what: describe(&e.kind, e.contact_name.as_deref(), e.detail.as_deref(), e.actor.as_deref()),
         })
         .collect())
 }
 
 /// A member's timeline (the caller has checked this staff login may see the member).
-pub async fn member_timeline(db: &dyn Db, member_id: i64) -> Result<Vec<TimelineEntry>, DbError> {
+pub async fn member_timeline(db: &dyn Db, member_id: i64, zone: &Zone) -> Result<Vec<TimelineEntry>, DbError> {
     timeline(
         db,
         stmt!(
@@ -216,12 +216,17 @@ pub async fn member_timeline(db: &dyn Db, member_id: i64) -> Result<Vec<Timeline
             ),
             member_id
         ),
+        zone,
     )
     .await
 }
 
 /// The organisation's own timeline: its settings' changes.
-pub async fn organisation_timeline(db: &dyn Db, organisation_id: i64) -> Result<Vec<TimelineEntry>, DbError> {
+pub async fn organisation_timeline(
+    db: &dyn Db,
+    organisation_id: i64,
+    zone: &Zone,
+) -> Result<Vec<TimelineEntry>, DbError> {
     timeline(
         db,
         stmt!(
@@ -231,6 +236,7 @@ pub async fn organisation_timeline(db: &dyn Db, organisation_id: i64) -> Result<
             ),
             organisation_id
         ),
+        zone,
     )
     .await
 }

@@ -7,13 +7,15 @@ use crate::records::{LinkedLogin, OwnProfile};
 use crate::stmt;
 
 /// What a signed-in staff login may reach: its organisation, and either every member or
-/// only those it was given. Built from the session, never from the request.
-#[derive(Debug, Clone, Copy)]
+/// only those it was given — and the organisation's time zone, the clock its pages show.
+/// Built from the session, never from the request.
+#[derive(Debug, Clone)]
 pub struct StaffScope {
     pub organisation_id: i64,
     pub user_id: i64,
     pub all_members: bool,
     pub role: Role,
+    pub zone: crate::domain::dates::Zone,
 }
 
 /// `m` is visible to the staff login bound as (organisation, all_members, user).
@@ -211,12 +213,13 @@ impl ContactRow {
         self.latest.facts()
     }
 
-    pub fn login(&self) -> Option<LinkedLogin> {
+    /// Their login, its times shown in `zone`.
+    pub fn login(&self, zone: &crate::domain::dates::Zone) -> Option<LinkedLogin> {
         Some(LinkedLogin {
             user_id: self.login_user_id?,
             email: self.login_email.clone()?,
-            last_login_at: self.login_last_login_at,
-            linked_at: self.login_linked_at?,
+            last_login: self.login_last_login_at.map(|at| zone.date_time(at)),
+            linked_on: zone.date(self.login_linked_at?),
         })
     }
 }

@@ -26,6 +26,8 @@ pub struct Organisation {
     pub accent_colour: Option<String>,
     /// The logo's digest, which names its address; none without a logo.
     pub logo_digest: Option<String>,
+    /// "Europe/Zurich": the clock its pages and e-mails show.
+    pub time_zone: String,
 }
 
 pub async fn organisation(db: &dyn Db, id: i64) -> Result<Option<Organisation>, DbError> {
@@ -33,7 +35,7 @@ pub async fn organisation(db: &dyn Db, id: i64) -> Result<Option<Organisation>, 
         db,
         stmt!(
             "SELECT id, name, sender_name, sender_email, invitation_validity_days, self_sign_up, auto_link,
-                    invite_at_once, default_template_id, bookings_shown, files_shown, accent_colour,
+                    invite_at_once, default_template_id, bookings_shown, files_shown, accent_colour, time_zone,
                     (SELECT digest FROM organisation_logos WHERE organisation_id = organisations.id) AS logo_digest
              FROM organisations WHERE id = ?",
             id
@@ -124,6 +126,7 @@ pub struct OrganisationSettings<'a> {
     pub validity_days: i64,
     pub default_template_id: Option<i64>,
     pub accent_colour: Option<&'a str>,
+    pub time_zone: &'a str,
 }
 
 /// Changes every setting at once when `user_id` is the owner or an administrator, with each
@@ -139,7 +142,7 @@ pub async fn update_settings(
 ) -> Result<bool, DbError> {
     let update = stmt!(
         "UPDATE organisations SET name = ?, sender_name = ?, sender_email = ?, invitation_validity_days = ?,
-             default_template_id = ?, accent_colour = ?, self_sign_up = ?, auto_link = ?, invite_at_once = ?,
+             default_template_id = ?, accent_colour = ?, time_zone = ?, self_sign_up = ?, auto_link = ?, invite_at_once = ?,
              bookings_shown = ?, files_shown = ?
          WHERE id = ? AND EXISTS (SELECT 1 FROM staff s WHERE s.user_id = ? AND s.organisation_id = organisations.id
                                     AND s.role IN ('owner', 'administrator'))",
@@ -149,6 +152,7 @@ pub async fn update_settings(
         organisation.validity_days,
         organisation.default_template_id,
         organisation.accent_colour,
+        organisation.time_zone,
         portal.self_sign_up,
         portal.auto_link,
         portal.invite_at_once,

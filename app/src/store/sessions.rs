@@ -25,6 +25,8 @@ pub struct SessionUser {
     /// Its face: accent colour and logo digest, when it chose them.
     pub organisation_accent: Option<String>,
     pub organisation_logo: Option<String>,
+    /// Its time zone's name: the clock its pages show.
+    pub organisation_time_zone: Option<String>,
 }
 
 pub struct SessionTimes {
@@ -83,6 +85,7 @@ pub async fn session_user(db: &dyn Db, id_hash: &str, times: &SessionTimes) -> R
         db,
         stmt!(
             "SELECT x.*, o.name AS organisation_name, o.accent_colour AS organisation_accent,
+                    o.time_zone AS organisation_time_zone,
                     (SELECT l.digest FROM organisation_logos l WHERE l.organisation_id = o.id) AS organisation_logo
              FROM (SELECT s.user_id, u.email, s.last_seen_at,
                           st.organisation_id AS staff_organisation_id,

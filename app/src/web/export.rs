@@ -11,7 +11,6 @@ use http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use crate::api::member_list::MemberListQuery;
 use crate::api::ssr::{session_of, staff_scope};
 use crate::domain::csv::{BYTE_ORDER_MARK, line};
-use crate::domain::dates::iso_date;
 use crate::domain::{InvitationState, PortalStatus};
 use crate::error::AppError;
 use crate::ports::AppState;
@@ -79,6 +78,7 @@ pub async fn members_csv(State(state): State<AppState>, headers: HeaderMap, uri:
         }
     };
     let now = state.clock.now();
+    let file_day = scope.zone.iso_date(now);
     let list =
         ListQuery { search: query.q, status: query.status, sort: query.sort, after: None, not_registered: false };
     let first = Bytes::from(format!("{BYTE_ORDER_MARK}{}", line(&COLUMNS)));
@@ -95,7 +95,7 @@ pub async fn members_csv(State(state): State<AppState>, headers: HeaderMap, uri:
         }
     });
     let body = futures::stream::once(async move { Ok(first) });
-    csv_file(Body::from_stream(futures::StreamExt::chain(body, chunks)), &format!("members-{}.csv", iso_date(now)))
+    csv_file(Body::from_stream(futures::StreamExt::chain(body, chunks)), &format!("members-{}.csv", file_day))
 }
 
 const ROUND_COLUMNS: [&str; 5] = ["Member", "Contact", "E-mail", "Outcome", "Reason"];
@@ -139,7 +139,7 @@ pub async fn round_csv(
         ];
         text.push_str(&line(&cells));
     }
-    csv_file(Body::from(text), &format!("round-{}-{}.csv", found.id, iso_date(found.created_at)))
+    csv_file(Body::from(text), &format!("round-{}-{}.csv", found.id, scope.zone.iso_date(found.created_at)))
 }
 
 /// The next members after `list.after` as CSV lines, and the last of them when a full chunk
@@ -157,13 +157,13 @@ async fn chunk(
     }
     let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
     let rows = member_list::export_rows(db, scope, &ids).await?;
-    let text: String = rows.iter().map(|row| line(&cells(row, now))).collect();
+    let text: String = rows.iter().map(|row| line(&cells(row, now, &scope.zone))).collect();
     let full = members.len() as i64 == MEMBERS_PER_CHUNK;
     Ok((text, full.then(|| ids[ids.len() - 1])))
 }
 
-fn cells(row: &ExportRow, now: i64) -> [String; 13] {
-    let date = |at: Option<i64>| at.map(iso_date).unwrap_or_default();
+fn cells(row: &ExportRow, now: i64, zone: &crate::domain::dates::Zone) -> [String; 13] {
+    let date = |at: Option<i64>| at.map(|at| zone.iso_date(at)).unwrap_or_default();
     let member_status = PortalStatus::from_standing(&row.standing, row.standing_expires_at, now)
         .map(PortalStatus::label)
         .unwrap_or_default();

@@ -76,7 +76,7 @@ async fn a_logo_must_be_a_small_png_jpeg_or_webp_and_is_served_with_safe_headers
     ] {
         let answer = app.upload_logo(&app.staff, name, bytes).await;
         assert!(location(&answer).contains("/staff/logo?__path=%2Fstaff%2Fsettings%2Flogo"), "{name}");
-        let page = app.get(&app.staff, &location(&answer).replace(BASE_URL, "")).await.body;
+        let page = app.get(&app.staff, &app.sent_back_to(&answer)).await.body;
         assert!(page.contains(message), "{name}: {message}");
         assert_eq!(app.count(LOGOS).await, 0, "{name}: nothing kept");
     }

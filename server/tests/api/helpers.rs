@@ -396,6 +396,12 @@ impl TestApp {
         self.count("SELECT max(id) FROM message_templates").await
     }
 
+    /// The path a form post was sent back to (its Location names this app's address or the
+    /// configured base URL, whole).
+    pub fn sent_back_to(&self, response: &Response) -> String {
+        location(response).replace(&self.address, "").replace(BASE_URL, "")
+    }
+
     pub async fn count(&self, sql: &'static str) -> i64 {
         let rows = self.state.db.fetch_all(stmt!(sql)).await.unwrap();
         rows[0].values().next().and_then(|v| v.as_i64()).unwrap()

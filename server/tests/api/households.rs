@@ -77,7 +77,7 @@ async fn a_parent_added_to_a_second_child_is_asked_first_and_nothing_is_written_
         ("primary", "true"),
     ];
     let back = app.post_form(&app.staff, "/api/add_contact", &page, &fields).await;
-    let shown = app.get(&app.staff, &location(&back).replace(&app.address, "")).await.body;
+    let shown = app.get(&app.staff, &app.sent_back_to(&back)).await.body;
     assert!(shown.contains("The same person?") && shown.contains("name=\"same_person\" value=\"yes\""), "{shown}");
     assert!(shown.contains("value=\"anna@example.org\"") && shown.contains("value=\"mother\""), "{shown}");
     assert!(app.add_anna(mia, "maybe").await.status() == 422, "only yes or no answers it");

@@ -209,7 +209,8 @@ async fn two_writes_from_one_read_leave_one_live_invitation_and_one_email() {
     let member = app.add_member("Ada", "Byron", "ada@example.org").await;
     let contact = app.self_contact(member).await;
     let owner: i64 = app.count("SELECT id FROM users WHERE email = 'owner@example.org'").await;
-    let scope = StaffScope { organisation_id: 1, user_id: owner, all_members: true, role: Role::Owner };
+    let zone = portico_app::domain::dates::Zone::utc();
+    let scope = StaffScope { organisation_id: 1, user_id: owner, all_members: true, role: Role::Owner, zone };
     let db = app.state.db.as_ref();
     let new = |key: &str| NewInvitation {
         contact_id: contact,

@@ -252,7 +252,13 @@ async fn every_list_and_count_query_uses_an_index() {
     let mut checked = 0;
     // Every member, or only those given (then each member's grants are read by index too).
     for all_members in [true, false] {
-        let scope = StaffScope { organisation_id: 1, user_id: 1, all_members, role: portico_app::domain::Role::Owner };
+        let scope = StaffScope {
+            organisation_id: 1,
+            user_id: 1,
+            all_members,
+            role: portico_app::domain::Role::Owner,
+            zone: portico_app::domain::dates::Zone::utc(),
+        };
         let statuses = std::iter::once(None).chain(PortalStatus::ALL.into_iter().map(Some));
         for status in statuses {
             for sort in MemberSort::ALL {

@@ -63,7 +63,7 @@ async fn the_owner_changes_the_organisation_and_the_next_invitation_says_so() {
     app.dispatch_pending_emails().await;
     let email = app.sent_emails().await.pop().unwrap();
     assert_eq!(email["from"], "\"Riverside Dojo Office\" <office@riverside.example.org>");
-    assert!(email["text"].as_str().unwrap().contains("Until 6 December 2026."), "{email}");
+    assert!(email["text"].as_str().unwrap().contains("Until 6 December 2026, 00:00 UTC."), "{email}");
     assert!(email["text"].as_str().unwrap().contains("welcome to Riverside Dojo"), "{email}");
 
     // Saving what is already there says nothing new.
@@ -205,4 +205,31 @@ async fn a_notice_cannot_carry_anyone_elses_text() {
     }
     let page = sign_in_page(format!("portico_notice={cookie}")).await;
     assert!(page.contains("<p role=\"status\" class=\"notice\">Settings saved.</p>"), "the real one is shown: {page}");
+}
+
+/// Every time a page or an e-mail shows is in the organisation's time zone, with its
+/// abbreviation: the e-mail's link expiry, the card's, the timeline's. A zone the database
+/// does not know is refused and changes nothing.
+#[tokio::test]
+async fn times_are_shown_in_the_organisations_time_zone() {
+    let app = spawn_app().await;
+    email_api_accepts(&app).await;
+    app.staff_login().await;
+    let refused = save(&app, &app.staff, &[("time_zone", "Mars/Olympus_Mons")]).await;
+    let back = app.get(&app.staff, &app.sent_back_to(&refused)).await.body;
+    assert!(back.contains("Choose a time zone from the list"), "{back}");
+    assert!(app.dump("SELECT time_zone FROM organisations").await.contains("UTC"));
+
+    assert_eq!(location(&save(&app, &app.staff, &[("time_zone", "europe/zurich")]).await), "/staff/settings");
+    let page = app.get(&app.staff, "/staff/settings").await.body;
+    assert!(page.contains("value=\"Europe/Zurich\""), "kept as the database spells it");
+    assert!(page.contains("time zone “UTC” → “Europe/Zurich”"), "{page}");
+    assert!(page.contains(" CET</"), "the timeline's time, in the zone: {page}");
+
+    let (id, _) = app.invited_member("Ada", "ada@example.org").await;
+    let text = app.sent_emails().await.pop().unwrap()["text"].as_str().unwrap().to_owned();
+    // The test clock starts at midnight UTC: 01:00 in Zurich, 30 days on.
+    assert!(text.contains("expires on 22 December 2026, 01:00 CET."), "{text}");
+    let card = app.get(&app.staff, &format!("/staff/members/{id}")).await.body;
+    assert!(card.contains("Link expires on 22 December 2026, 01:00 CET"), "{card}");
 }

@@ -263,8 +263,14 @@ async fn the_sql_guards_refuse_without_the_checks_before_them() {
     let (owner, admin) = (user_id(&app, DEMO_OWNER_EMAIL).await, user_id(&app, "admin@example.org").await);
     let (owner, admin): (i64, i64) = (owner.parse().unwrap(), admin.parse().unwrap());
     let db = app.state.db.as_ref();
-    let as_admin = StaffScope { organisation_id: 1, user_id: admin, all_members: true, role: Role::Administrator };
-    let as_owner = StaffScope { user_id: owner, role: Role::Owner, ..as_admin };
+    let as_admin = StaffScope {
+        organisation_id: 1,
+        user_id: admin,
+        all_members: true,
+        role: Role::Administrator,
+        zone: portico_app::domain::dates::Zone::utc(),
+    };
+    let as_owner = StaffScope { user_id: owner, role: Role::Owner, ..as_admin.clone() };
     let before = app.dump("SELECT * FROM staff").await + &app.dump("SELECT * FROM events").await;
     assert!(!team::update_staff(db, &as_admin, owner, Role::Staff, true, "x", START).await.unwrap());
     assert!(!team::update_staff(db, &as_admin, admin, Role::Owner, true, "x", START).await.unwrap());

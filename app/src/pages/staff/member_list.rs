@@ -5,7 +5,7 @@ use crate::api::member_list::{FilterLink, MemberListQuery, MemberPage, list_memb
 use crate::api::rounds::Selection;
 use crate::domain::{MemberSort, PortalStatus};
 use crate::error::AppError;
-use crate::pages::common::{LoadError, date_or};
+use crate::pages::common::LoadError;
 
 /// Members, found by the URL's search, filter, order and page: the page works without
 /// JavaScript, and its island then updates the results as the person types.
@@ -214,8 +214,8 @@ fn members_table(page: &MemberPage, all_on_page: RwSignal<bool>) -> AnyView {
                     <td><a href=format!("/staff/members/{}", m.id)>{m.name.clone()}</a></td>
                     <td>{m.email.clone().unwrap_or_default()}</td>
                     <td><span class=format!("status status-{}", m.status.slug())>{m.status.label()}</span></td>
-                    <td>{date_or(m.invited_at, "Never")}</td>
-                    <td>{date_or(m.last_login_at, "Never")}</td>
+                    <td>{m.invited_on.clone().unwrap_or_else(|| "Never".into())}</td>
+                    <td>{m.last_login_on.clone().unwrap_or_else(|| "Never".into())}</td>
                 </tr>
             }
         })

@@ -10,7 +10,7 @@ use crate::api::members::{ContactCard, GroupChoice, MemberDetails, StaffAccess, 
 use crate::api::team::{GrantAccess, WithdrawAccess};
 use crate::error::AppError;
 use crate::pages::common::{
-    ContactDetails, CopyableLink, Field, FormAlert, LoadError, TextArea, Timeline, action_error, date_or,
+    ContactDetails, CopyableLink, Field, FormAlert, LoadError, TextArea, Timeline, action_error,
 };
 use crate::pages::confirm::ConfirmFirst;
 
@@ -166,7 +166,7 @@ fn Contact(member_id: i64, contact: ContactCard, actions: CardActions) -> impl I
             {contact.login.map(|login| view! {
                 <div class="login-card">
                     <p><strong>"Linked login: "</strong>{login.email.clone()}</p>
-                    <p class="muted">{format!("Linked on {}", date_or(Some(login.linked_at), ""))}</p>
+                    <p class="muted">{format!("Linked on {}", login.linked_on)}</p>
                     <ConfirmFirst
                         key=format!("unlink-{id}")
                         label="Unlink login"

@@ -179,6 +179,19 @@ fn OrganisationFields(settings: PortalSettingsView, error: Signal<Option<AppErro
             error
         />
         <Field
+            label="Time zone"
+            name="time_zone"
+            value=settings.time_zone
+            autocomplete="off"
+            list="time-zones"
+            required=true
+            hint="Every time your pages and e-mails show is in it: Europe/Zurich, America/New_York, UTC…"
+            error
+        />
+        <datalist id="time-zones">
+            {settings.time_zones.into_iter().map(|name| view! { <option value=name></option> }).collect_view()}
+        </datalist>
+        <Field
             label="Accent colour"
             name="accent_colour"
             value=settings.accent_colour

@@ -9,7 +9,7 @@ use crate::api::team::{
     UpdateStaff, WithdrawAccess, team_overview,
 };
 use crate::domain::Role;
-use crate::pages::common::{Field, FormAlert, LoadError, action_error, date_or};
+use crate::pages::common::{Field, FormAlert, LoadError, action_error};
 use crate::pages::confirm::ConfirmFirst;
 
 /// Every form on the page; each redirects back to it, which is read again.
@@ -127,7 +127,7 @@ fn Colleague(
             <p>{member.email.clone()}</p>
             <p class="headline">{format!("{} — {}", member.role.label(), member.role.summary())}</p>
             <p>{sees}</p>
-            <p class="muted">{format!("Last signed in: {}", date_or(member.last_login, "never"))}</p>
+            <p class="muted">{format!("Last signed in: {}", member.last_login.clone().unwrap_or_else(|| "never".into()))}</p>
             {member.may_change.then(move || view! {
                 <details class="record-decline">
                     <summary>{format!("Change role or access")}</summary>
