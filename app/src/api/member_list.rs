@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::numbers::thousands;
 use crate::domain::{MemberSort, PortalStatus};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -110,6 +111,8 @@ pub struct MemberPage {
     pub total: i64,
     /// The next page's state, when there are more.
     pub next: Option<MemberListQuery>,
+    /// Where the page's first member stands in the list, from 1.
+    pub first: i64,
 }
 
 /// One of a list's filter links: "All (120)", "Invited, waiting (12)".
@@ -124,6 +127,12 @@ pub struct FilterLink {
 }
 
 impl MemberPage {
+    /// "51–100 of 3,002": where the page stands in the list.
+    pub fn position(&self) -> String {
+        let last = self.first + self.members.len() as i64 - 1;
+        format!("{}–{} of {}", thousands(self.first), thousands(last), thousands(self.matching()))
+    }
+
     /// How many members the search finds under the chosen filter.
     pub fn matching(&self) -> i64 {
         self.query
@@ -213,7 +222,12 @@ pub(crate) async fn members_page(
     };
     let counts = PortalStatus::ALL.into_iter().map(|status| (status, count_of(status))).collect();
     let total = stored.iter().map(|c| c.members).sum();
-    Ok(MemberPage { query, members, counts, total, next })
+    let mut page = MemberPage { query, members, counts, total, next, first: 1 };
+    if page.query.after.is_some() {
+        let remaining = member_list::remaining(db, scope, &list_query, now).await.map_err(internal)?;
+        page.first = page.matching() - remaining + 1;
+    }
+    Ok(page)
 }
 
 /// One person without a login, on the "Not yet registered" screen.

@@ -389,9 +389,13 @@ pub fn url_encode(text: &str) -> String {
 }
 
 /// A timeline, newest first: the member's on their profile, the organisation's on the
-/// settings page.
+/// settings page (`narrow`: as wide as the page's other cards).
 #[component]
-pub fn Timeline(heading: &'static str, entries: Vec<crate::domain::timeline::TimelineEntry>) -> impl IntoView {
+pub fn Timeline(
+    heading: &'static str,
+    entries: Vec<crate::domain::timeline::TimelineEntry>,
+    #[prop(optional)] narrow: bool,
+) -> impl IntoView {
     let list = if entries.is_empty() {
         view! { <p>"Nothing yet."</p> }.into_any()
     } else {
@@ -406,7 +410,7 @@ pub fn Timeline(heading: &'static str, entries: Vec<crate::domain::timeline::Tim
         .into_any()
     };
     view! {
-        <section class="panel" aria-labelledby="timeline-heading">
+        <section class="panel" class:narrow=narrow aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">{heading}</h2>
             {list}
         </section>

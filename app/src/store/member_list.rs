@@ -137,13 +137,40 @@ pub fn page_stmt(scope: &StaffScope, query: &ListQuery, limit: i64, now: i64) ->
                 m.latest_invited_at, m.latest_login_at,
                 (SELECT c.email FROM contacts c WHERE c.member_id = m.id AND c.is_self = 1) AS email",
     );
-    found_members(&mut sql, scope, &query.search, query.not_registered);
+    let (column, direction) = page_members(&mut sql, scope, query, now);
+    sql.push(&format!(" ORDER BY m.{column}{direction}, m.id{direction} LIMIT ?"), [limit.into()]);
+    sql.stmt()
+}
+
+/// How many members from the page `query` names to the end of the list: with the list's
+/// total, where the page stands ("51–100 of 3,002").
+pub async fn remaining(db: &dyn Db, scope: &StaffScope, query: &ListQuery, now: i64) -> Result<i64, DbError> {
+    #[derive(Deserialize)]
+    struct Row {
+        remaining: i64,
+    }
+    let rows: Vec<Row> = fetch_all(db, remaining_stmt(scope, query, now)).await?;
+    Ok(rows.first().map_or(0, |r| r.remaining))
+}
+
+/// The statement `remaining` runs (public for the query-plan test).
+pub fn remaining_stmt(scope: &StaffScope, query: &ListQuery, now: i64) -> Stmt {
+    let mut sql = Sql::new("SELECT count(*) AS remaining");
+    page_members(&mut sql, scope, query, now);
+    sql.stmt()
+}
+
+/// `FROM … WHERE …` for the members of the page `query` names and every one after it: the
+/// search, the filter, and past the member the previous page ended with. The order's column
+/// and direction.
+fn page_members(sql: &mut Sql, scope: &StaffScope, query: &ListQuery, now: i64) -> (&'static str, &'static str) {
+    found_members(sql, scope, &query.search, query.not_registered);
     if let Some(status) = query.status {
         sql.push(" AND m.standing = ?", [status.standing().into()]);
         match status {
             PortalStatus::Waiting => sql.push(" AND m.standing_expires_at > ?", [now.into()]),
             PortalStatus::Expired => sql.push(" AND m.standing_expires_at <= ?", [now.into()]),
-            _ => &mut sql,
+            _ => &mut *sql,
         };
     }
     let (column, direction, comparison) = match query.sort {
@@ -164,11 +191,9 @@ pub fn page_stmt(scope: &StaffScope, query: &ListQuery, limit: i64, now: i64) ->
             [after.into(), scope.organisation_id.into(), scope.all_members.into(), scope.user_id.into(), after.into()],
         );
     }
-    sql.push(&format!(" ORDER BY m.{column}{direction}, m.id{direction} LIMIT ?"), [limit.into()]);
-    sql.stmt()
+    (column, direction)
 }
 
-/// The statement `counts` runs (public for the query-plan test).
 pub fn counts_stmt(scope: &StaffScope, search: &str, not_registered: bool, now: i64) -> Stmt {
     let mut sql =
         Sql::new("SELECT m.standing, count(*) AS members, coalesce(sum(m.standing_expires_at > ?), 0) AS waiting");

@@ -131,7 +131,9 @@ fn MemberList(initial: MemberPage) -> impl IntoView {
         <nav class="filters" aria-label="Filter by portal status">
             {move || page.with(|p| p.filter_links("/staff/members").into_iter().map(filter_link).collect_view())}
         </nav>
-        <p class="sort">
+        // At a desk the table's headers sort it; on a phone, where its date columns are
+        // folded away, these links do.
+        <p class="sort narrow-only">
             "Sort by: "
             {move || page.with(|p| MemberSort::ALL.into_iter().map(|sort| {
                 let target = p.query.with(p.query.status, sort).href();
@@ -165,6 +167,7 @@ fn MemberList(initial: MemberPage) -> impl IntoView {
         // Only when there is another page to go to: an empty navigation is noise to a reader.
         {move || page.with(|p| (p.query.after.is_some() || p.next.is_some()).then(|| view! {
             <nav class="pager" aria-label="Pages">
+                <span class="position">{p.position()}</span>" "
                 {p.query.after.is_some().then(|| {
                     view! { <a href=MemberListQuery { after: None, ..p.query.clone() }.href()>"First page"</a>" " }
                 })}
@@ -212,10 +215,10 @@ fn members_table(page: &MemberPage, all_on_page: RwSignal<bool>) -> AnyView {
                         />
                     </td>
                     <td><a href=format!("/staff/members/{}", m.id)>{m.name.clone()}</a></td>
-                    <td>{m.email.clone().unwrap_or_default()}</td>
+                    <td class="wide-column">{m.email.clone().unwrap_or_default()}</td>
                     <td><span class=format!("status status-{}", m.status.slug())>{m.status.label()}</span></td>
-                    <td>{m.invited_on.clone().unwrap_or_else(|| "Never".into())}</td>
-                    <td>{m.last_login_on.clone().unwrap_or_else(|| "Never".into())}</td>
+                    <td class="wide-column">{m.invited_on.clone().unwrap_or_else(|| "Never".into())}</td>
+                    <td class="wide-column">{m.last_login_on.clone().unwrap_or_else(|| "Never".into())}</td>
                 </tr>
             }
         })
@@ -232,11 +235,11 @@ fn members_table(page: &MemberPage, all_on_page: RwSignal<bool>) -> AnyView {
                                 on:change=move |ev| all_on_page.set(event_target_checked(&ev))
                             />
                         </th>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"E-mail"</th>
+                        {sortable(page, MemberSort::Name, "Name", "")}
+                        <th scope="col" class="wide-column">"E-mail"</th>
                         <th scope="col">"Portal status"</th>
-                        <th scope="col">"Invited"</th>
-                        <th scope="col">"Last login"</th>
+                        {sortable(page, MemberSort::Invited, "Invited", "wide-column")}
+                        {sortable(page, MemberSort::LastLogin, "Last login", "wide-column")}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -244,6 +247,22 @@ fn members_table(page: &MemberPage, all_on_page: RwSignal<bool>) -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// A column header that sorts the list by it: a link, and `aria-sort` on the column the
+/// list is sorted by (names A to Z, dates newest first).
+fn sortable(page: &MemberPage, sort: MemberSort, label: &'static str, class: &'static str) -> impl IntoView {
+    let current = page.query.sort == sort;
+    let direction = if sort == MemberSort::Name { "ascending" } else { "descending" };
+    let href = page.query.with(page.query.status, sort).href();
+    view! {
+        <th scope="col" class=class aria-sort=current.then_some(direction)>
+            <a href=href aria-current=current.then_some("true")>
+                {label}
+                <span aria-hidden="true">{if !current { "" } else if sort == MemberSort::Name { " ▲" } else { " ▼" }}</span>
+            </a>
+        </th>
+    }
 }
 
 /// Puts the list's state in the address bar without a new history entry, so a reload or a

@@ -95,7 +95,7 @@ fn SettingsForm(settings: PortalSettingsView) -> impl IntoView {
             }}
             {may_change.then(|| view! { <p><a href="/staff/logo">"Change the logo"</a></p> })}
         </section>
-        <Timeline heading="What changed, and who changed it" entries=timeline />
+        <Timeline heading="What changed, and who changed it" entries=timeline narrow=true />
     }
 }
 

@@ -68,7 +68,7 @@ fn Team(team: TeamView, actions: TeamActions) -> impl IntoView {
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     let TeamView { my_user_id, members, invitations, assignable, groups } = team;
     view! {
-        <section class="panel">
+        <section class="panel narrow">
             <h1>"Team"</h1>
             <p class="muted">"Owners and administrators invite staff and choose what they see. No one gives a role above their own; the organisation always keeps an owner."</p>
             <FormAlert error />
@@ -190,7 +190,7 @@ fn Colleague(
 fn Invitations(invitations: Vec<StaffInvitationView>) -> impl IntoView {
     (!invitations.is_empty()).then(|| {
         view! {
-            <section class="panel" aria-labelledby="invited-heading">
+            <section class="panel narrow" aria-labelledby="invited-heading">
                 <h2 id="invited-heading">"Invited"</h2>
                 {invitations.into_iter().map(|inv| view! {
                     <article class="card">

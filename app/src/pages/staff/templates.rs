@@ -28,7 +28,7 @@ pub fn TemplatesPage() -> impl IntoView {
                 };
                 let built_in = built_in.await.ok();
                 view! {
-                    <section class="panel">
+                    <section class="panel narrow">
                         <h1>"Message templates"</h1>
                         <p>"Your own invitation e-mails, chosen when you invite one person or a group. \
                             A template replaces the whole e-mail: its subject and its words."</p>
