@@ -19,7 +19,7 @@ test('one mother of two children is one person, invited once for both', async ({
 
   const addAnna = async (profile: string) => {
     await staff.open(`${profile}/contacts/new`);
-    await staff.page.getByLabel('E-mail address', { exact: true }).fill(anna);
+    await staff.page.getByLabel(/^E-mail address/).fill(anna);
     await staff.page.getByLabel('First name').fill('Anna');
     await staff.page.getByLabel('Last name').fill(max.lastName);
     await staff.page.getByLabel('Relation').fill('mother');
@@ -33,8 +33,7 @@ test('one mother of two children is one person, invited once for both', async ({
   // Asked, with everything typed kept; nothing is added until answered.
   await expect(staff.page.getByRole('group', { name: 'The same person?' })).toBeVisible();
   await expect(staff.page.getByText(`Anna ${max.lastName} has this e-mail address on Max ${max.lastName}'s profile`).first()).toBeVisible();
-  await expect(staff.page.getByLabel('E-mail address', { exact: true })).toHaveValue(anna);
-  staff.expectRefusal(422, '/api/add_contact');
+  await expect(staff.page.getByLabel(/^E-mail address/)).toHaveValue(anna);
   await staff.ready();
   await staff.check('same-person-question');
   await staff.page.getByLabel('Yes, the same person: one login for both profiles').check();
@@ -61,7 +60,8 @@ test('one mother of two children is one person, invited once for both', async ({
   await staff.page.getByRole('button', { name: 'Invite all owners' }).click();
   await expect(staff.page).toHaveURL(/plan=1/);
   await staff.ready();
-  await expect(staff.page.getByText('Will invite 1, skip')).toBeVisible();
+  // The two children (each with an address of their own) and their mother, once.
+  await expect(staff.page.getByText('Will invite 3, skip 1.')).toBeVisible();
   await expect(staff.page.getByText(`The same person as Anna ${max.lastName} (for Max ${max.lastName})`)).toBeVisible();
   await staff.check('same-person-dry-run');
   await staff.checkEmail('same-person-email');

@@ -73,6 +73,16 @@ test('inline validation runs in the browser once the page is hydrated', async ({
   await expect(phone.page.locator('#confirm_password-error')).toBeEmpty();
   expect(sent, 'inline checks send nothing').toEqual([]);
 
+  // A mistake only the server knows comes back beside its field; typing another password
+  // takes that message away: it was about the one before.
+  await password.fill('password');
+  await repeat.fill('password');
+  await phone.page.getByRole('button', { name: 'Set password and sign in' }).tap();
+  await expect(phone.page.locator('#password-error')).toContainText('one of the most common passwords');
+  await password.fill('a long enough password');
+  await expect(phone.page.locator('#password-error')).toBeEmpty();
+  await repeat.fill('a long enough password');
+
   await phone.page.getByRole('button', { name: 'Set password and sign in' }).tap();
   await expect(phone.page).toHaveURL(/\/portal$/);
 });

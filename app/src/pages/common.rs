@@ -92,14 +92,19 @@ pub fn Field(
     let (sent_message, shown_value) = field_state(name, error, value);
     let id = id.unwrap_or_else(|| name.to_owned());
     let live_message = RwSignal::new(None::<String>);
+    // Once the rule has looked at what is typed now, its verdict replaces the message the
+    // form came back with: that one was about the text before.
+    let rechecked = RwSignal::new(false);
     let recheck = move |ev: leptos::ev::Event, only_if_shown: bool| {
+        let shown = live_message.with_untracked(Option::is_some) || sent_message().is_some();
         if let Some(check) = check
-            && (!only_if_shown || live_message.with_untracked(Option::is_some))
+            && (!only_if_shown || shown)
         {
             live_message.set(check.run(event_target_value(&ev)));
+            rechecked.set(true);
         }
     };
-    let message = move || live_message.get().or_else(sent_message);
+    let message = move || if rechecked.get() { live_message.get() } else { sent_message() };
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described_by = {

@@ -13,16 +13,7 @@ impl TestApp {
     /// her; `same_person` answers the question when it is asked ("" leaves it unanswered).
     async fn add_anna(&self, child: i64, same_person: &str) -> reqwest::Response {
         let child = child.to_string();
-        let fields = [
-            ("member_id", child.as_str()),
-            ("first_name", "Anna"),
-            ("last_name", "Keller"),
-            ("relation", "mother"),
-            ("email", "anna@example.org"),
-            ("primary", "true"),
-            ("same_person", same_person),
-        ];
-        self.call(&self.staff, "/api/add_contact", &fields).await
+        self.call(&self.staff, "/api/add_contact", &anna(&child, same_person)).await
     }
 
     async fn group_of(&self, name: &str, members: &[i64]) -> i64 {
@@ -49,6 +40,19 @@ impl TestApp {
     }
 }
 
+/// The add-representative form's fields for Anna Keller on the member `child`.
+fn anna<'a>(child: &'a str, same_person: &'a str) -> [(&'static str, &'a str); 7] {
+    [
+        ("member_id", child),
+        ("first_name", "Anna"),
+        ("last_name", "Keller"),
+        ("relation", "mother"),
+        ("email", "anna@example.org"),
+        ("primary", "true"),
+        ("same_person", same_person),
+    ]
+}
+
 #[tokio::test]
 async fn a_parent_added_to_a_second_child_is_asked_first_and_nothing_is_written_until_answered() {
     let app = spawn_app().await;
@@ -68,15 +72,7 @@ async fn a_parent_added_to_a_second_child_is_asked_first_and_nothing_is_written_
     // Without JavaScript the form comes back with the question and everything as typed.
     let page = format!("/staff/members/{mia}/contacts/new");
     let child = mia.to_string();
-    let fields = [
-        ("member_id", child.as_str()),
-        ("first_name", "Anna"),
-        ("last_name", "Keller"),
-        ("relation", "mother"),
-        ("email", "anna@example.org"),
-        ("primary", "true"),
-    ];
-    let back = app.post_form(&app.staff, "/api/add_contact", &page, &fields).await;
+    let back = app.post_form(&app.staff, "/api/add_contact", &page, &anna(&child, "")).await;
     let shown = app.get(&app.staff, &app.sent_back_to(&back)).await.body;
     assert!(shown.contains("The same person?") && shown.contains("name=\"same_person\" value=\"yes\""), "{shown}");
     assert!(shown.contains("value=\"anna@example.org\"") && shown.contains("value=\"mother\""), "{shown}");

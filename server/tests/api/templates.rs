@@ -269,3 +269,28 @@ async fn another_organisations_or_an_archived_template_is_refused() {
     assert!(refused.text().await.unwrap().contains("That template is gone"));
     assert_eq!(app.count(WRITES).await, 0);
 }
+
+/// The preview is on every page that chooses the words: a template's own page, a round's dry
+/// run ("Preview this template" sends the form back to it by GET, the choice kept) and a
+/// group's; the built-in wording on the templates list.
+#[tokio::test]
+async fn each_page_that_chooses_the_words_previews_them_rendered() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let template = app.template("Welcome", "Hi {first_name}", "Dear {first_name}.\n\n{link}").await;
+    let frame = format!("/staff/email-preview?template={template}&amp;contact=0");
+    let own = app.get(&app.staff, &format!("/staff/templates/{template}")).await.body;
+    assert!(own.contains(&frame) && own.contains("Subject: </strong>Hi Sam"), "{own}");
+    let list = app.get(&app.staff, "/staff/templates").await.body;
+    assert!(list.contains("/staff/email-preview?template=0&amp;contact=0"), "the built-in wording: {list}");
+    assert!(list.contains("{organisation} invites you to its member portal"), "a new one starts from it");
+
+    let id = app.add_member("Ada", "Byron", "ada@example.org").await;
+    let round = app.get(&app.staff, &format!("/staff/invite-round?members={id}&template_id={template}")).await.body;
+    assert!(round.contains(&frame), "{round}");
+    assert!(round.contains(&format!("<option value=\"{template}\" selected")), "the choice is kept: {round}");
+    assert!(round.contains("formmethod=\"get\"") && round.contains("Preview this template"), "{round}");
+    let built_in = app.get(&app.staff, &format!("/staff/invite-round?members={id}")).await.body;
+    assert!(built_in.contains("/staff/email-preview?template=0&amp;contact=0"), "{built_in}");
+    assert_eq!(app.count("SELECT count(*) FROM invitations").await, 0, "previews send nothing");
+}

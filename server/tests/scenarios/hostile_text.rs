@@ -8,10 +8,10 @@
 //! (added, then edited), a representative's first and last name and relation, an
 //! invitation's personal message (sent, and previewed), a decline's reason, a group's name,
 //! a template's name, subject and body (and its e-mail in the preview frame), the
-//! organisation's name and sender name, a
-//! staff invitation's name, a membership's programme and level, a booking's title and place,
-//! a file's name, the member list's and Not yet registered's search (reflected), and what a
-//! refused form keeps (reflected through the signed error link).
+//! organisation's name and sender name, a staff invitation's name, a membership's programme
+//! and level, a booking's title and place, a file's name, the member list's, Not yet
+//! registered's and a group's search (reflected), and what a refused form keeps (reflected
+//! through the signed error link).
 
 use scraper::{Html, Node};
 
@@ -181,6 +181,8 @@ pub async fn hostile_text_is_shown_as_text_everywhere(target: &Target) {
         (previewed.clone(), vec![&message]),
         (format!("/staff/members?{query}"), vec![&search]),
         (format!("/staff/not-registered?{query}"), vec![&search]),
+        // The group page's "Find a member" keeps the search in its box.
+        (format!("{group_page}?{}", query.replacen("q=", "find=", 1)), vec![&search]),
         // Found by the e-mail's beginning: the list has more than a page of members by now.
         ("/staff/members?q=o%27hara".into(), everyone.clone()),
         ("/staff/not-registered?q=o%27hara".into(), vec![&rep_first]),

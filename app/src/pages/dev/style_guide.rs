@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::api::dev::dev_only;
 use crate::domain::PortalStatus;
 use crate::error::AppError;
-use crate::pages::common::{Checkbox, Field, FormAlert, LoadError};
+use crate::pages::common::{Checkbox, Field, FileField, FormAlert, LoadError};
 use crate::pages::confirm::ConfirmFirst;
 
 #[component]
@@ -64,27 +64,30 @@ fn StyleGuide() -> impl IntoView {
             <Field label="E-mail address" name="email" kind="email" hint="Where the link goes." error=mistake />
             <Field label="First name" name="first_name" error=none />
             <Checkbox label="Send the portal invitation now" name="send_now" checked=true />
-            <div class="field">
-                <label for="file">"Add a file"</label>
-                <input id="file" name="file" type="file" />
-            </div>
+            <FileField label="Add a file" name="file" hint="Up to 1 MiB." error=none />
 
             <h2>"Table"</h2>
             <div class="table-scroll">
                 <table class="members">
-                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Status"</th><th scope="col">"Last login"</th></tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col" aria-sort="ascending"><a href="/dev/style-guide" aria-current="true">"Name"<span aria-hidden="true">" ▲"</span></a></th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col" class="wide-column"><a href="/dev/style-guide">"Last login"</a></th>
+                        </tr>
+                    </thead>
                     <tbody>
-                        <tr><td><a href="/dev/style-guide">"Ada Byron"</a></td><td><span class="status status-active">"Active"</span></td><td>"2 December 2026"</td></tr>
-                        <tr><td><a href="/dev/style-guide">"Noa Case"</a></td><td><span class="status status-waiting">"Waiting"</span></td><td>"—"</td></tr>
+                        <tr><td><a href="/dev/style-guide">"Ada Byron"</a></td><td><span class="status status-active">"Active"</span></td><td class="wide-column">"2 December 2026"</td></tr>
+                        <tr><td><a href="/dev/style-guide">"Noa Case"</a></td><td><span class="status status-waiting">"Waiting"</span></td><td class="wide-column">"—"</td></tr>
                     </tbody>
                 </table>
             </div>
 
             <h2>"Pagination"</h2>
             <nav class="pager" aria-label="Example pages">
-                <a href="/dev/style-guide">"← Previous 50"</a>
-                <span>"51–100 of 3,002"</span>
-                <a href="/dev/style-guide">"Next 50 →"</a>
+                <span class="position">"51–100 of 3,002"</span>" "
+                <a href="/dev/style-guide">"First page"</a>" "
+                <a href="/dev/style-guide">"Next 50"</a>
             </nav>
 
             <h2>"Card"</h2>

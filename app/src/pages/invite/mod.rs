@@ -39,6 +39,7 @@ fn SetPassword(invitation: InvitationWelcome, token: String) -> impl IntoView {
     let error = action_error(accept);
     view! {
         <section class="panel narrow">
+            <WelcomeLogo invitation=invitation.clone() />
             <h1>{format!("Welcome, {}", invitation.first_name)}</h1>
             <Invites invitation=invitation.clone() />
             <p>"Choose a password to sign in with "<strong>{invitation.email}</strong>"."</p>
@@ -65,6 +66,7 @@ fn LinkExistingLogin(invitation: InvitationWelcome, token: String) -> impl IntoV
     let button = if signed_in { format!("Add {whose}'s profile") } else { "Sign in and link".to_owned() };
     view! {
         <section class="panel narrow">
+            <WelcomeLogo invitation=invitation.clone() />
             <h1>{format!("Welcome, {}", invitation.first_name)}</h1>
             <Invites invitation=invitation.clone() />
             {if signed_in {
@@ -99,11 +101,17 @@ fn Invites(invitation: InvitationWelcome) -> impl IntoView {
         }
         None => format!("{} invites you to its member portal.", invitation.organisation_name),
     };
+    view! { <p>{text}</p> }
+}
+
+/// The organisation's face above its invitation: its logo (its name for a reader) and its
+/// accent colour.
+#[component]
+fn WelcomeLogo(invitation: InvitationWelcome) -> impl IntoView {
     let brand = invitation.brand;
     view! {
         {brand.stylesheet.map(|href| view! { <leptos_meta::Stylesheet href /> })}
         {brand.logo.map(|src| view! { <img class="welcome-logo" src=src alt=invitation.organisation_name.clone() /> })}
-        <p>{text}</p>
     }
 }
 
