@@ -44,14 +44,19 @@ pub async fn add_contact(
                 match same_person.as_str() {
                     "yes" => new.same_as = Some(person.person_id),
                     "no" => {}
-                    _ => return Err(same_person_question(person, &[
-                        ("first_name", &first_name),
-                        ("last_name", &last_name),
-                        ("relation", &relation),
-                        ("email", &email),
-                        ("primary", if primary { "true" } else { "" }),
-                        ("send_now", if send_now { "true" } else { "" }),
-                    ])),
+                    _ => {
+                        return Err(same_person_question(
+                            person,
+                            &[
+                                ("first_name", &first_name),
+                                ("last_name", &last_name),
+                                ("relation", &relation),
+                                ("email", &email),
+                                ("primary", if primary { "true" } else { "" }),
+                                ("send_now", if send_now { "true" } else { "" }),
+                            ],
+                        ));
+                    }
                 }
             }
             let added = contacts::add_contact(db, &scope, member_id, &new, state.clock.now())
@@ -60,7 +65,10 @@ pub async fn add_contact(
                 .ok_or(AppError::NotFound)?;
             let name = format!("{} {}", new.first_name.as_str(), new.last_name.as_str());
             let notice = match (added.linked, send_now) {
-                (true, _) => format!("{name} added: the same person as on {}'s profile, they see this profile with their login now.", elsewhere.map(|p| p.member_name).unwrap_or_default()),
+                (true, _) => format!(
+                    "{name} added: the same person as on {}'s profile, they see this profile with their login now.",
+                    elsewhere.map(|p| p.member_name).unwrap_or_default()
+                ),
                 (false, true) => {
                     invite_new_contact(&state, &scope, added.contact_id, &new).await?;
                     format!("{name} added, and invited.")

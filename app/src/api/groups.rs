@@ -11,10 +11,10 @@ use super::rounds::RoundLine;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
+    super::member_list::MemberListQuery,
     super::members::contact_cards,
     super::rounds::{Round, check_request_key, plan, send},
     super::ssr::{internal, redirect_with_notice, require_staff, respond},
-    super::member_list::MemberListQuery,
     crate::domain::numbers::{count_of, id_list},
     crate::domain::{MemberSort, PersonName},
     crate::error::FormErrors,
@@ -219,8 +219,12 @@ pub async fn profiles_to_add(group_id: i64, #[server(default)] q: String) -> Res
             if search.trim().is_empty() {
                 return Ok(Vec::new());
             }
-            let in_group: Vec<i64> =
-                groups::group_members(db, &scope, group_id).await.map_err(internal)?.iter().map(|m| m.member_id).collect();
+            let in_group: Vec<i64> = groups::group_members(db, &scope, group_id)
+                .await
+                .map_err(internal)?
+                .iter()
+                .map(|m| m.member_id)
+                .collect();
             let query = ListQuery { search, status: None, sort: MemberSort::Name, after: None, not_registered: false };
             let limit = PROFILES_FOUND + in_group.len() as i64;
             let found = member_list::page(db, &scope, &query, limit, state.clock.now()).await.map_err(internal)?;
@@ -228,7 +232,11 @@ pub async fn profiles_to_add(group_id: i64, #[server(default)] q: String) -> Res
                 .into_iter()
                 .filter(|m| !in_group.contains(&m.id))
                 .take(PROFILES_FOUND as usize)
-                .map(|m| ProfileChoice { member_id: m.id, name: format!("{} {}", m.first_name, m.last_name), email: m.email })
+                .map(|m| ProfileChoice {
+                    member_id: m.id,
+                    name: format!("{} {}", m.first_name, m.last_name),
+                    email: m.email,
+                })
                 .collect())
         }
         .await,
@@ -275,7 +283,10 @@ pub async fn add_profiles_to_group(group_id: i64, #[server(default)] members: St
             let added =
                 groups::add_profiles_to_group(db, &scope, group_id, &ids, state.clock.now()).await.map_err(internal)?;
             if added == 0 {
-                return Err(AppError::Conflict(format!("They are in “{}” already.", group.name)));
+                return Err(AppError::Conflict(format!(
+                    "Nothing was added: they are in “{}” already, or not members you can see.",
+                    group.name
+                )));
             }
             let notice = format!("{} added to “{}”.", count_of(added as i64, "profile", "profiles"), group.name);
             redirect_with_notice(&state, &format!("/staff/groups/{group_id}"), &notice);

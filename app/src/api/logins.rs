@@ -108,8 +108,7 @@ pub async fn reenable_invite_link(contact_id: i64) -> Result<(), AppError> {
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
             let member_name = member_name(&state, &contact).await?;
-            let invitee =
-                Invitee { contact_id, first_name: &contact.first_name, member_name: &member_name };
+            let invitee = Invitee { contact_id, first_name: &contact.first_name, member_name: &member_name };
             let token = new_invite_token();
             let new = invitation_with_token(&state, &organisation, &invitee, &email, &Wording::default(), &token);
             if !invitations::reenable_link(db, &scope, state.clock.now(), new, contact.invitation_id)

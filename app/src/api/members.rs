@@ -174,10 +174,9 @@ impl ContactCard {
     /// "Declined on …", "Active, last login …".
     pub fn state_line(&self) -> String {
         match (&self.login, &self.invitation) {
-            (Some(login), _) => format!(
-                "Active, last login {}",
-                login.last_login.clone().unwrap_or_else(|| "not yet".to_owned())
-            ),
+            (Some(login), _) => {
+                format!("Active, last login {}", login.last_login.clone().unwrap_or_else(|| "not yet".to_owned()))
+            }
             (None, Some(invitation)) => invitation.headline.clone(),
             (None, None) => "Not invited yet".to_owned(),
         }

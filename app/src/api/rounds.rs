@@ -448,7 +448,9 @@ pub(crate) async fn plan(
     let mut planned = Vec::new();
     for chunk in member_ids.chunks(PLAN_MEMBERS_PER_QUERY) {
         let found = rounds::candidates(state.db.as_ref(), scope, chunk, without_login_only).await.map_err(internal)?;
-        planned.extend(found.into_iter().map(|candidate| Planned { outcome: decide(&candidate, now, &scope.zone), candidate }));
+        planned.extend(
+            found.into_iter().map(|candidate| Planned { outcome: decide(&candidate, now, &scope.zone), candidate }),
+        );
     }
     one_email_per_address(&mut planned);
     Ok(planned)

@@ -78,7 +78,8 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
                 sign_up_url: format!("{}/join/{}", state.config.public_base_url, organisation.id),
                 may_change,
                 timeline: crate::store::events::organisation_timeline(db, organisation.id, &scope.zone)
-                    .await.map_err(internal)?,
+                    .await
+                    .map_err(internal)?,
             })
         }
         .await,
@@ -240,14 +241,10 @@ pub async fn remove_logo() -> Result<(), AppError> {
     respond(
         async {
             let (state, scope) = require_role(Role::manages_organisation).await?;
-            let removed = organisations::remove_logo(
-                state.db.as_ref(),
-                scope.organisation_id,
-                scope.user_id,
-                state.clock.now(),
-            )
-            .await
-            .map_err(internal)?;
+            let removed =
+                organisations::remove_logo(state.db.as_ref(), scope.organisation_id, scope.user_id, state.clock.now())
+                    .await
+                    .map_err(internal)?;
             if !removed {
                 return Err(AppError::Conflict("There is no logo to remove.".into()));
             }

@@ -106,11 +106,8 @@ impl Zone {
         let at = jiff::Timestamp::from_second(unix_seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
         let info = self.tz.to_offset_info(at);
         let abbreviation = info.abbreviation();
-        let abbreviation = if abbreviation.starts_with(['+', '-']) {
-            format!("UTC{abbreviation}")
-        } else {
-            abbreviation.to_owned()
-        };
+        let abbreviation =
+            if abbreviation.starts_with(['+', '-']) { format!("UTC{abbreviation}") } else { abbreviation.to_owned() };
         (self.tz.to_datetime(at), abbreviation)
     }
 }

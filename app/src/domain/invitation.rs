@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-
 /// How long after sending an invitation still reads as "sent just now".
 pub const JUST_NOW_SECONDS: i64 = 60;
 
@@ -110,7 +109,10 @@ mod tests {
         let facts = pending();
         let utc = crate::domain::dates::Zone::utc();
         assert_eq!(facts.headline(SENT + 5, &utc), "Invitation sent just now");
-        assert_eq!(facts.headline(SENT + 3600, &utc), "Waiting for member to accept invitation (sent 22 November 2026)");
+        assert_eq!(
+            facts.headline(SENT + 3600, &utc),
+            "Waiting for member to accept invitation (sent 22 November 2026)"
+        );
         assert_eq!(facts.headline(SENT + 31 * DAY, &utc), "Invitation expired on 22 December 2026");
         // Sent at midnight UTC: still the 21st in New York.
         let new_york = crate::domain::dates::Zone::parse("America/New_York").unwrap();

@@ -30,8 +30,7 @@ pub fn id_list(text: &str) -> Result<Vec<i64>, &'static str> {
     if text.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<Option<i64>> =
-        text.split(',').map(|id| id.trim().parse::<i64>().ok().filter(|id| *id > 0)).collect();
+    let ids: Vec<Option<i64>> = text.split(',').map(|id| id.trim().parse::<i64>().ok().filter(|id| *id > 0)).collect();
     if ids.len() > MAX_SELECTED {
         return Err("Select at most 1,000 members at once.");
     }

@@ -131,8 +131,13 @@ pub fn form_answer(
 /// The one-time notice's cookie, as `api::ssr::redirect_with_notice` sets it.
 fn notice_cookie(state: &AppState, notice: &str) -> Option<HeaderValue> {
     let value = crate::web::signed_notice(state, notice);
-    HeaderValue::from_str(&crate::web::cookie_header(state, crate::web::NOTICE_COOKIE, &value, crate::web::NOTICE_SECONDS))
-        .ok()
+    HeaderValue::from_str(&crate::web::cookie_header(
+        state,
+        crate::web::NOTICE_COOKIE,
+        &value,
+        crate::web::NOTICE_SECONDS,
+    ))
+    .ok()
 }
 
 pub async fn download(State(state): State<AppState>, Path(file_id): Path<String>, headers: HeaderMap) -> Response {

@@ -55,8 +55,10 @@ async fn an_accent_too_light_for_white_text_is_refused_and_one_that_passes_colou
         let answer = app.get(&app.staff, &format!("/brand.css?accent={refused}")).await;
         assert_eq!(answer.status, 404, "{refused}");
     }
-    assert!(app.get(&app.staff, "/staff/settings").await.body.contains("accent colour “Portico&#x27;s own” → “#7c2d12”")
-        || app.get(&app.staff, "/staff/settings").await.body.contains("accent colour “Portico's own” → “#7c2d12”"));
+    assert!(
+        app.get(&app.staff, "/staff/settings").await.body.contains("accent colour “Portico&#x27;s own” → “#7c2d12”")
+            || app.get(&app.staff, "/staff/settings").await.body.contains("accent colour “Portico's own” → “#7c2d12”")
+    );
 }
 
 #[tokio::test]

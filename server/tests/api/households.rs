@@ -100,18 +100,27 @@ async fn the_same_person_gets_one_email_in_a_round_and_accepting_it_opens_every_
     let group = app.group_of("The Kellers", &[max, mia]).await;
     let plan = app.invite_owners(group).await;
     assert!(plan.contains("Will invite 1, skip"), "{plan}");
-    assert!(plan.contains("The same person as Anna Keller (for Max Keller): one e-mail opens both profiles."), "{plan}");
+    assert!(
+        plan.contains("The same person as Anna Keller (for Max Keller): one e-mail opens both profiles."),
+        "{plan}"
+    );
     app.dispatch_pending_emails().await;
     let emails = app.sent_emails().await;
     assert_eq!(emails.len(), 1, "one e-mail to her address: {emails:?}");
     let text = emails[0]["text"].as_str().unwrap();
-    assert!(text.contains("the profile of Max Keller and Mia Keller") || text.contains("the profile of Mia Keller and Max Keller"), "{text}");
+    assert!(
+        text.contains("the profile of Max Keller and Mia Keller")
+            || text.contains("the profile of Mia Keller and Max Keller"),
+        "{text}"
+    );
 
     let anna = browser();
     let link = invitation_link(&emails[0]);
     assert_eq!(location(&app.accept(&anna, &link, "anna's own password").await), "/portal");
     let links = app
-        .count("SELECT count(*) FROM member_links l JOIN users u ON u.id = l.user_id WHERE u.email = 'anna@example.org'")
+        .count(
+            "SELECT count(*) FROM member_links l JOIN users u ON u.id = l.user_id WHERE u.email = 'anna@example.org'",
+        )
         .await;
     assert_eq!(links, 2, "one login, both profiles");
     let portal = app.get(&anna, "/portal").await.body;
@@ -203,7 +212,8 @@ async fn profiles_are_added_to_a_group_from_its_page_or_a_selection_and_nothing_
     assert!(nothing.contains("No member is ticked. Tick the members to add to a group."), "{nothing}");
     let group_id = group.to_string();
     for members in ["", "1,x", "0"] {
-        let refused = app.call(&app.staff, "/api/add_profiles_to_group", &[("group_id", &group_id), ("members", members)]).await;
+        let refused =
+            app.call(&app.staff, "/api/add_profiles_to_group", &[("group_id", &group_id), ("members", members)]).await;
         assert_eq!(refused.status(), 422, "{members:?}");
     }
     let both = [("group_id", group_id.as_str()), ("members", &format!("{ada},{mia}"))];

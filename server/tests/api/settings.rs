@@ -32,8 +32,10 @@ async fn the_owner_changes_the_organisation_and_the_next_invitation_says_so() {
     let app = spawn_app().await;
     email_api_accepts(&app).await;
     app.staff_login().await;
-    let template =
-        app.template("Welcome", "Welcome", "Hello {first_name}, welcome to {organisation}: {link}. Until {expiry}.").await.to_string();
+    let template = app
+        .template("Welcome", "Welcome", "Hello {first_name}, welcome to {organisation}: {link}. Until {expiry}.")
+        .await
+        .to_string();
 
     let changed = settings("Riverside Dojo", "Riverside Dojo Office", "office@riverside.example.org", "14", &template);
     assert_eq!(location(&save(&app, &app.staff, &changed).await), "/staff/settings");

@@ -63,7 +63,10 @@ async fn a_template_replaces_the_subject_and_the_words_and_a_resend_says_the_sam
     let email = app.last_email().await;
     assert_eq!(email["subject"], "Ada, your family account at Riverside Martial Arts");
     let text = email["text"].as_str().unwrap();
-    assert!(text.starts_with("Dear Ada, Riverside Martial Arts is glad to have you.\n\nSee you on Monday.\n\nhttp"), "{text}");
+    assert!(
+        text.starts_with("Dear Ada, Riverside Martial Arts is glad to have you.\n\nSee you on Monday.\n\nhttp"),
+        "{text}"
+    );
     assert!(text.contains("The link works until "), "{text}");
     for fixed in ["Hello", "A message from", "invites you", "{"] {
         assert!(!text.contains(fixed), "{fixed}: {text}");
@@ -76,7 +79,12 @@ async fn a_template_replaces_the_subject_and_the_words_and_a_resend_says_the_sam
     app.dispatch_pending_emails().await;
     let again = app.last_email().await;
     assert_eq!(again["subject"], email["subject"]);
-    assert!(again["text"].as_str().unwrap().starts_with("Dear Ada, Riverside Martial Arts is glad to have you.\n\nSee you on Monday."));
+    assert!(
+        again["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Dear Ada, Riverside Martial Arts is glad to have you.\n\nSee you on Monday.")
+    );
 }
 
 /// Without a template the built-in words go out, and a representative is told whose
@@ -96,7 +104,8 @@ async fn without_a_template_the_built_in_words_name_the_profile() {
         ("email", "pat@example.org"),
         ("send_now", "true"),
     ];
-    let added = app.post_form(&app.staff, "/api/add_contact", &format!("/staff/members/{id}/contacts/new"), &fields).await;
+    let added =
+        app.post_form(&app.staff, "/api/add_contact", &format!("/staff/members/{id}/contacts/new"), &fields).await;
     assert_eq!(location(&added), format!("/staff/members/{id}"));
     app.dispatch_pending_emails().await;
     let email = app.last_email().await;

@@ -74,5 +74,8 @@ pub async fn staff_preview_and_send_an_invitation_from_a_template(target: &Targe
     let subject = email["subject"].as_str().unwrap();
     assert_eq!(subject, "Welcome aboard, Tia", "{kind:?}");
     let text = email["text"].as_str().unwrap();
-    assert!(text.starts_with("Hello Tia from Riverside Martial Arts") && text.contains("!\n\nhttp"), "{kind:?}: {text}");
+    assert!(
+        text.starts_with("Hello Tia from Riverside Martial Arts") && text.contains("!\n\nhttp"),
+        "{kind:?}: {text}"
+    );
 }

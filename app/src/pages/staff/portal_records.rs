@@ -8,8 +8,7 @@ use crate::api::portal_records::{
     AddBooking, AddMembership, CancelBooking, RemoveFile, RemoveMembership, ShareFile, member_records, upload_path,
 };
 use crate::pages::common::{
-    Checkbox, Field, FileField, FormAlert, LoadError, action_error, booking_item, file_link, posted_error,
-    records_list,
+    Checkbox, Field, FileField, FormAlert, LoadError, action_error, booking_item, file_link, posted_error, records_list,
 };
 use crate::pages::confirm::ConfirmFirst;
 use crate::records::{BookingView, FileView, MembershipView};
