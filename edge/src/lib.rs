@@ -37,7 +37,7 @@ async fn fetch(mut request: HttpRequest, env: Env, ctx: Context) -> worker::Resu
     // Set by Cloudflare for the client it got the request from; a client cannot set it.
     let address =
         request.headers().get("cf-connecting-ip").and_then(|v| v.to_str().ok()).unwrap_or("unknown").to_owned();
-    request.extensions_mut().insert(portico_app::web::ClientIp(address));
+    request.extensions_mut().insert(portico_app::request::ClientIp(address));
     let mut router = portico_app::web::router(edge.leptos_options(), edge.app_state(wake_outbox), axum::Router::new());
     Ok(router.call(request).await?)
 }

@@ -5,8 +5,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::limits,
-    super::ssr::{app_state, current_session, internal, respond, sign_in},
     crate::domain::Email,
+    crate::request::{app_state, current_session, internal, respond, sign_in},
     crate::store::{sessions, users},
 };
 
@@ -95,7 +95,7 @@ pub async fn logout() -> Result<(), AppError> {
             if let Some((id_hash, _)) = current_session(&state).await? {
                 sessions::delete_session(state.db.as_ref(), &id_hash).await.map_err(internal)?;
             }
-            super::ssr::clear_session_cookie(&state);
+            crate::request::clear_session_cookie(&state);
             leptos_axum::redirect("/login");
             Ok(())
         }

@@ -7,10 +7,10 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::invitations::{Wording, invite, visible_contact},
-    super::ssr::{internal, redirect_with_notice, require_staff, respond},
     crate::domain::{Email, PersonName, Relation},
     crate::error::{FieldError, FormErrors, InvalidForm},
     crate::ports::AppState,
+    crate::request::{internal, redirect_with_notice, require_staff, respond},
     crate::store::contacts::{self, NewContact, Removal},
     crate::store::members::StaffScope,
 };

@@ -4,7 +4,7 @@ use crate::error::AppError;
 use crate::records::DevMessage;
 #[cfg(feature = "ssr")]
 use {
-    super::ssr::{app_state, internal, respond},
+    crate::request::{app_state, internal, respond},
     crate::store::dev_mailbox,
 };
 

@@ -5,10 +5,6 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::limits,
-    super::ssr::{
-        app_state, current_session, internal, redirect_back_on_error, redirect_with_notice, require_staff, respond,
-        session_times, set_session_cookie,
-    },
     crate::domain::dates::{DAY, Zone},
     crate::domain::template::{BUILT_IN_BODY, BUILT_IN_SUBJECT},
     crate::domain::{Email, InvitationState, InviteToken, Password, PersonalMessage},
@@ -16,6 +12,10 @@ use {
     crate::mail::render::{InvitationEmail, RenderedEmail, invitation_email},
     crate::passwords::refuse_common,
     crate::ports::AppState,
+    crate::request::{
+        app_state, current_session, internal, redirect_back_on_error, redirect_with_notice, require_staff, respond,
+        session_times, set_session_cookie,
+    },
     crate::secrets::{invite_token_hash, new_invite_token, new_nonce, new_session_id, session_id_hash},
     crate::store::invitations::{self, AcceptOutcome, Acceptance, NewInvitation, QueuedEmail},
     crate::store::members::StaffScope,

@@ -12,12 +12,12 @@
 use http::request::Parts;
 use leptos::prelude::use_context;
 
-use super::ssr::{internal, request_cookie, set_cookie};
 use crate::error::AppError;
 use crate::ports::AppState;
+use crate::request::ClientIp;
+use crate::request::{internal, request_cookie, set_cookie};
 use crate::secrets::new_nonce;
 use crate::store::rate_limits::{count_attempt, forgive_attempt};
-use crate::web::ClientIp;
 
 pub struct Limit {
     /// What is counted, the first part of a bucket's name.

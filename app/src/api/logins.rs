@@ -8,11 +8,11 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::invitations::{Invitee, Wording, invitation_with_token, member_name, visible_contact},
-    super::ssr::{internal, redirect_with_notice, request_cookie, require_role, respond, set_cookie},
     crate::domain::{Email, InviteToken, Role},
     crate::error::FormErrors,
     crate::mail::render::login_email_changed_email,
     crate::ports::AppState,
+    crate::request::{internal, redirect_with_notice, request_cookie, require_role, respond, set_cookie},
     crate::secrets::new_nonce,
     crate::secrets::{invite_token_hash, new_invite_token},
     crate::store::invitations,

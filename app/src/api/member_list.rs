@@ -9,7 +9,7 @@ use crate::domain::{MemberSort, PortalStatus};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::ssr::{internal, require_staff, respond},
+    crate::request::{internal, require_staff, respond},
     crate::store::member_list::{self, ListQuery},
 };
 
@@ -70,7 +70,7 @@ impl MemberListQuery {
     fn address(&self, path: &str, after: Option<i64>) -> String {
         let mut params = Vec::new();
         if !self.q.trim().is_empty() {
-            params.push(format!("q={}", crate::pages::common::url_encode(self.q.trim())));
+            params.push(format!("q={}", crate::domain::query::url_encode(self.q.trim())));
         }
         if let Some(status) = self.status {
             params.push(format!("status={}", status.slug()));

@@ -5,9 +5,9 @@ use crate::error::AppError;
 use crate::records::LinkedLogin;
 #[cfg(feature = "ssr")]
 use {
-    super::ssr::{internal, redirect_with_notice, require_staff, respond},
     crate::domain::{Email, InvitationState, PersonName, Phone, PostalAddress},
     crate::error::FormErrors,
+    crate::request::{internal, redirect_with_notice, require_staff, respond},
     crate::store::{invitations, members},
 };
 

@@ -23,5 +23,3 @@ pub mod templates;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod limits;
-#[cfg(feature = "ssr")]
-pub(crate) mod ssr;

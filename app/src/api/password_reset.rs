@@ -10,11 +10,11 @@ use crate::error::AppError;
 use {
     super::invitations::queued_email,
     super::limits,
-    super::ssr::{app_state, internal, respond, sign_in},
     crate::domain::{Email, InviteToken, Password},
     crate::error::FormErrors,
     crate::mail::render::password_reset_email,
     crate::passwords::refuse_common,
+    crate::request::{app_state, internal, respond, sign_in},
     crate::secrets::{new_invite_token, new_nonce, password_reset_token_hash},
     crate::store::organisations,
     crate::store::password_resets::{self, NewReset},

@@ -4,8 +4,8 @@ use crate::error::AppError;
 use crate::records::PortalView;
 #[cfg(feature = "ssr")]
 use {
-    super::ssr::{internal, require_login, respond},
     crate::records::ProfileChoice,
+    crate::request::{internal, require_login, respond},
     crate::store::{members, portal_records},
 };
 

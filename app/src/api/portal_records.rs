@@ -9,11 +9,11 @@ use crate::error::AppError;
 use crate::records::{BookingView, PortalRecords};
 #[cfg(feature = "ssr")]
 use {
-    super::ssr::{internal, redirect_with_notice, require_staff, respond},
     crate::domain::portal_records::{self as rules, BookingTime},
     crate::error::FormErrors,
     crate::ports::AppState,
     crate::records::{FileView, MembershipView},
+    crate::request::{internal, redirect_with_notice, require_staff, respond},
     crate::store::portal_records::{self as store, Sections},
 };
 

@@ -13,12 +13,12 @@ use crate::error::AppError;
 use {
     super::invitations::{Invitee, Wording, prepare_invitation},
     super::member_list::MemberListQuery,
-    super::ssr::{internal, require_staff, respond},
     crate::domain::dates::Zone,
     crate::domain::invitation::ROUND_SKIPS_INVITED_WITHIN,
     crate::domain::numbers::{count_of, id_list, thousands},
     crate::domain::{Email, InvitationState},
     crate::ports::AppState,
+    crate::request::{internal, require_staff, respond},
     crate::secrets::new_nonce,
     crate::store::invitations::{InvitingAs, invitation_statements},
     crate::store::member_list::{self, ListQuery},
@@ -58,7 +58,7 @@ impl Selection {
             params.push(format!("members={}", self.members));
         } else {
             if !self.q.trim().is_empty() {
-                params.push(format!("q={}", crate::pages::common::url_encode(self.q.trim())));
+                params.push(format!("q={}", crate::domain::query::url_encode(self.q.trim())));
             }
             if let Some(status) = self.status {
                 params.push(format!("status={}", status.slug()));

@@ -9,12 +9,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::ssr::{internal, redirect_with_notice, require_role, require_staff, respond},
     crate::domain::Role,
     crate::domain::brand::{AccentColour, Brand},
     crate::domain::dates::Zone,
     crate::domain::{Email, PersonName},
     crate::error::FormErrors,
+    crate::request::{internal, redirect_with_notice, require_role, require_staff, respond},
     crate::store::{linking, organisations},
 };
 

@@ -7,10 +7,10 @@ use leptos::prelude::*;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::ssr::{app_state, internal, respond, sign_in},
     crate::domain::{Email, Password, PersonName},
     crate::error::FormErrors,
     crate::passwords::refuse_common,
+    crate::request::{app_state, internal, respond, sign_in},
     crate::store::organisations::{FirstOrganisation, any_organisation, create_first_organisation},
     crate::store::users,
 };

@@ -10,12 +10,12 @@ use crate::error::AppError;
 use {
     super::invitations::queued_email,
     super::limits,
-    super::ssr::{app_state, internal, respond},
     crate::domain::dates::DAY,
     crate::domain::{Email, InviteToken, Password},
     crate::error::FormErrors,
     crate::mail::render::sign_up_email,
     crate::passwords::refuse_common,
+    crate::request::{app_state, internal, respond},
     crate::secrets::{new_invite_token, new_nonce, sign_up_token_hash},
     crate::store::linking::{self, NewSignUp},
     crate::store::organisations,

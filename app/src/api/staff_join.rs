@@ -10,13 +10,13 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::limits,
-    super::ssr::{
-        app_state, current_session, internal, redirect_back_on_error, respond, session_times, set_session_cookie,
-    },
     crate::domain::{InviteToken, Password},
     crate::error::FormErrors,
     crate::passwords::refuse_common,
     crate::ports::AppState,
+    crate::request::{
+        app_state, current_session, internal, redirect_back_on_error, respond, session_times, set_session_cookie,
+    },
     crate::secrets::{new_nonce, new_session_id, session_id_hash, staff_invitation_token_hash},
     crate::store::team::{self, Joining},
     crate::store::users,

@@ -11,12 +11,12 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::invitations::queued_email,
-    super::ssr::{internal, redirect_with_notice, require_role, respond},
     crate::domain::dates::DAY,
     crate::domain::{Email, PersonName},
     crate::error::FormErrors,
     crate::mail::render::staff_invitation_email,
     crate::ports::AppState,
+    crate::request::{internal, redirect_with_notice, require_role, respond},
     crate::secrets::{new_invite_token, staff_invitation_token_hash},
     crate::store::members::StaffScope,
     crate::store::team::{self, Granted, NewStaffInvitation},

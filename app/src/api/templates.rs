@@ -8,13 +8,13 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::invitations::{Invitee, Wording, member_name, visible_contact},
-    super::ssr::{internal, redirect_with_notice, request_cookie, require_role, require_staff, respond},
     crate::domain::Role,
     crate::domain::template::{TemplateBody, TemplateSubject},
     crate::domain::{PersonName, PersonalMessage},
     crate::error::FormErrors,
     crate::mail::render::{RenderedEmail, with_link},
     crate::ports::AppState,
+    crate::request::{internal, redirect_with_notice, request_cookie, require_role, require_staff, respond},
     crate::store::members::StaffScope,
     crate::store::organisations,
     crate::store::templates::{self, NewTemplate},
@@ -147,7 +147,7 @@ pub async fn preview_invitation_draft(
             let note = form.check("message", &message, PersonalMessage::parse(&message));
             form.finish(|| note)?;
             let contact = visible_contact(&state, &scope, contact_id).await?;
-            let draft = crate::web::draft_query(&[
+            let draft = crate::request::form_links::draft_query(&[
                 ("email", email),
                 ("template_id", &template_id.to_string()),
                 ("message", &message),
@@ -182,11 +182,11 @@ pub async fn preview_invitation(
             let mut fields = vec![("template", template_id.to_string()), ("contact", contact_id.to_string())];
             // The message is words: the frame shows it only from an address signed for this
             // browser, as the invite page's draft is.
-            let browser = request_cookie(crate::web::FORM_COOKIE);
+            let browser = request_cookie(crate::request::form_links::BROWSER_COOKIE);
             if let (Some(message), Some(browser)) = (message, browser.as_deref()) {
                 fields.push(("message", message));
                 let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                let frame = crate::web::signed_draft_link(&state, browser, EMAIL_PREVIEW_PATH, &fields);
+                let frame = crate::request::form_links::signed_draft_link(&state, browser, EMAIL_PREVIEW_PATH, &fields);
                 return Ok(EmailPreview { subject: rendered.subject, text: rendered.text, frame, shown_for });
             }
             let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(&fields).finish();

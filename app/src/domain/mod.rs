@@ -13,6 +13,7 @@ pub mod name;
 pub mod numbers;
 pub mod password;
 pub mod portal_records;
+pub mod query;
 pub mod role;
 #[cfg(feature = "ssr")]
 pub mod search;

@@ -304,7 +304,7 @@ pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
 #[component]
 pub fn ActionNotice() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let notice = use_context::<crate::web::Notice>().map(|notice| notice.0);
+    let notice = use_context::<crate::request::notices::Notice>().map(|notice| notice.0);
     #[cfg(not(feature = "ssr"))]
     let notice = None::<String>;
     notice.map(|text| view! { <p class="notice" role="status">{text}</p> })
@@ -379,18 +379,6 @@ pub fn ContactDetails(email: Option<String>, phone: Option<String>, address: Opt
             <dt>"Address"</dt><dd class="address">{or_dash(address)}</dd>
         </dl>
     }
-}
-
-/// "22 November 2026", or the fallback when there is no date.
-/// `text` as one value in a URL's query: every byte but letters, digits and `-._~`
-/// percent-encoded.
-pub fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A timeline, newest first: the member's on their profile, the organisation's on the

@@ -15,10 +15,10 @@ use http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 
 use super::export::query_param;
 use super::files::{form_answer, not_found};
-use crate::api::ssr::{internal, session_of, staff_scope};
 use crate::domain::brand::{AccentColour, check_logo};
 use crate::error::AppError;
 use crate::ports::AppState;
+use crate::request::{internal, session_of, staff_scope};
 use crate::store::organisations::{self, NewLogo};
 use crate::web::multipart;
 

@@ -19,13 +19,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, HeaderValue, Method, header};
 
 use crate::ports::AppState;
+use crate::request::cookie_value;
+use crate::request::form_links::{BROWSER_COOKIE, DRAFT_PARAM, signed_text, with_query};
 use crate::secrets::new_nonce;
-use crate::web::cookie_value;
 
 const ERROR_PARAMS: [&str; 3] = ["__path", "__err", "__sig"];
-/// Marks a URL whose other values a form of this browser sent back to its page (a draft).
-const DRAFT_PARAM: &str = "__draft";
-pub const BROWSER_COOKIE: &str = "portico_form";
 /// Long enough to read the page, correct the form and reload it.
 const COOKIE_SECONDS: i64 = 15 * 60;
 
@@ -66,24 +64,6 @@ fn is_signed_param(name: &str) -> bool {
     ERROR_PARAMS.contains(&name) || name == DRAFT_PARAM
 }
 
-/// A draft's query: `fields` and the mark that makes the page show them (once signed).
-pub fn draft_query(fields: &[(&str, &str)]) -> String {
-    form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).append_pair(DRAFT_PARAM, "1").finish()
-}
-
-/// An address of `path` carrying `fields` as a draft signed for the browser whose form
-/// cookie is `browser`: a page that draft was made on may point a frame at it.
-pub fn signed_draft_link(state: &AppState, browser: &str, path: &str, fields: &[(&str, &str)]) -> String {
-    let pairs: Vec<(String, String)> = fields
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .chain([(DRAFT_PARAM.to_owned(), "1".to_owned())])
-        .collect();
-    let signature = state.config.secret_key.sign(&signed_text(browser, path, &with_query("", pairs.iter())));
-    let signature = ("__sig".to_owned(), signature);
-    with_query(path, pairs.iter().chain([&signature]))
-}
-
 /// Signs the error or the draft a redirect back to a form carries, and gives this browser
 /// its cookie (or renews it). A redirect without either drops a signature left from an
 /// earlier one.
@@ -104,15 +84,10 @@ fn sign_error_redirect(state: &AppState, browser: Option<String>, headers: &mut 
     let signature = state.config.secret_key.sign(&signed_text(&browser, path, &with_query("", pairs.iter())));
     let signature = ("__sig".to_owned(), signature);
     set_location(headers, with_query(target, pairs.iter().chain([&signature])));
-    let cookie = crate::web::cookie_header(state, BROWSER_COOKIE, &browser, COOKIE_SECONDS);
+    let cookie = crate::request::cookie_header(state, BROWSER_COOKIE, &browser, COOKIE_SECONDS);
     if let Ok(cookie) = HeaderValue::from_str(&cookie) {
         headers.append(header::SET_COOKIE, cookie);
     }
-}
-
-/// What the signature covers: the browser, the page and every value its URL carries.
-fn signed_text(browser: &str, path: &str, query: &str) -> String {
-    format!("form-link\n{browser}\n{path}\n{query}")
 }
 
 /// The path of a Location, whole URL or not.
@@ -121,11 +96,6 @@ fn path_of(target: &str) -> &str {
         Some((_, rest)) => rest.find('/').map_or("/", |slash| &rest[slash..]),
         None => target,
     }
-}
-
-fn with_query<'a>(target: &str, pairs: impl Iterator<Item = &'a (String, String)>) -> String {
-    let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
-    if query.is_empty() { target.to_owned() } else { format!("{target}?{query}") }
 }
 
 fn set_location(headers: &mut HeaderMap, location: String) {

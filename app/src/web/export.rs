@@ -9,11 +9,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 
 use crate::api::member_list::MemberListQuery;
-use crate::api::ssr::{session_of, staff_scope};
 use crate::domain::csv::{BYTE_ORDER_MARK, line};
 use crate::domain::{InvitationState, PortalStatus};
 use crate::error::AppError;
 use crate::ports::AppState;
+use crate::request::{session_of, staff_scope};
 use crate::store::member_list::{self, ExportRow, ListQuery};
 use crate::store::members::StaffScope;
 

@@ -13,10 +13,10 @@ use http::{HeaderMap, HeaderValue, StatusCode, header};
 use server_fn::error::{FromServerFnError, ServerFnUrlError};
 
 use crate::api::portal_records::upload_path;
-use crate::api::ssr::{internal, session_of, staff_scope};
 use crate::domain::portal_records::{MAX_FILE_BYTES, content_type_of, file_name};
 use crate::error::AppError;
 use crate::ports::AppState;
+use crate::request::{internal, session_of, staff_scope};
 use crate::store::portal_records::{self as store, NewFile};
 use crate::web::multipart;
 
@@ -128,14 +128,14 @@ pub fn form_answer(
     }
 }
 
-/// The one-time notice's cookie, as `api::ssr::redirect_with_notice` sets it.
+/// The one-time notice's cookie, as `request::redirect_with_notice` sets it.
 fn notice_cookie(state: &AppState, notice: &str) -> Option<HeaderValue> {
-    let value = crate::web::signed_notice(state, notice);
-    HeaderValue::from_str(&crate::web::cookie_header(
+    let value = crate::request::notices::signed_notice(state, notice);
+    HeaderValue::from_str(&crate::request::cookie_header(
         state,
-        crate::web::NOTICE_COOKIE,
+        crate::request::notices::NOTICE_COOKIE,
         &value,
-        crate::web::NOTICE_SECONDS,
+        crate::request::notices::NOTICE_SECONDS,
     ))
     .ok()
 }

@@ -22,6 +22,7 @@ mod groups;
 mod helpers;
 mod households;
 mod invitations;
+mod layering;
 mod logins;
 mod member_list;
 mod members;

@@ -1,5 +1,13 @@
-//! Server-side plumbing every server function shares: the injected state, who is signed
-//! in, the guards, the session cookie, and how an error reaches the person.
+//! What a request carries, for the server functions and the routes outside Leptos alike:
+//! the injected state, who is signed in, the guards, cookies, the client's address, the
+//! one-time notice and signed form links, and how an error reaches the person. Below `api`
+//! and `web`, which both stand on it; it imports neither.
+
+mod cookies;
+pub mod form_links;
+pub mod notices;
+
+pub use cookies::{ClientIp, cookie_header, cookie_value};
 
 use http::request::Parts;
 use http::{HeaderValue, Method, StatusCode, header};
@@ -15,7 +23,7 @@ use crate::secrets::{new_session_id, session_id_hash};
 use crate::store::DbError;
 use crate::store::members::StaffScope;
 use crate::store::sessions::{self, SessionTimes, SessionUser};
-use crate::web::{NOTICE_COOKIE, NOTICE_SECONDS, cookie_value, signed_notice};
+use notices::{NOTICE_COOKIE, NOTICE_SECONDS, signed_notice};
 
 pub const SESSION_COOKIE: &str = "portico_session";
 /// Refresh `last_seen_at` at most this often, not on every request.
@@ -123,7 +131,7 @@ pub fn clear_session_cookie(state: &AppState) {
 /// One of our cookies on the response: HttpOnly, SameSite=Lax, Path=/, Secure outside
 /// plain-http local dev; `max_age` 0 clears it.
 pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) {
-    append_header(header::SET_COOKIE, &crate::web::cookie_header(state, name, value, max_age));
+    append_header(header::SET_COOKIE, &cookie_header(state, name, value, max_age));
 }
 
 /// Redirects to `path`, and the page there says `notice` once (`web::notices`).
