@@ -13,10 +13,9 @@ use crate::error::AppError;
 use {
     super::invitations::{Invitee, Wording, prepare_invitation},
     super::member_list::MemberListQuery,
-    crate::domain::dates::Zone,
-    crate::domain::invitation::ROUND_SKIPS_INVITED_WITHIN,
+    crate::domain::Email,
     crate::domain::numbers::{count_of, id_list, thousands},
-    crate::domain::{Email, InvitationState},
+    crate::domain::round::{Skip, decide, kind_of},
     crate::ports::AppState,
     crate::request::{internal, require_staff, respond},
     crate::secrets::new_nonce,
@@ -144,7 +143,7 @@ pub async fn plan_round(
             let will_invite = planned.iter().filter(|p| p.outcome.is_ok()).count() as i64;
             let mut reasons: Vec<(String, i64)> = Vec::new();
             for because in planned.iter().filter_map(|p| p.outcome.as_ref().err()) {
-                let kind = reason_kind(because);
+                let kind = kind_of(because);
                 match reasons.iter_mut().find(|(k, _)| *k == kind) {
                     Some((_, n)) => *n += 1,
                     None => reasons.push((kind, 1)),
@@ -448,9 +447,10 @@ pub(crate) async fn plan(
     let mut planned = Vec::new();
     for chunk in member_ids.chunks(PLAN_MEMBERS_PER_QUERY) {
         let found = rounds::candidates(state.db.as_ref(), scope, chunk, without_login_only).await.map_err(internal)?;
-        planned.extend(
-            found.into_iter().map(|candidate| Planned { outcome: decide(&candidate, now, &scope.zone), candidate }),
-        );
+        planned.extend(found.into_iter().map(|candidate| {
+            let outcome = decide(&candidate.candidacy(), now, |at| scope.zone.date(at)).map_err(|skip| skip.words());
+            Planned { outcome, candidate }
+        }));
     }
     one_email_per_address(&mut planned);
     Ok(planned)
@@ -471,47 +471,10 @@ fn one_email_per_address(planned: &mut [Planned]) {
                 first_at.insert(email.as_str().to_owned(), (c.person_id, who));
             }
             Some((person, who)) if *person == c.person_id => {
-                p.outcome = Err(format!("The same person as {who}: one e-mail opens both profiles."));
+                p.outcome = Err(Skip::SamePerson { who: who.clone() }.words());
             }
-            Some((_, who)) => {
-                p.outcome = Err(format!(
-                    "Same e-mail address as {who}, one e-mail per address: invite them from their profile."
-                ));
-            }
+            Some((_, who)) => p.outcome = Err(Skip::SharedAddress { who: who.clone() }.words()),
         }
-    }
-}
-
-/// Whom a round invites: a primary contact of a member still kept, with a valid e-mail no
-/// other login uses, no login, no decline, and no invitation sent in the last 24 hours.
-#[cfg(feature = "ssr")]
-fn decide(c: &Candidate, now: i64, zone: &Zone) -> Result<Email, String> {
-    if c.archived == 1 {
-        return Err("Archived.".into());
-    }
-    if c.has_login == 1 {
-        return Err("Already has portal access.".into());
-    }
-    if c.is_primary == 0 {
-        return Err("Not a primary contact (rounds go to primary contacts only).".into());
-    }
-    let Some(email) = c.email.as_deref() else {
-        return Err("No e-mail on file.".into());
-    };
-    let email = Email::parse(email).map_err(|_| "The e-mail on file is not a valid address.".to_owned())?;
-    if c.email_has_access == 1 {
-        return Err(
-            "This e-mail is already used by someone with portal access: invite them from the profile instead.".into()
-        );
-    }
-    match c.latest_invitation().map(|facts| (facts.state(now), facts)) {
-        Some((InvitationState::Declined, facts)) => {
-            Err(format!("Declined the portal on {}.", zone.date(facts.declined_at.unwrap_or_default())))
-        }
-        Some((InvitationState::Pending, facts)) if now - facts.created_at < ROUND_SKIPS_INVITED_WITHIN => {
-            Err(format!("Invited on {}, less than 24 hours ago.", zone.date(facts.created_at)))
-        }
-        _ => Ok(email),
     }
 }
 
@@ -569,7 +532,7 @@ pub async fn round_outcomes(
 fn outcome_of(result: &rounds::RoundResult) -> (String, String) {
     match (&result.skipped_because, result.invited, result.delivery_failed) {
         (Some(because), _, _) => {
-            let kind = reason_kind(because);
+            let kind = kind_of(because);
             let slug: String = kind
                 .to_lowercase()
                 .split(|c: char| !c.is_ascii_alphanumeric())
@@ -581,18 +544,6 @@ fn outcome_of(result: &rounds::RoundResult) -> (String, String) {
         (None, 0, _) => ("waiting".into(), "Waiting to be invited".into()),
         (None, _, 1) => ("delivery-failed".into(), "E-mail not delivered".into()),
         (None, _, _) => ("invited".into(), "Invited".into()),
-    }
-}
-
-/// A reason without its date, to count alike reasons together.
-#[cfg(feature = "ssr")]
-fn reason_kind(because: &str) -> String {
-    match because {
-        b if b.starts_with("Declined the portal on") => "Declined the portal.".into(),
-        b if b.starts_with("Invited on") => "Invited less than 24 hours ago.".into(),
-        b if b.starts_with("The same person as") => "The same person as someone invited in this round.".into(),
-        b if b.starts_with("Same e-mail address as") => "Same e-mail address as someone invited in this round.".into(),
-        b => b.to_owned(),
     }
 }
 

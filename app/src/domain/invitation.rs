@@ -10,7 +10,7 @@ pub const JUST_NOW_SECONDS: i64 = 60;
 /// (and two rounds at once do not invite anyone twice).
 pub const ROUND_SKIPS_INVITED_WITHIN: i64 = super::dates::DAY;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationFacts {
     pub created_at: i64,
     pub expires_at: i64,

@@ -15,6 +15,7 @@ pub mod password;
 pub mod portal_records;
 pub mod query;
 pub mod role;
+pub mod round;
 #[cfg(feature = "ssr")]
 pub mod search;
 pub mod standing;

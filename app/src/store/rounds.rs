@@ -11,6 +11,7 @@ use super::invitations::{InvitingAs, bind_inviting_as, inviting_as_allows};
 use super::members::{LatestInvitation, StaffScope, granted_member, latest_invitation_columns, refresh_standing};
 use super::{Db, DbError, Stmt, fetch_all, fetch_optional};
 use crate::domain::InvitationFacts;
+use crate::domain::round::Candidacy;
 use crate::stmt;
 
 /// One person around a profile a round may invite, with what decides whether it does.
@@ -38,6 +39,18 @@ pub struct Candidate {
 impl Candidate {
     pub fn latest_invitation(&self) -> Option<InvitationFacts> {
         self.latest.facts()
+    }
+
+    /// What the round's rule (`domain::round::decide`) looks at.
+    pub fn candidacy(&self) -> Candidacy<'_> {
+        Candidacy {
+            archived: self.archived == 1,
+            has_login: self.has_login == 1,
+            is_primary: self.is_primary == 1,
+            email: self.email.as_deref(),
+            email_has_access: self.email_has_access == 1,
+            latest: self.latest_invitation(),
+        }
     }
 }
 
