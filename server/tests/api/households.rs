@@ -13,7 +13,17 @@ impl TestApp {
     /// her; `same_person` answers the question when it is asked ("" leaves it unanswered).
     async fn add_anna(&self, child: i64, same_person: &str) -> reqwest::Response {
         let child = child.to_string();
-        self.call(&self.staff, "/api/add_contact", &anna(&child, same_person)).await
+        self.call(&self.staff, "/api/add_contact", &anna_fields(&child, same_person)).await
+    }
+
+    /// Max and Mia Keller, their mother Anna added to both (answering `same_person` the
+    /// second time), both in one group: that group.
+    async fn kellers(&self, same_person: &str) -> i64 {
+        let max = self.add_member("Max", "Keller", "").await;
+        let mia = self.add_member("Mia", "Keller", "").await;
+        self.add_anna(max, "").await;
+        self.add_anna(mia, same_person).await;
+        self.group_of("The Kellers", &[max, mia]).await
     }
 
     async fn group_of(&self, name: &str, members: &[i64]) -> i64 {
@@ -41,7 +51,7 @@ impl TestApp {
 }
 
 /// The add-representative form's fields for Anna Keller on the member `child`.
-fn anna<'a>(child: &'a str, same_person: &'a str) -> [(&'static str, &'a str); 7] {
+fn anna_fields<'a>(child: &'a str, same_person: &'a str) -> [(&'static str, &'a str); 7] {
     [
         ("member_id", child),
         ("first_name", "Anna"),
@@ -72,7 +82,7 @@ async fn a_parent_added_to_a_second_child_is_asked_first_and_nothing_is_written_
     // Without JavaScript the form comes back with the question and everything as typed.
     let page = format!("/staff/members/{mia}/contacts/new");
     let child = mia.to_string();
-    let back = app.post_form(&app.staff, "/api/add_contact", &page, &anna(&child, "")).await;
+    let back = app.post_form(&app.staff, "/api/add_contact", &page, &anna_fields(&child, "")).await;
     let shown = app.get(&app.staff, &app.sent_back_to(&back)).await.body;
     assert!(shown.contains("The same person?") && shown.contains("name=\"same_person\" value=\"yes\""), "{shown}");
     assert!(shown.contains("value=\"anna@example.org\"") && shown.contains("value=\"mother\""), "{shown}");
@@ -93,11 +103,7 @@ async fn the_same_person_gets_one_email_in_a_round_and_accepting_it_opens_every_
     let app = spawn_app().await;
     email_api_accepts(&app).await;
     app.staff_login().await;
-    let max = app.add_member("Max", "Keller", "").await;
-    let mia = app.add_member("Mia", "Keller", "").await;
-    app.add_anna(max, "").await;
-    app.add_anna(mia, "yes").await;
-    let group = app.group_of("The Kellers", &[max, mia]).await;
+    let group = app.kellers("yes").await;
     let plan = app.invite_owners(group).await;
     assert!(plan.contains("Will invite 1, skip"), "{plan}");
     assert!(
@@ -147,15 +153,7 @@ async fn a_login_of_the_same_person_reaches_a_profile_she_is_added_to_at_once() 
     let mia = app.add_member("Mia", "Keller", "").await;
     let page = format!("/staff/members/{mia}/contacts/new");
     let child = mia.to_string();
-    let fields = [
-        ("member_id", child.as_str()),
-        ("first_name", "Anna"),
-        ("last_name", "Keller"),
-        ("relation", "mother"),
-        ("email", "anna@example.org"),
-        ("same_person", "yes"),
-        ("send_now", "true"),
-    ];
+    let fields: Vec<(&str, &str)> = anna_fields(&child, "yes").into_iter().chain([("send_now", "true")]).collect();
     let added = app.post_form(&app.staff, "/api/add_contact", &page, &fields).await;
     assert_eq!(location(&added), format!("/staff/members/{mia}"));
     let profile = app.get(&app.staff, &format!("/staff/members/{mia}")).await.body;
@@ -170,12 +168,8 @@ async fn someone_else_at_the_same_address_stays_apart_and_a_round_writes_to_the_
     let app = spawn_app().await;
     email_api_accepts(&app).await;
     app.staff_login().await;
-    let max = app.add_member("Max", "Keller", "").await;
-    let mia = app.add_member("Mia", "Keller", "").await;
-    app.add_anna(max, "").await;
-    app.add_anna(mia, "no").await;
+    let group = app.kellers("no").await;
     assert_eq!(app.count("SELECT count(*) FROM contacts WHERE same_as IS NOT NULL").await, 0);
-    let group = app.group_of("The Kellers", &[max, mia]).await;
     let plan = app.invite_owners(group).await;
     assert!(plan.contains("Same e-mail address as Anna Keller (for Max Keller), one e-mail per address"), "{plan}");
     app.dispatch_pending_emails().await;
