@@ -307,8 +307,6 @@ impl TestApp {
         (id, link)
     }
 
-    /// The form on the invitation page, posted as Chromium posts it from a page with
-    /// `Referrer-Policy: no-referrer`: `Origin: null`, no Referer.
     /// The signed-in owner adds a member with their own e-mail and invites it: a link for a
     /// login that exists already. Returns the member id and the link.
     pub async fn owner_invited_as_member(&self) -> (i64, String) {
@@ -320,6 +318,8 @@ impl TestApp {
         (id, self.invitation_links().await.pop().unwrap())
     }
 
+    /// The form on the invitation page, posted as Chromium posts it from a page with
+    /// `Referrer-Policy: no-referrer`: `Origin: null`, no Referer.
     pub async fn accept(&self, client: &Client, link_path: &str, password: &str) -> Response {
         let token = link_path.trim_start_matches("/invite/");
         client
@@ -361,7 +361,6 @@ impl TestApp {
             .unwrap();
     }
 
-    /// What SQLite says it will do for `stmt`: one line per step ("SEARCH m USING INDEX …").
     /// A staff login of the demo organisation in `role` ("owner", "administrator",
     /// "security_administrator", "staff"), seeing every member; signed in on the returned
     /// browser.
@@ -381,6 +380,7 @@ impl TestApp {
         client
     }
 
+    /// What SQLite says it will do for `stmt`: one line per step ("SEARCH m USING INDEX …").
     pub async fn query_plan(&self, stmt: portico_app::store::Stmt) -> Vec<String> {
         let explain =
             portico_app::store::Stmt { sql: format!("EXPLAIN QUERY PLAN {}", stmt.sql).into(), args: stmt.args };
@@ -407,7 +407,6 @@ impl TestApp {
         rows[0].values().next().and_then(|v| v.as_i64()).unwrap()
     }
 
-    /// Every row of a table, as JSON text: to compare before and after, or search.
     /// Every member's kept standing is what the `member_standing` view decides from the rows
     /// now: no write left one stale.
     pub async fn assert_standings_fresh(&self) {
@@ -422,6 +421,7 @@ impl TestApp {
         assert_eq!(stale, "[]", "members whose kept standing is stale");
     }
 
+    /// Every row a query finds, as JSON text: to compare before and after, or search.
     pub async fn dump(&self, sql: &'static str) -> String {
         serde_json::to_string(&self.state.db.fetch_all(stmt!(sql)).await.unwrap()).unwrap()
     }
