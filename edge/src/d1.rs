@@ -72,19 +72,30 @@ fn backend(error: worker::Error) -> DbError {
 impl Db for D1Db {
     async fn fetch_all(&self, q: Stmt) -> Result<Vec<Row>, DbError> {
         let statement = self.prepare(&q)?;
-        let result = SendFuture::new(statement.all()).await.map_err(backend)?;
-        Ok(result.results::<Row>().map_err(|e| DbError::Decode(e.to_string()))?.into_iter().map(to_row).collect())
+        let result = SendFuture::new(statement.all()).await.map_err(|e| backend(e).at(q.origin))?;
+        let rows = result.results::<Row>().map_err(|e| DbError::Decode(e.to_string()).at(q.origin))?;
+        Ok(rows.into_iter().map(to_row).collect())
     }
 
     async fn execute(&self, q: Stmt) -> Result<Changes, DbError> {
         let statement = self.prepare(&q)?;
-        let result = SendFuture::new(statement.run()).await.map_err(backend)?;
+        let result = SendFuture::new(statement.run()).await.map_err(|e| backend(e).at(q.origin))?;
         changes(&result)
     }
 
     async fn batch(&self, qs: Vec<Stmt>) -> Result<Vec<Changes>, DbError> {
         let statements = qs.iter().map(|q| self.prepare(q)).collect::<Result<Vec<_>, _>>()?;
-        let results = SendFuture::new(self.db.batch(statements)).await.map_err(backend)?;
+        // D1 says which batch failed, not which statement: its first names it.
+        let results = match SendFuture::new(self.db.batch(statements)).await {
+            Ok(results) => results,
+            Err(error) => {
+                let error = backend(error);
+                return Err(match qs.first() {
+                    Some(first) => error.at(first.origin),
+                    None => error,
+                });
+            }
+        };
         results.iter().map(changes).collect()
     }
 }

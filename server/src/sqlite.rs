@@ -91,19 +91,19 @@ fn changes(result: sqlx::sqlite::SqliteQueryResult) -> Changes {
 #[async_trait]
 impl Db for SqliteDb {
     async fn fetch_all(&self, q: Stmt) -> Result<Vec<Row>, DbError> {
-        let rows = self.pool.fetch_all(query(&q)).await.map_err(db_error)?;
-        rows.iter().map(to_json).collect()
+        let rows = self.pool.fetch_all(query(&q)).await.map_err(|e| db_error(e).at(q.origin))?;
+        rows.iter().map(to_json).collect::<Result<_, _>>().map_err(|e| e.at(q.origin))
     }
 
     async fn execute(&self, q: Stmt) -> Result<Changes, DbError> {
-        self.pool.execute(query(&q)).await.map(changes).map_err(db_error)
+        self.pool.execute(query(&q)).await.map(changes).map_err(|e| db_error(e).at(q.origin))
     }
 
     async fn batch(&self, qs: Vec<Stmt>) -> Result<Vec<Changes>, DbError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_error)?;
         let mut all = Vec::with_capacity(qs.len());
         for q in &qs {
-            all.push(changes(tx.execute(query(q)).await.map_err(db_error)?));
+            all.push(changes(tx.execute(query(q)).await.map_err(|e| db_error(e).at(q.origin))?));
         }
         tx.commit().await.map_err(db_error)?;
         Ok(all)

@@ -61,7 +61,7 @@ impl Sql {
     }
 
     fn stmt(self) -> Stmt {
-        Stmt { sql: self.text.into(), args: self.args }
+        Stmt { args: self.args, ..Stmt::new(self.text) }
     }
 }
 

@@ -70,18 +70,22 @@ impl<T: Into<SqlValue>> From<Option<T>> for SqlValue {
     }
 }
 
-/// One SQL statement and its positional (`?`) arguments.
+/// One SQL statement and its positional (`?`) arguments, and where in the code it was
+/// written: an error it meets says so (`DbError::at`), so a log names the statement.
 #[derive(Debug, Clone)]
 pub struct Stmt {
     /// Written in the code, never from input: a fixed string, or one assembled from fixed
     /// fragments (the member list's query for the chosen filter and order).
     pub sql: std::borrow::Cow<'static, str>,
     pub args: Vec<SqlValue>,
+    pub origin: &'static std::panic::Location<'static>,
 }
 
 impl Stmt {
+    /// A statement written where this is called (`stmt!`'s own caller).
+    #[track_caller]
     pub fn new(sql: impl Into<std::borrow::Cow<'static, str>>) -> Self {
-        Self { sql: sql.into(), args: Vec::new() }
+        Self { sql: sql.into(), args: Vec::new(), origin: std::panic::Location::caller() }
     }
 
     pub fn bind(mut self, value: impl Into<SqlValue>) -> Self {
@@ -106,6 +110,18 @@ pub enum DbError {
     Decode(String),
 }
 
+impl DbError {
+    /// The same error, saying which statement met it ("app/src/store/rounds.rs:237:5: …").
+    pub fn at(self, origin: &std::panic::Location<'_>) -> Self {
+        let place = |message: String| format!("{origin}: {message}");
+        match self {
+            DbError::Constraint(message) => DbError::Constraint(place(message)),
+            DbError::Backend(message) => DbError::Backend(place(message)),
+            DbError::Decode(message) => DbError::Decode(place(message)),
+        }
+    }
+}
+
 #[async_trait]
 pub trait Db: Send + Sync {
     async fn fetch_all(&self, q: Stmt) -> Result<Vec<Row>, DbError>;
@@ -115,11 +131,15 @@ pub trait Db: Send + Sync {
 }
 
 pub(crate) async fn fetch_all<T: DeserializeOwned>(db: &dyn Db, q: Stmt) -> Result<Vec<T>, DbError> {
-    db.fetch_all(q).await?.into_iter().map(decode).collect()
+    let origin = q.origin;
+    let rows = db.fetch_all(q).await?;
+    rows.into_iter().map(decode).collect::<Result<_, _>>().map_err(|e| e.at(origin))
 }
 
 pub(crate) async fn fetch_optional<T: DeserializeOwned>(db: &dyn Db, q: Stmt) -> Result<Option<T>, DbError> {
-    db.fetch_all(q).await?.into_iter().next().map(decode).transpose()
+    let origin = q.origin;
+    let row = db.fetch_all(q).await?.into_iter().next();
+    row.map(decode).transpose().map_err(|e| e.at(origin))
 }
 
 /// Whether the query returns any row.

@@ -177,7 +177,7 @@ fn recorded(scope: &StaffScope, detail: &str, now: i64, table: &str, change: Stm
     event.args.extend(guard.args.iter().cloned());
     let mut args = change.args;
     args.extend(guard.args);
-    [event, Stmt { sql: format!("{}{}", change.sql, guard.sql).into(), args }]
+    [event, Stmt { sql: format!("{}{}", change.sql, guard.sql).into(), args, origin: change.origin }]
 }
 
 pub struct NewStaffInvitation<'a> {

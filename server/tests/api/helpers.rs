@@ -382,8 +382,7 @@ impl TestApp {
 
     /// What SQLite says it will do for `stmt`: one line per step ("SEARCH m USING INDEX …").
     pub async fn query_plan(&self, stmt: portico_app::store::Stmt) -> Vec<String> {
-        let explain =
-            portico_app::store::Stmt { sql: format!("EXPLAIN QUERY PLAN {}", stmt.sql).into(), args: stmt.args };
+        let explain = portico_app::store::Stmt { sql: format!("EXPLAIN QUERY PLAN {}", stmt.sql).into(), ..stmt };
         let rows = self.state.db.fetch_all(explain).await.unwrap();
         rows.iter().map(|row| row["detail"].as_str().unwrap_or_default().to_owned()).collect()
     }

@@ -16,6 +16,7 @@ mod edit_member;
 #[allow(dead_code)]
 #[path = "../scenarios/endpoints.rs"]
 mod endpoints;
+mod errors;
 #[path = "../scenarios/forms.rs"]
 mod forms;
 mod groups;
