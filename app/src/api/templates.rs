@@ -179,18 +179,21 @@ pub async fn preview_invitation(
             let note = form.finish(|| note)?;
             let message = note.map(|n| n.as_str().to_owned());
             let (rendered, shown_for) = preview_email(&state, &scope, contact_id, template_id, message.clone()).await?;
-            let mut fields = vec![("template", template_id.to_string()), ("contact", contact_id.to_string())];
+            let (template, contact) = (template_id.to_string(), contact_id.to_string());
+            let ids = [("template", template.as_str()), ("contact", contact.as_str())];
             // The message is words: the frame shows it only from an address signed for this
             // browser, as the invite page's draft is.
             let browser = request_cookie(crate::request::form_links::BROWSER_COOKIE);
-            if let (Some(message), Some(browser)) = (message, browser.as_deref()) {
-                fields.push(("message", message));
-                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                let frame = crate::request::form_links::signed_draft_link(&state, browser, EMAIL_PREVIEW_PATH, &fields);
-                return Ok(EmailPreview { subject: rendered.subject, text: rendered.text, frame, shown_for });
-            }
-            let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(&fields).finish();
-            let frame = format!("{EMAIL_PREVIEW_PATH}?{query}");
+            let frame = match (message.as_deref(), browser.as_deref()) {
+                (Some(message), Some(browser)) => {
+                    let fields = [ids[0], ids[1], ("message", message)];
+                    crate::request::form_links::signed_draft_link(&state, browser, EMAIL_PREVIEW_PATH, &fields)
+                }
+                _ => format!(
+                    "{EMAIL_PREVIEW_PATH}?{}",
+                    form_urlencoded::Serializer::new(String::new()).extend_pairs(ids).finish()
+                ),
+            };
             Ok(EmailPreview { subject: rendered.subject, text: rendered.text, frame, shown_for })
         }
         .await,

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::id_param;
-use super::templates::{EmailPreviewCard, TemplateSelect};
+use super::templates::{EmailPreviewCard, TemplateSelect, default_template};
 use crate::api::member_list::MemberListQuery;
 use crate::api::rounds::{
     ContinueRound, LARGE_ROUND, RoundLine, RoundPlan, RoundProgress, RoundReport, SendRound, bulk_sends,
@@ -44,7 +44,7 @@ pub fn RoundPlanPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Working out who will be invited…"</p> }>
             {move || Suspend::new(async move {
                 let templates = templates.await.unwrap_or_default();
-                let shown = template_id.unwrap_or_else(|| templates.iter().find(|t| t.is_default).map_or(0, |t| t.id));
+                let shown = template_id.unwrap_or_else(|| default_template(&templates));
                 let preview = preview_invitation(0, shown, String::new()).await.ok();
                 match plan.await {
                     Ok(plan) => view! { <RoundPlanView plan templates template_id preview /> }.into_any(),

@@ -147,7 +147,7 @@ pub fn LinkRequestsPage() -> impl IntoView {
 /// The organisation's name, sender, link validity and default template.
 #[component]
 fn OrganisationFields(settings: PortalSettingsView, error: Signal<Option<AppError>>) -> impl IntoView {
-    let chosen_template = settings.templates.iter().find(|t| t.is_default).map_or(0, |t| t.id);
+    let chosen_template = super::templates::default_template(&settings.templates);
     let chosen_template =
         move || chosen(Some(error), "default_template_id").and_then(|id| id.parse().ok()).unwrap_or(chosen_template);
     view! {

@@ -156,12 +156,17 @@ pub fn EmailPreviewCard(email: EmailPreview) -> impl IntoView {
     }
 }
 
+/// The organisation's default template's id; 0 (the built-in wording) when it has none.
+pub fn default_template(templates: &[TemplateView]) -> i64 {
+    templates.iter().find(|t| t.is_default).map_or(0, |t| t.id)
+}
+
 /// The "Template" choice of a form that sends invitations (`template_id`, 0: the built-in
 /// wording); nothing when the organisation has no templates. `chosen` starts selected (0: none); without it,
 /// the organisation's default.
 #[component]
 pub fn TemplateSelect(templates: Vec<TemplateView>, #[prop(optional_no_strip)] chosen: Option<i64>) -> impl IntoView {
-    let chosen = chosen.unwrap_or_else(|| templates.iter().find(|t| t.is_default).map_or(0, |t| t.id));
+    let chosen = chosen.unwrap_or_else(|| default_template(&templates));
     (!templates.is_empty()).then(|| {
         view! {
             <div class="field">
