@@ -1,7 +1,11 @@
-//! Rows that travel to the browser as they come out of the store: compiled on both sides,
-//! unlike `store`, which is server-only.
+//! What travels to the browser and more than one door shares: rows as they come out of the
+//! store, a round's lines, the member list's state. Compiled on both sides, unlike `store`
+//! and `service`, which are server-only; a service answers in these types, a page shows them.
 
 use serde::{Deserialize, Serialize};
+
+use crate::domain::{MemberSort, PortalStatus};
+use crate::error::AppError;
 
 /// A login linked to a member's profile, as staff see it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -111,4 +115,171 @@ impl BookingView {
         parts.extend(self.place.as_deref());
         parts.join(", ")
     }
+}
+
+/// One person in a round's dry run or report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundLine {
+    pub member_name: String,
+    pub contact_name: String,
+    pub email: Option<String>,
+    /// None: invited (or, in a dry run, will be).
+    pub skipped_because: Option<String>,
+    /// Invited, but the e-mail could not be delivered.
+    #[serde(default)]
+    pub delivery_failed: bool,
+}
+
+impl RoundLine {
+    /// What happened to them, in a word or two: the start of their line on the page and
+    /// their CSV outcome. `planned`: a dry run, where nothing has happened yet.
+    pub fn outcome(&self, planned: bool) -> &'static str {
+        match (&self.skipped_because, self.delivery_failed, planned) {
+            (Some(_), _, _) => "Skipped",
+            (None, true, _) => "E-mail not delivered",
+            (None, false, true) => "Will invite",
+            (None, false, false) => "Invited",
+        }
+    }
+}
+
+/// One way a round ended for people, and how many: the report's filters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeCount {
+    /// Safe in an address: "invited", "delivery-failed", "waiting", "skipped-declined-the-portal".
+    pub key: String,
+    pub label: String,
+    pub count: i64,
+}
+
+/// The longest search accepted, in characters.
+pub const MAX_SEARCH_LEN: usize = 100;
+
+/// The list's state, as its URL carries it: `?q=gar&status=waiting&sort=last-login&after=812`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemberListQuery {
+    pub q: String,
+    pub status: Option<PortalStatus>,
+    pub sort: MemberSort,
+    /// The member the previous page ended with.
+    pub after: Option<i64>,
+}
+
+impl MemberListQuery {
+    /// From the URL's or the request's words; each unknown one is named in the message.
+    pub fn parse(q: &str, status: &str, sort: &str, after: Option<i64>) -> Result<Self, AppError> {
+        if q.chars().count() > MAX_SEARCH_LEN {
+            return Err(AppError::invalid("q", "That search is too long (100 characters at most)."));
+        }
+        if q.chars().any(char::is_control) {
+            return Err(AppError::invalid("q", "A search cannot contain line breaks or control characters."));
+        }
+        let status = match status {
+            "" | "all" => None,
+            slug => Some(PortalStatus::from_slug(slug).ok_or_else(|| {
+                AppError::invalid("status", &format!("There is no status filter called \u{201c}{slug}\u{201d}."))
+            })?),
+        };
+        let sort = match sort {
+            "" => MemberSort::Name,
+            slug => MemberSort::from_slug(slug).ok_or_else(|| {
+                AppError::invalid("sort", &format!("The list cannot be sorted by \u{201c}{slug}\u{201d}."))
+            })?,
+        };
+        Ok(Self { q: q.to_owned(), status, sort, after })
+    }
+
+    /// This state's address: parameters at their defaults are left out.
+    pub fn href(&self) -> String {
+        self.address("/staff/members", self.after)
+    }
+
+    /// This state on another page of the same list (`/staff/not-registered`).
+    pub fn href_on(&self, path: &str) -> String {
+        self.address(path, self.after)
+    }
+
+    /// The CSV export of every member this search and filter finds, in this order.
+    pub fn export_href(&self) -> String {
+        self.address("/staff/members/export", None)
+    }
+
+    fn address(&self, path: &str, after: Option<i64>) -> String {
+        let mut params = Vec::new();
+        if !self.q.trim().is_empty() {
+            params.push(format!("q={}", crate::domain::query::url_encode(self.q.trim())));
+        }
+        if let Some(status) = self.status {
+            params.push(format!("status={}", status.slug()));
+        }
+        if self.sort != MemberSort::Name {
+            params.push(format!("sort={}", self.sort.slug()));
+        }
+        if let Some(after) = after {
+            params.push(format!("after={after}"));
+        }
+        if params.is_empty() { path.to_owned() } else { format!("{path}?{}", params.join("&")) }
+    }
+
+    /// The first page of this search with another filter or order.
+    pub fn with(&self, status: Option<PortalStatus>, sort: MemberSort) -> Self {
+        Self { q: self.q.clone(), status, sort, after: None }
+    }
+}
+
+/// The invitation part of a contact's card, worded on the server against its clock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationSummary {
+    pub headline: String,
+    pub email: String,
+    pub message: Option<String>,
+    pub is_pending: bool,
+    /// "Link expires on …", while it is pending.
+    pub expiry: Option<String>,
+    /// "E-mail delivered", "Could not be delivered: …"
+    pub delivery: Option<String>,
+    pub delivery_failed: bool,
+    /// Declined: by whom, and why ("Declined from the invitation page."). Staff then see
+    /// "Reinvite" instead of "Invite".
+    pub declined: Option<String>,
+    /// Sent again after the person had declined.
+    pub reinvite: bool,
+    /// Made by "Re-enable invite link" for staff to pass on by hand: never e-mailed.
+    pub handed_out: bool,
+    /// Revoked because the contact's e-mail changed: staff are offered a new invitation to
+    /// the new address.
+    pub revoked_for_new_email: bool,
+}
+
+/// One person around a profile, with their own portal access.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactCard {
+    pub id: i64,
+    /// The member themself (else a representative).
+    pub is_self: bool,
+    pub first_name: String,
+    pub last_name: String,
+    pub relation: Option<String>,
+    pub email: Option<String>,
+    pub is_primary: bool,
+    pub login: Option<LinkedLogin>,
+    /// The latest invitation, while no login is linked.
+    pub invitation: Option<InvitationSummary>,
+    /// Why no login is linked by e-mail (000's troubleshooting): one waits in Link
+    /// requests, one exists unlinked, or none uses this exact address.
+    pub not_linked_because: Option<String>,
+    /// The link "Re-enable invite link" just made, shown this once (from the sealed cookie
+    /// `reenabled_link` reads).
+    pub new_link: Option<String>,
+}
+
+/// A template of the organisation's, as its pages and selects show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateView {
+    pub id: i64,
+    pub name: String,
+    pub subject: String,
+    pub body: String,
+    /// The organisation's default: forms that send invitations start with it.
+    pub is_default: bool,
 }

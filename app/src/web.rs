@@ -27,6 +27,7 @@ mod first_run;
 mod multipart;
 mod notices;
 mod paths;
+mod trace;
 
 use crate::request::notices::Notice;
 pub use api_requests::API_PREFIX;
@@ -62,7 +63,7 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         .route("/staff/bulk-sends/{round}/report.csv", axum::routing::get(export::round_csv))
         .route("/staff/members/{member_id}/files", axum::routing::post(files::upload))
         .route("/files/{file_id}", axum::routing::get(files::download))
-        .route(crate::api::templates::EMAIL_PREVIEW_PATH, axum::routing::get(email_preview::email_preview))
+        .route(crate::domain::addresses::EMAIL_PREVIEW_PATH, axum::routing::get(email_preview::email_preview))
         .route(brand::LOGO_FORM, axum::routing::post(brand::upload_logo))
         .route("/logo/{organisation}/{digest}", axum::routing::get(brand::logo))
         .route("/brand.css", axum::routing::get(brand::stylesheet))
@@ -82,6 +83,7 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         .layer(from_fn(paths::only_canonical_paths))
         .layer(from_fn_with_state(watching.then_some(reload), security_headers))
         .layer(from_fn(read_body_first))
+        .layer(from_fn(trace::trace_requests))
 }
 
 /// The app's routes, listed once per process (per isolate on the Worker) and reused by every

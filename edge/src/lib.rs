@@ -2,6 +2,7 @@
 //! the self-hosted server, over D1 and a fetch-based HTTP e-mail client. This crate only
 //! adapts: D1 and fetch futures are not `Send`, and are wrapped here and nowhere else.
 
+mod console;
 mod d1;
 mod mailer;
 mod platform;
@@ -20,6 +21,7 @@ use platform::Edge;
 #[event(fetch)]
 async fn fetch(mut request: HttpRequest, env: Env, ctx: Context) -> worker::Result<Response<Body>> {
     console_error_panic_hook::set_once();
+    console::init();
     let edge = match Edge::from_env(&env) {
         Ok(edge) => edge,
         Err(message) => return Ok(after_reading(request, platform::misconfigured(&message)).await),

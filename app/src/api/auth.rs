@@ -4,9 +4,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::limits,
     crate::domain::Email,
-    crate::request::{app_state, current_session, internal, respond, sign_in},
+    crate::request::limits,
+    crate::request::{app_state, current_session, respond, sign_in},
     crate::store::{sessions, users},
 };
 
@@ -60,9 +60,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             let account = parsed.as_ref().map_or_else(|| email.trim().to_lowercase(), |e| e.as_str().to_owned());
             let guess = limits::password_guess(&state, &account).await?;
             let login = match parsed {
-                Some(email) => {
-                    users::active_login_by_email(state.db.as_ref(), email.as_str()).await.map_err(internal)?
-                }
+                Some(email) => users::active_login_by_email(state.db.as_ref(), email.as_str()).await?,
                 None => None,
             };
             let phc = login.as_ref().map(|l| l.password_hash.clone());
@@ -84,7 +82,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 async fn current_is_staff(state: &crate::ports::AppState, user_id: i64) -> Result<bool, AppError> {
-    users::is_staff(state.db.as_ref(), user_id).await.map_err(internal)
+    users::is_staff(state.db.as_ref(), user_id).await.map_err(AppError::from)
 }
 
 #[server(endpoint = "logout")]
@@ -93,7 +91,7 @@ pub async fn logout() -> Result<(), AppError> {
         async {
             let state = app_state()?;
             if let Some((id_hash, _)) = current_session(&state).await? {
-                sessions::delete_session(state.db.as_ref(), &id_hash).await.map_err(internal)?;
+                sessions::delete_session(state.db.as_ref(), &id_hash).await?;
             }
             crate::request::clear_session_cookie(&state);
             leptos_axum::redirect("/login");

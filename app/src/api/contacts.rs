@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::invitations::{Wording, invite, visible_contact},
     crate::domain::{Email, PersonName, Relation},
     crate::error::{FieldError, FormErrors, InvalidForm},
     crate::ports::AppState,
-    crate::request::{internal, redirect_with_notice, require_staff, respond},
+    crate::request::{redirect_with_notice, require_staff, respond},
+    crate::service::invitations::{Wording, invite, visible_contact},
     crate::store::contacts::{self, NewContact, Removal},
     crate::store::members::StaffScope,
 };
@@ -37,7 +37,7 @@ pub async fn add_contact(
             let mut new = contact_fields(&first_name, &last_name, &relation, &email, primary, send_now)?;
             let db = state.db.as_ref();
             let elsewhere = match &new.email {
-                Some(email) => contacts::same_email_elsewhere(db, &scope, member_id, email).await.map_err(internal)?,
+                Some(email) => contacts::same_email_elsewhere(db, &scope, member_id, email).await?,
                 None => None,
             };
             if let Some(person) = &elsewhere {
@@ -60,8 +60,7 @@ pub async fn add_contact(
                 }
             }
             let added = contacts::add_contact(db, &scope, member_id, &new, state.clock.now())
-                .await
-                .map_err(internal)?
+                .await?
                 .ok_or(AppError::NotFound)?;
             let name = format!("{} {}", new.first_name.as_str(), new.last_name.as_str());
             let notice = match (added.linked, send_now) {
@@ -127,9 +126,8 @@ pub async fn update_contact(
             if contact.is_self == 1 {
                 return Err(AppError::Conflict("Change the member's own details with \"Edit details\".".into()));
             }
-            let updated = contacts::update_contact(state.db.as_ref(), &scope, contact_id, &changed, state.clock.now())
-                .await
-                .map_err(internal)?;
+            let updated =
+                contacts::update_contact(state.db.as_ref(), &scope, contact_id, &changed, state.clock.now()).await?;
             if !updated {
                 return Err(AppError::NotFound);
             }
@@ -151,10 +149,7 @@ pub async fn remove_contact(contact_id: i64) -> Result<(), AppError> {
             if contact.is_self == 1 {
                 return Err(AppError::Conflict("The member themself cannot be removed from their profile.".into()));
             }
-            match contacts::remove_contact(state.db.as_ref(), &scope, contact_id, state.clock.now())
-                .await
-                .map_err(internal)?
-            {
+            match contacts::remove_contact(state.db.as_ref(), &scope, contact_id, state.clock.now()).await? {
                 Removal::Removed => {
                     let notice = format!("{} removed from this profile.", contact.full_name());
                     redirect_with_notice(&state, &format!("/staff/members/{}", contact.member_id), &notice);

@@ -4,7 +4,7 @@ use crate::error::AppError;
 use crate::records::DevMessage;
 #[cfg(feature = "ssr")]
 use {
-    crate::request::{app_state, internal, respond},
+    crate::request::{app_state, respond},
     crate::store::dev_mailbox,
 };
 
@@ -23,7 +23,7 @@ pub async fn dev_mailbox() -> Result<Vec<DevMessage>, AppError> {
             if !state.config.dev_mode {
                 return Err(AppError::NotFound);
             }
-            dev_mailbox::latest_messages(state.db.as_ref(), 50).await.map_err(internal)
+            dev_mailbox::latest_messages(state.db.as_ref(), 50).await.map_err(AppError::from)
         }
         .await,
     )

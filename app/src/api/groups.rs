@@ -6,19 +6,18 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::members::ContactCard;
-use super::rounds::RoundLine;
 use crate::error::AppError;
+use crate::records::{ContactCard, RoundLine};
 #[cfg(feature = "ssr")]
 use {
-    super::member_list::MemberListQuery,
-    super::members::contact_cards,
-    super::rounds::{Round, check_request_key, plan, send},
     crate::domain::numbers::{count_of, id_list},
     crate::domain::{MemberSort, PersonName},
     crate::error::FormErrors,
-    crate::request::{internal, redirect_with_notice, require_staff, respond},
+    crate::records::MemberListQuery,
+    crate::request::{redirect_with_notice, require_staff, respond},
     crate::secrets::new_nonce,
+    crate::service::members::contact_cards,
+    crate::service::rounds::{Planned, Round, check_request_key, plan, send},
     crate::store::member_list::{self, ListQuery},
     crate::store::{groups, members},
 };
@@ -35,7 +34,7 @@ pub async fn list_groups() -> Result<Vec<GroupSummary>, AppError> {
     respond(
         async {
             let (state, scope) = require_staff().await?;
-            let rows = groups::list_groups(state.db.as_ref(), &scope).await.map_err(internal)?;
+            let rows = groups::list_groups(state.db.as_ref(), &scope).await?;
             Ok(rows
                 .into_iter()
                 .map(|g| GroupSummary { id: g.id, name: g.name, member_count: g.member_count })
@@ -53,9 +52,7 @@ pub async fn create_group(name: String) -> Result<(), AppError> {
             let mut form = FormErrors::default();
             let name = form.check("name", &name, PersonName::parse(&name));
             let name = form.finish(|| name)?;
-            let id = groups::create_group(state.db.as_ref(), &scope, name.as_str(), state.clock.now())
-                .await
-                .map_err(internal)?;
+            let id = groups::create_group(state.db.as_ref(), &scope, name.as_str(), state.clock.now()).await?;
             redirect_with_notice(
                 &state,
                 &format!("/staff/groups/{id}"),
@@ -74,10 +71,9 @@ pub async fn add_to_group(group_id: i64, member_id: i64) -> Result<(), AppError>
         async move {
             let (state, scope) = require_staff().await?;
             let db = state.db.as_ref();
-            let added =
-                groups::add_to_group(db, &scope, group_id, member_id, state.clock.now()).await.map_err(internal)?;
+            let added = groups::add_to_group(db, &scope, group_id, member_id, state.clock.now()).await?;
             if !added {
-                members::member(db, &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+                members::member(db, &scope, member_id).await?.ok_or(AppError::NotFound)?;
                 return Err(AppError::Conflict("This member is in that group already, or the group is gone.".into()));
             }
             redirect_with_notice(&state, &format!("/staff/members/{member_id}"), "Added to the group.");
@@ -92,8 +88,7 @@ pub async fn remove_from_group(group_id: i64, member_id: i64) -> Result<(), AppE
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            let removed =
-                groups::remove_from_group(state.db.as_ref(), &scope, group_id, member_id).await.map_err(internal)?;
+            let removed = groups::remove_from_group(state.db.as_ref(), &scope, group_id, member_id).await?;
             if !removed {
                 return Err(AppError::NotFound);
             }
@@ -129,17 +124,15 @@ pub async fn group_details(group_id: i64, #[server(default)] plan: bool) -> Resu
             let (state, scope) = require_staff().await?;
             let db = state.db.as_ref();
             let now = state.clock.now();
-            let group = groups::group(db, &scope, group_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            let group = groups::group(db, &scope, group_id).await?.ok_or(AppError::NotFound)?;
             let mut profiles = Vec::new();
-            for member in groups::group_members(db, &scope, group_id).await.map_err(internal)? {
+            for member in groups::group_members(db, &scope, group_id).await? {
                 let contacts = contact_cards(db, &scope, member.member_id, now).await?;
                 let name = format!("{} {}", member.first_name, member.last_name);
                 profiles.push(GroupProfile { member_id: member.member_id, name, contacts });
             }
             let plan = match plan {
-                true => Some(
-                    owners_plan(&state, &scope, group_id).await?.into_iter().map(|p| super::rounds::line(&p)).collect(),
-                ),
+                true => Some(owners_plan(&state, &scope, group_id).await?.iter().map(Planned::line).collect()),
                 false => None,
             };
             Ok(GroupView { id: group.id, name: group.name, members: profiles, request_key: new_nonce(), plan })
@@ -163,10 +156,7 @@ pub async fn invite_group_owners(
         async move {
             let (state, scope) = require_staff().await?;
             check_request_key(&request_key)?;
-            let group = groups::group(state.db.as_ref(), &scope, group_id)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
+            let group = groups::group(state.db.as_ref(), &scope, group_id).await?.ok_or(AppError::NotFound)?;
             let description = format!("Owners of {}", group.name);
             let round = Round {
                 request_key: &request_key,
@@ -175,7 +165,9 @@ pub async fn invite_group_owners(
                 description,
                 confirmed_count: &confirmed_count,
             };
-            send(&state, &scope, round, || owners_plan(&state, &scope, group_id)).await
+            let id = send(&state, &scope, round, || owners_plan(&state, &scope, group_id)).await?;
+            leptos_axum::redirect(&format!("/staff/bulk-sends/{id}"));
+            Ok(())
         }
         .await,
     )
@@ -187,13 +179,9 @@ async fn owners_plan(
     state: &crate::ports::AppState,
     scope: &members::StaffScope,
     group_id: i64,
-) -> Result<Vec<super::rounds::Planned>, AppError> {
-    let ids: Vec<i64> = groups::group_members(state.db.as_ref(), scope, group_id)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|m| m.member_id)
-        .collect();
+) -> Result<Vec<Planned>, AppError> {
+    let ids: Vec<i64> =
+        groups::group_members(state.db.as_ref(), scope, group_id).await?.into_iter().map(|m| m.member_id).collect();
     plan(state, scope, &ids, false).await
 }
 
@@ -214,20 +202,16 @@ pub async fn profiles_to_add(group_id: i64, #[server(default)] q: String) -> Res
         async move {
             let (state, scope) = require_staff().await?;
             let db = state.db.as_ref();
-            groups::group(db, &scope, group_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            groups::group(db, &scope, group_id).await?.ok_or(AppError::NotFound)?;
             let search = MemberListQuery::parse(&q, "", "", None)?.q;
             if search.trim().is_empty() {
                 return Ok(Vec::new());
             }
-            let in_group: Vec<i64> = groups::group_members(db, &scope, group_id)
-                .await
-                .map_err(internal)?
-                .iter()
-                .map(|m| m.member_id)
-                .collect();
+            let in_group: Vec<i64> =
+                groups::group_members(db, &scope, group_id).await?.iter().map(|m| m.member_id).collect();
             let query = ListQuery { search, status: None, sort: MemberSort::Name, after: None, not_registered: false };
             let limit = PROFILES_FOUND + in_group.len() as i64;
-            let found = member_list::page(db, &scope, &query, limit, state.clock.now()).await.map_err(internal)?;
+            let found = member_list::page(db, &scope, &query, limit, state.clock.now()).await?;
             Ok(found
                 .into_iter()
                 .filter(|m| !in_group.contains(&m.id))
@@ -253,7 +237,7 @@ pub async fn profiles_named(#[server(default)] members: String) -> Result<Vec<Pr
         async move {
             let (state, scope) = require_staff().await?;
             let ids = ticked(&members, NOTHING_TICKED_TO_ADD)?;
-            let found = groups::profiles(state.db.as_ref(), &scope, &ids).await.map_err(internal)?;
+            let found = groups::profiles(state.db.as_ref(), &scope, &ids).await?;
             Ok(found
                 .into_iter()
                 .map(|m| ProfileChoice {
@@ -279,9 +263,8 @@ pub async fn add_profiles_to_group(group_id: i64, #[server(default)] members: St
             let (state, scope) = require_staff().await?;
             let ids = ticked(&members, "Choose at least one member to add.")?;
             let db = state.db.as_ref();
-            let group = groups::group(db, &scope, group_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-            let added =
-                groups::add_profiles_to_group(db, &scope, group_id, &ids, state.clock.now()).await.map_err(internal)?;
+            let group = groups::group(db, &scope, group_id).await?.ok_or(AppError::NotFound)?;
+            let added = groups::add_profiles_to_group(db, &scope, group_id, &ids, state.clock.now()).await?;
             if added == 0 {
                 return Err(AppError::Conflict(format!(
                     "Nothing was added: they are in “{}” already, or not members you can see.",

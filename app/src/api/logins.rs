@@ -7,14 +7,13 @@ use leptos::prelude::*;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::invitations::{Invitee, Wording, invitation_with_token, member_name, visible_contact},
-    crate::domain::{Email, InviteToken, Role},
+    crate::domain::{Email, Role},
     crate::error::FormErrors,
     crate::mail::render::login_email_changed_email,
-    crate::ports::AppState,
-    crate::request::{internal, redirect_with_notice, request_cookie, require_role, respond, set_cookie},
-    crate::secrets::new_nonce,
-    crate::secrets::{invite_token_hash, new_invite_token},
+    crate::request::new_link,
+    crate::request::{redirect_with_notice, require_role, respond},
+    crate::secrets::{new_invite_token, new_nonce},
+    crate::service::invitations::{Invitee, Wording, invitation_with_token, member_name, visible_contact},
     crate::store::invitations,
     crate::store::invitations::QueuedEmail,
     crate::store::{DbError, organisations, users},
@@ -34,10 +33,8 @@ pub async fn change_login_email(contact_id: i64, email: String) -> Result<(), Ap
                 if new.as_str() == login.email { Err("That is already the login's address.") } else { Ok(new) }
             });
             let new = refused_on_card(contact_id, &email, new)?;
-            let organisation = organisations::organisation(db, scope.organisation_id)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
+            let organisation =
+                organisations::organisation(db, scope.organisation_id).await?.ok_or(AppError::NotFound)?;
             let rendered = login_email_changed_email(&organisation.name, &login.email, new.as_str());
             let notice = QueuedEmail {
                 idempotency_key: String::new(),
@@ -61,7 +58,7 @@ pub async fn change_login_email(contact_id: i64, email: String) -> Result<(), Ap
                         Err("Another login signs in with this address already."),
                     )?;
                 }
-                Err(error) => return Err(internal(error)),
+                Err(error) => return Err(error.into()),
             }
             (state.wake_outbox)();
             let done = format!("The login now signs in as {}; both addresses were told.", new.as_str());
@@ -71,14 +68,6 @@ pub async fn change_login_email(contact_id: i64, email: String) -> Result<(), Ap
         .await,
     )
 }
-
-/// The cookie that carries a re-enabled link, sealed with the server's key, from the POST
-/// that made it to the one page that shows it.
-#[cfg(feature = "ssr")]
-const REENABLED_LINK_COOKIE: &str = "portico_new_link";
-/// How long the page has to show it (the redirect is immediate).
-#[cfg(feature = "ssr")]
-const REENABLED_LINK_SECONDS: i64 = 300;
 
 /// 001's "Re-enable invite link": a fresh link for a person with no login yet, shown once
 /// on their card for staff to pass on by phone or message; no e-mail is sent and every
@@ -103,47 +92,21 @@ pub async fn reenable_invite_link(contact_id: i64) -> Result<(), AppError> {
                     contact.first_name
                 )));
             };
-            let organisation = organisations::organisation(db, scope.organisation_id)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
+            let organisation =
+                organisations::organisation(db, scope.organisation_id).await?.ok_or(AppError::NotFound)?;
             let member_name = member_name(&state, &contact).await?;
             let invitee = Invitee { contact_id, first_name: &contact.first_name, member_name: &member_name };
             let token = new_invite_token();
             let new = invitation_with_token(&state, &organisation, &invitee, &email, &Wording::default(), &token);
-            if !invitations::reenable_link(db, &scope, state.clock.now(), new, contact.invitation_id)
-                .await
-                .map_err(internal)?
-            {
-                return Err(super::invitations::not_invited_meanwhile(&contact));
+            if !invitations::reenable_link(db, &scope, state.clock.now(), new, contact.invitation_id).await? {
+                return Err(crate::service::invitations::not_invited_meanwhile(&contact));
             }
-            let sealed = state.config.secret_key.seal(&format!("{contact_id}:{}", token.expose()));
-            set_cookie(&state, REENABLED_LINK_COOKIE, &sealed, REENABLED_LINK_SECONDS);
+            new_link::hand_over(&state, contact_id, &token);
             leptos_axum::redirect(&format!("/staff/members/{}#contact-{contact_id}", contact.member_id));
             Ok(())
         }
         .await,
     )
-}
-
-/// The link just re-enabled, with its contact's id, when this request carries it and it
-/// still works; the cookie is cleared, so it is shown once.
-#[cfg(feature = "ssr")]
-pub(crate) async fn reenabled_link(state: &AppState) -> Result<Option<(i64, String)>, AppError> {
-    let Some(sealed) = request_cookie(REENABLED_LINK_COOKIE) else {
-        return Ok(None);
-    };
-    set_cookie(state, REENABLED_LINK_COOKIE, "", 0);
-    let Some((contact_id, token)) = state.config.secret_key.open(&sealed).and_then(|opened| {
-        let (contact_id, token) = opened.split_once(':')?;
-        Some((contact_id.parse::<i64>().ok()?, InviteToken::parse(token)?))
-    }) else {
-        return Ok(None);
-    };
-    let live = invitations::live_invitation(state.db.as_ref(), &invite_token_hash(&token), state.clock.now())
-        .await
-        .map_err(internal)?;
-    Ok(live.map(|_| (contact_id, format!("{}/invite/{}", state.config.public_base_url, token.expose()))))
 }
 
 /// The new address, or its mistake kept with the card's contact id (so the page shows it on

@@ -4,91 +4,18 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::PortalStatus;
 use crate::domain::numbers::thousands;
-use crate::domain::{MemberSort, PortalStatus};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    crate::request::{internal, require_staff, respond},
+    crate::request::{require_staff, respond},
     crate::store::member_list::{self, ListQuery},
 };
 
 /// Members a page shows.
 pub const PAGE_SIZE: i64 = 50;
-/// The longest search accepted, in characters.
-pub const MAX_SEARCH_LEN: usize = 100;
-
-/// The list's state, as its URL carries it: `?q=gar&status=waiting&sort=last-login&after=812`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct MemberListQuery {
-    pub q: String,
-    pub status: Option<PortalStatus>,
-    pub sort: MemberSort,
-    /// The member the previous page ended with.
-    pub after: Option<i64>,
-}
-
-impl MemberListQuery {
-    /// From the URL's or the request's words; each unknown one is named in the message.
-    pub fn parse(q: &str, status: &str, sort: &str, after: Option<i64>) -> Result<Self, AppError> {
-        if q.chars().count() > MAX_SEARCH_LEN {
-            return Err(AppError::invalid("q", "That search is too long (100 characters at most)."));
-        }
-        if q.chars().any(char::is_control) {
-            return Err(AppError::invalid("q", "A search cannot contain line breaks or control characters."));
-        }
-        let status = match status {
-            "" | "all" => None,
-            slug => Some(PortalStatus::from_slug(slug).ok_or_else(|| {
-                AppError::invalid("status", &format!("There is no status filter called \u{201c}{slug}\u{201d}."))
-            })?),
-        };
-        let sort = match sort {
-            "" => MemberSort::Name,
-            slug => MemberSort::from_slug(slug).ok_or_else(|| {
-                AppError::invalid("sort", &format!("The list cannot be sorted by \u{201c}{slug}\u{201d}."))
-            })?,
-        };
-        Ok(Self { q: q.to_owned(), status, sort, after })
-    }
-
-    /// This state's address: parameters at their defaults are left out.
-    pub fn href(&self) -> String {
-        self.address("/staff/members", self.after)
-    }
-
-    /// This state on another page of the same list (`/staff/not-registered`).
-    pub fn href_on(&self, path: &str) -> String {
-        self.address(path, self.after)
-    }
-
-    /// The CSV export of every member this search and filter finds, in this order.
-    pub fn export_href(&self) -> String {
-        self.address("/staff/members/export", None)
-    }
-
-    fn address(&self, path: &str, after: Option<i64>) -> String {
-        let mut params = Vec::new();
-        if !self.q.trim().is_empty() {
-            params.push(format!("q={}", crate::domain::query::url_encode(self.q.trim())));
-        }
-        if let Some(status) = self.status {
-            params.push(format!("status={}", status.slug()));
-        }
-        if self.sort != MemberSort::Name {
-            params.push(format!("sort={}", self.sort.slug()));
-        }
-        if let Some(after) = after {
-            params.push(format!("after={after}"));
-        }
-        if params.is_empty() { path.to_owned() } else { format!("{path}?{}", params.join("&")) }
-    }
-
-    /// The first page of this search with another filter or order.
-    pub fn with(&self, status: Option<PortalStatus>, sort: MemberSort) -> Self {
-        Self { q: self.q.clone(), status, sort, after: None }
-    }
-}
+pub use crate::records::{MAX_SEARCH_LEN, MemberListQuery};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberListItem {
@@ -192,7 +119,7 @@ pub(crate) async fn members_page(
         after: query.after,
         not_registered,
     };
-    let mut rows = member_list::page(db, scope, &list_query, PAGE_SIZE + 1, now).await.map_err(internal)?;
+    let mut rows = member_list::page(db, scope, &list_query, PAGE_SIZE + 1, now).await?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let next = more.then(|| MemberListQuery { after: rows.last().map(|row| row.id), ..query.clone() });
@@ -208,7 +135,7 @@ pub(crate) async fn members_page(
             invited_on: (row.latest_invited_at > 0).then(|| scope.zone.date(row.latest_invited_at)),
         })
         .collect();
-    let stored = member_list::counts(db, scope, &query.q, not_registered, now).await.map_err(internal)?;
+    let stored = member_list::counts(db, scope, &query.q, not_registered, now).await?;
     let count_of = |status: PortalStatus| -> i64 {
         stored
             .iter()
@@ -224,7 +151,7 @@ pub(crate) async fn members_page(
     let total = stored.iter().map(|c| c.members).sum();
     let mut page = MemberPage { query, members, counts, total, next, first: 1 };
     if page.query.after.is_some() {
-        let remaining = member_list::remaining(db, scope, &list_query, now).await.map_err(internal)?;
+        let remaining = member_list::remaining(db, scope, &list_query, now).await?;
         page.first = page.matching() - remaining + 1;
     }
     Ok(page)
@@ -269,8 +196,7 @@ pub async fn not_registered(
             let page = members_page(&state, &scope, query, true).await?;
             let ids: Vec<i64> = page.members.iter().map(|m| m.id).collect();
             let now = state.clock.now();
-            let found =
-                crate::store::rounds::candidates(state.db.as_ref(), &scope, &ids, true).await.map_err(internal)?;
+            let found = crate::store::rounds::candidates(state.db.as_ref(), &scope, &ids, true).await?;
             let people = found
                 .into_iter()
                 .map(|c| {

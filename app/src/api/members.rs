@@ -2,13 +2,13 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::records::LinkedLogin;
 #[cfg(feature = "ssr")]
 use {
-    crate::domain::{Email, InvitationState, PersonName, Phone, PostalAddress},
+    crate::domain::{Email, PersonName, Phone, PostalAddress},
     crate::error::FormErrors,
-    crate::request::{internal, redirect_with_notice, require_staff, respond},
-    crate::store::{invitations, members},
+    crate::request::{redirect_with_notice, require_staff, respond},
+    crate::service::members::contact_cards,
+    crate::store::members,
 };
 
 #[server(endpoint = "add_member")]
@@ -23,8 +23,7 @@ pub async fn add_member(
         async move {
             let (state, scope) = require_staff().await?;
             let new = member_fields(&first_name, &last_name, &email, &phone, &address)?;
-            let id =
-                members::insert_member(state.db.as_ref(), &scope, &new, state.clock.now()).await.map_err(internal)?;
+            let id = members::insert_member(state.db.as_ref(), &scope, &new, state.clock.now()).await?;
             let notice = format!("{} {} added.", first_name.trim(), last_name.trim());
             redirect_with_notice(&state, &format!("/staff/members/{id}"), &notice);
             Ok(())
@@ -50,9 +49,7 @@ pub async fn update_member(
             let (state, scope) = require_staff().await?;
             let changed = member_fields(&first_name, &last_name, &email, &phone, &address)?;
             let now = state.clock.now();
-            let updated = members::update_member(state.db.as_ref(), &scope, member_id, &changed, primary, now)
-                .await
-                .map_err(internal)?;
+            let updated = members::update_member(state.db.as_ref(), &scope, member_id, &changed, primary, now).await?;
             if !updated {
                 return Err(AppError::NotFound);
             }
@@ -90,51 +87,7 @@ fn member_fields(
     })
 }
 
-/// The invitation part of a contact's card, worded on the server against its clock.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InvitationSummary {
-    pub headline: String,
-    pub email: String,
-    pub message: Option<String>,
-    pub is_pending: bool,
-    /// "Link expires on …", while it is pending.
-    pub expiry: Option<String>,
-    /// "E-mail delivered", "Could not be delivered: …"
-    pub delivery: Option<String>,
-    pub delivery_failed: bool,
-    /// Declined: by whom, and why ("Declined from the invitation page."). Staff then see
-    /// "Reinvite" instead of "Invite".
-    pub declined: Option<String>,
-    /// Sent again after the person had declined.
-    pub reinvite: bool,
-    /// Made by "Re-enable invite link" for staff to pass on by hand: never e-mailed.
-    pub handed_out: bool,
-    /// Revoked because the contact's e-mail changed: staff are offered a new invitation to
-    /// the new address.
-    pub revoked_for_new_email: bool,
-}
-
-/// One person around a profile, with their own portal access.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ContactCard {
-    pub id: i64,
-    /// The member themself (else a representative).
-    pub is_self: bool,
-    pub first_name: String,
-    pub last_name: String,
-    pub relation: Option<String>,
-    pub email: Option<String>,
-    pub is_primary: bool,
-    pub login: Option<LinkedLogin>,
-    /// The latest invitation, while no login is linked.
-    pub invitation: Option<InvitationSummary>,
-    /// Why no login is linked by e-mail (000's troubleshooting): one waits in Link
-    /// requests, one exists unlinked, or none uses this exact address.
-    pub not_linked_because: Option<String>,
-    /// The link "Re-enable invite link" just made, shown this once (from the sealed cookie
-    /// `reenabled_link` reads).
-    pub new_link: Option<String>,
-}
+pub use crate::records::{ContactCard, InvitationSummary};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberDetails {
@@ -203,12 +156,12 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
         async move {
             let (state, scope) = require_staff().await?;
             let db = state.db.as_ref();
-            let record = members::member(db, &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            let record = members::member(db, &scope, member_id).await?.ok_or(AppError::NotFound)?;
             let organisation = crate::store::organisations::organisation(db, scope.organisation_id)
                 .await
-                .map_err(internal)?
+                ?
                 .ok_or(AppError::NotFound)?;
-            let reasons = crate::store::linking::unlinked_reasons(db, member_id).await.map_err(internal)?;
+            let reasons = crate::store::linking::unlinked_reasons(db, member_id).await?;
             let mut contacts = contact_cards(db, &scope, member_id, state.clock.now()).await?;
             for card in &mut contacts {
                 card.not_linked_because = reasons.iter().find(|r| r.contact_id == card.id).and_then(|r| {
@@ -223,14 +176,14 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                     }
                 });
             }
-            if let Some((contact_id, link)) = super::logins::reenabled_link(&state).await? {
+            if let Some((contact_id, link)) = crate::request::new_link::take(&state).await? {
                 if let Some(card) = contacts.iter_mut().find(|card| card.id == contact_id) {
                     card.new_link = Some(link);
                 }
             }
             let groups = crate::store::groups::groups_around_member(db, &scope, member_id)
                 .await
-                .map_err(internal)?
+                ?
                 .into_iter()
                 .map(|g| GroupChoice { id: g.id, name: g.name, member_of: g.member_of == 1 })
                 .collect();
@@ -245,12 +198,12 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                 groups,
                 validity_days: organisation.invitation_validity_days,
                 invite_at_once: organisation.invite_at_once == 1,
-                timeline: crate::store::events::member_timeline(db, member_id, &scope.zone).await.map_err(internal)?,
+                timeline: crate::store::events::member_timeline(db, member_id, &scope.zone).await?,
                 may_administer_logins: scope.role.administers_logins(),
                 staff_access: if scope.role.manages_organisation() {
                     crate::store::team::limited_staff_around(db, scope.organisation_id, member_id)
                         .await
-                        .map_err(internal)?
+                        ?
                         .into_iter()
                         .map(|s| StaffAccess {
                             user_id: s.user_id,
@@ -266,86 +219,4 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
         }
         .await,
     )
-}
-
-/// The member's contacts as their cards show them: the member themself first.
-#[cfg(feature = "ssr")]
-pub(crate) async fn contact_cards(
-    db: &dyn crate::store::Db,
-    scope: &members::StaffScope,
-    member_id: i64,
-    now: i64,
-) -> Result<Vec<ContactCard>, AppError> {
-    let rows = members::contacts_of(db, scope, member_id).await.map_err(internal)?;
-    let mut cards = Vec::with_capacity(rows.len());
-    for row in rows {
-        cards.push(contact_card(db, row, now, &scope.zone).await?);
-    }
-    Ok(cards)
-}
-
-#[cfg(feature = "ssr")]
-async fn contact_card(
-    db: &dyn crate::store::Db,
-    row: members::ContactRow,
-    now: i64,
-    zone: &crate::domain::dates::Zone,
-) -> Result<ContactCard, AppError> {
-    let login = row.login(zone);
-    let invitation = match (row.latest_invitation(), row.invitation_id) {
-        (Some(facts), Some(invitation_id)) if login.is_none() => {
-            let delivery = invitations::delivery(db, invitation_id).await.map_err(internal)?;
-            let state = facts.state(now);
-            let is_pending = state == InvitationState::Pending;
-            let declined = (state == InvitationState::Declined).then(|| {
-                match (row.inv_declined_by_staff == Some(1), &row.inv_decline_reason) {
-                    (false, _) => "Declined from the invitation page.".to_owned(),
-                    (true, Some(reason)) => format!("Recorded by staff. Reason: {reason}"),
-                    (true, None) => "Recorded by staff.".to_owned(),
-                }
-            });
-            Some(InvitationSummary {
-                headline: facts.headline(now, zone),
-                email: row.invitation_email.clone().unwrap_or_default(),
-                message: row.invitation_message.clone(),
-                is_pending,
-                expiry: is_pending.then(|| format!("Link expires on {}", zone.date_time(facts.expires_at))),
-                delivery_failed: delivery.as_ref().is_some_and(|d| d.status == "dead"),
-                handed_out: delivery.is_none(),
-                delivery: Some(match delivery {
-                    Some(d) => match d.status.as_str() {
-                        "sent" => format!("E-mail delivered on {}", zone.date_time(d.sent_at.unwrap_or(now))),
-                        "dead" => d.last_error.unwrap_or_else(|| "Could not be delivered.".into()),
-                        // Waiting is normal: nothing here should sound like a failure.
-                        "sending" => "E-mail being sent.".into(),
-                        _ if d.attempts > 0 => {
-                            "E-mail on its way: the e-mail service asked us to wait, and it is sent again by itself."
-                                .into()
-                        }
-                        _ => "E-mail waiting to be sent.".into(),
-                    },
-                    // Only "Re-enable invite link" makes an invitation without its e-mail.
-                    None => "Not e-mailed: a link made for staff to pass on by hand.".into(),
-                }),
-                declined,
-                reinvite: row.inv_reinvite == Some(1),
-                revoked_for_new_email: state == InvitationState::Revoked
-                    && row.inv_revoked_because.as_deref() == Some("email_changed"),
-            })
-        }
-        _ => None,
-    };
-    Ok(ContactCard {
-        id: row.id,
-        is_self: row.is_self == 1,
-        first_name: row.first_name,
-        last_name: row.last_name,
-        relation: row.relation,
-        email: row.email,
-        is_primary: row.is_primary == 1,
-        login,
-        invitation,
-        not_linked_because: None,
-        new_link: None,
-    })
 }

@@ -20,6 +20,3 @@ pub mod sign_up;
 pub mod staff_join;
 pub mod team;
 pub mod templates;
-
-#[cfg(feature = "ssr")]
-pub(crate) mod limits;

@@ -5,7 +5,7 @@ use crate::records::PortalView;
 #[cfg(feature = "ssr")]
 use {
     crate::records::ProfileChoice,
-    crate::request::{internal, require_login, respond},
+    crate::request::{require_login, respond},
     crate::store::{members, portal_records},
 };
 
@@ -18,18 +18,17 @@ pub async fn portal_profile(member_id: Option<i64>) -> Result<PortalView, AppErr
     respond(
         async move {
             let (state, user) = require_login().await?;
-            let profiles = members::own_profiles(state.db.as_ref(), user.user_id).await.map_err(internal)?;
+            let profiles = members::own_profiles(state.db.as_ref(), user.user_id).await?;
             let chosen = match member_id {
                 None => profiles.first(),
                 Some(id) => profiles.iter().find(|p| p.member_id == id),
             };
             let profile = chosen.cloned().ok_or(AppError::NotFound)?;
-            let sections = portal_records::sections(state.db.as_ref(), profile.member_id)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
+            let sections =
+                portal_records::sections(state.db.as_ref(), profile.member_id).await?.ok_or(AppError::NotFound)?;
             let zone = crate::domain::dates::Zone::stored(user.organisation_time_zone.as_deref());
-            let records = super::portal_records::records_of(&state, profile.member_id, sections, true, &zone).await?;
+            let records =
+                crate::service::portal_records::records_of(&state, profile.member_id, sections, true, &zone).await?;
             let choices = profiles
                 .into_iter()
                 .map(|p| ProfileChoice {

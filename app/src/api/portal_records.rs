@@ -12,16 +12,10 @@ use {
     crate::domain::portal_records::{self as rules, BookingTime},
     crate::error::FormErrors,
     crate::ports::AppState,
-    crate::records::{FileView, MembershipView},
-    crate::request::{internal, redirect_with_notice, require_staff, respond},
+    crate::request::{redirect_with_notice, require_staff, respond},
+    crate::service::portal_records::{booking_view, records_of},
     crate::store::portal_records::{self as store, Sections},
 };
-
-/// Where a member's profile uploads a file (`web::files`, a multipart form, not a server
-/// function): also the `__path` its error comes back with.
-pub fn upload_path(member_id: i64) -> String {
-    format!("/staff/members/{member_id}/files")
-}
 
 /// What staff see of a member's portal sections.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,11 +35,11 @@ pub async fn member_records(member_id: i64) -> Result<KeptRecords, AppError> {
         async move {
             let (state, scope) = require_staff().await?;
             let db = state.db.as_ref();
-            crate::store::members::member(db, &scope, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-            let shown = store::sections(db, member_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+            crate::store::members::member(db, &scope, member_id).await?.ok_or(AppError::NotFound)?;
+            let shown = store::sections(db, member_id).await?.ok_or(AppError::NotFound)?;
             let all = Sections { bookings_shown: 1, files_shown: 1 };
             let from_day = rules::upcoming_from(state.clock.now());
-            let past = store::past_bookings(db, member_id, &from_day).await.map_err(internal)?;
+            let past = store::past_bookings(db, member_id, &from_day).await?;
             Ok(KeptRecords {
                 records: records_of(&state, member_id, all, false, &scope.zone).await?,
                 past_bookings: past.into_iter().map(booking_view).collect(),
@@ -55,68 +49,6 @@ pub async fn member_records(member_id: i64) -> Result<KeptRecords, AppError> {
         }
         .await,
     )
-}
-
-/// The member's records as `sections` allow; only shared files when `shared_only`.
-#[cfg(feature = "ssr")]
-pub(crate) async fn records_of(
-    state: &crate::ports::AppState,
-    member_id: i64,
-    sections: Sections,
-    shared_only: bool,
-    zone: &crate::domain::dates::Zone,
-) -> Result<PortalRecords, AppError> {
-    let db = state.db.as_ref();
-    let from_day = rules::upcoming_from(state.clock.now());
-    let memberships = store::memberships(db, member_id).await.map_err(internal)?;
-    let bookings = match sections.bookings_shown {
-        1 => Some(store::bookings(db, member_id, &from_day).await.map_err(internal)?),
-        _ => None,
-    };
-    let files = match sections.files_shown {
-        1 => Some(store::files(db, member_id, shared_only).await.map_err(internal)?),
-        _ => None,
-    };
-    Ok(PortalRecords {
-        memberships: memberships
-            .into_iter()
-            .map(|m| MembershipView { id: m.id, programme: m.programme, level: m.level })
-            .collect(),
-        bookings: bookings.map(|rows| rows.into_iter().map(booking_view).collect()),
-        files: files.map(|rows| {
-            rows.into_iter()
-                .map(|f| FileView {
-                    id: f.id,
-                    url: format!("/files/{}", f.id),
-                    name: f.name,
-                    size: size_in_words(f.size),
-                    added_on: zone.date(f.added_at),
-                    shared: f.shared == 1,
-                })
-                .collect()
-        }),
-    })
-}
-
-#[cfg(feature = "ssr")]
-fn booking_view(b: store::BookingRow) -> BookingView {
-    BookingView {
-        id: b.id,
-        title: b.title,
-        when: BookingTime::stored(b.starts).in_words(),
-        place: b.place,
-        cancelled: b.cancelled_at.is_some(),
-    }
-}
-
-/// "512 bytes", "34 KB", "1.0 MB".
-#[cfg(feature = "ssr")]
-fn size_in_words(bytes: i64) -> String {
-    match bytes {
-        ..1_000 => format!("{bytes} bytes"),
-        1_000..1_000_000 => format!("{} KB", (bytes + 500) / 1_000),
-        _ => format!("{:.1} MB", bytes as f64 / 1_000_000.0),
-    }
 }
 
 /// Back to the member's profile, where the change shows and `notice` says what it was.
@@ -143,9 +75,8 @@ pub async fn add_membership(
             let level = form.check("level", &level, rules::level(&level));
             let (name, level) = form.finish(|| Some((name?, level?)))?;
             let db = state.db.as_ref();
-            let added = store::add_membership(db, &scope, member_id, &name, level.as_deref(), state.clock.now())
-                .await
-                .map_err(internal)?;
+            let added =
+                store::add_membership(db, &scope, member_id, &name, level.as_deref(), state.clock.now()).await?;
             back_to(&state, member_id, added, "Membership added.")
         }
         .await,
@@ -157,7 +88,7 @@ pub async fn remove_membership(member_id: i64, membership_id: i64) -> Result<(),
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            let removed = store::remove_membership(state.db.as_ref(), &scope, membership_id).await.map_err(internal)?;
+            let removed = store::remove_membership(state.db.as_ref(), &scope, membership_id).await?;
             back_to(&state, member_id, removed, "Membership removed.")
         }
         .await,
@@ -182,8 +113,7 @@ pub async fn add_booking(
             let now = state.clock.now();
             let added =
                 store::add_booking(state.db.as_ref(), &scope, member_id, &what, when.as_str(), place.as_deref(), now)
-                    .await
-                    .map_err(internal)?;
+                    .await?;
             back_to(&state, member_id, added, "Booking added.")
         }
         .await,
@@ -195,9 +125,7 @@ pub async fn cancel_booking(member_id: i64, booking_id: i64) -> Result<(), AppEr
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            let cancelled = store::cancel_booking(state.db.as_ref(), &scope, booking_id, state.clock.now())
-                .await
-                .map_err(internal)?;
+            let cancelled = store::cancel_booking(state.db.as_ref(), &scope, booking_id, state.clock.now()).await?;
             back_to(&state, member_id, cancelled, "Booking cancelled.")
         }
         .await,
@@ -210,7 +138,7 @@ pub async fn share_file(member_id: i64, file_id: i64, #[server(default)] shared:
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            let changed = store::set_file_shared(state.db.as_ref(), &scope, file_id, shared).await.map_err(internal)?;
+            let changed = store::set_file_shared(state.db.as_ref(), &scope, file_id, shared).await?;
             let notice = if shared { "File shared: the member sees it." } else { "File hidden from the member." };
             back_to(&state, member_id, changed, notice)
         }
@@ -223,7 +151,7 @@ pub async fn remove_file(member_id: i64, file_id: i64) -> Result<(), AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            let removed = store::remove_file(state.db.as_ref(), &scope, file_id).await.map_err(internal)?;
+            let removed = store::remove_file(state.db.as_ref(), &scope, file_id).await?;
             back_to(&state, member_id, removed, "File removed.")
         }
         .await,

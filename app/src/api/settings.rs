@@ -14,7 +14,7 @@ use {
     crate::domain::dates::Zone,
     crate::domain::{Email, PersonName},
     crate::error::FormErrors,
-    crate::request::{internal, redirect_with_notice, require_role, require_staff, respond},
+    crate::request::{redirect_with_notice, require_role, require_staff, respond},
     crate::store::{linking, organisations},
 };
 
@@ -32,7 +32,7 @@ pub struct PortalSettingsView {
     pub time_zone: String,
     pub time_zones: Vec<String>,
     /// The templates to choose the default from (the current default marked).
-    pub templates: Vec<super::templates::TemplateView>,
+    pub templates: Vec<crate::records::TemplateView>,
     pub self_sign_up: bool,
     /// 'always', 'ask' or 'never'.
     pub auto_link: String,
@@ -54,12 +54,10 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
         async {
             let (state, scope) = require_staff().await?;
             let db = state.db.as_ref();
-            let organisation = organisations::organisation(db, scope.organisation_id)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
+            let organisation =
+                organisations::organisation(db, scope.organisation_id).await?.ok_or(AppError::NotFound)?;
             let may_change = scope.role.manages_organisation();
-            let templates = crate::store::templates::templates(db, &scope).await.map_err(internal)?;
+            let templates = crate::store::templates::templates(db, &scope).await?;
             Ok(PortalSettingsView {
                 name: organisation.name,
                 sender_name: organisation.sender_name,
@@ -69,7 +67,7 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
                 accent_colour: organisation.accent_colour.unwrap_or_default(),
                 time_zone: organisation.time_zone,
                 time_zones: Zone::names(),
-                templates: templates.into_iter().map(super::templates::TemplateView::from).collect(),
+                templates: templates.into_iter().map(crate::records::TemplateView::from).collect(),
                 self_sign_up: organisation.self_sign_up == 1,
                 auto_link: organisation.auto_link,
                 invite_at_once: organisation.invite_at_once == 1,
@@ -77,9 +75,7 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
                 files_shown: organisation.files_shown == 1,
                 sign_up_url: format!("{}/join/{}", state.config.public_base_url, organisation.id),
                 may_change,
-                timeline: crate::store::events::organisation_timeline(db, organisation.id, &scope.zone)
-                    .await
-                    .map_err(internal)?,
+                timeline: crate::store::events::organisation_timeline(db, organisation.id, &scope.zone).await?,
             })
         }
         .await,
@@ -120,11 +116,8 @@ pub async fn update_settings(
         async move {
             let (state, scope) = require_role(Role::manages_organisation).await?;
             let db = state.db.as_ref();
-            let before = organisations::organisation(db, scope.organisation_id)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
-            let templates = crate::store::templates::templates(db, &scope).await.map_err(internal)?;
+            let before = organisations::organisation(db, scope.organisation_id).await?.ok_or(AppError::NotFound)?;
+            let templates = crate::store::templates::templates(db, &scope).await?;
             let mut form = FormErrors::default();
             let name = form.check("name", &name, PersonName::parse(&name));
             let sender = form.check("sender_name", &sender_name, PersonName::parse(&sender_name));
@@ -217,8 +210,7 @@ pub async fn update_settings(
                     &changed,
                     state.clock.now(),
                 )
-                .await
-                .map_err(internal)?;
+                .await?;
                 if !saved {
                     return Err(AppError::NotFound);
                 }
@@ -243,8 +235,7 @@ pub async fn remove_logo() -> Result<(), AppError> {
             let (state, scope) = require_role(Role::manages_organisation).await?;
             let removed =
                 organisations::remove_logo(state.db.as_ref(), scope.organisation_id, scope.user_id, state.clock.now())
-                    .await
-                    .map_err(internal)?;
+                    .await?;
             if !removed {
                 return Err(AppError::Conflict("There is no logo to remove.".into()));
             }
@@ -278,7 +269,7 @@ pub async fn link_requests() -> Result<Vec<LinkRequestView>, AppError> {
     respond(
         async {
             let (state, scope) = require_staff().await?;
-            let rows = linking::open_link_requests(state.db.as_ref(), &scope).await.map_err(internal)?;
+            let rows = linking::open_link_requests(state.db.as_ref(), &scope).await?;
             Ok(rows
                 .into_iter()
                 .map(|r| LinkRequestView {
@@ -306,9 +297,7 @@ pub async fn decide_link_request(request_id: i64, #[server(default)] approve: bo
         async move {
             let (state, scope) = require_staff().await?;
             let decided =
-                linking::decide_link_request(state.db.as_ref(), &scope, request_id, approve, state.clock.now())
-                    .await
-                    .map_err(internal)?;
+                linking::decide_link_request(state.db.as_ref(), &scope, request_id, approve, state.clock.now()).await?;
             if !decided {
                 return Err(AppError::NotFound);
             }

@@ -10,7 +10,7 @@ use {
     crate::domain::{Email, Password, PersonName},
     crate::error::FormErrors,
     crate::passwords::refuse_common,
-    crate::request::{app_state, internal, respond, sign_in},
+    crate::request::{app_state, respond, sign_in},
     crate::store::organisations::{FirstOrganisation, any_organisation, create_first_organisation},
     crate::store::users,
 };
@@ -22,7 +22,7 @@ pub async fn setup_needed() -> Result<bool, AppError> {
     respond(
         async {
             let state = app_state()?;
-            Ok(!state.config.dev_mode && !any_organisation(state.db.as_ref()).await.map_err(internal)?)
+            Ok(!state.config.dev_mode && !any_organisation(state.db.as_ref()).await?)
         }
         .await,
     )
@@ -66,11 +66,10 @@ pub async fn set_up(
                 owner_password_hash: &password_hash,
             };
             let db = state.db.as_ref();
-            if !create_first_organisation(db, first, state.clock.now()).await.map_err(internal)? {
+            if !create_first_organisation(db, first, state.clock.now()).await? {
                 return Err(AppError::NotFound);
             }
-            let login =
-                users::active_login_by_email(db, owner.as_str()).await.map_err(internal)?.ok_or(AppError::Internal)?;
+            let login = users::active_login_by_email(db, owner.as_str()).await?.ok_or(AppError::Internal)?;
             sign_in(&state, login.id).await?;
             leptos_axum::redirect("/staff/members");
             Ok(())

@@ -8,14 +8,14 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::invitations::queued_email,
-    super::limits,
     crate::domain::dates::DAY,
     crate::domain::{Email, InviteToken, Password},
     crate::error::FormErrors,
+    crate::mail::queue::queued_email,
     crate::mail::render::sign_up_email,
     crate::passwords::refuse_common,
-    crate::request::{app_state, internal, respond},
+    crate::request::limits,
+    crate::request::{app_state, respond},
     crate::secrets::{new_invite_token, new_nonce, sign_up_token_hash},
     crate::store::linking::{self, NewSignUp},
     crate::store::organisations,
@@ -28,8 +28,7 @@ pub async fn sign_up_page(organisation_id: i64) -> Result<String, AppError> {
         async move {
             let state = app_state()?;
             let organisation = organisations::organisation(state.db.as_ref(), organisation_id)
-                .await
-                .map_err(internal)?
+                .await?
                 .filter(|o| o.self_sign_up == 1)
                 .ok_or(AppError::NotFound)?;
             Ok(organisation.name)
@@ -52,8 +51,7 @@ pub async fn sign_up(
             let state = app_state()?;
             let db = state.db.as_ref();
             let organisation = organisations::organisation(db, organisation_id)
-                .await
-                .map_err(internal)?
+                .await?
                 .filter(|o| o.self_sign_up == 1)
                 .ok_or(AppError::NotFound)?;
             limits::attempt(&state, &limits::SIGN_UPS_PER_ADDRESS, &limits::client_address()).await?;
@@ -81,8 +79,7 @@ pub async fn sign_up(
                 },
                 &queued_email(&state, &organisation, rendered, &token),
             )
-            .await
-            .map_err(internal)?;
+            .await?;
             if !created {
                 return Err(AppError::NotFound);
             }
@@ -108,8 +105,7 @@ pub async fn sign_up_preview(token: String) -> Result<SignUpWelcome, AppError> {
             let state = app_state()?;
             let token = InviteToken::parse(&token).ok_or(AppError::InvalidLink)?;
             let pending = linking::pending_sign_up(state.db.as_ref(), &sign_up_token_hash(&token), state.clock.now())
-                .await
-                .map_err(internal)?
+                .await?
                 .ok_or(AppError::InvalidLink)?;
             Ok(SignUpWelcome { organisation_name: pending.organisation_name, email: pending.email })
         }
@@ -129,13 +125,9 @@ pub async fn confirm_sign_up(token: String) -> Result<(), AppError> {
             let token = InviteToken::parse(&token).ok_or(AppError::InvalidLink)?;
             let token_hash = sign_up_token_hash(&token);
             limits::attempt(&state, &limits::ACCEPTS_PER_ADDRESS, &limits::client_address()).await?;
-            let login = linking::confirm_sign_up(db, &token_hash, &new_nonce(), now)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::InvalidLink)?;
-            let matched = linking::apply_auto_link(db, login.organisation_id, login.user_id, &login.email, now)
-                .await
-                .map_err(internal)?;
+            let login =
+                linking::confirm_sign_up(db, &token_hash, &new_nonce(), now).await?.ok_or(AppError::InvalidLink)?;
+            let matched = linking::apply_auto_link(db, login.organisation_id, login.user_id, &login.email, now).await?;
             let outcome = if matched.linked > 0 {
                 "linked"
             } else if matched.requested > 0 {

@@ -9,14 +9,12 @@ use crate::domain::Role;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::limits,
     crate::domain::{InviteToken, Password},
     crate::error::FormErrors,
     crate::passwords::refuse_common,
     crate::ports::AppState,
-    crate::request::{
-        app_state, current_session, internal, redirect_back_on_error, respond, session_times, set_session_cookie,
-    },
+    crate::request::limits,
+    crate::request::{app_state, current_session, redirect_back_on_error, respond, session_times, set_session_cookie},
     crate::secrets::{new_nonce, new_session_id, session_id_hash, staff_invitation_token_hash},
     crate::store::team::{self, Joining},
     crate::store::users,
@@ -59,10 +57,8 @@ pub async fn staff_invitation_preview(token: String) -> Result<StaffWelcome, App
 async fn live(state: &AppState, token: &str) -> Result<(team::LiveStaffInvitation, String), AppError> {
     let token = InviteToken::parse(token).ok_or(AppError::InvalidLink)?;
     let token_hash = staff_invitation_token_hash(&token);
-    let live = team::live_invitation(state.db.as_ref(), &token_hash, state.clock.now())
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::InvalidLink)?;
+    let live =
+        team::live_invitation(state.db.as_ref(), &token_hash, state.clock.now()).await?.ok_or(AppError::InvalidLink)?;
     Ok((live, token_hash))
 }
 
@@ -104,7 +100,7 @@ async fn join(state: &AppState, token: &str, password: String, confirm_password:
     let joining = match live.existing_user_id {
         Some(user_id) => {
             let guess = limits::password_guess(state, &live.email).await?;
-            let stored = users::password_hash(db, user_id).await.map_err(internal)?;
+            let stored = users::password_hash(db, user_id).await?;
             if !state.passwords.verify(password, stored).await {
                 return Err(AppError::invalid("password", "That is not the password of this login."));
             }
@@ -131,8 +127,7 @@ async fn join(state: &AppState, token: &str, password: String, confirm_password:
         &session_times(state),
         previous.as_ref().map(|(id_hash, _)| id_hash.as_str()),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     if !joined {
         return Err(AppError::InvalidLink);
     }

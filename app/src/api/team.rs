@@ -10,13 +10,13 @@ use crate::domain::Role;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::invitations::queued_email,
     crate::domain::dates::DAY,
     crate::domain::{Email, PersonName},
     crate::error::FormErrors,
+    crate::mail::queue::queued_email,
     crate::mail::render::staff_invitation_email,
     crate::ports::AppState,
-    crate::request::{internal, redirect_with_notice, require_role, respond},
+    crate::request::{redirect_with_notice, require_role, respond},
     crate::secrets::{new_invite_token, staff_invitation_token_hash},
     crate::store::members::StaffScope,
     crate::store::team::{self, Granted, NewStaffInvitation},
@@ -81,10 +81,9 @@ pub async fn team_overview() -> Result<TeamView, AppError> {
             let (state, scope) = require_role(Role::manages_organisation).await?;
             let db = state.db.as_ref();
             let now = state.clock.now();
-            let grants = team::grants(db, scope.organisation_id).await.map_err(internal)?;
+            let grants = team::grants(db, scope.organisation_id).await?;
             let members = team::team(db, scope.organisation_id)
-                .await
-                .map_err(internal)?
+                .await?
                 .into_iter()
                 .map(|m| TeamMemberView {
                     grants: grants
@@ -106,8 +105,7 @@ pub async fn team_overview() -> Result<TeamView, AppError> {
                 })
                 .collect();
             let invitations = team::open_invitations(db, scope.organisation_id)
-                .await
-                .map_err(internal)?
+                .await?
                 .into_iter()
                 .map(|i| StaffInvitationView {
                     id: i.id,
@@ -124,8 +122,7 @@ pub async fn team_overview() -> Result<TeamView, AppError> {
                     sees: i.role.sees(i.all_members == 1, i.group_name.as_deref()),
                 })
                 .collect();
-            let groups =
-                groups::list_groups(db, &scope).await.map_err(internal)?.into_iter().map(|g| (g.id, g.name)).collect();
+            let groups = groups::list_groups(db, &scope).await?.into_iter().map(|g| (g.id, g.name)).collect();
             let assignable = Role::ALL.into_iter().filter(|role| scope.role.may_assign(None, *role)).collect();
             Ok(TeamView { my_user_id: scope.user_id, members, invitations, assignable, groups })
         }
@@ -156,7 +153,7 @@ pub async fn invite_staff(
             });
             let role = form.check("role", &role, role_checked);
             let group = match sees.strip_prefix("group-").and_then(|id| id.parse::<i64>().ok()) {
-                Some(id) => groups::group(db, &scope, id).await.map_err(internal)?,
+                Some(id) => groups::group(db, &scope, id).await?,
                 None => None,
             };
             let chosen = match sees.as_str() {
@@ -169,12 +166,12 @@ pub async fn invite_staff(
             // Those who manage the organisation see every member whatever was chosen.
             let all_members = all_members || role.manages_organisation();
             let group = group.filter(|_| !all_members);
-            let team = team::team(db, scope.organisation_id).await.map_err(internal)?;
+            let team = team::team(db, scope.organisation_id).await?;
             if team.iter().any(|m| m.email == to.as_str()) {
                 return Err(AppError::invalid("email", "This address is on the team already."));
             }
             let now = state.clock.now();
-            let open = team::open_invitations(db, scope.organisation_id).await.map_err(internal)?;
+            let open = team::open_invitations(db, scope.organisation_id).await?;
             let open_above_me = |i: &team::OpenStaffInvitation| {
                 i.email == to.as_str() && i.expires_at > now && !scope.role.may_assign(None, i.role)
             };
@@ -184,10 +181,8 @@ pub async fn invite_staff(
                 ));
             }
             let inviter = team.iter().find(|m| m.user_id == scope.user_id).map_or("", shown);
-            let organisation = organisations::organisation(db, scope.organisation_id)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
+            let organisation =
+                organisations::organisation(db, scope.organisation_id).await?.ok_or(AppError::NotFound)?;
             let rendered = staff_invitation_email(&organisation.name, who.as_str(), role.label(), inviter);
             let token = new_invite_token();
             let token_hash = staff_invitation_token_hash(&token);
@@ -205,7 +200,7 @@ pub async fn invite_staff(
                 group_id: group.map(|(id, _)| id),
                 detail: &detail,
             };
-            if !team::create_invitation(db, &scope, &new, &mail, now).await.map_err(internal)? {
+            if !team::create_invitation(db, &scope, &new, &mail, now).await? {
                 return Err(AppError::NotFound);
             }
             (state.wake_outbox)();
@@ -223,8 +218,7 @@ pub async fn revoke_staff_invitation(invitation_id: i64) -> Result<(), AppError>
             let (state, scope) = require_role(Role::manages_organisation).await?;
             let db = state.db.as_ref();
             let invitation = team::open_invitations(db, scope.organisation_id)
-                .await
-                .map_err(internal)?
+                .await?
                 .into_iter()
                 .find(|i| i.id == invitation_id)
                 .ok_or(AppError::NotFound)?;
@@ -232,9 +226,7 @@ pub async fn revoke_staff_invitation(invitation_id: i64) -> Result<(), AppError>
                 return Err(AppError::Conflict("Only an owner can withdraw an invitation to be an owner.".into()));
             }
             let detail = format!("Withdrew the team invitation to {} ({})", invitation.name, invitation.email);
-            let changed = team::revoke_invitation(db, &scope, invitation_id, &detail, state.clock.now())
-                .await
-                .map_err(internal)?;
+            let changed = team::revoke_invitation(db, &scope, invitation_id, &detail, state.clock.now()).await?;
             back_to_team(&state, changed, &detail)
         }
         .await,
@@ -249,7 +241,7 @@ async fn not_above(
     scope: &StaffScope,
     user_id: i64,
 ) -> Result<(team::TeamMember, Role, usize), AppError> {
-    let team = team::team(state.db.as_ref(), scope.organisation_id).await.map_err(internal)?;
+    let team = team::team(state.db.as_ref(), scope.organisation_id).await?;
     let owners = team.iter().filter(|m| m.role == Role::Owner).count();
     let member = team.into_iter().find(|m| m.user_id == user_id).ok_or(AppError::NotFound)?;
     let current = member.role;
@@ -324,9 +316,7 @@ pub async fn update_staff(user_id: i64, role: String, sees: String) -> Result<()
                 if sees_all { "every member" } else { "only the members and groups given" }
             );
             let db = state.db.as_ref();
-            let changed = team::update_staff(db, &scope, user_id, role, sees_all, &detail, state.clock.now())
-                .await
-                .map_err(internal)?;
+            let changed = team::update_staff(db, &scope, user_id, role, sees_all, &detail, state.clock.now()).await?;
             back_to_team(&state, changed, &detail)
         }
         .await,
@@ -341,9 +331,7 @@ pub async fn remove_staff(user_id: i64) -> Result<(), AppError> {
             let (state, scope) = require_role(Role::manages_organisation).await?;
             let member = changeable(&state, &scope, user_id, None).await?;
             let detail = format!("Took {} ({}) off the team", shown(&member), member.email);
-            let changed = team::remove_staff(state.db.as_ref(), &scope, user_id, &detail, state.clock.now())
-                .await
-                .map_err(internal)?;
+            let changed = team::remove_staff(state.db.as_ref(), &scope, user_id, &detail, state.clock.now()).await?;
             back_to_team(&state, changed, &detail)
         }
         .await,
@@ -384,18 +372,14 @@ async fn change_access(user_id: i64, group_id: i64, member_id: i64, give: bool) 
     // Named as the acting manager sees it: every member and group (`staff_scope`).
     let db = state.db.as_ref();
     let what = match granted {
-        Granted::Group(id) => {
-            groups::group(db, &scope, id).await.map_err(internal)?.map(|g| format!("the group {}", g.name))
+        Granted::Group(id) => groups::group(db, &scope, id).await?.map(|g| format!("the group {}", g.name)),
+        Granted::Member(id) => {
+            members::member(db, &scope, id).await?.map(|m| format!("{} {}", m.first_name, m.last_name))
         }
-        Granted::Member(id) => members::member(db, &scope, id)
-            .await
-            .map_err(internal)?
-            .map(|m| format!("{} {}", m.first_name, m.last_name)),
     }
     .ok_or_else(|| AppError::Conflict("That is not a group or member of the organisation.".into()))?;
     let detail = format!("{verb} {} access to {what}", shown(&member));
-    let changed =
-        team::set_grant(db, &scope, user_id, granted, give, &detail, state.clock.now()).await.map_err(internal)?;
+    let changed = team::set_grant(db, &scope, user_id, granted, give, &detail, state.clock.now()).await?;
     if !changed {
         return Err(if give {
             AppError::Conflict("That was given already.".into())

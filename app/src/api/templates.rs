@@ -7,42 +7,25 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::invitations::{Invitee, Wording, member_name, visible_contact},
     crate::domain::Role,
+    crate::domain::addresses::EMAIL_PREVIEW_PATH,
     crate::domain::template::{TemplateBody, TemplateSubject},
     crate::domain::{PersonName, PersonalMessage},
     crate::error::FormErrors,
-    crate::mail::render::{RenderedEmail, with_link},
-    crate::ports::AppState,
-    crate::request::{internal, redirect_with_notice, request_cookie, require_role, require_staff, respond},
-    crate::store::members::StaffScope,
-    crate::store::organisations,
+    crate::request::{redirect_with_notice, request_cookie, require_role, require_staff, respond},
+    crate::service::invitations::visible_contact,
+    crate::service::templates::preview_email,
     crate::store::templates::{self, NewTemplate},
 };
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TemplateView {
-    pub id: i64,
-    pub name: String,
-    pub subject: String,
-    pub body: String,
-    /// The organisation's default: forms that send invitations start with it.
-    pub is_default: bool,
-}
-
-#[cfg(feature = "ssr")]
-impl From<templates::TemplateRow> for TemplateView {
-    fn from(t: templates::TemplateRow) -> Self {
-        Self { id: t.id, name: t.name, subject: t.subject, body: t.body, is_default: t.is_default == 1 }
-    }
-}
+pub use crate::records::TemplateView;
 
 #[server(endpoint = "list_templates")]
 pub async fn list_templates() -> Result<Vec<TemplateView>, AppError> {
     respond(
         async {
             let (state, scope) = require_staff().await?;
-            let rows = templates::templates(state.db.as_ref(), &scope).await.map_err(internal)?;
+            let rows = templates::templates(state.db.as_ref(), &scope).await?;
             Ok(rows.into_iter().map(TemplateView::from).collect())
         }
         .await,
@@ -55,7 +38,7 @@ pub async fn templates_to_manage() -> Result<Vec<TemplateView>, AppError> {
     respond(
         async {
             let (state, scope) = require_role(Role::manages_organisation).await?;
-            let rows = templates::templates(state.db.as_ref(), &scope).await.map_err(internal)?;
+            let rows = templates::templates(state.db.as_ref(), &scope).await?;
             Ok(rows.into_iter().map(TemplateView::from).collect())
         }
         .await,
@@ -81,8 +64,8 @@ pub async fn save_template(
             let new = NewTemplate { name: name.as_str(), subject: subject.as_str(), body: body.as_str() };
             let db = state.db.as_ref();
             if template_id == 0 {
-                templates::insert_template(db, &scope, &new, state.clock.now()).await.map_err(internal)?;
-            } else if !templates::update_template(db, &scope, template_id, &new).await.map_err(internal)? {
+                templates::insert_template(db, &scope, &new, state.clock.now()).await?;
+            } else if !templates::update_template(db, &scope, template_id, &new).await? {
                 return Err(AppError::NotFound);
             }
             redirect_with_notice(&state, "/staff/templates", &format!("Template “{}” saved.", name.as_str()));
@@ -97,9 +80,8 @@ pub async fn archive_template(template_id: i64) -> Result<(), AppError> {
     respond(
         async move {
             let (state, scope) = require_role(Role::manages_organisation).await?;
-            let archived = templates::archive_template(state.db.as_ref(), &scope, template_id, state.clock.now())
-                .await
-                .map_err(internal)?;
+            let archived =
+                templates::archive_template(state.db.as_ref(), &scope, template_id, state.clock.now()).await?;
             if !archived {
                 return Err(AppError::NotFound);
             }
@@ -198,42 +180,4 @@ pub async fn preview_invitation(
         }
         .await,
     )
-}
-
-/// Where the HTML version of a preview is served, alone, for a sandboxed frame.
-pub const EMAIL_PREVIEW_PATH: &str = "/staff/email-preview";
-
-/// The invitation e-mail as `contact_id` (0: a sample person) would get it in the words of
-/// `template_id` (0: the built-in ones), its link shown as an address that opens nothing;
-/// and whom it is shown for.
-#[cfg(feature = "ssr")]
-pub(crate) async fn preview_email(
-    state: &AppState,
-    scope: &StaffScope,
-    contact_id: i64,
-    template_id: i64,
-    message: Option<String>,
-) -> Result<(RenderedEmail, String), AppError> {
-    let wording = Wording::chosen(state, scope, template_id, message).await?;
-    let db = state.db.as_ref();
-    let organisation =
-        organisations::organisation(db, scope.organisation_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    let (first_name, member, shown_for) = match contact_id {
-        0 => ("Sam".to_owned(), "Sam Example".to_owned(), "a sample person, Sam Example".to_owned()),
-        id => {
-            let contact = visible_contact(state, scope, id).await?;
-            let member = member_name(state, &contact).await?;
-            (contact.first_name.clone(), member, contact.full_name())
-        }
-    };
-    let invitee = Invitee { contact_id, first_name: &first_name, member_name: &member };
-    let expires_at = state.clock.now() + organisation.invitation_validity_days * crate::domain::dates::DAY;
-    let rendered = wording.email(state, &organisation, &invitee, expires_at);
-    let link = format!("{}/invite/…", state.config.public_base_url);
-    let shown = RenderedEmail {
-        subject: rendered.subject,
-        text: with_link(&rendered.text, &link),
-        html: with_link(&rendered.html, &link),
-    };
-    Ok((shown, shown_for))
 }

@@ -1,6 +1,7 @@
 //! Pure rules: no `async`, no SQL, no HTTP. A value that made it into one of these types is
 //! valid; a rule that needs the time takes it as an argument.
 
+pub mod addresses;
 pub mod brand;
 pub mod contact;
 #[cfg(feature = "ssr")]

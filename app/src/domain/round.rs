@@ -5,6 +5,9 @@
 use super::Email;
 use super::invitation::{InvitationFacts, InvitationState, ROUND_SKIPS_INVITED_WITHIN};
 
+/// A round inviting more people than this is sent only once staff typed how many.
+pub const LARGE_ROUND: i64 = 500;
+
 /// What decides whether a round invites one person around a profile.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Candidacy<'a> {

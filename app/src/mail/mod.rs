@@ -4,6 +4,7 @@
 pub mod dev_mailbox;
 pub mod dispatch;
 pub mod http_api;
+pub mod queue;
 pub mod render;
 
 use async_trait::async_trait;

@@ -5,6 +5,8 @@
 
 mod cookies;
 pub mod form_links;
+pub mod limits;
+pub mod new_link;
 pub mod notices;
 
 pub use cookies::{ClientIp, cookie_header, cookie_value};
@@ -20,9 +22,10 @@ use crate::domain::dates::Zone;
 use crate::error::AppError;
 use crate::ports::AppState;
 use crate::secrets::{new_session_id, session_id_hash};
+pub use crate::service::session_times;
 use crate::store::DbError;
 use crate::store::members::StaffScope;
-use crate::store::sessions::{self, SessionTimes, SessionUser};
+use crate::store::sessions::{self, SessionUser};
 use notices::{NOTICE_COOKIE, NOTICE_SECONDS, signed_notice};
 
 pub const SESSION_COOKIE: &str = "portico_session";
@@ -33,17 +36,29 @@ pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or(AppError::Internal)
 }
 
-/// Logs what went wrong for us and tells the person only that it did.
-pub fn internal(error: DbError) -> AppError {
-    tracing::error!(%error, "storage failed");
-    AppError::Internal
+/// The id the request got on arrival (`web::trace`): in every log line of the request and
+/// in its `x-request-id` header, so a person's report and the operator's log meet.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// This request's id, while a page or server function runs (Leptos context); `None` outside.
+pub fn request_id() -> Option<String> {
+    use_context::<Parts>().and_then(|parts| parts.extensions.get::<RequestId>().map(|id| id.0.clone()))
 }
 
-pub fn session_times(state: &AppState) -> SessionTimes {
-    SessionTimes {
-        now: state.clock.now(),
-        idle_seconds: state.config.session_idle_seconds,
-        absolute_seconds: state.config.session_absolute_seconds,
+/// A storage error becomes a 500 where `?` meets it: logged here, once, with the statement that met it (file
+/// and line, `store::Stmt`) and the request's id; the person is told only that it failed.
+/// Inside the request's span the id is already on the line; a page's data, loaded in a task
+/// of its own, names it from the request it renders.
+impl From<DbError> for AppError {
+    fn from(error: DbError) -> Self {
+        if tracing::Span::current().is_none() {
+            let request = request_id().unwrap_or_else(|| "none".into());
+            tracing::error!(%request, %error, "storage failed");
+        } else {
+            tracing::error!(%error, "storage failed");
+        }
+        Self::Internal
     }
 }
 
@@ -65,11 +80,11 @@ pub async fn session_of(
     };
     let id_hash = session_id_hash(&session_id);
     let times = session_times(state);
-    let Some(user) = sessions::session_user(state.db.as_ref(), &id_hash, &times).await.map_err(internal)? else {
+    let Some(user) = sessions::session_user(state.db.as_ref(), &id_hash, &times).await? else {
         return Ok(None);
     };
     if times.now - user.last_seen_at >= TOUCH_AFTER_SECONDS {
-        sessions::touch_session(state.db.as_ref(), &id_hash, times.now).await.map_err(internal)?;
+        sessions::touch_session(state.db.as_ref(), &id_hash, times.now).await?;
     }
     Ok(Some((id_hash, user)))
 }
@@ -88,6 +103,7 @@ pub fn staff_scope(user: &SessionUser) -> Result<StaffScope, AppError> {
     let role = user.staff_role.ok_or(AppError::NotFound)?;
     let all_members = user.staff_all_members == Some(1) || role.manages_organisation();
     let zone = Zone::stored(user.organisation_time_zone.as_deref());
+    tracing::Span::current().record("organisation", organisation_id);
     Ok(StaffScope { organisation_id, user_id: user.user_id, all_members, role, zone })
 }
 
@@ -114,8 +130,7 @@ pub async fn sign_in(state: &AppState, user_id: i64) -> Result<(), AppError> {
     let session_id = new_session_id();
     let times = session_times(state);
     sessions::start_session(state.db.as_ref(), &session_id_hash(&session_id), user_id, &times, previous.as_deref())
-        .await
-        .map_err(internal)?;
+        .await?;
     set_session_cookie(state, &session_id);
     Ok(())
 }

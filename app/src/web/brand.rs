@@ -18,7 +18,7 @@ use super::files::{form_answer, not_found};
 use crate::domain::brand::{AccentColour, check_logo};
 use crate::error::AppError;
 use crate::ports::AppState;
-use crate::request::{internal, session_of, staff_scope};
+use crate::request::{session_of, staff_scope};
 use crate::store::organisations::{self, NewLogo};
 use crate::web::multipart;
 
@@ -41,9 +41,7 @@ pub async fn upload_logo(State(state): State<AppState>, headers: HeaderMap, body
         let digest = crate::secrets::digest(bytes);
         let logo = NewLogo { content_type, content: &STANDARD.encode(bytes), digest: &digest[..16] };
         let db = state.db.as_ref();
-        let kept = organisations::save_logo(db, scope.organisation_id, scope.user_id, &logo, state.clock.now())
-            .await
-            .map_err(internal)?;
+        let kept = organisations::save_logo(db, scope.organisation_id, scope.user_id, &logo, state.clock.now()).await?;
         if !kept {
             return Err(AppError::NotFound);
         }

@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 
 use super::export::{query_param, staff_only};
-use crate::api::templates::preview_email;
 use crate::error::AppError;
 use crate::ports::AppState;
+use crate::service::templates::preview_email;
 
 pub const EMAIL_POLICY: &str =
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; sandbox";

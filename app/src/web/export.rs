@@ -8,11 +8,11 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 
-use crate::api::member_list::MemberListQuery;
 use crate::domain::csv::{BYTE_ORDER_MARK, line};
 use crate::domain::{InvitationState, PortalStatus};
 use crate::error::AppError;
 use crate::ports::AppState;
+use crate::records::MemberListQuery;
 use crate::request::{session_of, staff_scope};
 use crate::store::member_list::{self, ExportRow, ListQuery};
 use crate::store::members::StaffScope;
@@ -118,15 +118,15 @@ pub async fn round_csv(
         Ok(None) => return (StatusCode::NOT_FOUND, "There is nothing at this address.").into_response(),
         Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string()).into_response(),
     };
-    let people = match crate::api::rounds::round_outcomes(&state, &scope, found.id, &query_param(&uri, "outcome")).await
-    {
-        Ok((_, people)) => people,
-        Err(error @ AppError::Invalid(_)) => {
-            return (StatusCode::UNPROCESSABLE_ENTITY, error.field_message("outcome").unwrap_or_default())
-                .into_response();
-        }
-        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string()).into_response(),
-    };
+    let people =
+        match crate::service::rounds::round_outcomes(&state, &scope, found.id, &query_param(&uri, "outcome")).await {
+            Ok((_, people)) => people,
+            Err(error @ AppError::Invalid(_)) => {
+                return (StatusCode::UNPROCESSABLE_ENTITY, error.field_message("outcome").unwrap_or_default())
+                    .into_response();
+            }
+            Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string()).into_response(),
+        };
     let mut text = format!("{BYTE_ORDER_MARK}{}", line(&ROUND_COLUMNS));
     for person in people {
         let outcome = person.outcome(false);

@@ -12,11 +12,11 @@ use base64::engine::general_purpose::STANDARD;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use server_fn::error::{FromServerFnError, ServerFnUrlError};
 
-use crate::api::portal_records::upload_path;
+use crate::domain::addresses::upload_path;
 use crate::domain::portal_records::{MAX_FILE_BYTES, content_type_of, file_name};
 use crate::error::AppError;
 use crate::ports::AppState;
-use crate::request::{internal, session_of, staff_scope};
+use crate::request::{session_of, staff_scope};
 use crate::store::portal_records::{self as store, NewFile};
 use crate::web::multipart;
 
@@ -46,7 +46,7 @@ pub async fn upload(
             shared: upload.shared,
         };
         let now = state.clock.now();
-        let kept = store::add_file(state.db.as_ref(), &scope, member_id, &file, now).await.map_err(internal)?;
+        let kept = store::add_file(state.db.as_ref(), &scope, member_id, &file, now).await?;
         if kept { Ok(()) } else { Err(AppError::NotFound) }
     }
     .await;
@@ -153,7 +153,7 @@ pub async fn download(State(state): State<AppState>, Path(file_id): Path<String>
             Ok(scope) => store::file_for_staff(db, &scope, file_id).await,
             Err(_) => store::file_for_member(db, user.user_id, file_id).await,
         };
-        let file = file.map_err(internal)?.ok_or(AppError::NotFound)?;
+        let file = file?.ok_or(AppError::NotFound)?;
         let bytes = STANDARD.decode(&file.content).map_err(|_| AppError::Internal)?;
         Ok((file, bytes))
     };

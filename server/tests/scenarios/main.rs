@@ -14,6 +14,7 @@ mod forms;
 mod headers_and_paths;
 mod hostile_text;
 mod households;
+mod logs;
 mod logins;
 mod malformed;
 mod multipart;
@@ -35,6 +36,7 @@ use target::{Target, TargetKind};
 async fn run(kind: TargetKind) {
     let target = Target::start(kind).await;
     first_run::the_first_visitor_sets_up_the_organisation_once(&target).await;
+    logs::each_request_is_logged_under_the_id_it_answered_with(&target).await;
     sessions::signing_in_again_ends_the_previous_session(&target).await;
     flow::staff_invites_and_the_member_accepts(&target).await;
     sessions::unlinking_ends_member_sessions_but_not_staff_ones(&target).await;

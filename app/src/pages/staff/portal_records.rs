@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use server_fn::ServerFn;
 
 use crate::api::portal_records::{
-    AddBooking, AddMembership, CancelBooking, RemoveFile, RemoveMembership, ShareFile, member_records, upload_path,
+    AddBooking, AddMembership, CancelBooking, RemoveFile, RemoveMembership, ShareFile, member_records,
 };
+use crate::domain::addresses::upload_path;
 use crate::pages::common::{
     Checkbox, Field, FileField, FormAlert, LoadError, action_error, booking_item, file_link, posted_error, records_list,
 };

@@ -15,7 +15,7 @@ use leptos::prelude::use_context;
 use crate::error::AppError;
 use crate::ports::AppState;
 use crate::request::ClientIp;
-use crate::request::{internal, request_cookie, set_cookie};
+use crate::request::{request_cookie, set_cookie};
 use crate::secrets::new_nonce;
 use crate::store::rate_limits::{count_attempt, forgive_attempt};
 
@@ -61,7 +61,7 @@ pub struct Attempt {
 impl Attempt {
     /// The attempt succeeded and should not count against the limit.
     pub async fn forgive(self, state: &AppState) -> Result<(), AppError> {
-        forgive_attempt(state.db.as_ref(), &self.bucket, self.window_start).await.map_err(internal)
+        forgive_attempt(state.db.as_ref(), &self.bucket, self.window_start).await.map_err(AppError::from)
     }
 }
 
@@ -76,7 +76,7 @@ pub async fn attempt(state: &AppState, limit: &Limit, who: &str) -> Result<Attem
         return Ok(Attempt { bucket, window_start });
     }
     let expired_before = window_start - limit.window_seconds;
-    let hits = count_attempt(state.db.as_ref(), &bucket, window_start, expired_before).await.map_err(internal)?;
+    let hits = count_attempt(state.db.as_ref(), &bucket, window_start, expired_before).await?;
     if hits > limit.max {
         let seconds_left = window_start + limit.window_seconds - now;
         return Err(AppError::TooManyAttempts { minutes: (seconds_left + 59) / 60 });

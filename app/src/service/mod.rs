@@ -1,0 +1,23 @@
+//! The use cases, below every door: server functions (`api`), the routes outside Leptos
+//! (`web`: files, exports, the e-mail preview) and what comes next (a REST API, scheduled
+//! jobs) call these rather than each other. A service takes the state, the caller's scope
+//! and domain types and answers with its own outcome; it knows no Leptos, no HTTP, no
+//! cookies — those are `request`'s, one floor up.
+
+pub mod invitations;
+pub mod members;
+pub mod portal_records;
+pub mod rounds;
+pub mod templates;
+
+use crate::ports::AppState;
+use crate::store::sessions::SessionTimes;
+
+/// Now, and how long a session lasts idle and at most: what starting or reading one needs.
+pub fn session_times(state: &AppState) -> SessionTimes {
+    SessionTimes {
+        now: state.clock.now(),
+        idle_seconds: state.config.session_idle_seconds,
+        absolute_seconds: state.config.session_absolute_seconds,
+    }
+}
