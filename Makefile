@@ -96,26 +96,33 @@ front: sccache wasm-target bindgen npm-deps $(if $(filter release,$(FRONT_MODE))
 ## The Worker: edge/worker.js (wrangler.toml's main) over the Rust build in edge/build, built
 ## on its own so no server dependency unifies into it. WASM_BINDGEN_USE_JS_SYS: async exports
 ## use js-sys's futures, as the worker crate expects (workers-rs builds it so).
+## WORKER_PROFILE=worker-dev (make test, make edge: quick to build, too big to deploy) or
+## worker (make worker-release, make bench: what is deployed, its size checked).
 # No wasm-opt: binaryen's npm build runs under node and took over 6 minutes here, for a
 # Worker already well inside its budget.
-WORKER_WASM := target/wasm32-unknown-unknown/worker/portico_edge.wasm
+WORKER_PROFILE ?= worker-dev
+WORKER_WASM := target/wasm32-unknown-unknown/$(WORKER_PROFILE)/portico_edge.wasm
 edge-build: sccache wasm-target bindgen npm-deps | front
 	start=$$SECONDS
 	# The hydrate bundle's name is compiled in: the Worker has no files to read it from.
 	PORTICO_BUNDLE_NAME=$$(cat target/site/bundle-name) WASM_BINDGEN_USE_JS_SYS=1 \
-	  $(CARGO) build --locked -p portico-edge --lib --target wasm32-unknown-unknown --profile worker
-	if [ $(WORKER_WASM) -nt edge/build/index_bg.wasm ]; then
+	  $(CARGO) build --locked -p portico-edge --lib --target wasm32-unknown-unknown --profile $(WORKER_PROFILE)
+	# edge/build/source names the build it was made from: switching profiles redoes it.
+	if [ $(WORKER_WASM) -nt edge/build/index_bg.wasm ] || [ "$$(cat edge/build/source 2>/dev/null)" != $(WORKER_WASM) ]; then
 	  rm -rf edge/build
 	  $(BINDGEN) worker $(WORKER_WASM) edge/build
+	  echo $(WORKER_WASM) > edge/build/source
 	fi
 	cp edge/_headers edge/.assetsignore target/site/
-	# What `wrangler deploy` would upload, bundled as it bundles it (no account needed).
-	rm -rf target/worker-bundle
-	$(NODE_BIN)/wrangler deploy --dry-run --outdir target/worker-bundle > /dev/null
-	size=$$(cat target/worker-bundle/*.wasm target/worker-bundle/worker.js | gzip -9 | wc -c)
-	echo "Worker size, gzipped: $$((size / 1024)) KiB (budget $$(( $(WORKER_GZIP_BUDGET) / 1024 )) KiB)"
-	test "$$size" -le $(WORKER_GZIP_BUDGET) || { echo "The Worker is over the 3 MiB free-plan limit."; exit 1; }
-	$(call phase_done,Worker)
+	if [ $(WORKER_PROFILE) = worker ]; then
+	  # What `wrangler deploy` would upload, bundled as it bundles it (no account needed).
+	  rm -rf target/worker-bundle
+	  $(NODE_BIN)/wrangler deploy --dry-run --outdir target/worker-bundle > /dev/null
+	  size=$$(cat target/worker-bundle/*.wasm target/worker-bundle/worker.js | gzip -9 | wc -c)
+	  echo "Worker size, gzipped: $$((size / 1024)) KiB (budget $$(( $(WORKER_GZIP_BUDGET) / 1024 )) KiB)"
+	  test "$$size" -le $(WORKER_GZIP_BUDGET) || { echo "The Worker is over the 3 MiB free-plan limit."; exit 1; }
+	fi
+	$(call phase_done,Worker ($(WORKER_PROFILE)))
 
 ## The Rust tests: unit tests, the API tests against the in-process server, and the scenario
 ## suite against the portico binary and wrangler dev. Needs `make host front edge-build`.
@@ -148,7 +155,7 @@ stress: release-server front edge-build
 ## ceiling (end2end/bench.sh), and what a phone downloads (end2end/phone.mjs).
 # Rate limits off (dev mode only): the sign-in storm measures the hashing, not the limiter.
 bench:
-	$(MAKE) --no-print-directory FRONT_PROFILE=wasm-release release-server front edge-build wrk chromium e2e-deps
+	$(MAKE) --no-print-directory FRONT_PROFILE=wasm-release WORKER_PROFILE=worker release-server front edge-build wrk chromium e2e-deps
 	PORTICO_RATE_LIMITS=off end2end/on-each-target.sh $(LOAD_PORT) end2end/bench.sh
 
 ## Mutation testing of the guard code (cargo-mutants, crates.io): every mutant of the rate
@@ -156,11 +163,11 @@ bench:
 ## the invitation and round guards and the SQL scope must make an HTTP test fail. Slow (a
 ## build per mutant), so outside `make test`; figures in the README. Report in target/mutants.
 CARGO_MUTANTS_VERSION := 27.1.0
-MUTANTS_FILES := app/src/api/limits.rs app/src/store/rate_limits.rs app/src/store/sessions.rs \
-  app/src/store/team.rs app/src/api/team.rs app/src/api/invitations.rs app/src/store/invitations.rs app/src/store/rounds.rs \
+MUTANTS_FILES := app/src/request/limits.rs app/src/store/rate_limits.rs app/src/store/sessions.rs \
+  app/src/store/team.rs app/src/api/team.rs app/src/service/invitations.rs app/src/store/invitations.rs app/src/store/rounds.rs \
   app/src/store/members.rs
 # In those files, the functions that guard: the rest (page data, wording) is tested elsewhere.
-MUTANTS_GUARDS := in attempt|Attempt::forgive|password_guess|remember_device|known_device|device_entries|device_text|rate_limits\.rs|sessions\.rs|remove_staff|may_change_member|in (accept|link)$$|api/invitations\.rs.* (accept|link) ->|not_invited_meanwhile|bind_inviting_as|invitation_statements|invitations\.rs.*(create_invitation|reenable_link)|accept_invitation|link_invitation|link_existing_login|rounds\.rs:.*(invited|claim_chunk|start_round)|StaffScope::bind
+MUTANTS_GUARDS := in attempt|Attempt::forgive|password_guess|remember_device|known_device|device_entries|device_text|rate_limits\.rs|sessions\.rs|remove_staff|may_change_member|in (accept|link)$$|service/invitations\.rs.* (accept|link) ->|not_invited_meanwhile|bind_inviting_as|invitation_statements|invitations\.rs.*(create_invitation|reenable_link)|accept_invitation|link_invitation|link_existing_login|rounds\.rs:.*(invited|claim_chunk|start_round)|StaffScope::bind
 mutants: sccache
 	start=$$SECONDS
 	cargo mutants --version 2>/dev/null | grep -q "$(CARGO_MUTANTS_VERSION)" \
@@ -188,7 +195,7 @@ release:
 
 ## The Worker with the optimised front, for `wrangler deploy`.
 worker-release:
-	$(MAKE) --no-print-directory FRONT_PROFILE=wasm-release edge-build
+	$(MAKE) --no-print-directory FRONT_PROFILE=wasm-release WORKER_PROFILE=worker edge-build
 
 # binaryen's wasm-opt (npm), for release fronts only: make test never installs it.
 release-deps: tools/release/node_modules/.package-lock.json

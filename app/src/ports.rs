@@ -10,6 +10,7 @@ use crate::domain::Password;
 use crate::error::AppError;
 use crate::secrets::SecretKey;
 use crate::store::Db;
+use crate::store::sessions::SessionTimes;
 
 /// Unix seconds now. Tests hand in a clock they can set.
 pub trait Clock: Send + Sync {
@@ -57,4 +58,15 @@ pub struct AppState {
     pub passwords: Arc<dyn PasswordHasher>,
     pub config: Arc<AppConfig>,
     pub wake_outbox: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl AppState {
+    /// Now, and how long a session lasts idle and at most: what starting or reading one needs.
+    pub fn session_times(&self) -> SessionTimes {
+        SessionTimes {
+            now: self.clock.now(),
+            idle_seconds: self.config.session_idle_seconds,
+            absolute_seconds: self.config.session_absolute_seconds,
+        }
+    }
 }

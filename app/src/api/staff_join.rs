@@ -14,7 +14,7 @@ use {
     crate::passwords::refuse_common,
     crate::ports::AppState,
     crate::request::limits,
-    crate::request::{app_state, current_session, redirect_back_on_error, respond, session_times, set_session_cookie},
+    crate::request::{app_state, current_session, redirect_back_on_error, respond, set_session_cookie},
     crate::secrets::{new_nonce, new_session_id, session_id_hash, staff_invitation_token_hash},
     crate::store::team::{self, Joining},
     crate::store::users,
@@ -124,7 +124,7 @@ async fn join(state: &AppState, token: &str, password: String, confirm_password:
         &joining,
         &new_nonce(),
         &session_id_hash(&session_id),
-        &session_times(state),
+        &state.session_times(),
         previous.as_ref().map(|(id_hash, _)| id_hash.as_str()),
     )
     .await?;

@@ -22,7 +22,6 @@ use crate::domain::dates::Zone;
 use crate::error::AppError;
 use crate::ports::AppState;
 use crate::secrets::{new_session_id, session_id_hash};
-pub use crate::service::session_times;
 use crate::store::DbError;
 use crate::store::members::StaffScope;
 use crate::store::sessions::{self, SessionUser};
@@ -79,7 +78,7 @@ pub async fn session_of(
         return Ok(None);
     };
     let id_hash = session_id_hash(&session_id);
-    let times = session_times(state);
+    let times = state.session_times();
     let Some(user) = sessions::session_user(state.db.as_ref(), &id_hash, &times).await? else {
         return Ok(None);
     };
@@ -128,7 +127,7 @@ pub async fn require_login() -> Result<(AppState, SessionUser), AppError> {
 pub async fn sign_in(state: &AppState, user_id: i64) -> Result<(), AppError> {
     let previous = current_session(state).await?.map(|(id_hash, _)| id_hash);
     let session_id = new_session_id();
-    let times = session_times(state);
+    let times = state.session_times();
     sessions::start_session(state.db.as_ref(), &session_id_hash(&session_id), user_id, &times, previous.as_deref())
         .await?;
     set_session_cookie(state, &session_id);

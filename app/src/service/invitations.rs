@@ -10,7 +10,6 @@ use crate::mail::queue::queued_email;
 use crate::mail::render::{InvitationEmail, RenderedEmail, invitation_email};
 use crate::ports::AppState;
 use crate::secrets::{invite_token_hash, new_invite_token, new_nonce, session_id_hash};
-use crate::service::session_times;
 use crate::store::invitations::{self, AcceptOutcome, Acceptance, NewInvitation};
 use crate::store::members::{self, StaffScope};
 use crate::store::{linking, organisations, templates, users};
@@ -235,7 +234,7 @@ pub async fn accept(
             claim: &new_nonce(),
             session_id_hash: &session_id_hash(session_id),
         },
-        &session_times(state),
+        &state.session_times(),
     )
     .await?;
     match outcome {
@@ -267,7 +266,7 @@ pub async fn link(
         user_id,
         &new_nonce(),
         &session_id_hash(session_id),
-        &session_times(state),
+        &state.session_times(),
         previous_session,
     )
     .await?;

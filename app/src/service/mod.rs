@@ -9,15 +9,3 @@ pub mod members;
 pub mod portal_records;
 pub mod rounds;
 pub mod templates;
-
-use crate::ports::AppState;
-use crate::store::sessions::SessionTimes;
-
-/// Now, and how long a session lasts idle and at most: what starting or reading one needs.
-pub fn session_times(state: &AppState) -> SessionTimes {
-    SessionTimes {
-        now: state.clock.now(),
-        idle_seconds: state.config.session_idle_seconds,
-        absolute_seconds: state.config.session_absolute_seconds,
-    }
-}
