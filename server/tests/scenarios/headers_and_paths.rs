@@ -124,12 +124,34 @@ async fn raw_get(target: &Target, path: &str) -> (u16, String, String) {
     let mut stream = tokio::net::TcpStream::connect(address).await.expect("connect");
     let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.expect("write");
+    // Read to the answer's end, not the connection's: wrangler dev's proxy keeps it open
+    // for seconds after `Connection: close`.
     let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await.expect("read");
+    let mut buffer = [0u8; 8192];
+    while !whole_answer(&answer) {
+        let read = stream.read(&mut buffer).await.expect("read");
+        if read == 0 {
+            break;
+        }
+        answer.extend_from_slice(&buffer[..read]);
+    }
     let answer = String::from_utf8_lossy(&answer).to_lowercase();
     let status = answer.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
     let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
     (status, head.to_owned(), body.to_owned())
+}
+
+/// Whether `bytes` hold a whole HTTP/1.1 answer: its head, and its body by `Content-Length`
+/// or to a chunked body's last chunk.
+fn whole_answer(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes).to_lowercase();
+    let Some((head, body)) = text.split_once("\r\n\r\n") else { return false };
+    let length = head.lines().find_map(|line| line.strip_prefix("content-length:")).map(|n| n.trim().parse::<usize>());
+    match length {
+        Some(Ok(length)) => body.len() >= length,
+        _ if head.contains("transfer-encoding: chunked") => body.ends_with("0\r\n\r\n"),
+        _ => false,
+    }
 }
 
 /// Every route with a `token` segment in its address is one of the token pages: it sends
