@@ -24,7 +24,6 @@ SCCACHE := $(HOME)/.local/bin/sccache
 export RUSTC_WRAPPER := $(SCCACHE)
 export SCCACHE_IGNORE_SERVER_IO_ERROR := 1
 
-CARGO_LEPTOS_VERSION := 0.3.10
 # The free Workers plan takes a Worker of at most 3 MiB gzipped.
 WORKER_GZIP_BUDGET := 3145728
 
@@ -78,8 +77,8 @@ FRONT_MODE := $(if $(filter dev,$(FRONT_PROFILE)),dev,release)
 WASM_OPT := tools/release/node_modules/.bin/wasm-opt
 front: sccache wasm-target bindgen npm-deps $(if $(filter release,$(FRONT_MODE)),release-deps) | host
 	start=$$SECONDS
-	$(CARGO) build --locked -p portico-app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
-	  --profile $(FRONT_PROFILE)
+	$(CARGO) rustc --locked -p portico-app --lib --crate-type cdylib --target wasm32-unknown-unknown \
+	  --no-default-features --features hydrate --profile $(FRONT_PROFILE)
 	if [ $(FRONT_WASM) -nt $(FRONT_OUT)/portico.wasm ]; then
 	  $(BINDGEN) front $(FRONT_WASM) $(FRONT_OUT)
 	  if [ $(FRONT_MODE) = release ]; then
@@ -96,16 +95,18 @@ front: sccache wasm-target bindgen npm-deps $(if $(filter release,$(FRONT_MODE))
 ## The Worker: edge/worker.js (wrangler.toml's main) over the Rust build in edge/build, built
 ## on its own so no server dependency unifies into it. WASM_BINDGEN_USE_JS_SYS: async exports
 ## use js-sys's futures, as the worker crate expects (workers-rs builds it so).
-## WORKER_PROFILE=worker-dev (make test, make edge: quick to build, too big to deploy) or
-## worker (make worker-release, make bench: what is deployed, its size checked).
+## WORKER_PROFILE=dev (make test, make edge: unoptimised but for argon2, in under a minute,
+## sharing the host build's proc macros and build scripts; too big to deploy) or worker
+## (make worker-release, make bench: what is deployed, its size checked).
 # No wasm-opt: binaryen's npm build runs under node and took over 6 minutes here, for a
 # Worker already well inside its budget.
-WORKER_PROFILE ?= worker-dev
-WORKER_WASM := target/wasm32-unknown-unknown/$(WORKER_PROFILE)/portico_edge.wasm
+WORKER_PROFILE ?= dev
+WORKER_WASM := target/wasm32-unknown-unknown/$(if $(filter dev,$(WORKER_PROFILE)),debug,$(WORKER_PROFILE))/portico_edge.wasm
 edge-build: sccache wasm-target bindgen npm-deps | front
 	start=$$SECONDS
-	# The hydrate bundle's name is compiled in: the Worker has no files to read it from.
-	PORTICO_BUNDLE_NAME=$$(cat target/site/bundle-name) WASM_BINDGEN_USE_JS_SYS=1 \
+	# The hydrate bundle's name is compiled in: the Worker has no files to read it from. Not
+	# incremental: a third faster from a clean clone, and sccache can keep the result.
+	PORTICO_BUNDLE_NAME=$$(cat target/site/bundle-name) WASM_BINDGEN_USE_JS_SYS=1 CARGO_INCREMENTAL=0 \
 	  $(CARGO) build --locked -p portico-edge --lib --target wasm32-unknown-unknown --profile $(WORKER_PROFILE)
 	# edge/build/source names the build it was made from: switching profiles redoes it.
 	if [ $(WORKER_WASM) -nt edge/build/index_bg.wasm ] || [ "$$(cat edge/build/source 2>/dev/null)" != $(WORKER_WASM) ]; then
@@ -165,7 +166,7 @@ bench:
 CARGO_MUTANTS_VERSION := 27.1.0
 MUTANTS_FILES := app/src/request/limits.rs app/src/store/rate_limits.rs app/src/store/sessions.rs \
   app/src/store/team.rs app/src/api/team.rs app/src/service/invitations.rs app/src/store/invitations.rs app/src/store/rounds.rs \
-  app/src/store/members.rs
+  app/src/store/members.rs app/src/store/scope.rs
 # In those files, the functions that guard: the rest (page data, wording) is tested elsewhere.
 MUTANTS_GUARDS := in attempt|Attempt::forgive|password_guess|remember_device|known_device|device_entries|device_text|rate_limits\.rs|sessions\.rs|remove_staff|may_change_member|in (accept|link)$$|service/invitations\.rs.* (accept|link) ->|not_invited_meanwhile|bind_inviting_as|invitation_statements|invitations\.rs.*(create_invitation|reenable_link)|accept_invitation|link_invitation|link_existing_login|rounds\.rs:.*(invited|claim_chunk|start_round)|StaffScope::bind
 mutants: sccache
@@ -211,26 +212,17 @@ edge: edge-build .dev.vars
 	$(NODE_BIN)/wrangler d1 migrations apply DB --local
 	$(NODE_BIN)/wrangler dev --local --ip 127.0.0.1 --port 8787 --var PORTICO_ENV:development
 
-## Live reload while working on the app: cargo-leptos rebuilds and restarts on every change
-## (installed on first use, ~20 minutes on 2 cores; make run and make test never need it).
-watch: sccache wasm-target
-	cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
-	  || $(quick_install) cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
-	# cargo-leptos writes the bundle unhashed (portico.js, …): the server falls back to those names.
-	rm -f target/site/bundle-name
-	PORTICO_ENV=development cargo leptos watch
+## Live reload while working on the app (tools/watch.mjs): builds what make run builds, serves
+## it in dev mode on 127.0.0.1:3000, and on every saved change builds again, restarts the
+## server and reloads the open tabs. A failed build leaves the last good server running.
+watch: sccache wasm-target bindgen npm-deps
+	node tools/watch.mjs
 
 # Local secrets for wrangler dev (never committed): a sealing key and the demo password.
 .dev.vars:
 	@echo "PORTICO_SECRET_KEY=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" > $@
 	echo "PORTICO_DEMO_PASSWORD=$$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >> $@
 	echo "Wrote .dev.vars; sign in as owner@example.org with the password in it."
-
-# cargo-leptos only orchestrates: it need not be fast, only quick to build (no LTO, no debug
-# info, optimised at level 1 for the WASM it rewrites on every build).
-quick_install = env -u MAKEFLAGS -u MFLAGS CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false \
-  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=true \
-  CARGO_PROFILE_RELEASE_INCREMENTAL=false cargo install
 
 ## wasm-bindgen for both WASM builds (tools/bindgen), over the same library as the CLI.
 BINDGEN := target/tool/portico-bindgen

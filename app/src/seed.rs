@@ -4,8 +4,9 @@
 use crate::domain::{Email, Password, PersonName, PostalAddress, Role};
 use crate::ports::AppState;
 use crate::store::DbError;
-use crate::store::members::{NewMember, StaffScope, insert_member};
+use crate::store::members::{NewMember, insert_member};
 use crate::store::organisations::{FirstOrganisation, any_organisation, create_first_organisation};
+use crate::store::scope::StaffScope;
 
 pub const DEMO_OWNER_EMAIL: &str = "owner@example.org";
 
@@ -111,7 +112,7 @@ pub async fn seed_members(
             now,
             start
         ),
-        stmt!(crate::store::members::refresh_standing!("SELECT id FROM members WHERE id > ?"), start),
+        stmt!(crate::store::scope::refresh_standing!("SELECT id FROM members WHERE id > ?"), start),
     ])
     .await?;
     Ok(())

@@ -253,7 +253,7 @@ const UNHASHED_BUNDLE: &str = "portico";
 
 /// The hydrate bundle's name as `tools/publish-front.mjs` wrote it to `bundle-name`:
 /// `portico-<16 hex digits>`, the files `/pkg/<name>.js`, `.wasm` and `.css`. Anything else
-/// (no file: `make watch`, whose cargo-leptos writes the files unhashed) is `portico`.
+/// (no file, or not a name `make front` writes) is `portico`.
 pub fn bundle_name(published: Option<&str>) -> String {
     published.map(str::trim).filter(|name| is_hashed_bundle(name)).unwrap_or(UNHASHED_BUNDLE).to_owned()
 }

@@ -15,7 +15,7 @@ pub struct Config {
     pub database: PathBuf,
     /// Where links in e-mail point, and the only origin accepted for changes.
     pub public_base_url: String,
-    /// Where cargo-leptos put the hydrate bundle and CSS.
+    /// Where `make front` put the hydrate bundle and CSS.
     pub site_root: PathBuf,
     pub mail: MailConfig,
     /// How long the e-mail API may take to answer before the send counts as failed.

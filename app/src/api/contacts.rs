@@ -12,7 +12,7 @@ use {
     crate::request::{redirect_with_notice, require_staff, respond},
     crate::service::invitations::{Wording, invite, visible_contact},
     crate::store::contacts::{self, NewContact, Removal},
-    crate::store::members::StaffScope,
+    crate::store::scope::StaffScope,
 };
 
 /// Adds a representative; with "Send the portal invitation now" ticked, they are invited

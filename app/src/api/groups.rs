@@ -177,7 +177,7 @@ pub async fn invite_group_owners(
 #[cfg(feature = "ssr")]
 async fn owners_plan(
     state: &crate::ports::AppState,
-    scope: &members::StaffScope,
+    scope: &crate::store::scope::StaffScope,
     group_id: i64,
 ) -> Result<Vec<Planned>, AppError> {
     let ids: Vec<i64> =

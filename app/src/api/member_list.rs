@@ -106,7 +106,7 @@ pub async fn list_members(
 #[cfg(feature = "ssr")]
 pub(crate) async fn members_page(
     state: &crate::ports::AppState,
-    scope: &crate::store::members::StaffScope,
+    scope: &crate::store::scope::StaffScope,
     query: MemberListQuery,
     not_registered: bool,
 ) -> Result<MemberPage, AppError> {

@@ -21,8 +21,8 @@ use {
     crate::service::rounds::Planned,
     crate::service::rounds::{Round, check_request_key, plan, round_outcomes, send, send_waiting},
     crate::store::member_list::{self, ListQuery},
-    crate::store::members::StaffScope,
     crate::store::rounds,
+    crate::store::scope::StaffScope,
 };
 
 /// People a dry run or a report lists; the counts above them cover everyone.

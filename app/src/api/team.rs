@@ -18,7 +18,7 @@ use {
     crate::ports::AppState,
     crate::request::{redirect_with_notice, require_role, respond},
     crate::secrets::{new_invite_token, staff_invitation_token_hash},
-    crate::store::members::StaffScope,
+    crate::store::scope::StaffScope,
     crate::store::team::{self, Granted, NewStaffInvitation},
     crate::store::{groups, members, organisations},
 };

@@ -23,7 +23,7 @@ use crate::error::AppError;
 use crate::ports::AppState;
 use crate::secrets::{new_session_id, session_id_hash};
 use crate::store::DbError;
-use crate::store::members::StaffScope;
+use crate::store::scope::StaffScope;
 use crate::store::sessions::{self, SessionUser};
 use notices::{NOTICE_COOKIE, NOTICE_SECONDS, signed_notice};
 

@@ -11,7 +11,8 @@ use crate::mail::render::{InvitationEmail, RenderedEmail, invitation_email};
 use crate::ports::AppState;
 use crate::secrets::{invite_token_hash, new_invite_token, new_nonce, session_id_hash};
 use crate::store::invitations::{self, AcceptOutcome, Acceptance, NewInvitation};
-use crate::store::members::{self, StaffScope};
+use crate::store::members;
+use crate::store::scope::StaffScope;
 use crate::store::{linking, organisations, templates, users};
 
 /// The contact, when this staff login may see it; else "not found", as for an id that was

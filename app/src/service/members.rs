@@ -9,7 +9,7 @@ use crate::store::{invitations, members};
 /// The member's contacts as their cards show them: the member themself first.
 pub async fn contact_cards(
     db: &dyn crate::store::Db,
-    scope: &members::StaffScope,
+    scope: &crate::store::scope::StaffScope,
     member_id: i64,
     now: i64,
 ) -> Result<Vec<ContactCard>, AppError> {

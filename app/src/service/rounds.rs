@@ -11,9 +11,9 @@ use crate::ports::AppState;
 use crate::records::{OutcomeCount, RoundLine};
 use crate::service::invitations::{Invitee, Wording, prepare_invitation};
 use crate::store::invitations::{InvitingAs, invitation_statements};
-use crate::store::members::StaffScope;
 use crate::store::organisations;
 use crate::store::rounds::{self, Candidate};
+use crate::store::scope::StaffScope;
 
 /// One person a round considered, and what it does for them: the address to invite, or
 /// why they are skipped.

@@ -7,7 +7,7 @@ use crate::mail::render::{RenderedEmail, with_link};
 use crate::ports::AppState;
 use crate::records::TemplateView;
 use crate::service::invitations::{Invitee, Wording, member_name, visible_contact};
-use crate::store::members::StaffScope;
+use crate::store::scope::StaffScope;
 use crate::store::{organisations, templates};
 
 impl From<templates::TemplateRow> for TemplateView {

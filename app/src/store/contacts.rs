@@ -3,7 +3,7 @@
 //! with the member's details (`members::update_member`).
 
 use super::events;
-use super::members::{
+use super::scope::{
     StaffScope, bind_open_invitations, open_invitations_of_visible_contact, refresh_contact, refresh_member,
     visible_contact, visible_member,
 };

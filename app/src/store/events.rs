@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::members::{
+use super::scope::{
     StaffScope, bind_open_invitations, open_invitations_of_visible_contact, visible_contact, visible_member,
 };
 use super::{Db, DbError, Stmt, fetch_all};

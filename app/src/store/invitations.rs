@@ -1,7 +1,7 @@
 use serde::Deserialize;
 
 use super::events;
-use super::members::{
+use super::scope::{
     StaffScope, bind_open_invitations, open_invitations_of_visible_contact, refresh_contact, refresh_standing,
     visible_contact, visible_member,
 };

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use super::invitations::QueuedEmail;
-use super::members::{StaffScope, refresh_standing, visible_contact, visible_member};
+use super::scope::{StaffScope, refresh_standing, visible_contact, visible_member};
 use super::{Db, DbError, fetch_all, fetch_optional};
 use crate::stmt;
 

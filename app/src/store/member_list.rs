@@ -5,7 +5,8 @@
 
 use serde::Deserialize;
 
-use super::members::{LatestInvitation, StaffScope, granted_member, latest_invitation_columns, visible_member};
+use super::members::{LatestInvitation, latest_invitation_columns};
+use super::scope::{StaffScope, granted_member, visible_member};
 use super::{Db, DbError, SqlValue, Stmt, fetch_all};
 use crate::domain::search::{fold, prefix_end};
 use crate::domain::{InvitationFacts, MemberSort, PortalStatus};

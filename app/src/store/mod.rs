@@ -20,6 +20,7 @@ pub mod password_resets;
 pub mod portal_records;
 pub mod rate_limits;
 pub mod rounds;
+pub mod scope;
 pub mod sessions;
 pub mod team;
 pub mod templates;

@@ -216,7 +216,7 @@ pub async fn mark_dead(db: &dyn Db, claim: &str, ids: &[i64], error: &str, now: 
             ids.clone()
         ),
         stmt!(
-            super::members::refresh_standing!(
+            super::scope::refresh_standing!(
                 "SELECT i.member_id FROM outbox o JOIN invitations i ON i.id = o.invitation_id
                  WHERE o.id IN (SELECT value FROM json_each(?))"
             ),

@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::members::{StaffScope, visible_member};
+use super::scope::{StaffScope, visible_member};
 use super::{Db, DbError, fetch_all, fetch_optional};
 use crate::stmt;
 

@@ -8,7 +8,8 @@ use serde::Deserialize;
 
 use super::contacts::profiles_of_person;
 use super::invitations::{InvitingAs, bind_inviting_as, inviting_as_allows};
-use super::members::{LatestInvitation, StaffScope, granted_member, latest_invitation_columns, refresh_standing};
+use super::members::{LatestInvitation, latest_invitation_columns};
+use super::scope::{StaffScope, granted_member, refresh_standing};
 use super::{Db, DbError, Stmt, fetch_all, fetch_optional};
 use crate::domain::InvitationFacts;
 use crate::domain::round::Candidacy;

@@ -139,7 +139,7 @@ pub async fn start_session(
         vec![
             insert_session(id_hash, SessionOwner::User(user_id), times),
             stmt!("UPDATE users SET last_login_at = ? WHERE id = ?", times.now, user_id),
-            stmt!(super::members::refresh_standing!("SELECT member_id FROM member_links WHERE user_id = ?"), user_id),
+            stmt!(super::scope::refresh_standing!("SELECT member_id FROM member_links WHERE user_id = ?"), user_id),
             // Expired sessions of this login are of no use to anyone.
             stmt!("DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?", user_id, times.now),
         ]

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use super::invitations::QueuedEmail;
-use super::members::StaffScope;
+use super::scope::StaffScope;
 use super::sessions::{SessionOwner, SessionTimes, insert_session};
 use super::{Db, DbError, Stmt, fetch_all, fetch_optional};
 use crate::domain::Role;

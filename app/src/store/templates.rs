@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::members::StaffScope;
+use super::scope::StaffScope;
 use super::{Db, DbError, fetch_all, fetch_optional};
 use crate::stmt;
 

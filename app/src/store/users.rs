@@ -1,7 +1,7 @@
 use serde::Deserialize;
 
 use super::invitations::QueuedEmail;
-use super::members::{StaffScope, visible_contact, visible_member};
+use super::scope::{StaffScope, visible_contact, visible_member};
 use super::{Db, DbError, exists, fetch_optional};
 use crate::stmt;
 

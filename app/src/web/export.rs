@@ -15,7 +15,7 @@ use crate::ports::AppState;
 use crate::records::MemberListQuery;
 use crate::request::{session_of, staff_scope};
 use crate::store::member_list::{self, ExportRow, ListQuery};
-use crate::store::members::StaffScope;
+use crate::store::scope::StaffScope;
 
 /// Members read per step of the stream.
 const MEMBERS_PER_CHUNK: i64 = 500;

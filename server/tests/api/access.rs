@@ -242,7 +242,7 @@ async fn staff_of_another_organisation_see_none_of_this_ones_members() {
 /// The malformed-request table (tests/scenarios/malformed.rs) covers every server function.
 #[test]
 fn the_malformed_request_table_lists_every_server_function() {
-    let listed: Vec<&str> = crate::endpoints::ENDPOINTS.iter().map(|(path, _)| *path).collect();
+    let listed: Vec<&str> = portico_harness::endpoints::ENDPOINTS.iter().map(|(path, _)| *path).collect();
     assert_eq!(portico_app::web::server_function_paths(), listed);
 }
 

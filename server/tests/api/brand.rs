@@ -14,7 +14,7 @@ const LOGOS: &str = "SELECT count(*) FROM organisation_logos";
 impl TestApp {
     /// The settings page's logo form, as a browser sends it.
     async fn upload_logo(&self, client: &Client, name: &str, bytes: &[u8]) -> reqwest::Response {
-        let (content_type, body) = crate::multipart::multipart(&[("logo", Some(name), bytes)]);
+        let (content_type, body) = portico_harness::multipart::multipart(&[("logo", Some(name), bytes)]);
         client
             .post(format!("{}/staff/settings/logo", self.address))
             .header(ACCEPT, "text/html")

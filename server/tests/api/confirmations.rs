@@ -165,11 +165,11 @@ async fn turning_sign_up_off_is_asked_first_and_keeps_what_was_typed() {
     let back = location(&asked);
     let page = app.get(&app.staff, back.trim_start_matches(app.address.as_str())).await.body;
     assert!(page.contains("name=\"sign_up_off_confirmed\""), "the box that says yes: {page}");
-    let shown = crate::forms::form_as_shown(&page, "/api/update_settings");
+    let shown = portico_harness::forms::form_as_shown(&page, "/api/update_settings");
     assert!(shown.contains(&("name".to_owned(), "Riverside Dojo".to_owned())), "as typed: {shown:?}");
     assert!(!shown.iter().any(|(field, _)| field == "self_sign_up"), "still unticked: {shown:?}");
 
-    let answered = crate::forms::changed(shown, &[("sign_up_off_confirmed", "true")]);
+    let answered = portico_harness::forms::changed(shown, &[("sign_up_off_confirmed", "true")]);
     let answered: Vec<(&str, &str)> = answered.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let saved = app.post_form(&app.staff, "/api/update_settings", "/staff/settings", &answered).await;
     assert_eq!(location(&saved), "/staff/settings");

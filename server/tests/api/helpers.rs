@@ -4,12 +4,13 @@ use std::time::Duration;
 use portico_app::ports::AppState;
 use portico_app::seed::{DEMO_OWNER_EMAIL, ensure_demo_organisation};
 use portico_app::stmt;
+pub use portico_harness::{Page, Site, browser, location};
 use portico_server::clock::ManualClock;
 use portico_server::config::{Config, MailConfig};
 use portico_server::dispatcher::Dispatcher;
 use portico_server::startup::Application;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, LOCATION, ORIGIN, REFERER};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::header::{ACCEPT, ORIGIN};
+use reqwest::{Client, Response};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -21,7 +22,8 @@ pub const START: i64 = 1_795_305_600;
 pub const DAY: i64 = 86_400;
 
 pub struct TestApp {
-    pub address: String,
+    /// Where the app answers, and its public URL as the pages' origin.
+    pub site: Site,
     pub staff: Client,
     pub email_api: MockServer,
     pub clock: Arc<ManualClock>,
@@ -72,21 +74,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let (dispatcher, state) = (app.dispatcher.clone(), app.state.clone());
     tokio::spawn(app.run_until_stopped(options.background_dispatcher));
-    TestApp { address, staff: browser(), email_api, clock, dispatcher, state, _dir: dir }
-}
-
-/// A browser without JavaScript: asks for HTML, keeps cookies, does not follow redirects.
-pub fn browser() -> Client {
-    let mut headers = HeaderMap::new();
-    headers.insert(ACCEPT, "text/html,application/xhtml+xml".parse().unwrap());
-    Client::builder()
-        .default_headers(headers)
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        // A request that never gets an answer fails the test instead of hanging the suite.
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap()
+    let site = Site { address, origin: BASE_URL.into() };
+    TestApp { site, staff: browser(), email_api, clock, dispatcher, state, _dir: dir }
 }
 
 /// The e-mail API's batch endpoint accepts everything, giving each message an id.
@@ -125,90 +114,16 @@ pub enum Outcome {
     GaveUp,
 }
 
-pub struct Page {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: String,
+/// The requests a browser sends (`portico_harness::Site`), at this app's address.
+impl std::ops::Deref for TestApp {
+    type Target = Site;
+
+    fn deref(&self) -> &Site {
+        &self.site
+    }
 }
 
 impl TestApp {
-    pub async fn get(&self, client: &Client, path: &str) -> Page {
-        let response = client.get(format!("{}{path}", self.address)).send().await.expect("GET");
-        Page { status: response.status(), headers: response.headers().clone(), body: response.text().await.unwrap() }
-    }
-
-    /// A plain HTML form post, as a browser sends it from `from_page`.
-    pub async fn post_form(
-        &self,
-        client: &Client,
-        endpoint: &str,
-        from_page: &str,
-        fields: &[(&str, &str)],
-    ) -> Response {
-        client
-            .post(format!("{}{endpoint}", self.address))
-            .header(ACCEPT, "text/html,application/xhtml+xml")
-            .header(ORIGIN, BASE_URL)
-            .header(REFERER, format!("{}{from_page}", self.address))
-            .form(fields)
-            .send()
-            .await
-            .expect("POST")
-    }
-
-    /// The settings page's form, as `client` sees it, sent with `changes` made
-    /// (`forms::changed`: an empty value unticks a box).
-    pub async fn change_settings(&self, client: &Client, changes: &[(&str, &str)]) -> Response {
-        let page = self.get(client, "/staff/settings").await.body;
-        let fields = crate::forms::changed(crate::forms::form_as_shown(&page, "/api/update_settings"), changes);
-        let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
-        self.post_form(client, "/api/update_settings", "/staff/settings", &fields).await
-    }
-
-    /// A server function called as the hydrated client calls it (status codes, JSON).
-    pub async fn call(&self, client: &Client, endpoint: &str, fields: &[(&str, &str)]) -> Response {
-        client
-            .post(format!("{}{endpoint}", self.address))
-            .header(ACCEPT, "application/json")
-            .header(ORIGIN, BASE_URL)
-            .form(fields)
-            .send()
-            .await
-            .expect("POST")
-    }
-
-    /// The profile's upload form, as a browser sends it: `file` (named `name`) and the
-    /// "Share it with the member" box.
-    pub async fn upload(&self, client: &Client, member_id: i64, name: &str, bytes: &[u8], shared: bool) -> Response {
-        let mut fields = vec![("file", Some(name), bytes)];
-        if shared {
-            fields.push(("shared", None, b"true"));
-        }
-        self.post_multipart(client, member_id, "text/html,application/xhtml+xml", &fields).await
-    }
-
-    /// A multipart post to a member's upload address: each field's name, file name (for a
-    /// file) and content.
-    pub async fn post_multipart(
-        &self,
-        client: &Client,
-        member_id: i64,
-        accept: &str,
-        fields: &[(&str, Option<&str>, &[u8])],
-    ) -> Response {
-        let (content_type, body) = crate::multipart::multipart(fields);
-        client
-            .post(format!("{}/staff/members/{member_id}/files", self.address))
-            .header(ACCEPT, accept)
-            .header(ORIGIN, BASE_URL)
-            .header(REFERER, format!("{}/staff/members/{member_id}", self.address))
-            .header(CONTENT_TYPE, content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("POST")
-    }
-
     /// "Preview" on the invite page of the member's `contact`: the form posted, and the page
     /// it comes back to.
     pub async fn preview(
@@ -434,9 +349,7 @@ pub fn invitation_link(body: &serde_json::Value) -> String {
 
 /// The path of the link to `kind` (`/join-staff/`, `/reset-password/`…) in an e-mail.
 pub fn link_in(body: &serde_json::Value, kind: &str) -> String {
-    let text = body["text"].as_str().expect("text body");
-    let url = text.split_whitespace().find(|w| w.contains(kind)).expect("a link in the e-mail");
-    url.strip_prefix(BASE_URL).unwrap_or_else(|| panic!("link {url} is not on {BASE_URL}")).to_owned()
+    portico_harness::link_in(body, BASE_URL, kind)
 }
 
 impl TestApp {
@@ -521,8 +434,4 @@ pub fn refusal(response: &Response) -> String {
 pub fn notice(page: &str) -> Option<String> {
     let (_, rest) = page.split_once("<p role=\"status\" class=\"notice\">")?;
     rest.split_once("</p>").map(|(text, _)| text.to_owned())
-}
-
-pub fn location(response: &Response) -> String {
-    response.headers().get(LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
 }

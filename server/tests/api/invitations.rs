@@ -203,7 +203,7 @@ async fn revoking_a_pending_invitation_kills_its_link() {
 async fn two_writes_from_one_read_leave_one_live_invitation_and_one_email() {
     use portico_app::domain::Role;
     use portico_app::store::invitations::{InvitingAs, NewInvitation, create_invitation, invitation_statements};
-    use portico_app::store::members::StaffScope;
+    use portico_app::store::scope::StaffScope;
     let app = spawn_app().await;
     app.staff_login().await;
     let member = app.add_member("Ada", "Byron", "ada@example.org").await;

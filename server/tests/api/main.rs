@@ -2,9 +2,8 @@
 //! the e-mail API, and a clock the tests set. Requests are what a browser without
 //! JavaScript sends: form posts to the fixed server-function endpoints.
 
-mod access;
-// Shared with the scenarios, which also use the fields.
 mod accept;
+mod access;
 mod auth;
 mod brand;
 mod confirmations;
@@ -13,12 +12,7 @@ mod contacts;
 mod declines;
 mod delivery;
 mod edit_member;
-#[allow(dead_code)]
-#[path = "../scenarios/endpoints.rs"]
-mod endpoints;
 mod errors;
-#[path = "../scenarios/forms.rs"]
-mod forms;
 mod groups;
 mod helpers;
 mod households;
@@ -28,8 +22,6 @@ mod logins;
 mod member_list;
 mod members;
 mod migrations;
-#[path = "../scenarios/multipart.rs"]
-mod multipart;
 mod pages;
 mod password_reset;
 mod portal_records;

@@ -3,7 +3,7 @@
 
 use portico_app::domain::{MemberSort, PortalStatus};
 use portico_app::store::member_list::{ListQuery, counts_stmt, page_stmt, remaining_stmt};
-use portico_app::store::members::StaffScope;
+use portico_app::store::scope::StaffScope;
 use serde_json::Value;
 
 use crate::helpers::*;

@@ -268,7 +268,7 @@ async fn no_one_changes_or_reads_what_they_cannot_see() {
     assert_eq!(after, before);
     let signed_out = app.post_multipart(&browser(), ada_id, "text/html", &[("file", Some("x.pdf"), b"x")]).await;
     assert_eq!(location(&signed_out), "/login");
-    let (content_type, body) = crate::multipart::multipart(&[("file", Some("x.pdf"), b"x")]);
+    let (content_type, body) = portico_harness::multipart::multipart(&[("file", Some("x.pdf"), b"x")]);
     let cross_site = app
         .staff
         .post(format!("{}/staff/members/{ada_id}/files", app.address))

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use portico_app::stmt;
 use reqwest::Client;
 
-use crate::endpoints::ENDPOINTS;
 use crate::helpers::*;
+use portico_harness::endpoints::ENDPOINTS;
 
 const ROLES: [&str; 4] = ["owner", "administrator", "security_administrator", "staff"];
 const ALL: [bool; 4] = [true, true, true, true];

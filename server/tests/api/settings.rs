@@ -151,7 +151,7 @@ async fn a_refused_form_comes_back_as_it_was_typed_and_saves_nothing() {
     assert_eq!(app.dump("SELECT * FROM organisations").await, before);
     let back = location(&refused);
     let page = app.get(&app.staff, back.trim_start_matches(app.address.as_str())).await.body;
-    let shown = crate::forms::form_as_shown(&page, "/api/update_settings");
+    let shown = portico_harness::forms::form_as_shown(&page, "/api/update_settings");
     for (field, typed) in
         [("name", "Riverside Dojo"), ("validity_days", "a month"), ("self_sign_up", "true"), ("auto_link", "never")]
     {

@@ -256,7 +256,7 @@ async fn staff_limited_to_a_group_see_only_its_members_and_removal_ends_their_se
 #[tokio::test]
 async fn the_sql_guards_refuse_without_the_checks_before_them() {
     use portico_app::domain::Role;
-    use portico_app::store::members::StaffScope;
+    use portico_app::store::scope::StaffScope;
     use portico_app::store::team;
     let app = spawn_app().await;
     app.staff_in_role("admin@example.org", "administrator").await;

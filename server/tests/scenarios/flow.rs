@@ -3,56 +3,30 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{ACCEPT, LOCATION, ORIGIN, REFERER, RETRY_AFTER};
-use reqwest::{Client, RequestBuilder, Response, StatusCode};
+use portico_harness::{Site, browser};
+use reqwest::header::ORIGIN;
+use reqwest::{Client, Response, StatusCode};
 
 use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target};
 
-fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
-}
-
-pub fn location(response: &Response) -> String {
-    response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
-}
-
-/// Sends a POST. `wrangler dev`'s local proxy writes each request to the Worker's runtime on
-/// a pooled connection, and one the runtime is closing at that moment breaks ("Broken pipe"
-/// in its log, cloudflare/workers-sdk#14641): the proxy then answers 503 with `Retry-After:
-/// 0` itself, and retries only a GET or a HEAD. The request never reached the Worker, so it
-/// is sent once more, as the proxy would; neither target's own answers carry that header.
-async fn post(request: RequestBuilder) -> Response {
-    let again = request.try_clone().expect("a body that can be sent again");
-    let response = request.send().await.expect("POST");
-    let dropped_by_dev_proxy = response.status() == StatusCode::SERVICE_UNAVAILABLE
-        && response.headers().get(RETRY_AFTER).is_some_and(|v| v == "0");
-    if !dropped_by_dev_proxy {
-        return response;
-    }
-    eprintln!("wrangler dev's proxy lost a POST to {} on a closing connection: sent again", response.url());
-    again.send().await.expect("POST")
-}
+pub use portico_harness::location;
 
 pub struct Session<'a> {
     target: &'a Target,
+    site: Site,
     pub client: Client,
 }
 
 impl<'a> Session<'a> {
     pub fn new(target: &'a Target) -> Self {
-        Self { target, client: browser() }
+        let site = Site { address: target.base_url.clone(), origin: target.base_url.clone() };
+        Self { target, site, client: browser() }
     }
 
     /// `path` may also be a whole URL, as redirects back to a form are.
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
-        let url = if path.starts_with("http") { path.to_owned() } else { format!("{}{path}", self.target.base_url) };
-        let response = self.client.get(&url).header(ACCEPT, "text/html").send().await.expect("GET");
-        (response.status(), response.text().await.unwrap_or_default())
+        let page = self.site.get(&self.client, path).await;
+        (page.status, page.body)
     }
 
     /// The page at `path` once it shows `text` (asked again every 250 ms), or as it is after
@@ -75,43 +49,17 @@ impl<'a> Session<'a> {
 
     /// A form post as a browser sends it from `from_page`.
     pub async fn post_form(&self, endpoint: &str, from_page: &str, fields: &[(&str, &str)]) -> Response {
-        let base = &self.target.base_url;
-        let request = self
-            .client
-            .post(format!("{base}{endpoint}"))
-            .header(ACCEPT, "text/html")
-            .header(ORIGIN, base.as_str())
-            .header(REFERER, format!("{base}{from_page}"))
-            .form(fields);
-        post(request).await
+        self.site.post_form(&self.client, endpoint, from_page, fields).await
     }
 
-    /// The settings page's form sent with `changes` made to what it shows
-    /// (`forms::changed`: an empty value unticks a box).
+    /// The settings page's form sent with `changes` made to what it shows.
     pub async fn change_settings(&self, changes: &[(&str, &str)]) -> Response {
-        let (_, page) = self.get("/staff/settings").await;
-        let fields = crate::forms::changed(crate::forms::form_as_shown(&page, "/api/update_settings"), changes);
-        let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
-        self.post_form("/api/update_settings", "/staff/settings", &fields).await
+        self.site.change_settings(&self.client, changes).await
     }
 
     /// A member's upload form, as a browser sends it from their profile.
     pub async fn upload(&self, member_id: &str, name: &str, content: &[u8], shared: bool) -> Response {
-        let base = &self.target.base_url;
-        let mut fields = vec![("file", Some(name), content)];
-        if shared {
-            fields.push(("shared", None, b"true"));
-        }
-        let (content_type, body) = crate::multipart::multipart(&fields);
-        let request = self
-            .client
-            .post(format!("{base}/staff/members/{member_id}/files"))
-            .header(ACCEPT, "text/html")
-            .header(ORIGIN, base.as_str())
-            .header(REFERER, format!("{base}/staff/members/{member_id}"))
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body);
-        post(request).await
+        self.site.upload(&self.client, member_id, name, content, shared).await
     }
 
     /// A file as the browser downloads it: status, Content-Disposition and bytes.
@@ -124,9 +72,7 @@ impl<'a> Session<'a> {
 
     /// A server function called as the hydrated client calls it.
     async fn call(&self, endpoint: &str, fields: &[(&str, &str)]) -> StatusCode {
-        let base = &self.target.base_url;
-        let request = self.client.post(format!("{base}{endpoint}")).header(ACCEPT, "application/json");
-        post(request.header(ORIGIN, base.as_str()).form(fields)).await.status()
+        self.site.call(&self.client, endpoint, fields).await.status()
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
@@ -159,9 +105,7 @@ pub fn invitation_link(target: &Target, email: &serde_json::Value) -> String {
 /// The path of the e-mail's link to `kind` (`/join-staff/`, `/reset-password/`…), which must
 /// be on the public URL.
 pub fn link_in(target: &Target, email: &serde_json::Value, kind: &str) -> String {
-    let text = email["text"].as_str().expect("a text body");
-    let url = text.split_whitespace().find(|w| w.contains(kind)).expect("a link in the e-mail");
-    url.strip_prefix(&target.base_url).unwrap_or_else(|| panic!("{url} is not on {}", target.base_url)).to_owned()
+    portico_harness::link_in(email, &target.base_url, kind)
 }
 
 /// The contacts on a profile page, by id: the member themself first, then representatives.

@@ -7,9 +7,9 @@ use futures::StreamExt;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION, ORIGIN};
 use reqwest::{Method, StatusCode};
 
-use crate::endpoints::{ENDPOINTS, NUMBER_FIELDS};
 use crate::flow::Session;
 use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target};
+use portico_harness::endpoints::{ENDPOINTS, NUMBER_FIELDS};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 /// Requests in flight at once.

@@ -2,7 +2,7 @@
 //! the JS glue and WASM a browser or the Workers runtime loads.
 //!
 //! - `front`: the hydrate bundle, `OUT_DIR/portico.js` and `OUT_DIR/portico.wasm`, the names
-//!   the pages refer to (as cargo-leptos writes them).
+//!   the pages refer to.
 //! - `worker`: `OUT_DIR/index.js` and `OUT_DIR/index_bg.wasm`, imported by `edge/worker.js`.
 //!   It can reset the WASM instance after a panic, so one request's panic does not break
 //!   every request after it. Without the `name` section (function names in stack traces:

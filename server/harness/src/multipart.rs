@@ -1,5 +1,5 @@
 //! A multipart/form-data body, as a browser sends a form with a file: each field's name, its
-//! file name (for a file) and content. Shared by the api tests and the scenarios.
+//! file name (for a file) and content.
 
 pub const BOUNDARY: &str = "portico-test-boundary-7MA4YWxk";
 

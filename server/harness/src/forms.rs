@@ -1,5 +1,5 @@
 //! What a browser sends when a person changes some fields of a form on a page and presses
-//! its button: every other field as the page showed it. Shared with the HTTP tests.
+//! its button: every other field as the page showed it.
 
 use scraper::{Html, Selector};
 
