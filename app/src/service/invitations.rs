@@ -1,6 +1,8 @@
 //! Inviting one person: which contact staff may see, the words of the invitation, the
-//! e-mail and token prepared for the outbox, and the invitation written with it. Server
-//! functions, a round and the e-mail preview all invite through here.
+//! e-mail and token prepared for the outbox, and the invitation written with it (server
+//! functions, a round and the e-mail preview all invite through here). And the link's side:
+//! opening it, accepting it with a new login, linking a login that exists, declining —
+//! each answering `AcceptError`, which the door words.
 
 use crate::domain::dates::{DAY, Zone};
 use crate::domain::template::{BUILT_IN_BODY, BUILT_IN_SUBJECT};
