@@ -23,9 +23,15 @@ pub fn signed_draft_link(state: &AppState, browser: &str, path: &str, fields: &[
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .chain([(DRAFT_PARAM.to_owned(), "1".to_owned())])
         .collect();
+    signed_link(state, browser, path, path, &pairs)
+}
+
+/// `target` (the page `path`, as a path or a whole URL) carrying `pairs` and `__sig`, their
+/// signature for `browser`: what a draft's frame and a redirect back to a form both are.
+pub fn signed_link(state: &AppState, browser: &str, target: &str, path: &str, pairs: &[(String, String)]) -> String {
     let signature = state.config.secret_key.sign(&signed_text(browser, path, &with_query("", pairs.iter())));
     let signature = ("__sig".to_owned(), signature);
-    with_query(path, pairs.iter().chain([&signature]))
+    with_query(target, pairs.iter().chain([&signature]))
 }
 
 /// What the signature covers: the browser, the page and every value its URL carries.

@@ -20,7 +20,7 @@ use http::{HeaderMap, HeaderValue, Method, header};
 
 use crate::ports::AppState;
 use crate::request::cookie_value;
-use crate::request::form_links::{BROWSER_COOKIE, DRAFT_PARAM, signed_text, with_query};
+use crate::request::form_links::{BROWSER_COOKIE, DRAFT_PARAM, signed_link, signed_text, with_query};
 use crate::secrets::new_nonce;
 
 const ERROR_PARAMS: [&str; 3] = ["__path", "__err", "__sig"];
@@ -80,10 +80,7 @@ fn sign_error_redirect(state: &AppState, browser: Option<String>, headers: &mut 
         return;
     }
     let browser = browser.unwrap_or_else(new_nonce);
-    let path = path_of(target);
-    let signature = state.config.secret_key.sign(&signed_text(&browser, path, &with_query("", pairs.iter())));
-    let signature = ("__sig".to_owned(), signature);
-    set_location(headers, with_query(target, pairs.iter().chain([&signature])));
+    set_location(headers, signed_link(state, &browser, target, path_of(target), &pairs));
     let cookie = crate::request::cookie_header(state, BROWSER_COOKIE, &browser, COOKIE_SECONDS);
     if let Ok(cookie) = HeaderValue::from_str(&cookie) {
         headers.append(header::SET_COOKIE, cookie);

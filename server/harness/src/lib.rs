@@ -143,7 +143,7 @@ impl Site {
 /// in its log, cloudflare/workers-sdk#14641): the proxy then answers 503 with `Retry-After:
 /// 0` itself, and retries only a GET or a HEAD. The request never reached the Worker, so it
 /// is sent once more, as the proxy would; neither target's own answers carry that header.
-pub async fn send(request: RequestBuilder) -> Response {
+async fn send(request: RequestBuilder) -> Response {
     let again = request.try_clone().expect("a body that can be sent again");
     let response = request.send().await.expect("POST");
     let dropped_by_dev_proxy = response.status() == StatusCode::SERVICE_UNAVAILABLE

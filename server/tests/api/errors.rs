@@ -20,27 +20,29 @@ async fn a_storage_error_names_the_statement_that_met_it() {
     assert!(error.contains(&format!("{}:{line}:", file!())), "the batch's failing statement: {error}");
 }
 
-/// What the app logs, kept for the tests to read: a process-wide subscriber (the server's own
-/// format), installed by the first test that asks.
+/// What the app logs, kept for the tests to read.
+static LOG: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+/// The log, once a process-wide subscriber (the server's own format) writes to it: the first
+/// test that asks installs it.
 fn captured_log() -> &'static std::sync::Mutex<Vec<u8>> {
-    static LOG: std::sync::OnceLock<&'static std::sync::Mutex<Vec<u8>>> = std::sync::OnceLock::new();
-    LOG.get_or_init(|| {
-        let log: &'static std::sync::Mutex<Vec<u8>> = Box::leak(Box::default());
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
         let subscriber = tracing_subscriber::fmt()
             .with_env_filter("info,sqlx=warn")
             .with_ansi(false)
-            .with_writer(move || LogWriter(log))
+            .with_writer(|| LogWriter)
             .finish();
         tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
-        log
-    })
+    });
+    &LOG
 }
 
-struct LogWriter(&'static std::sync::Mutex<Vec<u8>>);
+struct LogWriter;
 
 impl std::io::Write for LogWriter {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
+        LOG.lock().unwrap().extend_from_slice(bytes);
         Ok(bytes.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
