@@ -79,6 +79,9 @@ test('inline validation runs in the browser once the page is hydrated', async ({
   await repeat.fill('password');
   await phone.page.getByRole('button', { name: 'Set password and sign in' }).tap();
   await expect(phone.page.locator('#password-error')).toContainText('one of the most common passwords');
+  // The message comes back on a new page, shown before its island hydrates: typing before
+  // then reaches no island, and the message would stay.
+  await phone.ready();
   await password.fill('a long enough password');
   await expect(phone.page.locator('#password-error')).toBeEmpty();
   await repeat.fill('a long enough password');
