@@ -29,6 +29,7 @@ mod notices;
 mod paths;
 mod trace;
 
+use crate::request::SessionOfPage;
 use crate::request::notices::Notice;
 pub use api_requests::API_PREFIX;
 
@@ -42,6 +43,9 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         move || {
             provide_context(state.clone());
             if let Some(parts) = use_context::<http::request::Parts>() {
+                if parts.method == Method::GET {
+                    provide_context(SessionOfPage::default());
+                }
                 if let Some(nonce) = parts.extensions.get::<Nonce>() {
                     provide_context(nonce.clone());
                 }

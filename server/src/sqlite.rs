@@ -3,18 +3,24 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use portico_app::store::{Changes, Db, DbError, Row, SqlValue, Stmt};
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Column, Executor, Row as _, Sqlite, SqlitePool, TypeInfo, ValueRef};
+use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{Column, ConnectOptions, Connection, Executor, Row as _, Sqlite, TypeInfo, ValueRef};
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::migrations;
 
+/// Connections to the file open at once: readers run side by side (WAL), writers queue on
+/// SQLite's lock.
+const CONNECTIONS: usize = 8;
+
 pub struct SqliteDb {
-    pool: SqlitePool,
+    connections: Connections,
 }
 
 impl SqliteDb {
@@ -32,9 +38,51 @@ impl SqliteDb {
             .pragma("cache_size", "-32768")
             .pragma("mmap_size", "268435456")
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-        Migrator::new(migrations::Embedded(migrations::FILES)).await?.run(&pool).await?;
-        Ok(Self { pool })
+        let mut first = options.connect().await?;
+        Migrator::new(migrations::Embedded(migrations::FILES)).await?.run(&mut first).await?;
+        let mut idle = vec![first];
+        while idle.len() < CONNECTIONS {
+            idle.push(options.connect().await?);
+        }
+        Ok(Self { connections: Connections { idle: Mutex::new(idle), free: Semaphore::new(CONNECTIONS) } })
+    }
+}
+
+/// The open connections, lent to one statement or batch at a time. Not sqlx's pool: it
+/// pings a connection's thread each time it is returned (and by default each time it is
+/// lent), two round trips between threads as dear as the statement itself, for a file that
+/// cannot drop the line. A transaction left open by a cancelled request is rolled back by
+/// sqlx on the connection's own thread before whatever it runs next.
+struct Connections {
+    idle: Mutex<Vec<SqliteConnection>>,
+    free: Semaphore,
+}
+
+struct Lent<'a> {
+    connection: Option<SqliteConnection>,
+    from: &'a Connections,
+    _permit: SemaphorePermit<'a>,
+}
+
+impl Connections {
+    async fn lend(&self) -> Lent<'_> {
+        let permit = self.free.acquire().await.expect("the semaphore is never closed");
+        let connection = self.idle.lock().expect("no panic holds this lock").pop();
+        Lent { connection, from: self, _permit: permit }
+    }
+}
+
+impl Lent<'_> {
+    fn connection(&mut self) -> &mut SqliteConnection {
+        self.connection.as_mut().expect("a permit always finds a connection")
+    }
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        if let Some(connection) = self.connection.take() {
+            self.from.idle.lock().expect("no panic holds this lock").push(connection);
+        }
     }
 }
 
@@ -91,19 +139,22 @@ fn changes(result: sqlx::sqlite::SqliteQueryResult) -> Changes {
 #[async_trait]
 impl Db for SqliteDb {
     async fn fetch_all(&self, q: Stmt) -> Result<Vec<Row>, DbError> {
-        let rows = self.pool.fetch_all(query(&q)).await.map_err(|e| db_error(e).at(q.origin))?;
+        let mut lent = self.connections.lend().await;
+        let rows = lent.connection().fetch_all(query(&q)).await.map_err(|e| db_error(e).at(q.origin))?;
         rows.iter().map(to_json).collect::<Result<_, _>>().map_err(|e| e.at(q.origin))
     }
 
     async fn execute(&self, q: Stmt) -> Result<Changes, DbError> {
-        self.pool.execute(query(&q)).await.map(changes).map_err(|e| db_error(e).at(q.origin))
+        let mut lent = self.connections.lend().await;
+        lent.connection().execute(query(&q)).await.map(changes).map_err(|e| db_error(e).at(q.origin))
     }
 
     async fn batch(&self, qs: Vec<Stmt>) -> Result<Vec<Changes>, DbError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_error)?;
+        let mut lent = self.connections.lend().await;
+        let mut tx = lent.connection().begin_with("BEGIN IMMEDIATE").await.map_err(db_error)?;
         let mut all = Vec::with_capacity(qs.len());
         for q in &qs {
-            all.push(changes(tx.execute(query(q)).await.map_err(|e| db_error(e).at(q.origin))?));
+            all.push(changes((&mut *tx).execute(query(q)).await.map_err(|e| db_error(e).at(q.origin))?));
         }
         tx.commit().await.map_err(db_error)?;
         Ok(all)

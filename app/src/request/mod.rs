@@ -11,6 +11,8 @@ pub mod notices;
 
 pub use cookies::{ClientIp, cookie_header, cookie_value};
 
+use std::sync::Arc;
+
 use http::request::Parts;
 use http::{HeaderValue, Method, StatusCode, header};
 use leptos::prelude::*;
@@ -63,11 +65,26 @@ impl From<DbError> for AppError {
 
 /// The signed-in login, with the hash of its session id.
 pub async fn current_session(state: &AppState) -> Result<Option<(String, SessionUser)>, AppError> {
-    match use_context::<Parts>() {
-        Some(parts) => session_of(state, &parts.headers).await,
-        None => Ok(None),
+    let Some(parts) = use_context::<Parts>() else {
+        return Ok(None);
+    };
+    let Some(SessionOfPage(read)) = use_context::<SessionOfPage>() else {
+        return session_of(state, &parts.headers).await;
+    };
+    let mut read = read.lock().await;
+    if let Some(session) = read.as_ref() {
+        return Ok(session.clone());
     }
+    let session = session_of(state, &parts.headers).await?;
+    *read = Some(session.clone());
+    Ok(session)
 }
+
+/// The session a page is rendered for, read once however many of its parts ask (the
+/// header and the page's data both do, side by side). Given to reads only (`GET`), which
+/// neither sign in nor out, so it cannot go stale within the request.
+#[derive(Clone, Default)]
+pub struct SessionOfPage(Arc<futures::lock::Mutex<Option<Option<(String, SessionUser)>>>>);
 
 /// The login whose session cookie these request headers carry (a route outside Leptos).
 pub async fn session_of(
