@@ -18,17 +18,22 @@ measure() {
     END { printf "%s %s %s %d\n", rps, p50, p99, bad }'
 }
 
+# With a third argument (the static file's req/s), the page's throughput against it too.
 report() {
   read -r rps p50 p99 bad <<< "$2"
-  printf '%-7s %-22s %9s req/s   p50 %9s   p99 %9s%s\n' "$TARGET" "$1" "$rps" "$p50" "$p99" \
+  printf '%-7s %-22s %9s req/s   p50 %9s   p99 %9s%s%s\n' "$TARGET" "$1" "$rps" "$p50" "$p99" \
+    "${3:+$(awk -v page="$rps" -v file="$3" 'BEGIN { printf "   %.2f× the static file", page / file }')}" \
     "$([ "$bad" -gt 0 ] && echo "   ($bad answers not 2xx/3xx)")"
 }
 
+# The static file first: each page is measured against it (issue 25: within 2×, ≥ 0.5×).
 connections=16
-report "sign-in page" "$(measure "$BASE_URL/login")"
-report "invitation page" "$(measure "$BASE_URL$INVITE")"
-report "staff member list" "$(measure -H "Cookie: $COOKIE" "$BASE_URL/staff/members")"
-report "static file (CSS)" "$(measure "$BASE_URL/pkg/$(cat target/site/bundle-name).css")"
+static=$(measure "$BASE_URL/pkg/$(cat target/site/bundle-name).css")
+report "static file (CSS)" "$static"
+read -r static_rps _ <<< "$static"
+report "sign-in page" "$(measure "$BASE_URL/login")" "$static_rps"
+report "invitation page" "$(measure "$BASE_URL$INVITE")" "$static_rps"
+report "staff member list" "$(measure -H "Cookie: $COOKIE" "$BASE_URL/staff/members")" "$static_rps"
 
 export BENCH_ORIGIN="$BASE_URL"
 connections=1
