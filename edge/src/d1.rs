@@ -22,7 +22,7 @@ impl D1Db {
 
     fn prepare(&self, stmt: &Stmt) -> Result<D1PreparedStatement, DbError> {
         let args = stmt.args.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
-        self.db.prepare(&*stmt.sql).bind(&args).map_err(backend)
+        self.db.prepare(&*stmt.text()?).bind(&args).map_err(backend)
     }
 }
 

@@ -88,8 +88,8 @@ impl Drop for Lent<'_> {
 
 type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;
 
-fn query(stmt: &Stmt) -> Query<'_> {
-    stmt.args.iter().fold(sqlx::query(&stmt.sql), |q, arg| match arg {
+fn query<'q>(sql: &'q str, stmt: &'q Stmt) -> Query<'q> {
+    stmt.args.iter().fold(sqlx::query(sql), |q, arg| match arg {
         SqlValue::Null => q.bind(None::<i64>),
         SqlValue::Int(v) => q.bind(*v),
         SqlValue::Real(v) => q.bind(*v),
@@ -139,22 +139,25 @@ fn changes(result: sqlx::sqlite::SqliteQueryResult) -> Changes {
 #[async_trait]
 impl Db for SqliteDb {
     async fn fetch_all(&self, q: Stmt) -> Result<Vec<Row>, DbError> {
+        let sql = q.text()?;
         let mut lent = self.connections.lend().await;
-        let rows = lent.connection().fetch_all(query(&q)).await.map_err(|e| db_error(e).at(q.origin))?;
+        let rows = lent.connection().fetch_all(query(&sql, &q)).await.map_err(|e| db_error(e).at(q.origin))?;
         rows.iter().map(to_json).collect::<Result<_, _>>().map_err(|e| e.at(q.origin))
     }
 
     async fn execute(&self, q: Stmt) -> Result<Changes, DbError> {
+        let sql = q.text()?;
         let mut lent = self.connections.lend().await;
-        lent.connection().execute(query(&q)).await.map(changes).map_err(|e| db_error(e).at(q.origin))
+        lent.connection().execute(query(&sql, &q)).await.map(changes).map_err(|e| db_error(e).at(q.origin))
     }
 
     async fn batch(&self, qs: Vec<Stmt>) -> Result<Vec<Changes>, DbError> {
+        let texts = qs.iter().map(Stmt::text).collect::<Result<Vec<_>, _>>()?;
         let mut lent = self.connections.lend().await;
         let mut tx = lent.connection().begin_with("BEGIN IMMEDIATE").await.map_err(db_error)?;
         let mut all = Vec::with_capacity(qs.len());
-        for q in &qs {
-            all.push(changes((&mut *tx).execute(query(q)).await.map_err(|e| db_error(e).at(q.origin))?));
+        for (sql, q) in texts.iter().zip(&qs) {
+            all.push(changes((&mut *tx).execute(query(sql, q)).await.map_err(|e| db_error(e).at(q.origin))?));
         }
         tx.commit().await.map_err(db_error)?;
         Ok(all)

@@ -82,12 +82,12 @@ pub async fn same_email_elsewhere(
                         coalesce(c.first_name, m.first_name) || ' ' || coalesce(c.last_name, m.last_name) AS name,
                         m.first_name || ' ' || m.last_name AS member_name
                  FROM contacts c JOIN members m ON m.id = c.member_id
-                 WHERE c.email = ? AND c.removed_at IS NULL AND m.id <> ? AND ",
+                 WHERE c.email = :email AND c.removed_at IS NULL AND m.id <> :member AND ",
                 visible_member!(),
                 " ORDER BY c.id LIMIT 1"
             ),
-            email.as_str(),
-            member_id
+            email = email.as_str(),
+            member = member_id
         )),
     )
     .await
@@ -120,20 +120,19 @@ pub async fn add_contact(
                 concat!(
                     "INSERT INTO contacts (member_id, is_self, first_name, last_name, relation, email, is_primary,
                                            same_as, created_at)
-                     SELECT ?, 0, ?, ?, ?, ?, ?, ?, ?
-                     WHERE EXISTS (SELECT 1 FROM members m WHERE m.id = ? AND ",
+                     SELECT :member, 0, :first_name, :last_name, :relation, :email, :is_primary, :same_as, :now
+                     WHERE EXISTS (SELECT 1 FROM members m WHERE m.id = :member AND ",
                     visible_member!(),
                     ")"
                 ),
-                member_id,
-                new.first_name.as_str(),
-                new.last_name.as_str(),
-                new.relation.as_ref().map(Relation::as_str),
-                new.email.as_ref().map(Email::as_str),
-                new.is_primary,
-                new.same_as,
-                now,
-                member_id
+                member = member_id,
+                first_name = new.first_name.as_str(),
+                last_name = new.last_name.as_str(),
+                relation = new.relation.as_ref().map(Relation::as_str),
+                email = new.email.as_ref().map(Email::as_str),
+                is_primary = new.is_primary,
+                same_as = new.same_as,
+                now = now,
             )),
             // The same person with a login already: it reaches this profile now, as this
             // contact (the login's e-mail is the contact's, so it is theirs).
@@ -186,16 +185,17 @@ pub async fn update_contact(
             revoke_if_email_changes(scope, contact_id, email, now),
             scope.bind(stmt!(
                 concat!(
-                    "UPDATE contacts SET first_name = ?, last_name = ?, relation = ?, email = ?, is_primary = ?
-                     WHERE id = ? AND ",
+                    "UPDATE contacts SET first_name = :first_name, last_name = :last_name, relation = :relation,
+                                         email = :email, is_primary = :is_primary
+                     WHERE id = :contact AND ",
                     visible_representative!()
                 ),
-                new.first_name.as_str(),
-                new.last_name.as_str(),
-                new.relation.as_ref().map(Relation::as_str),
-                email,
-                new.is_primary,
-                contact_id
+                first_name = new.first_name.as_str(),
+                last_name = new.last_name.as_str(),
+                relation = new.relation.as_ref().map(Relation::as_str),
+                email = email,
+                is_primary = new.is_primary,
+                contact = contact_id
             )),
             refresh_contact(contact_id),
         ])
@@ -213,12 +213,11 @@ pub(crate) fn revoke_if_email_changes(scope: &StaffScope, contact_id: i64, email
     bind_open_invitations(
         stmt!(
             concat!(
-                "UPDATE invitations SET revoked_at = ?, revoked_because = 'email_changed'
-                 WHERE (SELECT email FROM contacts WHERE id = invitations.contact_id) IS NOT ? AND ",
+                "UPDATE invitations SET revoked_at = :now, revoked_because = 'email_changed'
+                 WHERE (SELECT email FROM contacts WHERE id = invitations.contact_id) IS NOT :email AND ",
                 open_invitations_of_visible_contact!()
             ),
-            now,
-            email
+            email = email
         ),
         scope,
         contact_id,
@@ -245,11 +244,10 @@ pub async fn remove_contact(db: &dyn Db, scope: &StaffScope, contact_id: i64, no
             bind_open_invitations(
                 stmt!(
                     concat!(
-                        "UPDATE invitations SET revoked_at = ?
+                        "UPDATE invitations SET revoked_at = :now
                          WHERE (SELECT is_self FROM contacts WHERE id = invitations.contact_id) = 0 AND ",
                         open_invitations_of_visible_contact!()
-                    ),
-                    now
+                    )
                 ),
                 scope,
                 contact_id,
@@ -257,13 +255,13 @@ pub async fn remove_contact(db: &dyn Db, scope: &StaffScope, contact_id: i64, no
             ),
             scope.bind(stmt!(
                 concat!(
-                    "UPDATE contacts SET removed_at = ?
-                     WHERE id = ? AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = contacts.id)
+                    "UPDATE contacts SET removed_at = :now
+                     WHERE id = :contact AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = contacts.id)
                        AND ",
                     visible_representative!()
                 ),
-                now,
-                contact_id
+                now = now,
+                contact = contact_id
             )),
             refresh_contact(contact_id),
         ])
@@ -275,10 +273,10 @@ pub async fn remove_contact(db: &dyn Db, scope: &StaffScope, contact_id: i64, no
         db,
         scope.bind(stmt!(
             concat!(
-                "SELECT 1 FROM contacts JOIN member_links l ON l.contact_id = contacts.id WHERE contacts.id = ? AND ",
+                "SELECT 1 FROM contacts JOIN member_links l ON l.contact_id = contacts.id WHERE contacts.id = :contact AND ",
                 visible_representative!()
             ),
-            contact_id
+            contact = contact_id
         )),
     )
     .await?;

@@ -87,22 +87,21 @@ pub fn open_invitations_ending(
 ) -> Stmt {
     let only = match which {
         Ending::All => "",
-        Ending::IfEmailBecomes(_) => "(SELECT email FROM contacts WHERE id = invitations.contact_id) IS NOT ? AND ",
+        Ending::IfEmailBecomes(_) => "(SELECT email FROM contacts WHERE id = invitations.contact_id) IS NOT :email AND ",
         Ending::IfRepresentative => "(SELECT is_self FROM contacts WHERE id = invitations.contact_id) = 0 AND ",
     };
     let mut statement = stmt!(
         format!(
-            "{}SELECT organisation_id, member_id, contact_id, ?, ?, ?, ? FROM invitations WHERE {only}{}",
+            "{}SELECT organisation_id, member_id, contact_id, :kind, :staff_user, :detail, :now FROM invitations
+             WHERE {only}{}",
             insert_event!(),
             open_invitations_of_visible_contact!()
         ),
-        kind,
-        scope.user_id,
-        detail,
-        now
+        kind = kind,
+        detail = detail
     );
     if let Ending::IfEmailBecomes(email) = which {
-        statement = statement.bind(email);
+        statement = statement.bind_as("email", email);
     }
     bind_open_invitations(statement, scope, contact_id, now)
 }
@@ -113,15 +112,14 @@ pub fn login_unlinked(scope: &StaffScope, contact_id: i64, now: i64) -> Stmt {
     scope.bind(stmt!(
         concat!(
             insert_event!(),
-            "SELECT (SELECT organisation_id FROM members WHERE id = c.member_id), c.member_id, c.id, 'unlinked', ?,
-                    u.email, ?
+            "SELECT (SELECT organisation_id FROM members WHERE id = c.member_id), c.member_id, c.id, 'unlinked',
+                    :staff_user, u.email, :now
              FROM member_links l JOIN contacts c ON c.id = l.contact_id JOIN users u ON u.id = l.user_id
-             WHERE l.contact_id = ? AND ",
+             WHERE l.contact_id = :contact AND ",
             visible_contact!()
         ),
-        scope.user_id,
-        now,
-        contact_id
+        now = now,
+        contact = contact_id
     ))
 }
 

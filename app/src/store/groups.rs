@@ -15,8 +15,7 @@ pub struct GroupRow {
 }
 
 /// The organisation's groups with the members this login may see; a login limited to some
-/// members sees the groups holding at least one of them. Bound: visible_member, then the
-/// organisation and all_members again.
+/// members sees the groups holding at least one of them. Bound by `StaffScope::bind`.
 macro_rules! visible_groups {
     () => {
         concat!(
@@ -25,7 +24,7 @@ macro_rules! visible_groups {
              LEFT JOIN group_members gm ON gm.group_id = g.id
              LEFT JOIN members m ON m.id = gm.member_id AND ",
             visible_member!(),
-            " WHERE g.organisation_id = ? "
+            " WHERE g.organisation_id = :organisation "
         )
     };
 }
@@ -33,14 +32,17 @@ macro_rules! visible_groups {
 pub async fn list_groups(db: &dyn Db, scope: &StaffScope) -> Result<Vec<GroupRow>, DbError> {
     let q = stmt!(concat!(
         visible_groups!(),
-        " GROUP BY g.id HAVING ? = 1 OR count(m.id) > 0 ORDER BY g.name COLLATE NOCASE, g.id"
+        " GROUP BY g.id HAVING :all_members = 1 OR count(m.id) > 0 ORDER BY g.name COLLATE NOCASE, g.id"
     ));
-    fetch_all(db, scope.bind(q).bind(scope.organisation_id).bind(scope.all_members)).await
+    fetch_all(db, scope.bind(q)).await
 }
 
 pub async fn group(db: &dyn Db, scope: &StaffScope, group_id: i64) -> Result<Option<GroupRow>, DbError> {
-    let q = stmt!(concat!(visible_groups!(), " AND g.id = ? GROUP BY g.id HAVING ? = 1 OR count(m.id) > 0"));
-    fetch_optional(db, scope.bind(q).bind(scope.organisation_id).bind(group_id).bind(scope.all_members)).await
+    let q = stmt!(
+        concat!(visible_groups!(), " AND g.id = :group GROUP BY g.id HAVING :all_members = 1 OR count(m.id) > 0"),
+        group = group_id
+    );
+    fetch_optional(db, scope.bind(q)).await
 }
 
 /// The groups a member belongs to (`member_of`), or may be added to (the others).
@@ -83,11 +85,11 @@ pub async fn group_members(db: &dyn Db, scope: &StaffScope, group_id: i64) -> Re
             concat!(
                 "SELECT m.id AS member_id, m.first_name, m.last_name
                  FROM group_members gm JOIN members m ON m.id = gm.member_id
-                 WHERE gm.group_id = ? AND ",
+                 WHERE gm.group_id = :group AND ",
                 visible_member!(),
                 " ORDER BY m.last_name COLLATE NOCASE, m.first_name COLLATE NOCASE, m.id"
             ),
-            group_id
+            group = group_id
         )),
     )
     .await
@@ -131,15 +133,15 @@ pub async fn add_profiles_to_group(
         .execute(scope.bind(stmt!(
             concat!(
                 "INSERT INTO group_members (group_id, member_id, added_at)
-                 SELECT DISTINCT g.id, m.id, ? FROM groups g, json_each(?) j JOIN members m ON m.id = j.value
-                 WHERE g.id = ? AND g.organisation_id = m.organisation_id
+                 SELECT DISTINCT g.id, m.id, :now FROM groups g, json_each(:members) j JOIN members m ON m.id = j.value
+                 WHERE g.id = :group AND g.organisation_id = m.organisation_id
                    AND NOT EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = g.id AND gm.member_id = m.id)
                    AND ",
                 visible_member!()
             ),
-            now,
-            ids,
-            group_id
+            now = now,
+            members = ids,
+            group = group_id
         )))
         .await?;
     Ok(changes.rows_affected)
@@ -153,11 +155,11 @@ pub async fn profiles(db: &dyn Db, scope: &StaffScope, member_ids: &[i64]) -> Re
         scope.bind(stmt!(
             concat!(
                 "SELECT DISTINCT m.id AS member_id, m.first_name, m.last_name
-                 FROM json_each(?) j JOIN members m ON m.id = j.value WHERE ",
+                 FROM json_each(:members) j JOIN members m ON m.id = j.value WHERE ",
                 visible_member!(),
                 " ORDER BY m.last_name COLLATE NOCASE, m.first_name COLLATE NOCASE, m.id"
             ),
-            ids
+            members = ids
         )),
     )
     .await
@@ -172,13 +174,13 @@ pub async fn remove_from_group(
     let changes = db
         .execute(scope.bind(stmt!(
             concat!(
-                "DELETE FROM group_members WHERE group_id = ? AND member_id = ?
+                "DELETE FROM group_members WHERE group_id = :group AND member_id = :member
                  AND EXISTS (SELECT 1 FROM members m WHERE m.id = group_members.member_id AND ",
                 visible_member!(),
                 ")"
             ),
-            group_id,
-            member_id
+            group = group_id,
+            member = member_id
         )))
         .await?;
     Ok(changes.rows_affected == 1)

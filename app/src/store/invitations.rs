@@ -74,19 +74,20 @@ pub enum InvitingAs {
     Round,
 }
 
-/// The guard of `InvitingAs` for the contact `$contact` (an SQL expression), bound by
-/// `bind_inviting_as`: true when the write may go on.
+/// The guard of `InvitingAs` for the contact `$contact` (an SQL expression), its values
+/// (`:by_round`, `:now`, `:invited_since`, `:replacing`) bound by `bind_inviting_as`: true when
+/// the write may go on.
 macro_rules! inviting_as_allows {
     ($contact:expr) => {
         concat!(
-            "iif(? = 1,
+            "iif(:by_round = 1,
                  NOT EXISTS (SELECT 1 FROM invitations r WHERE r.contact_id = ",
             $contact,
             "           AND r.accepted_at IS NULL AND r.revoked_at IS NULL AND r.declined_at IS NULL
-                         AND r.expires_at > ? AND r.created_at > ?),
+                         AND r.expires_at > :now AND r.created_at > :invited_since),
                  (SELECT r.id FROM invitations r WHERE r.contact_id = ",
             $contact,
-            "     ORDER BY r.created_at DESC, r.id DESC LIMIT 1) IS ?)"
+            "     ORDER BY r.created_at DESC, r.id DESC LIMIT 1) IS :replacing)"
         )
     };
 }
@@ -97,7 +98,10 @@ pub(crate) fn bind_inviting_as(s: Stmt, inviting_as: InvitingAs, now: i64) -> St
         InvitingAs::Staff { replacing } => replacing,
         InvitingAs::Round => None,
     };
-    s.bind(inviting_as == InvitingAs::Round).bind(now).bind(now - ROUND_SKIPS_INVITED_WITHIN).bind(replacing)
+    s.bind_as("by_round", inviting_as == InvitingAs::Round)
+        .bind_as("now", now)
+        .bind_as("invited_since", now - ROUND_SKIPS_INVITED_WITHIN)
+        .bind_as("replacing", replacing)
 }
 
 /// The statements that revoke the contacts' open invitations, create the new ones and queue
@@ -117,25 +121,24 @@ pub fn invitation_statements(
     let emails = serde_json::to_string(&emails).map_err(|e| DbError::Backend(e.to_string()))?;
     let revoke = stmt!(
         concat!(
-            "UPDATE invitations SET revoked_at = ?
-             WHERE organisation_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL
-               AND contact_id IN (SELECT json_extract(value, '$.contact_id') FROM json_each(?))
+            "UPDATE invitations SET revoked_at = :now
+             WHERE organisation_id = :organisation AND accepted_at IS NULL AND revoked_at IS NULL
+               AND declined_at IS NULL
+               AND contact_id IN (SELECT json_extract(value, '$.contact_id') FROM json_each(:invitations))
                AND ",
             inviting_as_allows!("invitations.contact_id"),
             " AND ",
             invitable_contact!("invitations.contact_id")
         ),
-        now,
-        scope.organisation_id,
-        list.as_str()
+        invitations = list.as_str()
     );
     let insert = stmt!(
         concat!(
             "INSERT INTO invitations (organisation_id, member_id, contact_id, email, token_hash,
                      personal_message, subject_template, body_template, sent_by, created_at, expires_at, reinvite)
-             SELECT ?, (SELECT member_id FROM contacts WHERE id = n.contact_id), n.contact_id, n.email,
-                    n.token_hash, n.personal_message, n.subject_template, n.body_template, ?, ?, n.expires_at,
-                    n.declined
+             SELECT :organisation, (SELECT member_id FROM contacts WHERE id = n.contact_id), n.contact_id, n.email,
+                    n.token_hash, n.personal_message, n.subject_template, n.body_template, :staff_user, :now,
+                    n.expires_at, n.declined
              FROM (SELECT j.contact_id, j.email, j.token_hash, j.personal_message, j.subject_template,
                           j.body_template, j.expires_at,
                           coalesce((SELECT i.declined_at IS NOT NULL FROM invitations i
@@ -148,17 +151,14 @@ pub fn invitation_statements(
                                 json_extract(value, '$.subject_template') AS subject_template,
                                 json_extract(value, '$.body_template') AS body_template,
                                 json_extract(value, '$.expires_at') AS expires_at
-                         FROM json_each(?)) j) n
-             WHERE (n.declined = 0 OR ?) AND ",
+                         FROM json_each(:invitations)) j) n
+             WHERE (n.declined = 0 OR :declined_too) AND ",
             inviting_as_allows!("n.contact_id"),
             " AND ",
             invitable_contact!("n.contact_id")
         ),
-        scope.organisation_id,
-        scope.user_id,
-        now,
-        list.as_str(),
-        inviting_as != InvitingAs::Round
+        invitations = list.as_str(),
+        declined_too = inviting_as != InvitingAs::Round
     );
     Ok(vec![
         scope.bind(bind_inviting_as(revoke, inviting_as, now)),
@@ -456,12 +456,10 @@ pub async fn record_decline(
 ) -> Result<u64, DbError> {
     let set = stmt!(
         concat!(
-            "UPDATE invitations SET declined_at = ?, declined_by = ?, decline_reason = ? WHERE ",
+            "UPDATE invitations SET declined_at = :now, declined_by = :staff_user, decline_reason = :reason WHERE ",
             open_invitations_of_visible_contact!()
         ),
-        now,
-        scope.user_id,
-        reason
+        reason = reason
     );
     end_open_invitations(db, scope, contact_id, now, ("declined", reason), set).await
 }
@@ -473,8 +471,7 @@ pub async fn revoke_open_invitations(
     contact_id: i64,
     now: i64,
 ) -> Result<u64, DbError> {
-    let set =
-        stmt!(concat!("UPDATE invitations SET revoked_at = ? WHERE ", open_invitations_of_visible_contact!()), now);
+    let set = stmt!(concat!("UPDATE invitations SET revoked_at = :now WHERE ", open_invitations_of_visible_contact!()));
     end_open_invitations(db, scope, contact_id, now, ("revoked", None), set).await
 }
 
@@ -511,24 +508,23 @@ pub async fn unlink_login(db: &dyn Db, scope: &StaffScope, contact_id: i64, now:
                     concat!(
                         "DELETE FROM sessions WHERE user_id IN (
                          SELECT l.user_id FROM member_links l JOIN contacts c ON c.id = l.contact_id
-                         WHERE l.contact_id = ? AND ",
+                         WHERE l.contact_id = :contact AND ",
                         visible_contact!(),
                         ")
                      AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.user_id = sessions.user_id)
                      AND NOT EXISTS (SELECT 1 FROM member_links o
-                                     WHERE o.user_id = sessions.user_id AND o.contact_id IS NOT ?)"
+                                     WHERE o.user_id = sessions.user_id AND o.contact_id IS NOT :contact)"
                     ),
-                    contact_id
-                ))
-                .bind(contact_id),
+                    contact = contact_id
+                )),
             scope.bind(stmt!(
                 concat!(
-                    "DELETE FROM member_links WHERE contact_id = ?
+                    "DELETE FROM member_links WHERE contact_id = :contact
                      AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = member_links.contact_id AND ",
                     visible_contact!(),
                     ")"
                 ),
-                contact_id
+                contact = contact_id
             )),
             refresh_contact(contact_id),
         ])

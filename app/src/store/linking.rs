@@ -106,7 +106,7 @@ pub async fn create_sign_up(db: &dyn Db, new: &NewSignUp<'_>, email: &QueuedEmai
                 email,
                 Some("sign_up"),
                 new.now,
-                stmt!("EXISTS (SELECT 1 FROM sign_ups WHERE token_hash = ?)", new.token_hash),
+                stmt!("EXISTS (SELECT 1 FROM sign_ups WHERE token_hash = :token_hash)", token_hash = new.token_hash),
             ),
         ])
         .await?;
@@ -242,31 +242,31 @@ pub async fn decide_link_request(
             scope.bind(stmt!(
                 concat!(
                     "INSERT INTO member_links (user_id, member_id, contact_id, relation, linked_at)
-                     SELECT r.user_id, c.member_id, c.id, CASE WHEN c.is_self = 1 THEN 'self' ELSE 'representative' END, ?
+                     SELECT r.user_id, c.member_id, c.id, CASE WHEN c.is_self = 1 THEN 'self' ELSE 'representative' END,
+                            :now
                      FROM link_requests r JOIN contacts c ON c.id = r.contact_id
-                     WHERE r.id = ? AND r.decided_at IS NULL AND ? = 1
+                     WHERE r.id = :request AND r.decided_at IS NULL AND :approve = 1
                        AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = c.id)
                        AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.user_id = r.user_id AND l.member_id = c.member_id)
                        AND ",
                     visible_contact!()
                 ),
-                now,
-                request_id,
-                approve
+                now = now,
+                request = request_id,
+                approve = approve
             )),
             scope.bind(stmt!(
                 concat!(
-                    "UPDATE link_requests SET decided_at = ?, decided_by = ?,
+                    "UPDATE link_requests SET decided_at = :now, decided_by = :staff_user,
                          approved = EXISTS (SELECT 1 FROM member_links l
                                             WHERE l.user_id = link_requests.user_id AND l.contact_id = link_requests.contact_id)
-                     WHERE id = ? AND decided_at IS NULL
+                     WHERE id = :request AND decided_at IS NULL
                        AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = link_requests.contact_id AND ",
                     visible_contact!(),
                     ")"
                 ),
-                now,
-                scope.user_id,
-                request_id
+                now = now,
+                request = request_id
             )),
             stmt!(
                 refresh_standing!("SELECT c.member_id FROM link_requests r JOIN contacts c ON c.id = r.contact_id WHERE r.id = ?"),

@@ -44,62 +44,56 @@ pub struct StandingCount {
     pub waiting: i64,
 }
 
-/// SQL text and its arguments, built in order.
+/// SQL text assembled from fragments, each with the values it names.
 struct Sql {
     text: String,
-    args: Vec<SqlValue>,
+    values: Vec<(&'static str, SqlValue)>,
 }
 
 impl Sql {
     fn new(text: &str) -> Self {
-        Self { text: text.to_owned(), args: Vec::new() }
+        Self { text: text.to_owned(), values: Vec::new() }
     }
 
-    fn push(&mut self, fragment: &str, args: impl IntoIterator<Item = SqlValue>) -> &mut Self {
+    fn push<const N: usize>(&mut self, fragment: &str, values: [(&'static str, SqlValue); N]) -> &mut Self {
         self.text.push_str(fragment);
-        self.args.extend(args);
+        self.values.extend(values);
         self
     }
 
-    fn stmt(self) -> Stmt {
-        Stmt { args: self.args, ..Stmt::new(self.text) }
+    fn stmt(self, scope: &StaffScope) -> Stmt {
+        let stmt = self.values.into_iter().fold(Stmt::new(self.text), |stmt, (name, value)| stmt.bind_as(name, value));
+        scope.bind(stmt)
     }
 }
 
-/// `FROM … WHERE …` for the members the search finds that this staff login may see, as `m`.
+/// `FROM … WHERE …` for the members the search finds that the staff login (bound by
+/// `Sql::stmt`) may see, as `m`.
 /// With a search, the matches are gathered first from the name and e-mail indexes, so the
 /// query never walks every member to find a few.
-fn found_members(sql: &mut Sql, scope: &StaffScope, search: &str, not_registered: bool) {
+fn found_members(sql: &mut Sql, search: &str, not_registered: bool) {
     let name = fold(search);
     let email = search.trim().to_lowercase();
     if name.is_empty() && email.is_empty() {
         sql.push(" FROM members m", []);
     } else {
-        let org = SqlValue::Int(scope.organisation_id);
         sql.push(
-            " FROM (SELECT id FROM members WHERE organisation_id = ? AND archived_at IS NULL
-                                          AND name_key >= ? AND name_key < ?
-                    UNION SELECT id FROM members WHERE organisation_id = ? AND archived_at IS NULL
-                                          AND sort_key >= ? AND sort_key < ?
+            " FROM (SELECT id FROM members WHERE organisation_id = :organisation AND archived_at IS NULL
+                                          AND name_key >= :name_from AND name_key < :name_to
+                    UNION SELECT id FROM members WHERE organisation_id = :organisation AND archived_at IS NULL
+                                          AND sort_key >= :name_from AND sort_key < :name_to
                     UNION SELECT member_id FROM contacts WHERE removed_at IS NULL
-                                          AND email >= ? AND email < ?) found
+                                          AND email >= :email_from AND email < :email_to) found
                CROSS JOIN members m ON m.id = found.id",
             [
-                org.clone(),
-                name.clone().into(),
-                prefix_end(&name).into(),
-                org,
-                name.clone().into(),
-                prefix_end(&name).into(),
-                email.clone().into(),
-                prefix_end(&email).into(),
+                ("name_from", name.clone().into()),
+                ("name_to", prefix_end(&name).into()),
+                ("email_from", email.clone().into()),
+                ("email_to", prefix_end(&email).into()),
             ],
         );
     }
-    sql.push(
-        concat!(" WHERE ", visible_member!()),
-        [scope.organisation_id.into(), scope.all_members.into(), scope.user_id.into()],
-    );
+    sql.push(concat!(" WHERE ", visible_member!()), []);
     if not_registered {
         sql.push(
             " AND EXISTS (SELECT 1 FROM contacts c WHERE c.member_id = m.id AND c.removed_at IS NULL
@@ -138,9 +132,9 @@ pub fn page_stmt(scope: &StaffScope, query: &ListQuery, limit: i64, now: i64) ->
                 m.latest_invited_at, m.latest_login_at,
                 (SELECT c.email FROM contacts c WHERE c.member_id = m.id AND c.is_self = 1) AS email",
     );
-    let (column, direction) = page_members(&mut sql, scope, query, now);
-    sql.push(&format!(" ORDER BY m.{column}{direction}, m.id{direction} LIMIT ?"), [limit.into()]);
-    sql.stmt()
+    let (column, direction) = page_members(&mut sql, query, now);
+    sql.push(&format!(" ORDER BY m.{column}{direction}, m.id{direction} LIMIT :limit"), [("limit", limit.into())]);
+    sql.stmt(scope)
 }
 
 /// How many members from the page `query` names to the end of the list: with the list's
@@ -157,20 +151,20 @@ pub async fn remaining(db: &dyn Db, scope: &StaffScope, query: &ListQuery, now: 
 /// The statement `remaining` runs (public for the query-plan test).
 pub fn remaining_stmt(scope: &StaffScope, query: &ListQuery, now: i64) -> Stmt {
     let mut sql = Sql::new("SELECT count(*) AS remaining");
-    page_members(&mut sql, scope, query, now);
-    sql.stmt()
+    page_members(&mut sql, query, now);
+    sql.stmt(scope)
 }
 
 /// `FROM … WHERE …` for the members of the page `query` names and every one after it: the
 /// search, the filter, and past the member the previous page ended with. The order's column
 /// and direction.
-fn page_members(sql: &mut Sql, scope: &StaffScope, query: &ListQuery, now: i64) -> (&'static str, &'static str) {
-    found_members(sql, scope, &query.search, query.not_registered);
+fn page_members(sql: &mut Sql, query: &ListQuery, now: i64) -> (&'static str, &'static str) {
+    found_members(sql, &query.search, query.not_registered);
     if let Some(status) = query.status {
-        sql.push(" AND m.standing = ?", [status.standing().into()]);
+        sql.push(" AND m.standing = :standing", [("standing", status.standing().into())]);
         match status {
-            PortalStatus::Waiting => sql.push(" AND m.standing_expires_at > ?", [now.into()]),
-            PortalStatus::Expired => sql.push(" AND m.standing_expires_at <= ?", [now.into()]),
+            PortalStatus::Waiting => sql.push(" AND m.standing_expires_at > :now", [("now", now.into())]),
+            PortalStatus::Expired => sql.push(" AND m.standing_expires_at <= :now", [("now", now.into())]),
             _ => &mut *sql,
         };
     }
@@ -185,11 +179,11 @@ fn page_members(sql: &mut Sql, scope: &StaffScope, query: &ListQuery, now: i64) 
         sql.push(
             &format!(
                 " AND (m.{column}, m.id) {comparison} ((SELECT p.{column} FROM members p
-                   WHERE p.id = ? AND p.organisation_id = ?
-                     AND (? = 1 OR {})), ?)",
+                   WHERE p.id = :after AND p.organisation_id = :organisation
+                     AND (:all_members = 1 OR {})), :after)",
                 granted_member!("p.id")
             ),
-            [after.into(), scope.organisation_id.into(), scope.all_members.into(), scope.user_id.into(), after.into()],
+            [("after", after.into())],
         );
     }
     (column, direction)
@@ -197,11 +191,11 @@ fn page_members(sql: &mut Sql, scope: &StaffScope, query: &ListQuery, now: i64) 
 
 pub fn counts_stmt(scope: &StaffScope, search: &str, not_registered: bool, now: i64) -> Stmt {
     let mut sql =
-        Sql::new("SELECT m.standing, count(*) AS members, coalesce(sum(m.standing_expires_at > ?), 0) AS waiting");
-    sql.args.push(now.into());
-    found_members(&mut sql, scope, search, not_registered);
+        Sql::new("SELECT m.standing, count(*) AS members, coalesce(sum(m.standing_expires_at > :now), 0) AS waiting");
+    sql.values.push(("now", now.into()));
+    found_members(&mut sql, search, not_registered);
     sql.push(" GROUP BY m.standing", []);
-    sql.stmt()
+    sql.stmt(scope)
 }
 
 /// One contact of an exported member, with their own portal access.

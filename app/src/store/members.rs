@@ -125,11 +125,11 @@ pub async fn contacts_of(db: &dyn Db, scope: &StaffScope, member_id: i64) -> Res
         scope.bind(stmt!(
             concat!(
                 contact_select!(),
-                " WHERE c.member_id = ? AND ",
+                " WHERE c.member_id = :member AND ",
                 visible_contact!(),
                 " ORDER BY c.is_self DESC, c.id"
             ),
-            member_id
+            member = member_id
         )),
     )
     .await
@@ -138,7 +138,7 @@ pub async fn contacts_of(db: &dyn Db, scope: &StaffScope, member_id: i64) -> Res
 pub async fn contact(db: &dyn Db, scope: &StaffScope, contact_id: i64) -> Result<Option<ContactRow>, DbError> {
     fetch_optional(
         db,
-        scope.bind(stmt!(concat!(contact_select!(), " WHERE c.id = ? AND ", visible_contact!()), contact_id)),
+        scope.bind(stmt!(concat!(contact_select!(), " WHERE c.id = :contact AND ", visible_contact!()), contact = contact_id)),
     )
     .await
 }
@@ -161,10 +161,10 @@ pub async fn member(db: &dyn Db, scope: &StaffScope, member_id: i64) -> Result<O
             concat!(
                 "SELECT m.id, m.first_name, m.last_name, c.email, m.phone, m.address
                  FROM members m JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
-                 WHERE m.id = ? AND ",
+                 WHERE m.id = :member AND ",
                 visible_member!()
             ),
-            member_id
+            member = member_id
         )),
     )
     .await
@@ -255,30 +255,31 @@ pub async fn update_member(
             super::contacts::revoke_if_email_changes(scope, own.id, email, now),
             scope.bind(stmt!(
                 concat!(
-                    "UPDATE members SET first_name = ?, last_name = ?, name_key = ?, sort_key = ?, phone = ?, address = ?
-                     WHERE id = ? AND EXISTS (SELECT 1 FROM members m WHERE m.id = members.id AND ",
+                    "UPDATE members SET first_name = :first_name, last_name = :last_name, name_key = :name_key,
+                                        sort_key = :sort_key, phone = :phone, address = :address
+                     WHERE id = :member AND EXISTS (SELECT 1 FROM members m WHERE m.id = members.id AND ",
                     visible_member!(),
                     ")"
                 ),
-                new.first_name.as_str(),
-                new.last_name.as_str(),
-                keys.name_key,
-                keys.sort_key,
-                new.phone.as_ref().map(Phone::as_str),
-                new.address.as_ref().map(PostalAddress::as_str),
-                member_id
+                first_name = new.first_name.as_str(),
+                last_name = new.last_name.as_str(),
+                name_key = keys.name_key,
+                sort_key = keys.sort_key,
+                phone = new.phone.as_ref().map(Phone::as_str),
+                address = new.address.as_ref().map(PostalAddress::as_str),
+                member = member_id
             )),
             scope.bind(stmt!(
                 concat!(
-                    "UPDATE contacts SET email = ?, is_primary = ?
-                     WHERE member_id = ? AND is_self = 1
+                    "UPDATE contacts SET email = :email, is_primary = :is_primary
+                     WHERE member_id = :member AND is_self = 1
                        AND EXISTS (SELECT 1 FROM members m WHERE m.id = contacts.member_id AND ",
                     visible_member!(),
                     ")"
                 ),
-                email,
-                is_primary,
-                member_id
+                email = email,
+                is_primary = is_primary,
+                member = member_id
             )),
             refresh_member(member_id),
         ])

@@ -33,8 +33,7 @@ pub struct OutboxMessage {
 
 /// One e-mail that is not an invitation's, queued in the batch that causes it: `link_kind`
 /// names the page its sealed token's link opens (none: it has no link), and it is queued
-/// only if `only_if` holds (a condition, its arguments bound after the e-mail's): that what
-/// it tells of happened.
+/// only if `only_if` holds (a condition with named values): that what it tells of happened.
 pub fn queue_one(
     organisation_id: i64,
     to: &str,
@@ -43,28 +42,24 @@ pub fn queue_one(
     now: i64,
     only_if: Stmt,
 ) -> Stmt {
-    let mut queued = stmt!(
-        format!(
-            "INSERT INTO outbox (organisation_id, idempotency_key, to_email, from_name, from_email, subject,
-                 text_body, html_body, sealed_token, link_kind, next_attempt_at, created_at)
-             SELECT ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, ''), coalesce(?, 'invitation'), ?, ? WHERE {}",
-            only_if.sql
-        ),
-        organisation_id,
-        email.idempotency_key.as_str(),
-        to,
-        email.from_name.as_str(),
-        email.from_email.as_str(),
-        email.subject.as_str(),
-        email.text_body.as_str(),
-        email.html_body.as_str(),
-        email.sealed_token.as_str(),
-        link_kind.map_or(SqlValue::Null, SqlValue::from),
-        now,
-        now
-    );
-    queued.args.extend(only_if.args);
-    queued
+    stmt!(
+        "INSERT INTO outbox (organisation_id, idempotency_key, to_email, from_name, from_email, subject,
+             text_body, html_body, sealed_token, link_kind, next_attempt_at, created_at)
+         SELECT :organisation, :idempotency_key, :to_email, :from_name, :from_email, :subject, :text_body,
+                :html_body, nullif(:sealed_token, ''), coalesce(:link_kind, 'invitation'), :now, :now WHERE ",
+        organisation = organisation_id,
+        idempotency_key = email.idempotency_key.as_str(),
+        to_email = to,
+        from_name = email.from_name.as_str(),
+        from_email = email.from_email.as_str(),
+        subject = email.subject.as_str(),
+        text_body = email.text_body.as_str(),
+        html_body = email.html_body.as_str(),
+        sealed_token = email.sealed_token.as_str(),
+        link_kind = link_kind.map_or(SqlValue::Null, SqlValue::from),
+        now = now,
+    )
+    .then(only_if)
 }
 
 /// A message not yet tried whose invitation was withdrawn or accepted meanwhile.

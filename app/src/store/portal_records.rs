@@ -8,8 +8,8 @@ use super::scope::{StaffScope, visible_member};
 use super::{Db, DbError, fetch_all, fetch_optional};
 use crate::stmt;
 
-/// The member `$member` names (a column, or `?` bound to its id) is one the staff login bound
-/// after it (`StaffScope::bind`) sees.
+/// The member `$member` names (a column, or `:member`) is one the staff login
+/// (`StaffScope::bind`) sees.
 macro_rules! staff_sees {
     ($member:literal) => {
         concat!("EXISTS (SELECT 1 FROM members m WHERE m.id = ", $member, " AND ", visible_member!(), ")")
@@ -132,15 +132,13 @@ pub async fn add_membership(
         .execute(scope.bind(stmt!(
             concat!(
                 "INSERT INTO memberships (member_id, programme, level, added_by, added_at)
-                 SELECT ?, ?, ?, ?, ? WHERE ",
-                staff_sees!("?")
+                 SELECT :member, :programme, :level, :staff_user, :now WHERE ",
+                staff_sees!(":member")
             ),
-            member_id,
-            programme,
-            level,
-            scope.user_id,
-            now,
-            member_id
+            member = member_id,
+            programme = programme,
+            level = level,
+            now = now
         )))
         .await?;
     Ok(changes.rows_affected == 1)
@@ -149,8 +147,8 @@ pub async fn add_membership(
 pub async fn remove_membership(db: &dyn Db, scope: &StaffScope, membership_id: i64) -> Result<bool, DbError> {
     let changes = db
         .execute(scope.bind(stmt!(
-            concat!("DELETE FROM memberships WHERE id = ? AND ", staff_sees!("memberships.member_id")),
-            membership_id
+            concat!("DELETE FROM memberships WHERE id = :membership AND ", staff_sees!("memberships.member_id")),
+            membership = membership_id
         )))
         .await?;
     Ok(changes.rows_affected == 1)
@@ -169,16 +167,14 @@ pub async fn add_booking(
         .execute(scope.bind(stmt!(
             concat!(
                 "INSERT INTO bookings (member_id, title, starts, place, added_by, added_at)
-                 SELECT ?, ?, ?, ?, ?, ? WHERE ",
-                staff_sees!("?")
+                 SELECT :member, :title, :starts, :place, :staff_user, :now WHERE ",
+                staff_sees!(":member")
             ),
-            member_id,
-            title,
-            starts,
-            place,
-            scope.user_id,
-            now,
-            member_id
+            member = member_id,
+            title = title,
+            starts = starts,
+            place = place,
+            now = now
         )))
         .await?;
     Ok(changes.rows_affected == 1)
@@ -189,11 +185,11 @@ pub async fn cancel_booking(db: &dyn Db, scope: &StaffScope, booking_id: i64, no
     let changes = db
         .execute(scope.bind(stmt!(
             concat!(
-                "UPDATE bookings SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL AND ",
+                "UPDATE bookings SET cancelled_at = :now WHERE id = :booking AND cancelled_at IS NULL AND ",
                 staff_sees!("bookings.member_id")
             ),
-            now,
-            booking_id
+            now = now,
+            booking = booking_id
         )))
         .await?;
     Ok(changes.rows_affected == 1)
@@ -219,18 +215,16 @@ pub async fn add_file(
         .execute(scope.bind(stmt!(
             concat!(
                 "INSERT INTO member_files (member_id, name, content_type, size, content, shared, added_by, added_at)
-                 SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE ",
-                staff_sees!("?")
+                 SELECT :member, :name, :content_type, :size, :content, :shared, :staff_user, :now WHERE ",
+                staff_sees!(":member")
             ),
-            member_id,
-            file.name,
-            file.content_type,
-            file.size as i64,
-            file.content,
-            file.shared,
-            scope.user_id,
-            now,
-            member_id
+            member = member_id,
+            name = file.name,
+            content_type = file.content_type,
+            size = file.size as i64,
+            content = file.content,
+            shared = file.shared,
+            now = now
         )))
         .await?;
     Ok(changes.rows_affected == 1)
@@ -239,9 +233,12 @@ pub async fn add_file(
 pub async fn set_file_shared(db: &dyn Db, scope: &StaffScope, file_id: i64, shared: bool) -> Result<bool, DbError> {
     let changes = db
         .execute(scope.bind(stmt!(
-            concat!("UPDATE member_files SET shared = ? WHERE id = ? AND ", staff_sees!("member_files.member_id")),
-            shared,
-            file_id
+            concat!(
+                "UPDATE member_files SET shared = :shared WHERE id = :file AND ",
+                staff_sees!("member_files.member_id")
+            ),
+            shared = shared,
+            file = file_id
         )))
         .await?;
     Ok(changes.rows_affected == 1)
@@ -250,8 +247,8 @@ pub async fn set_file_shared(db: &dyn Db, scope: &StaffScope, file_id: i64, shar
 pub async fn remove_file(db: &dyn Db, scope: &StaffScope, file_id: i64) -> Result<bool, DbError> {
     let changes = db
         .execute(scope.bind(stmt!(
-            concat!("DELETE FROM member_files WHERE id = ? AND ", staff_sees!("member_files.member_id")),
-            file_id
+            concat!("DELETE FROM member_files WHERE id = :file AND ", staff_sees!("member_files.member_id")),
+            file = file_id
         )))
         .await?;
     Ok(changes.rows_affected == 1)
@@ -263,10 +260,10 @@ pub async fn file_for_staff(db: &dyn Db, scope: &StaffScope, file_id: i64) -> Re
         db,
         scope.bind(stmt!(
             concat!(
-                "SELECT name, content_type, content FROM member_files WHERE id = ? AND ",
+                "SELECT name, content_type, content FROM member_files WHERE id = :file AND ",
                 staff_sees!("member_files.member_id")
             ),
-            file_id
+            file = file_id
         )),
     )
     .await

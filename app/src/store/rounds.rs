@@ -67,7 +67,7 @@ pub async fn candidates(
     let ids = serde_json::to_string(member_ids).map_err(|e| DbError::Backend(e.to_string()))?;
     fetch_all(
         db,
-        stmt!(
+        scope.bind(stmt!(
             concat!(
                 "SELECT c.id AS contact_id, m.id AS member_id, m.first_name || ' ' || m.last_name AS member_name,
                     coalesce(c.first_name, m.first_name) AS first_name,
@@ -80,24 +80,21 @@ pub async fn candidates(
                     ",
                 latest_invitation_columns!(),
                 "
-             FROM json_each(?) j
-             JOIN members m ON m.id = j.value AND m.organisation_id = ?
-                           AND (? = 1 OR ",
+             FROM json_each(:members) j
+             JOIN members m ON m.id = j.value AND m.organisation_id = :organisation
+                           AND (:all_members = 1 OR ",
                 granted_member!("m.id"),
                 ")
              JOIN contacts c ON c.member_id = m.id AND c.removed_at IS NULL
              LEFT JOIN member_links l ON l.contact_id = c.id
              LEFT JOIN invitations i ON i.id = (SELECT id FROM invitations WHERE contact_id = c.id
                                                 ORDER BY created_at DESC, id DESC LIMIT 1)
-             WHERE ? = 0 OR l.user_id IS NULL
+             WHERE :without_login_only = 0 OR l.user_id IS NULL
              ORDER BY j.key, c.is_self DESC, c.id"
             ),
-            ids,
-            scope.organisation_id,
-            scope.all_members,
-            scope.user_id,
-            without_login_only
-        ),
+            members = ids,
+            without_login_only = without_login_only
+        )),
     )
     .await
 }
@@ -134,16 +131,17 @@ macro_rules! round_select {
          FROM bulk_sends b
          JOIN users u ON u.id = b.sent_by
          LEFT JOIN staff s ON s.user_id = b.sent_by AND s.organisation_id = b.organisation_id
-         WHERE b.organisation_id = ? AND (? = 1 OR b.sent_by = ?)"
+         WHERE b.organisation_id = :organisation AND (:all_members = 1 OR b.sent_by = :staff_user)"
     };
 }
 
 pub async fn round(db: &dyn Db, scope: &StaffScope, round_id: i64) -> Result<Option<Round>, DbError> {
-    fetch_optional(db, scope.bind(stmt!(concat!(round_select!(), " AND b.id = ?"))).bind(round_id)).await
+    fetch_optional(db, scope.bind(stmt!(concat!(round_select!(), " AND b.id = :round"), round = round_id))).await
 }
 
 pub async fn round_by_key(db: &dyn Db, scope: &StaffScope, request_key: &str) -> Result<Option<Round>, DbError> {
-    fetch_optional(db, scope.bind(stmt!(concat!(round_select!(), " AND b.request_key = ?"))).bind(request_key)).await
+    let q = stmt!(concat!(round_select!(), " AND b.request_key = :request_key"), request_key = request_key);
+    fetch_optional(db, scope.bind(q)).await
 }
 
 /// The organisation's rounds, newest first; a login limited to some members sees its own.
@@ -245,8 +243,9 @@ pub fn claim_chunk(round_id: i64, first_contact_id: i64) -> Stmt {
 /// is read once, as an `IN` set: a list read per row would be read once per person.)
 pub fn invited(round_id: i64, invitations: &[(i64, &str)], now: i64) -> Result<Vec<Stmt>, DbError> {
     let pairs = serde_json::to_string(invitations).map_err(|e| DbError::Backend(e.to_string()))?;
-    let recorded = stmt!(concat!(
-        "UPDATE bulk_send_results
+    let recorded = stmt!(
+        concat!(
+            "UPDATE bulk_send_results
              SET (invitation_id, skipped_because) =
                  (SELECT i.id, CASE WHEN i.id IS NOT NULL THEN NULL
                                     WHEN NOT ",
@@ -254,12 +253,15 @@ pub fn invited(round_id: i64, invitations: &[(i64, &str)], now: i64) -> Result<V
         "                  THEN 'Invited less than 24 hours ago (by another round, at the same time).'
                                     ELSE 'Could not be invited: their details changed meanwhile.' END
                   FROM (SELECT 1) LEFT JOIN invitations i ON i.contact_id = bulk_send_results.contact_id
-                       AND i.token_hash IN (SELECT json_extract(value, '$[1]') FROM json_each(?)))
-             WHERE bulk_send_id = ? AND invitation_id IS NULL AND skipped_because IS NULL
-               AND contact_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?))"
-    ),);
+                       AND i.token_hash IN (SELECT json_extract(value, '$[1]') FROM json_each(:pairs)))
+             WHERE bulk_send_id = :round AND invitation_id IS NULL AND skipped_because IS NULL
+               AND contact_id IN (SELECT json_extract(value, '$[0]') FROM json_each(:pairs))"
+        ),
+        pairs = pairs.as_str(),
+        round = round_id
+    );
     Ok(vec![
-        bind_inviting_as(recorded, InvitingAs::Round, now).bind(pairs.as_str()).bind(round_id).bind(pairs.as_str()),
+        bind_inviting_as(recorded, InvitingAs::Round, now),
         stmt!(
             refresh_standing!(
                 "SELECT c.member_id FROM contacts c WHERE c.id IN (SELECT json_extract(value, '$[0]') FROM json_each(?))"
@@ -324,14 +326,14 @@ pub async fn round_results(db: &dyn Db, scope: &StaffScope, round_id: i64) -> Re
                  JOIN bulk_sends b ON b.id = r.bulk_send_id
                  JOIN contacts c ON c.id = r.contact_id
                  JOIN members m ON m.id = c.member_id
-                 WHERE m.organisation_id = ? AND (? = 1 OR ",
+                 WHERE m.organisation_id = :organisation AND (:all_members = 1 OR ",
                 granted_member!("m.id"),
                 ")
-                   AND r.bulk_send_id = ?
+                   AND r.bulk_send_id = :round
                  ORDER BY r.skipped_because IS NULL, r.skipped_because, r.invitation_id IS NOT NULL,
-                          m.sort_key, c.is_self DESC, c.id")
-            ))
-            .bind(round_id),
+                          m.sort_key, c.is_self DESC, c.id"),
+                round = round_id
+            )),
     )
     .await
 }

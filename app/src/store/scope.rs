@@ -1,7 +1,8 @@
 //! What a staff login may see, written once: `StaffScope` (built from the session, never from
 //! the request) and the SQL fragments every scoped statement is made of — a visible member,
-//! a granted one, a visible contact, its open invitations — with the one function that binds
-//! what each fragment asks for, in its order; and the standing refresh every batch that moves
+//! a granted one, a visible contact, its open invitations — each naming the values it needs
+//! (`:organisation`, `:staff_user`, …), which `StaffScope::bind` and `bind_open_invitations`
+//! bind by those names (`Stmt::bind_as`); and the standing refresh every batch that moves
 //! a member's portal standing ends with.
 
 use super::Stmt;
@@ -20,11 +21,12 @@ pub struct StaffScope {
     pub zone: crate::domain::dates::Zone,
 }
 
-/// `m` is visible to the staff login bound as (organisation, all_members, user).
+/// `m` is visible to the staff login (`StaffScope::bind`: `:organisation`, `:all_members`,
+/// `:staff_user`).
 macro_rules! visible_member {
     () => {
         concat!(
-            "m.organisation_id = ? AND m.archived_at IS NULL AND (? = 1 OR ",
+            "m.organisation_id = :organisation AND m.archived_at IS NULL AND (:all_members = 1 OR ",
             $crate::store::scope::granted_member!("m.id"),
             ")"
         )
@@ -32,12 +34,12 @@ macro_rules! visible_member {
 }
 pub(crate) use visible_member;
 
-/// The member (`$member`, an id column) was given to the staff login bound as `user`:
-/// itself, or a group it is in.
+/// The member (`$member`, an id column) was given to the staff login `:staff_user`: itself,
+/// or a group it is in.
 macro_rules! granted_member {
     ($member:literal) => {
         concat!(
-            "EXISTS (SELECT 1 FROM staff_access a WHERE a.user_id = ? AND (a.member_id = ",
+            "EXISTS (SELECT 1 FROM staff_access a WHERE a.user_id = :staff_user AND (a.member_id = ",
             $member,
             " OR a.group_id IN (SELECT g.group_id FROM group_members g WHERE g.member_id = ",
             $member,
@@ -76,8 +78,7 @@ pub(crate) fn refresh_contact(contact_id: i64) -> Stmt {
     stmt!(refresh_standing!("SELECT member_id FROM contacts WHERE id = ?"), contact_id)
 }
 
-/// `c` is a contact (not removed) of a member visible to the staff login bound as
-/// (organisation, all_members, user).
+/// `c` is a contact (not removed) of a member visible to the staff login (`StaffScope::bind`).
 macro_rules! visible_contact {
     () => {
         concat!(
@@ -90,12 +91,12 @@ macro_rules! visible_contact {
 pub(crate) use visible_contact;
 
 /// The contact's invitations whose link still works, when the staff login may see the
-/// contact. Bound by `bind_open_invitations`.
+/// contact (`:contact`, `:now`). Bound by `bind_open_invitations`.
 macro_rules! open_invitations_of_visible_contact {
     () => {
         concat!(
-            "contact_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL
-             AND expires_at > ?
+            "contact_id = :contact AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL
+             AND expires_at > :now
              AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = invitations.contact_id AND ",
             visible_contact!(),
             ")"
@@ -105,12 +106,14 @@ macro_rules! open_invitations_of_visible_contact {
 pub(crate) use open_invitations_of_visible_contact;
 
 pub(crate) fn bind_open_invitations(s: Stmt, scope: &StaffScope, contact_id: i64, now: i64) -> Stmt {
-    scope.bind(s.bind(contact_id).bind(now))
+    scope.bind(s.bind_as("contact", contact_id).bind_as("now", now))
 }
 
 impl StaffScope {
-    /// Binds what `visible_member!` asks for, in its order.
+    /// Binds what the fragments above name: `:organisation`, `:all_members`, `:staff_user`.
     pub(crate) fn bind(&self, s: Stmt) -> Stmt {
-        s.bind(self.organisation_id).bind(self.all_members).bind(self.user_id)
+        s.bind_as("organisation", self.organisation_id)
+            .bind_as("all_members", self.all_members)
+            .bind_as("staff_user", self.user_id)
     }
 }

@@ -163,21 +163,14 @@ pub async fn open_invitations(db: &dyn Db, organisation_id: i64) -> Result<Vec<O
 /// guard's condition goes; `table`: what the guard reads (empty for an INSERT … SELECT).
 fn recorded(scope: &StaffScope, detail: &str, now: i64, table: &str, change: Stmt, guard: Stmt) -> [Stmt; 2] {
     let from = if table.is_empty() { String::new() } else { format!(" FROM {table}") };
-    let mut event = stmt!(
-        format!(
-            "{}SELECT ?, NULL, NULL, 'team_changed', ?, ?, ?{from} WHERE {}",
-            crate::store::events::insert_event!(),
-            guard.sql
-        ),
+    let event = stmt!(
+        format!("{}SELECT ?, NULL, NULL, 'team_changed', ?, ?, ?{from} WHERE ", crate::store::events::insert_event!()),
         scope.organisation_id,
         scope.user_id,
         detail,
         now
     );
-    event.args.extend(guard.args.iter().cloned());
-    let mut args = change.args;
-    args.extend(guard.args);
-    [event, Stmt { sql: format!("{}{}", change.sql, guard.sql).into(), args, origin: change.origin }]
+    [event.then(guard.clone()), change.then(guard)]
 }
 
 pub struct NewStaffInvitation<'a> {
@@ -266,7 +259,7 @@ pub async fn create_invitation(
                 email,
                 Some("staff_invitation"),
                 now,
-                stmt!("EXISTS (SELECT 1 FROM staff_invitations WHERE token_hash = ?)", new.token_hash),
+                stmt!("EXISTS (SELECT 1 FROM staff_invitations WHERE token_hash = :token_hash)", token_hash = new.token_hash),
             ),
         ])
         .await?;

@@ -68,7 +68,7 @@ pub async fn change_login_email(
     now: i64,
 ) -> Result<bool, DbError> {
     let linked = concat!(
-        "(SELECT l.user_id FROM member_links l JOIN contacts c ON c.id = l.contact_id WHERE l.contact_id = ? AND ",
+        "(SELECT l.user_id FROM member_links l JOIN contacts c ON c.id = l.contact_id WHERE l.contact_id = :contact AND ",
         visible_contact!(),
         ")"
     );
@@ -76,25 +76,25 @@ pub async fn change_login_email(
         scope.bind(stmt!(
             format!(
                 "INSERT INTO events (organisation_id, member_id, contact_id, kind, actor_user_id, detail, at)
-                 SELECT ?, (SELECT member_id FROM contacts WHERE id = ?), ?, 'login_email_changed', ?,
-                        u.email || ' → ' || ?, ?
+                 SELECT :organisation, (SELECT member_id FROM contacts WHERE id = :contact), :contact,
+                        'login_email_changed', :staff_user, u.email || ' → ' || :email, :now
                  FROM users u WHERE u.id = {linked}"
             ),
-            scope.organisation_id,
-            contact_id,
-            contact_id,
-            scope.user_id,
-            new_email,
-            now,
-            contact_id
+            contact = contact_id,
+            email = new_email,
+            now = now
         )),
-        scope.bind(stmt!(format!("UPDATE users SET email = ? WHERE id = {linked}"), new_email, contact_id)),
+        scope.bind(stmt!(
+            format!("UPDATE users SET email = :email WHERE id = {linked}"),
+            email = new_email,
+            contact = contact_id
+        )),
     ];
     for (to, email) in told {
         let changed = scope.bind(stmt!(
-            format!("EXISTS (SELECT 1 FROM users WHERE email = ? AND id = {linked})"),
-            new_email,
-            contact_id
+            format!("EXISTS (SELECT 1 FROM users WHERE email = :email AND id = {linked})"),
+            email = new_email,
+            contact = contact_id
         ));
         batch.push(super::outbox::queue_one(scope.organisation_id, to, email, None, now, changed));
     }
