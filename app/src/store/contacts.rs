@@ -242,13 +242,11 @@ pub async fn remove_contact(db: &dyn Db, scope: &StaffScope, contact_id: i64, no
         .batch(vec![
             events::open_invitations_ending("revoked", scope, contact_id, now, Some(REMOVED), ending),
             bind_open_invitations(
-                stmt!(
-                    concat!(
-                        "UPDATE invitations SET revoked_at = :now
+                stmt!(concat!(
+                    "UPDATE invitations SET revoked_at = :now
                          WHERE (SELECT is_self FROM contacts WHERE id = invitations.contact_id) = 0 AND ",
-                        open_invitations_of_visible_contact!()
-                    )
-                ),
+                    open_invitations_of_visible_contact!()
+                )),
                 scope,
                 contact_id,
                 now,

@@ -87,7 +87,9 @@ pub fn open_invitations_ending(
 ) -> Stmt {
     let only = match which {
         Ending::All => "",
-        Ending::IfEmailBecomes(_) => "(SELECT email FROM contacts WHERE id = invitations.contact_id) IS NOT :email AND ",
+        Ending::IfEmailBecomes(_) => {
+            "(SELECT email FROM contacts WHERE id = invitations.contact_id) IS NOT :email AND "
+        }
         Ending::IfRepresentative => "(SELECT is_self FROM contacts WHERE id = invitations.contact_id) = 0 AND ",
     };
     let mut statement = stmt!(

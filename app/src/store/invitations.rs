@@ -503,20 +503,19 @@ pub async fn unlink_login(db: &dyn Db, scope: &StaffScope, contact_id: i64, now:
     let changes = db
         .batch(vec![
             events::login_unlinked(scope, contact_id, now),
-            scope
-                .bind(stmt!(
-                    concat!(
-                        "DELETE FROM sessions WHERE user_id IN (
+            scope.bind(stmt!(
+                concat!(
+                    "DELETE FROM sessions WHERE user_id IN (
                          SELECT l.user_id FROM member_links l JOIN contacts c ON c.id = l.contact_id
                          WHERE l.contact_id = :contact AND ",
-                        visible_contact!(),
-                        ")
+                    visible_contact!(),
+                    ")
                      AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.user_id = sessions.user_id)
                      AND NOT EXISTS (SELECT 1 FROM member_links o
                                      WHERE o.user_id = sessions.user_id AND o.contact_id IS NOT :contact)"
-                    ),
-                    contact = contact_id
-                )),
+                ),
+                contact = contact_id
+            )),
             scope.bind(stmt!(
                 concat!(
                     "DELETE FROM member_links WHERE contact_id = :contact

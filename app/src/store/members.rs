@@ -138,7 +138,10 @@ pub async fn contacts_of(db: &dyn Db, scope: &StaffScope, member_id: i64) -> Res
 pub async fn contact(db: &dyn Db, scope: &StaffScope, contact_id: i64) -> Result<Option<ContactRow>, DbError> {
     fetch_optional(
         db,
-        scope.bind(stmt!(concat!(contact_select!(), " WHERE c.id = :contact AND ", visible_contact!()), contact = contact_id)),
+        scope.bind(stmt!(
+            concat!(contact_select!(), " WHERE c.id = :contact AND ", visible_contact!()),
+            contact = contact_id
+        )),
     )
     .await
 }

@@ -136,7 +136,9 @@ impl Stmt {
         if self.names.len() != self.args.len() {
             return wrong("the statement mixes `?` with named values".into());
         }
-        if let Some(name) = self.names.iter().enumerate().find_map(|(i, name)| self.names[..i].contains(name).then_some(name)) {
+        if let Some(name) =
+            self.names.iter().enumerate().find_map(|(i, name)| self.names[..i].contains(name).then_some(name))
+        {
             return wrong(format!("the statement binds :{name} twice, with different values"));
         }
         let sql = &*self.sql;

@@ -249,8 +249,8 @@ pub fn invited(round_id: i64, invitations: &[(i64, &str)], now: i64) -> Result<V
              SET (invitation_id, skipped_because) =
                  (SELECT i.id, CASE WHEN i.id IS NOT NULL THEN NULL
                                     WHEN NOT ",
-        inviting_as_allows!("bulk_send_results.contact_id"),
-        "                  THEN 'Invited less than 24 hours ago (by another round, at the same time).'
+            inviting_as_allows!("bulk_send_results.contact_id"),
+            "                  THEN 'Invited less than 24 hours ago (by another round, at the same time).'
                                     ELSE 'Could not be invited: their details changed meanwhile.' END
                   FROM (SELECT 1) LEFT JOIN invitations i ON i.contact_id = bulk_send_results.contact_id
                        AND i.token_hash IN (SELECT json_extract(value, '$[1]') FROM json_each(:pairs)))

@@ -259,7 +259,10 @@ pub async fn create_invitation(
                 email,
                 Some("staff_invitation"),
                 now,
-                stmt!("EXISTS (SELECT 1 FROM staff_invitations WHERE token_hash = :token_hash)", token_hash = new.token_hash),
+                stmt!(
+                    "EXISTS (SELECT 1 FROM staff_invitations WHERE token_hash = :token_hash)",
+                    token_hash = new.token_hash
+                ),
             ),
         ])
         .await?;
