@@ -123,7 +123,7 @@ pub async fn update_contact(
             let (state, scope) = require_staff().await?;
             let changed = contact_fields(&first_name, &last_name, &relation, &email, primary, false)?;
             let contact = visible_contact(&state, &scope, contact_id).await?;
-            if contact.is_self == 1 {
+            if contact.is_self {
                 return Err(AppError::Conflict("Change the member's own details with \"Edit details\".".into()));
             }
             let updated =
@@ -146,7 +146,7 @@ pub async fn remove_contact(contact_id: i64) -> Result<(), AppError> {
         async move {
             let (state, scope) = require_staff().await?;
             let contact = visible_contact(&state, &scope, contact_id).await?;
-            if contact.is_self == 1 {
+            if contact.is_self {
                 return Err(AppError::Conflict("The member themself cannot be removed from their profile.".into()));
             }
             match contacts::remove_contact(state.db.as_ref(), &scope, contact_id, state.clock.now()).await? {

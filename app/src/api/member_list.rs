@@ -207,7 +207,7 @@ pub async fn not_registered(
                         member_name: c.member_name,
                         contact_id: c.contact_id,
                         name: format!("{} {}", c.first_name, c.last_name),
-                        role: if c.is_self == 1 {
+                        role: if c.is_self {
                             "Member".into()
                         } else {
                             c.relation.unwrap_or_else(|| "Representative".into())

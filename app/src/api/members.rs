@@ -165,11 +165,11 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
             let mut contacts = contact_cards(db, &scope, member_id, state.clock.now()).await?;
             for card in &mut contacts {
                 card.not_linked_because = reasons.iter().find(|r| r.contact_id == card.id).and_then(|r| {
-                    if r.waiting_request == 1 {
+                    if r.waiting_request {
                         Some("A login with this e-mail asked to be linked: approve or reject it in Link requests.".into())
-                    } else if r.login_exists == 1 {
+                    } else if r.login_exists {
                         Some("A login with this e-mail exists but is not linked to this profile: invite them, and they sign in to accept.".into())
-                    } else if organisation.self_sign_up == 1 {
+                    } else if organisation.self_sign_up {
                         Some("No login uses this e-mail address. A sign-up is linked only when its e-mail is exactly this one: if they signed up with another, correct it here or invite them.".into())
                     } else {
                         None
@@ -185,7 +185,7 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                 .await
                 ?
                 .into_iter()
-                .map(|g| GroupChoice { id: g.id, name: g.name, member_of: g.member_of == 1 })
+                .map(|g| GroupChoice { id: g.id, name: g.name, member_of: g.member_of })
                 .collect();
             Ok(MemberDetails {
                 id: record.id,
@@ -197,7 +197,7 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                 contacts,
                 groups,
                 validity_days: organisation.invitation_validity_days,
-                invite_at_once: organisation.invite_at_once == 1,
+                invite_at_once: organisation.invite_at_once,
                 timeline: crate::store::events::member_timeline(db, member_id, &scope.zone).await?,
                 may_administer_logins: scope.role.administers_logins(),
                 staff_access: if scope.role.manages_organisation() {
@@ -208,8 +208,8 @@ pub async fn member_profile(member_id: i64) -> Result<MemberDetails, AppError> {
                         .map(|s| StaffAccess {
                             user_id: s.user_id,
                             name: s.name,
-                            given: s.given == 1,
-                            through_group: s.through_group == 1,
+                            given: s.given,
+                            through_group: s.through_group,
                         })
                         .collect()
                 } else {

@@ -37,14 +37,14 @@ pub async fn member_records(member_id: i64) -> Result<KeptRecords, AppError> {
             let db = state.db.as_ref();
             crate::store::members::member(db, &scope, member_id).await?.ok_or(AppError::NotFound)?;
             let shown = store::sections(db, member_id).await?.ok_or(AppError::NotFound)?;
-            let all = Sections { bookings_shown: 1, files_shown: 1 };
+            let all = Sections { bookings_shown: true, files_shown: true };
             let from_day = rules::upcoming_from(state.clock.now());
             let past = store::past_bookings(db, member_id, &from_day).await?;
             Ok(KeptRecords {
                 records: records_of(&state, member_id, all, false, &scope.zone).await?,
                 past_bookings: past.into_iter().map(booking_view).collect(),
-                bookings_shown: shown.bookings_shown == 1,
-                files_shown: shown.files_shown == 1,
+                bookings_shown: shown.bookings_shown,
+                files_shown: shown.files_shown,
             })
         }
         .await,

@@ -68,11 +68,11 @@ pub async fn portal_settings() -> Result<PortalSettingsView, AppError> {
                 time_zone: organisation.time_zone,
                 time_zones: Zone::names(),
                 templates: templates.into_iter().map(crate::records::TemplateView::from).collect(),
-                self_sign_up: organisation.self_sign_up == 1,
+                self_sign_up: organisation.self_sign_up,
                 auto_link: organisation.auto_link,
-                invite_at_once: organisation.invite_at_once == 1,
-                bookings_shown: organisation.bookings_shown == 1,
-                files_shown: organisation.files_shown == 1,
+                invite_at_once: organisation.invite_at_once,
+                bookings_shown: organisation.bookings_shown,
+                files_shown: organisation.files_shown,
                 sign_up_url: format!("{}/join/{}", state.config.public_base_url, organisation.id),
                 may_change,
                 timeline: crate::store::events::organisation_timeline(db, organisation.id, &scope.zone).await?,
@@ -149,11 +149,11 @@ pub async fn update_settings(
             for (field, ticked) in boxes {
                 form.keep(field, if ticked { "true" } else { "false" });
             }
-            let closes_sign_up = before.self_sign_up == 1 && !self_sign_up && !sign_up_off_confirmed;
+            let closes_sign_up = before.self_sign_up && !self_sign_up && !sign_up_off_confirmed;
             form.check_secret("sign_up_off_confirmed", if closes_sign_up { Err(SIGN_UP_OFF) } else { Ok(()) });
             let (name, sender, address, days, template, auto_link, accent, zone) =
                 form.finish(|| Some((name?, sender?, address?, days?, template?, auto_link?, accent?, zone?)))?;
-            let was_default = templates.iter().find(|t| t.is_default == 1).map(|t| t.name.clone());
+            let was_default = templates.iter().find(|t| t.is_default).map(|t| t.name.clone());
             let organisation_changes = [
                 changed_words("name", &before.name, name.as_str()),
                 changed_words("sender name", &before.sender_name, sender.as_str()),
@@ -179,11 +179,11 @@ pub async fn update_settings(
             let portal =
                 organisations::PortalSettings { self_sign_up, auto_link, invite_at_once, bookings_shown, files_shown };
             let portal_before = organisations::PortalSettings {
-                self_sign_up: before.self_sign_up == 1,
+                self_sign_up: before.self_sign_up,
                 auto_link: &before.auto_link,
-                invite_at_once: before.invite_at_once == 1,
-                bookings_shown: before.bookings_shown == 1,
-                files_shown: before.files_shown == 1,
+                invite_at_once: before.invite_at_once,
+                bookings_shown: before.bookings_shown,
+                files_shown: before.files_shown,
             };
             let mut changed = Vec::new();
             if !organisation_changes.is_empty() {
@@ -281,7 +281,7 @@ pub async fn link_requests() -> Result<Vec<LinkRequestView>, AppError> {
                     contact: format!(
                         "{} ({})",
                         r.contact_name,
-                        if r.is_self == 1 { "the member" } else { "representative" }
+                        if r.is_self { "the member" } else { "representative" }
                     ),
                 })
                 .collect())

@@ -29,7 +29,7 @@ pub async fn sign_up_page(organisation_id: i64) -> Result<String, AppError> {
             let state = app_state()?;
             let organisation = organisations::organisation(state.db.as_ref(), organisation_id)
                 .await?
-                .filter(|o| o.self_sign_up == 1)
+                .filter(|o| o.self_sign_up)
                 .ok_or(AppError::NotFound)?;
             Ok(organisation.name)
         }
@@ -52,7 +52,7 @@ pub async fn sign_up(
             let db = state.db.as_ref();
             let organisation = organisations::organisation(db, organisation_id)
                 .await?
-                .filter(|o| o.self_sign_up == 1)
+                .filter(|o| o.self_sign_up)
                 .ok_or(AppError::NotFound)?;
             limits::attempt(&state, &limits::SIGN_UPS_PER_ADDRESS, &limits::client_address()).await?;
             let mut form = FormErrors::default();

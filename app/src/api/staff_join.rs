@@ -44,7 +44,7 @@ pub async fn staff_invitation_preview(token: String) -> Result<StaffWelcome, App
                 name: live.name,
                 email: live.email,
                 role: live.role,
-                sees: live.role.sees(live.all_members == 1, live.group_name.as_deref()),
+                sees: live.role.sees(live.all_members, live.group_name.as_deref()),
                 has_login: live.existing_user_id.is_some(),
             })
         }
@@ -89,7 +89,7 @@ async fn join(state: &AppState, token: &str, password: String, confirm_password:
             )));
         }
     }
-    if live.existing_is_staff == 1 {
+    if live.existing_is_staff {
         return Err(AppError::Conflict(
             "Your login is on a team already; one login is staff of one organisation. Ask for an invitation to another address."
                 .into(),

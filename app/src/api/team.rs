@@ -100,7 +100,7 @@ pub async fn team_overview() -> Result<TeamView, AppError> {
                     name: m.name,
                     email: m.email,
                     role: m.role,
-                    sees_all: m.all_members == 1,
+                    sees_all: m.all_members,
                     last_login: m.last_login_at.map(|at| scope.zone.date_time(at)),
                 })
                 .collect();
@@ -119,7 +119,7 @@ pub async fn team_overview() -> Result<TeamView, AppError> {
                         format!("Expired on {}; invite again to send a new link", scope.zone.date_time(i.expires_at))
                     },
                     may_revoke: scope.role.may_assign(None, i.role),
-                    sees: i.role.sees(i.all_members == 1, i.group_name.as_deref()),
+                    sees: i.role.sees(i.all_members, i.group_name.as_deref()),
                 })
                 .collect();
             let groups = groups::list_groups(db, &scope).await?.into_iter().map(|g| (g.id, g.name)).collect();

@@ -125,16 +125,7 @@ pub async fn dispatch_next_batch(
 /// cannot be opened (the secret key changed).
 fn outgoing(config: &AppConfig, message: &OutboxMessage) -> Option<OutgoingEmail> {
     let link = match message.sealed_token.as_deref().map(|sealed| config.secret_key.open(sealed)) {
-        Some(Some(token)) if message.link_kind == "sign_up" => {
-            format!("{}/join/confirm/{token}", config.public_base_url)
-        }
-        Some(Some(token)) if message.link_kind == "password_reset" => {
-            format!("{}/reset-password/{token}", config.public_base_url)
-        }
-        Some(Some(token)) if message.link_kind == "staff_invitation" => {
-            format!("{}/join-staff/{token}", config.public_base_url)
-        }
-        Some(Some(token)) => format!("{}/invite/{token}", config.public_base_url),
+        Some(Some(token)) => format!("{}{}{token}", config.public_base_url, message.link_kind.page()),
         Some(None) => return None,
         None => String::new(),
     };

@@ -260,7 +260,7 @@ pub async fn link(
     session_id: &str,
     previous_session: Option<&str>,
 ) -> Result<(), AcceptError> {
-    if opened.live.existing_user_linked == 1 {
+    if opened.live.existing_user_linked {
         return Err(AcceptError::AlreadyLinked);
     }
     let linked = invitations::link_existing_login(

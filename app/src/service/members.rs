@@ -73,12 +73,12 @@ async fn contact_card(
     };
     Ok(ContactCard {
         id: row.id,
-        is_self: row.is_self == 1,
+        is_self: row.is_self,
         first_name: row.first_name,
         last_name: row.last_name,
         relation: row.relation,
         email: row.email,
-        is_primary: row.is_primary == 1,
+        is_primary: row.is_primary,
         login,
         invitation,
         not_linked_because: None,

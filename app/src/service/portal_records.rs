@@ -19,14 +19,8 @@ pub async fn records_of(
     let db = state.db.as_ref();
     let from_day = rules::upcoming_from(state.clock.now());
     let memberships = store::memberships(db, member_id).await?;
-    let bookings = match sections.bookings_shown {
-        1 => Some(store::bookings(db, member_id, &from_day).await?),
-        _ => None,
-    };
-    let files = match sections.files_shown {
-        1 => Some(store::files(db, member_id, shared_only).await?),
-        _ => None,
-    };
+    let bookings = if sections.bookings_shown { Some(store::bookings(db, member_id, &from_day).await?) } else { None };
+    let files = if sections.files_shown { Some(store::files(db, member_id, shared_only).await?) } else { None };
     Ok(PortalRecords {
         memberships: memberships
             .into_iter()
@@ -41,7 +35,7 @@ pub async fn records_of(
                     name: f.name,
                     size: size_in_words(f.size),
                     added_on: zone.date(f.added_at),
-                    shared: f.shared == 1,
+                    shared: f.shared,
                 })
                 .collect()
         }),

@@ -103,10 +103,10 @@ pub async fn round_outcomes(
                 email: result.email,
                 skipped_because: match (result.invited, result.skipped_because) {
                     (_, Some(because)) => Some(because),
-                    (0, None) => Some("Waiting to be invited: continue sending.".into()),
+                    (false, None) => Some("Waiting to be invited: continue sending.".into()),
                     (_, None) => None,
                 },
-                delivery_failed: result.delivery_failed == 1,
+                delivery_failed: result.delivery_failed,
             });
         }
     }
@@ -140,8 +140,8 @@ fn outcome_of(result: &rounds::RoundResult) -> (String, String) {
                 .join("-");
             (format!("skipped-{slug}"), format!("Skipped: {}", kind.trim_end_matches('.')))
         }
-        (None, 0, _) => ("waiting".into(), "Waiting to be invited".into()),
-        (None, _, 1) => ("delivery-failed".into(), "E-mail not delivered".into()),
+        (None, false, _) => ("waiting".into(), "Waiting to be invited".into()),
+        (None, _, true) => ("delivery-failed".into(), "E-mail not delivered".into()),
         (None, _, _) => ("invited".into(), "Invited".into()),
     }
 }

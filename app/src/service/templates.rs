@@ -12,7 +12,7 @@ use crate::store::{organisations, templates};
 
 impl From<templates::TemplateRow> for TemplateView {
     fn from(t: templates::TemplateRow) -> Self {
-        Self { id: t.id, name: t.name, subject: t.subject, body: t.body, is_default: t.is_default == 1 }
+        Self { id: t.id, name: t.name, subject: t.subject, body: t.body, is_default: t.is_default }
     }
 }
 

@@ -68,7 +68,8 @@ pub async fn groups_around_member(
 pub struct MemberGroup {
     pub id: i64,
     pub name: String,
-    pub member_of: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub member_of: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -229,7 +229,8 @@ pub struct LiveInvitation {
     /// A login with this e-mail exists already: the person links it by signing in.
     pub existing_user_id: Option<i64>,
     /// That login reaches this profile already (through another contact of it).
-    pub existing_user_linked: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub existing_user_linked: bool,
 }
 
 pub async fn live_invitation(db: &dyn Db, token_hash: &str, now: i64) -> Result<Option<LiveInvitation>, DbError> {

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::invitations::QueuedEmail;
 use super::scope::{StaffScope, refresh_standing, visible_contact, visible_member};
 use super::{Db, DbError, fetch_all, fetch_optional};
+use crate::domain::addresses::LinkKind;
 use crate::stmt;
 
 /// The contacts of an organisation a login with this e-mail may be linked to: same
@@ -104,7 +105,7 @@ pub async fn create_sign_up(db: &dyn Db, new: &NewSignUp<'_>, email: &QueuedEmai
                 new.organisation_id,
                 new.email,
                 email,
-                Some("sign_up"),
+                Some(LinkKind::SignUp),
                 new.now,
                 stmt!("EXISTS (SELECT 1 FROM sign_ups WHERE token_hash = :token_hash)", token_hash = new.token_hash),
             ),
@@ -205,7 +206,8 @@ pub struct OpenLinkRequest {
     pub member_id: i64,
     pub member_name: String,
     pub contact_name: String,
-    pub is_self: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub is_self: bool,
 }
 
 pub async fn open_link_requests(db: &dyn Db, scope: &StaffScope) -> Result<Vec<OpenLinkRequest>, DbError> {
@@ -282,8 +284,10 @@ pub async fn decide_link_request(
 #[derive(Debug, Clone, Deserialize)]
 pub struct UnlinkedReason {
     pub contact_id: i64,
-    pub waiting_request: i64,
-    pub login_exists: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub waiting_request: bool,
+    #[serde(deserialize_with = "super::flag")]
+    pub login_exists: bool,
 }
 
 pub async fn unlinked_reasons(db: &dyn Db, member_id: i64) -> Result<Vec<UnlinkedReason>, DbError> {

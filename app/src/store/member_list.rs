@@ -205,11 +205,13 @@ pub struct ExportRow {
     pub member_name: String,
     pub standing: String,
     pub standing_expires_at: Option<i64>,
-    pub is_self: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub is_self: bool,
     pub contact_name: String,
     pub relation: Option<String>,
     pub email: Option<String>,
-    pub is_primary: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub is_primary: bool,
     pub login_email: Option<String>,
     pub last_login_at: Option<i64>,
     #[serde(flatten)]

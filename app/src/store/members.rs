@@ -71,10 +71,12 @@ macro_rules! contact_select {
 pub struct ContactRow {
     pub id: i64,
     pub member_id: i64,
-    pub is_self: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub is_self: bool,
     pub relation: Option<String>,
     pub email: Option<String>,
-    pub is_primary: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub is_primary: bool,
     pub first_name: String,
     pub last_name: String,
     pub login_user_id: Option<i64>,

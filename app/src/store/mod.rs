@@ -237,6 +237,12 @@ pub(crate) async fn exists(db: &dyn Db, q: Stmt) -> Result<bool, DbError> {
     Ok(!db.fetch_all(q).await?.is_empty())
 }
 
+/// A 0/1 column as a bool (`#[serde(deserialize_with = "super::flag")]`): SQLite has no
+/// booleans, and D1 answers its integers as JSON numbers.
+pub(crate) fn flag<'de, D: serde::Deserializer<'de>>(value: D) -> Result<bool, D::Error> {
+    Ok(<f64 as serde::Deserialize>::deserialize(value)? != 0.0)
+}
+
 fn decode<T: DeserializeOwned>(row: Row) -> Result<T, DbError> {
     serde_json::from_value(serde_json::Value::Object(row)).map_err(|e| DbError::Decode(e.to_string()))
 }
@@ -292,6 +298,22 @@ mod tests {
         for (stmt, why) in refused {
             let error = text(&stmt).unwrap_err();
             assert!(error.contains(why) && error.contains("store/mod.rs"), "{}: {error}", stmt.sql);
+        }
+    }
+
+    #[test]
+    fn a_flag_column_reads_as_a_bool_from_either_target() {
+        #[derive(serde::Deserialize)]
+        struct Flags {
+            #[serde(deserialize_with = "super::flag")]
+            on: bool,
+            #[serde(deserialize_with = "super::flag")]
+            off: bool,
+        }
+        // SQLite through sqlx answers integers; D1 answers JavaScript numbers.
+        for row in [serde_json::json!({"on": 1, "off": 0}), serde_json::json!({"on": 1.0, "off": 0.0})] {
+            let Flags { on, off } = decode(row.as_object().unwrap().clone()).unwrap();
+            assert!(on && !off);
         }
     }
 

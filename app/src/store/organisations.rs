@@ -11,17 +11,21 @@ pub struct Organisation {
     pub sender_email: String,
     pub invitation_validity_days: i64,
     /// People may sign up at the portal without an invitation.
-    pub self_sign_up: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub self_sign_up: bool,
     /// 'always', 'ask' or 'never': linking a login to a contact with the same e-mail.
     pub auto_link: String,
     /// The add-representative form's "Send the portal invitation now" starts ticked.
-    pub invite_at_once: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub invite_at_once: bool,
     /// The template every form that sends invitations starts with.
     pub default_template_id: Option<i64>,
     /// Members see their bookings on the portal.
-    pub bookings_shown: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub bookings_shown: bool,
     /// Members see the files staff share with them.
-    pub files_shown: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub files_shown: bool,
     /// "#1d4ed8"; none: Portico's own.
     pub accent_colour: Option<String>,
     /// The logo's digest, which names its address; none without a logo.

@@ -6,7 +6,8 @@
 use serde::Deserialize;
 
 use super::invitations::QueuedEmail;
-use super::{Db, DbError, SqlValue, Stmt, events, fetch_all};
+use super::{Db, DbError, Stmt, events, fetch_all};
+use crate::domain::addresses::LinkKind;
 use crate::stmt;
 
 /// The provider's batch endpoint takes up to 100 messages a call.
@@ -25,9 +26,8 @@ pub struct OutboxMessage {
     pub text_body: String,
     pub html_body: String,
     pub sealed_token: Option<String>,
-    /// 'invitation', 'sign_up', 'password_reset' or 'staff_invitation': which page the sealed
-    /// token's link opens.
-    pub link_kind: String,
+    /// Which page the sealed token's link opens.
+    pub link_kind: LinkKind,
     pub attempts: i64,
 }
 
@@ -38,7 +38,7 @@ pub fn queue_one(
     organisation_id: i64,
     to: &str,
     email: &QueuedEmail,
-    link_kind: Option<&str>,
+    link_kind: Option<LinkKind>,
     now: i64,
     only_if: Stmt,
 ) -> Stmt {
@@ -56,7 +56,7 @@ pub fn queue_one(
         text_body = email.text_body.as_str(),
         html_body = email.html_body.as_str(),
         sealed_token = email.sealed_token.as_str(),
-        link_kind = link_kind.map_or(SqlValue::Null, SqlValue::from),
+        link_kind = link_kind.map(LinkKind::as_str),
         now = now,
     )
     .then(only_if)

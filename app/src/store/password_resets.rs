@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::invitations::QueuedEmail;
 use super::{Db, DbError, fetch_optional};
+use crate::domain::addresses::LinkKind;
 use crate::stmt;
 
 /// Who a reset e-mail goes to: an enabled login with access, and the organisation whose
@@ -52,7 +53,14 @@ pub async fn create_reset(db: &dyn Db, new: &NewReset<'_>, email: &QueuedEmail) 
             new.now,
             new.expires_at
         ),
-        super::outbox::queue_one(new.organisation_id, new.to_email, email, Some("password_reset"), new.now, stmt!("1")),
+        super::outbox::queue_one(
+            new.organisation_id,
+            new.to_email,
+            email,
+            Some(LinkKind::PasswordReset),
+            new.now,
+            stmt!("1"),
+        ),
     ])
     .await?;
     Ok(())

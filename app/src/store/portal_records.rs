@@ -37,7 +37,8 @@ pub struct FileRow {
     pub id: i64,
     pub name: String,
     pub size: i64,
-    pub shared: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub shared: bool,
     pub added_at: i64,
 }
 
@@ -53,8 +54,10 @@ pub struct FileContent {
 /// Which of the portal's optional sections the member's organisation shows.
 #[derive(Debug, Clone, Copy, Deserialize)]
 pub struct Sections {
-    pub bookings_shown: i64,
-    pub files_shown: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub bookings_shown: bool,
+    #[serde(deserialize_with = "super::flag")]
+    pub files_shown: bool,
 }
 
 pub async fn sections(db: &dyn Db, member_id: i64) -> Result<Option<Sections>, DbError> {

@@ -23,14 +23,19 @@ pub struct Candidate {
     pub member_name: String,
     pub first_name: String,
     pub last_name: String,
-    pub is_self: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub is_self: bool,
     pub relation: Option<String>,
-    pub is_primary: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub is_primary: bool,
     pub email: Option<String>,
-    pub archived: i64,
-    pub has_login: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub archived: bool,
+    #[serde(deserialize_with = "super::flag")]
+    pub has_login: bool,
     /// Another contact's login uses this e-mail (002's shared-e-mail rule).
-    pub email_has_access: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub email_has_access: bool,
     /// The person: their first contact (`contacts.same_as`), this one's id when their own.
     pub person_id: i64,
     #[serde(flatten)]
@@ -45,11 +50,11 @@ impl Candidate {
     /// What the round's rule (`domain::round::decide`) looks at.
     pub fn candidacy(&self) -> Candidacy<'_> {
         Candidacy {
-            archived: self.archived == 1,
-            has_login: self.has_login == 1,
-            is_primary: self.is_primary == 1,
+            archived: self.archived,
+            has_login: self.has_login,
+            is_primary: self.is_primary,
             email: self.email.as_deref(),
-            email_has_access: self.email_has_access == 1,
+            email_has_access: self.email_has_access,
             latest: self.latest_invitation(),
         }
     }
@@ -202,7 +207,8 @@ pub async fn record_plan(db: &dyn Db, round_id: i64, plan: &[(i64, Option<String
 #[derive(Debug, Clone, Deserialize)]
 pub struct Waiting {
     pub contact_id: i64,
-    pub is_self: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub is_self: bool,
     pub first_name: String,
     pub member_name: String,
     pub email: Option<String>,
@@ -305,9 +311,11 @@ pub struct RoundResult {
     pub contact_name: String,
     pub email: Option<String>,
     pub skipped_because: Option<String>,
-    pub invited: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub invited: bool,
     /// Its e-mail was given up on (a permanent refusal, or out of retries).
-    pub delivery_failed: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub delivery_failed: bool,
 }
 
 /// Everyone in a round, in the report's order: skipped (by reason), then waiting, then

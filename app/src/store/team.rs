@@ -10,6 +10,7 @@ use super::scope::StaffScope;
 use super::sessions::{SessionOwner, SessionTimes, insert_session};
 use super::{Db, DbError, Stmt, fetch_all, fetch_optional};
 use crate::domain::Role;
+use crate::domain::addresses::LinkKind;
 use crate::stmt;
 
 /// A role's place in the order of trust, in SQL (as `Role`'s order: staff 1 … owner 4).
@@ -49,7 +50,8 @@ pub struct TeamMember {
     pub name: String,
     pub email: String,
     pub role: Role,
-    pub all_members: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub all_members: bool,
     pub last_login_at: Option<i64>,
 }
 
@@ -104,8 +106,10 @@ pub async fn grants(db: &dyn Db, organisation_id: i64) -> Result<Vec<Grant>, DbE
 pub struct LimitedStaff {
     pub user_id: i64,
     pub name: String,
-    pub given: i64,
-    pub through_group: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub given: bool,
+    #[serde(deserialize_with = "super::flag")]
+    pub through_group: bool,
 }
 
 pub async fn limited_staff_around(
@@ -138,7 +142,8 @@ pub struct OpenStaffInvitation {
     pub name: String,
     pub email: String,
     pub role: Role,
-    pub all_members: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub all_members: bool,
     pub group_name: Option<String>,
     pub created_at: i64,
     pub expires_at: i64,
@@ -257,7 +262,7 @@ pub async fn create_invitation(
                 scope.organisation_id,
                 new.email,
                 email,
-                Some("staff_invitation"),
+                Some(LinkKind::StaffInvitation),
                 now,
                 stmt!(
                     "EXISTS (SELECT 1 FROM staff_invitations WHERE token_hash = :token_hash)",
@@ -312,13 +317,15 @@ pub struct LiveStaffInvitation {
     pub email: String,
     pub name: String,
     pub role: Role,
-    pub all_members: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub all_members: bool,
     /// The group the invitation gives, when it limits the login to one.
     pub group_name: Option<String>,
     /// A login with this address exists: the person proves it with its password.
     pub existing_user_id: Option<i64>,
     /// That login is staff somewhere already (one login is staff of one organisation).
-    pub existing_is_staff: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub existing_is_staff: bool,
 }
 
 /// The live-link guard: not used, revoked or expired.

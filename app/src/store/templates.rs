@@ -14,7 +14,8 @@ pub struct TemplateRow {
     pub body: String,
     /// The organisation's default (read by `templates` only).
     #[serde(default)]
-    pub is_default: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub is_default: bool,
 }
 
 pub async fn templates(db: &dyn Db, scope: &StaffScope) -> Result<Vec<TemplateRow>, DbError> {

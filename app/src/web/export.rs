@@ -185,18 +185,15 @@ fn cells(row: &ExportRow, now: i64, zone: &crate::domain::dates::Zone) -> [Strin
         Some(_) => "Queued".to_owned(),
         None => String::new(),
     };
-    let relation = if row.is_self == 1 {
-        "Self".to_owned()
-    } else {
-        row.relation.clone().unwrap_or_else(|| "Representative".into())
-    };
+    let relation =
+        if row.is_self { "Self".to_owned() } else { row.relation.clone().unwrap_or_else(|| "Representative".into()) };
     [
         row.member_name.clone(),
         member_status.to_owned(),
         row.contact_name.clone(),
         relation,
         row.email.clone().unwrap_or_default(),
-        if row.is_primary == 1 { "Yes" } else { "No" }.to_owned(),
+        if row.is_primary { "Yes" } else { "No" }.to_owned(),
         access.to_owned(),
         date(invitation.map(|facts| facts.created_at)),
         date(invitation.map(|facts| facts.expires_at)),
