@@ -247,7 +247,7 @@ pub async fn send_waiting(state: &AppState, scope: &StaffScope, round: i64, word
         }
         let now = state.clock.now();
         let statements = invitation_statements(scope, now, &invitations, InvitingAs::Round)?;
-        batch.extend(statements);
+        batch.extend(statements.all());
         let invited: Vec<(i64, &str)> = invitations.iter().map(|i| (i.contact_id, i.token_hash.as_str())).collect();
         batch.extend(rounds::invited(round, &invited, now)?);
         match db.batch(batch).await {

@@ -7,7 +7,7 @@ use super::scope::{
     StaffScope, bind_open_invitations, open_invitations_of_visible_contact, refresh_contact, refresh_member,
     visible_contact, visible_member,
 };
-use super::{Db, DbError, Stmt, fetch_optional};
+use super::{Batch, Db, DbError, Stmt, fetch_optional};
 use crate::domain::{Email, PersonName, Relation};
 use crate::stmt;
 
@@ -114,44 +114,42 @@ pub async fn add_contact(
     new: &NewContact,
     now: i64,
 ) -> Result<Option<Added>, DbError> {
-    let changes = db
-        .batch(vec![
-            scope.bind(stmt!(
-                concat!(
-                    "INSERT INTO contacts (member_id, is_self, first_name, last_name, relation, email, is_primary,
+    let mut batch = Batch::default();
+    let inserted = batch.add(scope.bind(stmt!(
+        concat!(
+            "INSERT INTO contacts (member_id, is_self, first_name, last_name, relation, email, is_primary,
                                            same_as, created_at)
                      SELECT :member, 0, :first_name, :last_name, :relation, :email, :is_primary, :same_as, :now
                      WHERE EXISTS (SELECT 1 FROM members m WHERE m.id = :member AND ",
-                    visible_member!(),
-                    ")"
-                ),
-                member = member_id,
-                first_name = new.first_name.as_str(),
-                last_name = new.last_name.as_str(),
-                relation = new.relation.as_ref().map(Relation::as_str),
-                email = new.email.as_ref().map(Email::as_str),
-                is_primary = new.is_primary,
-                same_as = new.same_as,
-                now = now,
-            )),
-            // The same person with a login already: it reaches this profile now, as this
-            // contact (the login's e-mail is the contact's, so it is theirs).
-            stmt!(
-                "INSERT INTO member_links (user_id, member_id, contact_id, relation, linked_at)
+            visible_member!(),
+            ")"
+        ),
+        member = member_id,
+        first_name = new.first_name.as_str(),
+        last_name = new.last_name.as_str(),
+        relation = new.relation.as_ref().map(Relation::as_str),
+        email = new.email.as_ref().map(Email::as_str),
+        is_primary = new.is_primary,
+        same_as = new.same_as,
+        now = now,
+    )));
+    // The same person with a login already: it reaches this profile now, as this
+    // contact (the login's e-mail is the contact's, so it is theirs).
+    let linked = batch.add(stmt!(
+        "INSERT INTO member_links (user_id, member_id, contact_id, relation, linked_at)
                  SELECT u.id, c.member_id, c.id, 'representative', ?
                  FROM contacts c JOIN users u ON u.email = c.email AND u.disabled_at IS NULL
                  WHERE c.id = last_insert_rowid() AND changes() = 1 AND c.member_id = ? AND c.same_as IS NOT NULL
                    AND EXISTS (SELECT 1 FROM member_links l JOIN contacts p ON p.id = l.contact_id
                                WHERE l.user_id = u.id AND coalesce(p.same_as, p.id) = c.same_as)
                    AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.user_id = u.id AND l.member_id = c.member_id)",
-                now,
-                member_id
-            ),
-            refresh_member(member_id),
-        ])
-        .await?;
-    let added = (changes[0].rows_affected == 1).then_some(changes[0].last_insert_id);
-    Ok(added.map(|id| Added { contact_id: id, linked: changes[1].rows_affected == 1 }))
+        now,
+        member_id
+    ));
+    batch.add(refresh_member(member_id));
+    let changes = batch.run(db).await?;
+    let added = (changes[inserted].rows_affected == 1).then_some(changes[inserted].last_insert_id);
+    Ok(added.map(|id| Added { contact_id: id, linked: changes[linked].rows_affected == 1 }))
 }
 
 /// A representative just added, and whether a login of theirs reaches the profile already.
@@ -172,35 +170,35 @@ pub async fn update_contact(
     now: i64,
 ) -> Result<bool, DbError> {
     let email = new.email.as_ref().map(Email::as_str);
-    let changes = db
-        .batch(vec![
-            events::open_invitations_ending(
-                "revoked",
-                scope,
-                contact_id,
-                now,
-                Some(EMAIL_CHANGED),
-                events::Ending::IfEmailBecomes(email),
-            ),
-            revoke_if_email_changes(scope, contact_id, email, now),
-            scope.bind(stmt!(
-                concat!(
-                    "UPDATE contacts SET first_name = :first_name, last_name = :last_name, relation = :relation,
+    let mut batch = Batch::default();
+    batch.add_all([
+        events::open_invitations_ending(
+            "revoked",
+            scope,
+            contact_id,
+            now,
+            Some(EMAIL_CHANGED),
+            events::Ending::IfEmailBecomes(email),
+        ),
+        revoke_if_email_changes(scope, contact_id, email, now),
+    ]);
+    let updated = batch.add(scope.bind(stmt!(
+        concat!(
+            "UPDATE contacts SET first_name = :first_name, last_name = :last_name, relation = :relation,
                                          email = :email, is_primary = :is_primary
                      WHERE id = :contact AND ",
-                    visible_representative!()
-                ),
-                first_name = new.first_name.as_str(),
-                last_name = new.last_name.as_str(),
-                relation = new.relation.as_ref().map(Relation::as_str),
-                email = email,
-                is_primary = new.is_primary,
-                contact = contact_id
-            )),
-            refresh_contact(contact_id),
-        ])
-        .await?;
-    Ok(changes[2].rows_affected == 1)
+            visible_representative!()
+        ),
+        first_name = new.first_name.as_str(),
+        last_name = new.last_name.as_str(),
+        relation = new.relation.as_ref().map(Relation::as_str),
+        email = email,
+        is_primary = new.is_primary,
+        contact = contact_id
+    )));
+    batch.add(refresh_contact(contact_id));
+    let changes = batch.run(db).await?;
+    Ok(changes[updated].rows_affected == 1)
 }
 
 /// Why the timeline says an invitation was revoked when the contact's e-mail changed.
@@ -238,33 +236,33 @@ pub enum Removal {
 /// (the row is kept, marked removed, for the invitations that name it).
 pub async fn remove_contact(db: &dyn Db, scope: &StaffScope, contact_id: i64, now: i64) -> Result<Removal, DbError> {
     let ending = events::Ending::IfRepresentative;
-    let changes = db
-        .batch(vec![
-            events::open_invitations_ending("revoked", scope, contact_id, now, Some(REMOVED), ending),
-            bind_open_invitations(
-                stmt!(concat!(
-                    "UPDATE invitations SET revoked_at = :now
+    let mut batch = Batch::default();
+    batch.add_all([
+        events::open_invitations_ending("revoked", scope, contact_id, now, Some(REMOVED), ending),
+        bind_open_invitations(
+            stmt!(concat!(
+                "UPDATE invitations SET revoked_at = :now
                          WHERE (SELECT is_self FROM contacts WHERE id = invitations.contact_id) = 0 AND ",
-                    open_invitations_of_visible_contact!()
-                )),
-                scope,
-                contact_id,
-                now,
-            ),
-            scope.bind(stmt!(
-                concat!(
-                    "UPDATE contacts SET removed_at = :now
+                open_invitations_of_visible_contact!()
+            )),
+            scope,
+            contact_id,
+            now,
+        ),
+    ]);
+    let removed = batch.add(scope.bind(stmt!(
+        concat!(
+            "UPDATE contacts SET removed_at = :now
                      WHERE id = :contact AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = contacts.id)
                        AND ",
-                    visible_representative!()
-                ),
-                now = now,
-                contact = contact_id
-            )),
-            refresh_contact(contact_id),
-        ])
-        .await?;
-    if changes[2].rows_affected == 1 {
+            visible_representative!()
+        ),
+        now = now,
+        contact = contact_id
+    )));
+    batch.add(refresh_contact(contact_id));
+    let changes = batch.run(db).await?;
+    if changes[removed].rows_affected == 1 {
         return Ok(Removal::Removed);
     }
     let linked = super::exists(

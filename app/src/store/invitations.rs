@@ -6,7 +6,7 @@ use super::scope::{
     visible_contact, visible_member,
 };
 use super::sessions::{SessionOwner, SessionTimes, end_previous_session, insert_session};
-use super::{Db, DbError, Stmt, exists, fetch_optional};
+use super::{Batch, Db, DbError, Stmt, exists, fetch_optional};
 use crate::domain::invitation::ROUND_SKIPS_INVITED_WITHIN;
 use crate::stmt;
 
@@ -115,7 +115,7 @@ pub fn invitation_statements(
     now: i64,
     new: &[NewInvitation],
     inviting_as: InvitingAs,
-) -> Result<Vec<Stmt>, DbError> {
+) -> Result<InvitationStatements, DbError> {
     let list = serde_json::to_string(new).map_err(|e| DbError::Backend(e.to_string()))?;
     let emails: Vec<QueuedFor> = new.iter().map(|n| QueuedFor { token_hash: &n.token_hash, mail: &n.mail }).collect();
     let emails = serde_json::to_string(&emails).map_err(|e| DbError::Backend(e.to_string()))?;
@@ -160,10 +160,10 @@ pub fn invitation_statements(
         invitations = list.as_str(),
         declined_too = inviting_as != InvitingAs::Round
     );
-    Ok(vec![
-        scope.bind(bind_inviting_as(revoke, inviting_as, now)),
-        scope.bind(bind_inviting_as(insert, inviting_as, now)),
-        stmt!(
+    Ok(InvitationStatements {
+        revoke: scope.bind(bind_inviting_as(revoke, inviting_as, now)),
+        insert: scope.bind(bind_inviting_as(insert, inviting_as, now)),
+        queue: stmt!(
             "INSERT INTO outbox (organisation_id, invitation_id, idempotency_key, to_email,
                      from_name, from_email, subject, text_body, html_body, sealed_token,
                      next_attempt_at, created_at)
@@ -176,8 +176,26 @@ pub fn invitation_statements(
             now,
             emails
         ),
-        events::invitations_created(&list),
-    ])
+        event: events::invitations_created(&list),
+    })
+}
+
+/// `invitation_statements`, in the order a batch runs them.
+pub struct InvitationStatements {
+    /// The contacts' earlier open invitations, revoked.
+    pub revoke: Stmt,
+    /// The new invitations.
+    pub insert: Stmt,
+    /// Their e-mails, in the outbox.
+    pub queue: Stmt,
+    /// "Invited" on the timeline.
+    pub event: Stmt,
+}
+
+impl InvitationStatements {
+    pub fn all(self) -> [Stmt; 4] {
+        [self.revoke, self.insert, self.queue, self.event]
+    }
 }
 
 /// Creates one invitation (see `invitation_statements`) in its own batch. False, with
@@ -190,9 +208,12 @@ pub async fn create_invitation(
     replacing: Option<i64>,
 ) -> Result<bool, DbError> {
     let contact_id = new.contact_id;
-    let mut statements = invitation_statements(scope, now, &[new], InvitingAs::Staff { replacing })?;
-    statements.push(refresh_contact(contact_id));
-    Ok(db.batch(statements).await?[1].rows_affected == 1)
+    let written = invitation_statements(scope, now, &[new], InvitingAs::Staff { replacing })?;
+    let mut batch = Batch::default();
+    batch.add(written.revoke);
+    let inserted = batch.add(written.insert);
+    batch.add_all([written.queue, written.event, refresh_contact(contact_id)]);
+    Ok(batch.run(db).await?[inserted].rows_affected == 1)
 }
 
 /// A fresh invitation for the contact with no e-mail sent (001's "Re-enable invite link":
@@ -206,12 +227,13 @@ pub async fn reenable_link(
     replacing: Option<i64>,
 ) -> Result<bool, DbError> {
     let (contact_id, token_hash) = (new.contact_id, new.token_hash.clone());
-    let mut statements = invitation_statements(scope, now, &[new], InvitingAs::Staff { replacing })?;
+    let written = invitation_statements(scope, now, &[new], InvitingAs::Staff { replacing })?;
     // The earlier links revoked and the new one made; not its e-mail, nor an "invited" event.
-    statements.truncate(2);
-    statements.push(events::link_reenabled(&token_hash));
-    statements.push(refresh_contact(contact_id));
-    Ok(db.batch(statements).await?[1].rows_affected == 1)
+    let mut batch = Batch::default();
+    batch.add(written.revoke);
+    let inserted = batch.add(written.insert);
+    batch.add_all([events::link_reenabled(&token_hash), refresh_contact(contact_id)]);
+    Ok(batch.run(db).await?[inserted].rows_affected == 1)
 }
 
 /// What the person opening a live link is shown.
@@ -350,18 +372,19 @@ pub async fn accept_invitation(
     times: &SessionTimes,
 ) -> Result<AcceptOutcome, DbError> {
     let now = times.now;
-    let mut batch = vec![
-        stmt!(
-            concat!(
-                "UPDATE invitations SET accepted_at = ?, claim = ? WHERE ",
-                consumable!(),
-                " AND NOT EXISTS (SELECT 1 FROM users u WHERE u.email = invitations.email)"
-            ),
-            now,
-            a.claim,
-            a.token_hash,
-            now
+    let mut batch = Batch::default();
+    let accepted = batch.add(stmt!(
+        concat!(
+            "UPDATE invitations SET accepted_at = ?, claim = ? WHERE ",
+            consumable!(),
+            " AND NOT EXISTS (SELECT 1 FROM users u WHERE u.email = invitations.email)"
         ),
+        now,
+        a.claim,
+        a.token_hash,
+        now
+    ));
+    batch.add_all([
         stmt!(
             "INSERT INTO users (email, password_hash, created_at) SELECT email, ?, ? FROM invitations WHERE claim = ?",
             a.password_hash,
@@ -374,10 +397,9 @@ pub async fn accept_invitation(
              WHERE claim = ?",
             a.claim
         ),
-    ];
-    batch.extend(after_claim(a.claim, a.session_id_hash, times));
-    let changes = db.batch(batch).await?;
-    if changes[0].rows_affected == 1 {
+    ]);
+    batch.add_all(after_claim(a.claim, a.session_id_hash, times));
+    if batch.run(db).await?[accepted].rows_affected == 1 {
         return Ok(AcceptOutcome::Accepted);
     }
     let login_exists = exists(
@@ -406,7 +428,8 @@ pub async fn link_existing_login(
     times: &SessionTimes,
     previous_session: Option<&str>,
 ) -> Result<bool, DbError> {
-    let mut batch = vec![stmt!(
+    let mut batch = Batch::default();
+    let linked = batch.add(stmt!(
         concat!(
             "UPDATE invitations SET accepted_at = ?, claim = ?, accepted_user_id = ? WHERE ",
             consumable!(),
@@ -421,29 +444,29 @@ pub async fn link_existing_login(
         times.now,
         user_id,
         user_id
-    )];
-    batch.extend(after_claim(claim, session_id_hash, times));
-    batch.extend(end_previous_session(previous_session));
-    Ok(db.batch(batch).await?[0].rows_affected == 1)
+    ));
+    batch.add_all(after_claim(claim, session_id_hash, times));
+    batch.add_all(end_previous_session(previous_session));
+    Ok(batch.run(db).await?[linked].rows_affected == 1)
 }
 
 /// The member declines from the invitation page (claimed as `claim`): the link is used up,
 /// nothing is linked. False when the link is no longer live.
 pub async fn decline_by_link(db: &dyn Db, token_hash: &str, claim: &str, now: i64) -> Result<bool, DbError> {
-    let changes = db
-        .batch(vec![
-            stmt!(
-                concat!("UPDATE invitations SET declined_at = ?, claim = ? WHERE ", consumable!()),
-                now,
-                claim,
-                token_hash,
-                now
-            ),
-            stmt!(refresh_standing!("SELECT member_id FROM invitations WHERE token_hash = ?"), token_hash),
-            events::invitation_used("declined", claim, now),
-        ])
-        .await?;
-    Ok(changes[0].rows_affected == 1)
+    let mut batch = Batch::default();
+    let declined = batch.add(stmt!(
+        concat!("UPDATE invitations SET declined_at = ?, claim = ? WHERE ", consumable!()),
+        now,
+        claim,
+        token_hash,
+        now
+    ));
+    batch.add_all([
+        stmt!(refresh_standing!("SELECT member_id FROM invitations WHERE token_hash = ?"), token_hash),
+        events::invitation_used("declined", claim, now),
+    ]);
+    let changes = batch.run(db).await?;
+    Ok(changes[declined].rows_affected == 1)
 }
 
 /// Staff record that the contact declined the portal (they said so some other way): the
@@ -486,14 +509,12 @@ async fn end_open_invitations(
     (kind, detail): (&'static str, Option<&str>),
     set: Stmt,
 ) -> Result<u64, DbError> {
-    let changes = db
-        .batch(vec![
-            events::open_invitations_ending(kind, scope, contact_id, now, detail, events::Ending::All),
-            bind_open_invitations(set, scope, contact_id, now),
-            refresh_contact(contact_id),
-        ])
-        .await?;
-    Ok(changes[1].rows_affected)
+    let mut batch = Batch::default();
+    batch.add(events::open_invitations_ending(kind, scope, contact_id, now, detail, events::Ending::All));
+    let ended = batch.add(bind_open_invitations(set, scope, contact_id, now));
+    batch.add(refresh_contact(contact_id));
+    let changes = batch.run(db).await?;
+    Ok(changes[ended].rows_affected)
 }
 
 /// Unlinks the contact's login from the profile. The login itself is kept, and the contact
@@ -501,35 +522,35 @@ async fn end_open_invitations(
 /// signed out everywhere; one that still has those keeps its sessions, which no longer
 /// reach this profile (every portal read goes through `member_links`).
 pub async fn unlink_login(db: &dyn Db, scope: &StaffScope, contact_id: i64, now: i64) -> Result<u64, DbError> {
-    let changes = db
-        .batch(vec![
-            events::login_unlinked(scope, contact_id, now),
-            scope.bind(stmt!(
-                concat!(
-                    "DELETE FROM sessions WHERE user_id IN (
+    let mut batch = Batch::default();
+    batch.add_all([
+        events::login_unlinked(scope, contact_id, now),
+        scope.bind(stmt!(
+            concat!(
+                "DELETE FROM sessions WHERE user_id IN (
                          SELECT l.user_id FROM member_links l JOIN contacts c ON c.id = l.contact_id
                          WHERE l.contact_id = :contact AND ",
-                    visible_contact!(),
-                    ")
+                visible_contact!(),
+                ")
                      AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.user_id = sessions.user_id)
                      AND NOT EXISTS (SELECT 1 FROM member_links o
                                      WHERE o.user_id = sessions.user_id AND o.contact_id IS NOT :contact)"
-                ),
-                contact = contact_id
-            )),
-            scope.bind(stmt!(
-                concat!(
-                    "DELETE FROM member_links WHERE contact_id = :contact
+            ),
+            contact = contact_id
+        )),
+    ]);
+    let unlinked = batch.add(scope.bind(stmt!(
+        concat!(
+            "DELETE FROM member_links WHERE contact_id = :contact
                      AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = member_links.contact_id AND ",
-                    visible_contact!(),
-                    ")"
-                ),
-                contact = contact_id
-            )),
-            refresh_contact(contact_id),
-        ])
-        .await?;
-    Ok(changes[2].rows_affected)
+            visible_contact!(),
+            ")"
+        ),
+        contact = contact_id
+    )));
+    batch.add(refresh_contact(contact_id));
+    let changes = batch.run(db).await?;
+    Ok(changes[unlinked].rows_affected)
 }
 
 /// How the latest e-mail for an invitation fared.

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::invitations::QueuedEmail;
 use super::scope::{StaffScope, refresh_standing, visible_contact, visible_member};
-use super::{Db, DbError, fetch_all, fetch_optional};
+use super::{Batch, Db, DbError, fetch_all, fetch_optional};
 use crate::domain::addresses::LinkKind;
 use crate::stmt;
 
@@ -40,41 +40,39 @@ pub async fn apply_auto_link(
     email: &str,
     now: i64,
 ) -> Result<Matched, DbError> {
-    let changes = db
-        .batch(vec![
-            stmt!(
-                concat!(
-                    "INSERT INTO member_links (user_id, member_id, contact_id, relation, linked_at)
+    let mut batch = Batch::default();
+    let linked = batch.add(stmt!(
+        concat!(
+            "INSERT INTO member_links (user_id, member_id, contact_id, relation, linked_at)
                      SELECT ?, c.member_id, c.id, CASE WHEN c.is_self = 1 THEN 'self' ELSE 'representative' END, ? ",
-                    matching_contacts!(),
-                    " AND (SELECT auto_link FROM organisations WHERE id = m.organisation_id) = 'always'"
-                ),
-                user_id,
-                now,
-                organisation_id,
-                email,
-                user_id
-            ),
-            stmt!(
-                concat!(
-                    "INSERT INTO link_requests (organisation_id, user_id, contact_id, created_at)
+            matching_contacts!(),
+            " AND (SELECT auto_link FROM organisations WHERE id = m.organisation_id) = 'always'"
+        ),
+        user_id,
+        now,
+        organisation_id,
+        email,
+        user_id
+    ));
+    let requested = batch.add(stmt!(
+        concat!(
+            "INSERT INTO link_requests (organisation_id, user_id, contact_id, created_at)
                      SELECT m.organisation_id, ?, c.id, ? ",
-                    matching_contacts!(),
-                    " AND (SELECT auto_link FROM organisations WHERE id = m.organisation_id) = 'ask'
+            matching_contacts!(),
+            " AND (SELECT auto_link FROM organisations WHERE id = m.organisation_id) = 'ask'
                       AND NOT EXISTS (SELECT 1 FROM link_requests r
                                       WHERE r.user_id = ? AND r.contact_id = c.id AND r.decided_at IS NULL)"
-                ),
-                user_id,
-                now,
-                organisation_id,
-                email,
-                user_id,
-                user_id
-            ),
-            stmt!(refresh_standing!("SELECT member_id FROM member_links WHERE user_id = ?"), user_id),
-        ])
-        .await?;
-    Ok(Matched { linked: changes[0].rows_affected, requested: changes[1].rows_affected })
+        ),
+        user_id,
+        now,
+        organisation_id,
+        email,
+        user_id,
+        user_id
+    ));
+    batch.add(stmt!(refresh_standing!("SELECT member_id FROM member_links WHERE user_id = ?"), user_id));
+    let changes = batch.run(db).await?;
+    Ok(Matched { linked: changes[linked].rows_affected, requested: changes[requested].rows_affected })
 }
 
 pub struct NewSignUp<'a> {
@@ -89,29 +87,27 @@ pub struct NewSignUp<'a> {
 /// Records the sign-up and queues its confirmation e-mail, in one batch, when the
 /// organisation takes sign-ups. False (nothing written) when it does not.
 pub async fn create_sign_up(db: &dyn Db, new: &NewSignUp<'_>, email: &QueuedEmail) -> Result<bool, DbError> {
-    let changes = db
-        .batch(vec![
-            stmt!(
-                "INSERT INTO sign_ups (organisation_id, email, password_hash, token_hash, created_at, expires_at)
+    let mut batch = Batch::default();
+    let started = batch.add(stmt!(
+        "INSERT INTO sign_ups (organisation_id, email, password_hash, token_hash, created_at, expires_at)
                  SELECT id, ?, ?, ?, ?, ? FROM organisations WHERE id = ? AND self_sign_up = 1",
-                new.email,
-                new.password_hash,
-                new.token_hash,
-                new.now,
-                new.expires_at,
-                new.organisation_id
-            ),
-            super::outbox::queue_one(
-                new.organisation_id,
-                new.email,
-                email,
-                Some(LinkKind::SignUp),
-                new.now,
-                stmt!("EXISTS (SELECT 1 FROM sign_ups WHERE token_hash = :token_hash)", token_hash = new.token_hash),
-            ),
-        ])
-        .await?;
-    Ok(changes[0].rows_affected == 1)
+        new.email,
+        new.password_hash,
+        new.token_hash,
+        new.now,
+        new.expires_at,
+        new.organisation_id
+    ));
+    batch.add(super::outbox::queue_one(
+        new.organisation_id,
+        new.email,
+        email,
+        Some(LinkKind::SignUp),
+        new.now,
+        stmt!("EXISTS (SELECT 1 FROM sign_ups WHERE token_hash = :token_hash)", token_hash = new.token_hash),
+    ));
+    let changes = batch.run(db).await?;
+    Ok(changes[started].rows_affected == 1)
 }
 
 /// A sign-up whose link is still good: unused, unexpired, at an organisation that still
@@ -239,9 +235,8 @@ pub async fn decide_link_request(
     approve: bool,
     now: i64,
 ) -> Result<bool, DbError> {
-    let changes = db
-        .batch(vec![
-            scope.bind(stmt!(
+    let mut batch = Batch::default();
+    batch.add(scope.bind(stmt!(
                 concat!(
                     "INSERT INTO member_links (user_id, member_id, contact_id, relation, linked_at)
                      SELECT r.user_id, c.member_id, c.id, CASE WHEN c.is_self = 1 THEN 'self' ELSE 'representative' END,
@@ -256,8 +251,8 @@ pub async fn decide_link_request(
                 now = now,
                 request = request_id,
                 approve = approve
-            )),
-            scope.bind(stmt!(
+            )));
+    let decided = batch.add(scope.bind(stmt!(
                 concat!(
                     "UPDATE link_requests SET decided_at = :now, decided_by = :staff_user,
                          approved = EXISTS (SELECT 1 FROM member_links l
@@ -269,14 +264,15 @@ pub async fn decide_link_request(
                 ),
                 now = now,
                 request = request_id
-            )),
-            stmt!(
-                refresh_standing!("SELECT c.member_id FROM link_requests r JOIN contacts c ON c.id = r.contact_id WHERE r.id = ?"),
-                request_id
-            ),
-        ])
-        .await?;
-    Ok(changes[1].rows_affected == 1)
+            )));
+    batch.add(stmt!(
+        refresh_standing!(
+            "SELECT c.member_id FROM link_requests r JOIN contacts c ON c.id = r.contact_id WHERE r.id = ?"
+        ),
+        request_id
+    ));
+    let changes = batch.run(db).await?;
+    Ok(changes[decided].rows_affected == 1)
 }
 
 /// Why a contact with no login is not linked, for the profile: a login with its e-mail

@@ -1,7 +1,7 @@
 use serde::Deserialize;
 
 use super::scope::{StaffScope, refresh_member, refresh_standing, visible_contact, visible_member};
-use super::{Db, DbError, fetch_all, fetch_optional};
+use super::{Batch, Db, DbError, fetch_all, fetch_optional};
 use crate::domain::search::NameKeys;
 use crate::domain::{Email, InvitationFacts, PersonName, Phone, PostalAddress};
 use crate::records::{LinkedLogin, OwnProfile};
@@ -187,36 +187,36 @@ pub struct NewMember {
 /// access to the one it added.
 pub async fn insert_member(db: &dyn Db, scope: &StaffScope, new: &NewMember, now: i64) -> Result<i64, DbError> {
     let keys = NameKeys::of(&new.first_name, &new.last_name);
-    let changes = db
-        .batch(vec![
-            stmt!(
-                "INSERT INTO members (organisation_id, first_name, last_name, name_key, sort_key, phone, address, created_at)
+    let mut batch = Batch::default();
+    let inserted = batch.add(stmt!(
+        "INSERT INTO members (organisation_id, first_name, last_name, name_key, sort_key, phone, address, created_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                scope.organisation_id,
-                new.first_name.as_str(),
-                new.last_name.as_str(),
-                keys.name_key,
-                keys.sort_key,
-                new.phone.as_ref().map(Phone::as_str),
-                new.address.as_ref().map(PostalAddress::as_str),
-                now
-            ),
-            stmt!(
-                "INSERT INTO contacts (member_id, is_self, email, created_at) SELECT last_insert_rowid(), 1, ?, ?",
-                new.email.as_ref().map(Email::as_str),
-                now
-            ),
-            // An UPDATE leaves last_insert_rowid() the contact's, for the next statement.
-            stmt!(refresh_standing!("SELECT member_id FROM contacts WHERE id = last_insert_rowid()")),
-            stmt!(
-                "INSERT INTO staff_access (user_id, member_id)
+        scope.organisation_id,
+        new.first_name.as_str(),
+        new.last_name.as_str(),
+        keys.name_key,
+        keys.sort_key,
+        new.phone.as_ref().map(Phone::as_str),
+        new.address.as_ref().map(PostalAddress::as_str),
+        now
+    ));
+    batch.add(stmt!(
+        "INSERT INTO contacts (member_id, is_self, email, created_at) SELECT last_insert_rowid(), 1, ?, ?",
+        new.email.as_ref().map(Email::as_str),
+        now
+    ));
+    // An UPDATE leaves last_insert_rowid() the contact's, for the next statement.
+    batch.add_all([
+        stmt!(refresh_standing!("SELECT member_id FROM contacts WHERE id = last_insert_rowid()")),
+        stmt!(
+            "INSERT INTO staff_access (user_id, member_id)
                  SELECT ?, member_id FROM contacts WHERE id = last_insert_rowid() AND ? = 0",
-                scope.user_id,
-                scope.all_members
-            ),
-        ])
-        .await?;
-    Ok(changes[0].last_insert_id)
+            scope.user_id,
+            scope.all_members
+        ),
+    ]);
+    let changes = batch.run(db).await?;
+    Ok(changes[inserted].last_insert_id)
 }
 
 #[derive(Deserialize)]
@@ -247,49 +247,51 @@ pub async fn update_member(
     else {
         return Ok(false);
     };
-    let changes = db
-        .batch(vec![
-            super::events::open_invitations_ending(
-                "revoked",
-                scope,
-                own.id,
-                now,
-                Some(super::contacts::EMAIL_CHANGED),
-                super::events::Ending::IfEmailBecomes(email),
-            ),
-            super::contacts::revoke_if_email_changes(scope, own.id, email, now),
-            scope.bind(stmt!(
-                concat!(
-                    "UPDATE members SET first_name = :first_name, last_name = :last_name, name_key = :name_key,
+    let mut batch = Batch::default();
+    batch.add_all([
+        super::events::open_invitations_ending(
+            "revoked",
+            scope,
+            own.id,
+            now,
+            Some(super::contacts::EMAIL_CHANGED),
+            super::events::Ending::IfEmailBecomes(email),
+        ),
+        super::contacts::revoke_if_email_changes(scope, own.id, email, now),
+    ]);
+    let updated = batch.add(scope.bind(stmt!(
+        concat!(
+            "UPDATE members SET first_name = :first_name, last_name = :last_name, name_key = :name_key,
                                         sort_key = :sort_key, phone = :phone, address = :address
                      WHERE id = :member AND EXISTS (SELECT 1 FROM members m WHERE m.id = members.id AND ",
-                    visible_member!(),
-                    ")"
-                ),
-                first_name = new.first_name.as_str(),
-                last_name = new.last_name.as_str(),
-                name_key = keys.name_key,
-                sort_key = keys.sort_key,
-                phone = new.phone.as_ref().map(Phone::as_str),
-                address = new.address.as_ref().map(PostalAddress::as_str),
-                member = member_id
-            )),
-            scope.bind(stmt!(
-                concat!(
-                    "UPDATE contacts SET email = :email, is_primary = :is_primary
+            visible_member!(),
+            ")"
+        ),
+        first_name = new.first_name.as_str(),
+        last_name = new.last_name.as_str(),
+        name_key = keys.name_key,
+        sort_key = keys.sort_key,
+        phone = new.phone.as_ref().map(Phone::as_str),
+        address = new.address.as_ref().map(PostalAddress::as_str),
+        member = member_id
+    )));
+    batch.add_all([
+        scope.bind(stmt!(
+            concat!(
+                "UPDATE contacts SET email = :email, is_primary = :is_primary
                      WHERE member_id = :member AND is_self = 1
                        AND EXISTS (SELECT 1 FROM members m WHERE m.id = contacts.member_id AND ",
-                    visible_member!(),
-                    ")"
-                ),
-                email = email,
-                is_primary = is_primary,
-                member = member_id
-            )),
-            refresh_member(member_id),
-        ])
-        .await?;
-    Ok(changes[2].rows_affected == 1)
+                visible_member!(),
+                ")"
+            ),
+            email = email,
+            is_primary = is_primary,
+            member = member_id
+        )),
+        refresh_member(member_id),
+    ]);
+    let changes = batch.run(db).await?;
+    Ok(changes[updated].rows_affected == 1)
 }
 
 pub async fn own_profiles(db: &dyn Db, user_id: i64) -> Result<Vec<OwnProfile>, DbError> {

@@ -220,6 +220,42 @@ pub trait Db: Send + Sync {
     async fn batch(&self, qs: Vec<Stmt>) -> Result<Vec<Changes>, DbError>;
 }
 
+/// Statements run as one batch (`Db::batch`: all or none), each result read back through
+/// the `Step` its `add` gave: a statement added before it later cannot shift what is read.
+#[derive(Default)]
+pub struct Batch(Vec<Stmt>);
+
+/// Where a statement stands in its `Batch`.
+#[derive(Debug, Clone, Copy)]
+pub struct Step(usize);
+
+/// What each statement of a batch changed, by its `Step`.
+pub struct Done(Vec<Changes>);
+
+impl Batch {
+    pub fn add(&mut self, statement: Stmt) -> Step {
+        self.0.push(statement);
+        Step(self.0.len() - 1)
+    }
+
+    /// Statements whose results nobody reads.
+    pub fn add_all(&mut self, statements: impl IntoIterator<Item = Stmt>) {
+        self.0.extend(statements);
+    }
+
+    pub async fn run(self, db: &dyn Db) -> Result<Done, DbError> {
+        Ok(Done(db.batch(self.0).await?))
+    }
+}
+
+impl std::ops::Index<Step> for Done {
+    type Output = Changes;
+
+    fn index(&self, step: Step) -> &Changes {
+        &self.0[step.0]
+    }
+}
+
 pub(crate) async fn fetch_all<T: DeserializeOwned>(db: &dyn Db, q: Stmt) -> Result<Vec<T>, DbError> {
     let origin = q.origin;
     let rows = db.fetch_all(q).await?;

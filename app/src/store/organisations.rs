@@ -1,6 +1,6 @@
 use serde::Deserialize;
 
-use super::{Db, DbError, fetch_optional};
+use super::{Batch, Db, DbError, fetch_optional};
 use crate::stmt;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -65,34 +65,34 @@ pub struct FirstOrganisation<'a> {
 /// Creates an organisation and its owner login, only while the database has no
 /// organisation at all. Returns false when one already existed (nothing written).
 pub async fn create_first_organisation(db: &dyn Db, first: FirstOrganisation<'_>, now: i64) -> Result<bool, DbError> {
-    let changes = db
-        .batch(vec![
-            stmt!(
-                "INSERT INTO organisations (name, sender_name, sender_email, created_at)
+    let mut batch = Batch::default();
+    let created = batch.add(stmt!(
+        "INSERT INTO organisations (name, sender_name, sender_email, created_at)
                  SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM organisations)",
-                first.name,
-                first.sender_name,
-                first.sender_email,
-                now
-            ),
-            stmt!(
-                "INSERT INTO users (email, password_hash, created_at)
+        first.name,
+        first.sender_name,
+        first.sender_email,
+        now
+    ));
+    batch.add_all([
+        stmt!(
+            "INSERT INTO users (email, password_hash, created_at)
                  SELECT ?, ?, ? WHERE (SELECT count(*) FROM organisations) = 1
                    AND NOT EXISTS (SELECT 1 FROM staff)",
-                first.owner_email,
-                first.owner_password_hash,
-                now
-            ),
-            stmt!(
-                "INSERT INTO staff (user_id, organisation_id, role, all_members, name)
+            first.owner_email,
+            first.owner_password_hash,
+            now
+        ),
+        stmt!(
+            "INSERT INTO staff (user_id, organisation_id, role, all_members, name)
                  SELECT u.id, o.id, 'owner', 1, ? FROM users u, organisations o
                  WHERE u.email = ? AND NOT EXISTS (SELECT 1 FROM staff)",
-                first.owner_name,
-                first.owner_email
-            ),
-        ])
-        .await?;
-    Ok(changes[0].rows_affected == 1)
+            first.owner_name,
+            first.owner_email
+        ),
+    ]);
+    let changes = batch.run(db).await?;
+    Ok(changes[created].rows_affected == 1)
 }
 
 /// How people reach the portal: the settings an owner or administrator changes.
@@ -166,8 +166,10 @@ pub async fn update_settings(
         user_id
     );
     let events = changed.iter().map(|detail| super::events::settings_changed(organisation_id, user_id, detail, now));
-    let changes = db.batch(std::iter::once(update).chain(events).collect()).await?;
-    Ok(changes[0].rows_affected == 1)
+    let mut batch = Batch::default();
+    let updated = batch.add(update);
+    batch.add_all(events);
+    Ok(batch.run(db).await?[updated].rows_affected == 1)
 }
 
 /// `user_id` (bound first) is an owner or administrator of organisation (bound next).
@@ -213,44 +215,40 @@ pub async fn save_logo(
     logo: &NewLogo<'_>,
     now: i64,
 ) -> Result<bool, DbError> {
-    let changes = db
-        .batch(vec![
-            stmt!(
-                concat!(
-                    "INSERT INTO organisation_logos (organisation_id, content_type, content, digest, uploaded_at)
+    let mut batch = Batch::default();
+    let saved = batch.add(stmt!(
+        concat!(
+            "INSERT INTO organisation_logos (organisation_id, content_type, content, digest, uploaded_at)
                      SELECT ?, ?, ?, ?, ? WHERE ",
-                    manages!(),
-                    " ON CONFLICT (organisation_id) DO UPDATE SET content_type = excluded.content_type,
+            manages!(),
+            " ON CONFLICT (organisation_id) DO UPDATE SET content_type = excluded.content_type,
                        content = excluded.content, digest = excluded.digest, uploaded_at = excluded.uploaded_at"
-                ),
-                organisation_id,
-                logo.content_type,
-                logo.content,
-                logo.digest,
-                now,
-                user_id,
-                organisation_id
-            ),
-            logo_event(organisation_id, user_id, "Logo: a new image", now),
-        ])
-        .await?;
-    Ok(changes[0].rows_affected == 1)
+        ),
+        organisation_id,
+        logo.content_type,
+        logo.content,
+        logo.digest,
+        now,
+        user_id,
+        organisation_id
+    ));
+    batch.add(logo_event(organisation_id, user_id, "Logo: a new image", now));
+    let changes = batch.run(db).await?;
+    Ok(changes[saved].rows_affected == 1)
 }
 
 /// Takes the logo away (owner or administrator); false when there was none to take.
 pub async fn remove_logo(db: &dyn Db, organisation_id: i64, user_id: i64, now: i64) -> Result<bool, DbError> {
-    let changes = db
-        .batch(vec![
-            stmt!(
-                concat!("DELETE FROM organisation_logos WHERE organisation_id = ? AND ", manages!()),
-                organisation_id,
-                user_id,
-                organisation_id
-            ),
-            logo_event(organisation_id, user_id, "Logo: removed", now),
-        ])
-        .await?;
-    Ok(changes[0].rows_affected == 1)
+    let mut batch = Batch::default();
+    let removed = batch.add(stmt!(
+        concat!("DELETE FROM organisation_logos WHERE organisation_id = ? AND ", manages!()),
+        organisation_id,
+        user_id,
+        organisation_id
+    ));
+    batch.add(logo_event(organisation_id, user_id, "Logo: removed", now));
+    let changes = batch.run(db).await?;
+    Ok(changes[removed].rows_affected == 1)
 }
 
 /// The timeline line of a logo change, written only when the change before it wrote a row.

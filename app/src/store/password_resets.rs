@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::invitations::QueuedEmail;
-use super::{Db, DbError, fetch_optional};
+use super::{Batch, Db, DbError, fetch_optional};
 use crate::domain::addresses::LinkKind;
 use crate::stmt;
 
@@ -105,25 +105,25 @@ pub async fn use_reset(
     now: i64,
 ) -> Result<Option<i64>, DbError> {
     let claimed = "(SELECT user_id FROM password_resets WHERE claim = ?)";
-    let changes = db
-        .batch(vec![
-            stmt!(
-                concat!("UPDATE password_resets AS r SET used_at = ?, claim = ? WHERE ", usable!()),
-                now,
-                claim,
-                token_hash,
-                now
-            ),
-            stmt!(format!("UPDATE users SET password_hash = ? WHERE id = {claimed}"), password_hash, claim),
-            stmt!(
-                format!("UPDATE password_resets SET used_at = ? WHERE used_at IS NULL AND user_id = {claimed}"),
-                now,
-                claim
-            ),
-            stmt!(format!("DELETE FROM sessions WHERE user_id = {claimed}"), claim),
-        ])
-        .await?;
-    if changes[0].rows_affected != 1 {
+    let mut batch = Batch::default();
+    let used = batch.add(stmt!(
+        concat!("UPDATE password_resets AS r SET used_at = ?, claim = ? WHERE ", usable!()),
+        now,
+        claim,
+        token_hash,
+        now
+    ));
+    batch.add_all([
+        stmt!(format!("UPDATE users SET password_hash = ? WHERE id = {claimed}"), password_hash, claim),
+        stmt!(
+            format!("UPDATE password_resets SET used_at = ? WHERE used_at IS NULL AND user_id = {claimed}"),
+            now,
+            claim
+        ),
+        stmt!(format!("DELETE FROM sessions WHERE user_id = {claimed}"), claim),
+    ]);
+    let changes = batch.run(db).await?;
+    if changes[used].rows_affected != 1 {
         return Ok(None);
     }
     #[derive(Deserialize)]

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::invitations::QueuedEmail;
 use super::scope::StaffScope;
 use super::sessions::{SessionOwner, SessionTimes, insert_session};
-use super::{Db, DbError, Stmt, fetch_all, fetch_optional};
+use super::{Batch, Db, DbError, Step, Stmt, fetch_all, fetch_optional};
 use crate::domain::Role;
 use crate::domain::addresses::LinkKind;
 use crate::stmt;
@@ -166,7 +166,7 @@ pub async fn open_invitations(db: &dyn Db, organisation_id: i64) -> Result<Vec<O
 /// A change to the team and its line on the organisation's timeline: the line first, under
 /// the same guard, so it is written exactly when the change is. `change` ends where the
 /// guard's condition goes; `table`: what the guard reads (empty for an INSERT … SELECT).
-fn recorded(scope: &StaffScope, detail: &str, now: i64, table: &str, change: Stmt, guard: Stmt) -> [Stmt; 2] {
+fn recorded(scope: &StaffScope, detail: &str, now: i64, table: &str, change: Stmt, guard: Stmt) -> Recorded {
     let from = if table.is_empty() { String::new() } else { format!(" FROM {table}") };
     let event = stmt!(
         format!("{}SELECT ?, NULL, NULL, 'team_changed', ?, ?, ?{from} WHERE ", crate::store::events::insert_event!()),
@@ -175,7 +175,23 @@ fn recorded(scope: &StaffScope, detail: &str, now: i64, table: &str, change: Stm
         detail,
         now
     );
-    [event.then(guard.clone()), change.then(guard)]
+    Recorded { event: event.then(guard.clone()), change: change.then(guard) }
+}
+
+/// A change to the team and its line on the timeline, each under the guard (`recorded`).
+struct Recorded {
+    event: Stmt,
+    change: Stmt,
+}
+
+impl Recorded {
+    /// A batch of the two, the line first, and where the change stands in it.
+    fn batch(self) -> (Batch, Step) {
+        let mut batch = Batch::default();
+        batch.add(self.event);
+        let change = batch.add(self.change);
+        (batch, change)
+    }
 }
 
 pub struct NewStaffInvitation<'a> {
@@ -202,7 +218,7 @@ pub async fn create_invitation(
     email: &QueuedEmail,
     now: i64,
 ) -> Result<bool, DbError> {
-    let [event, insert] = recorded(
+    let Recorded { event, change: insert } = recorded(
         scope,
         new.detail,
         now,
@@ -239,39 +255,36 @@ pub async fn create_invitation(
             now
         ),
     );
-    let changes = db
-        .batch(vec![
-            stmt!(
-                concat!(
-                    "UPDATE staff_invitations SET revoked_at = ?
+    let mut batch = Batch::default();
+    batch.add_all([
+        stmt!(
+            concat!(
+                "UPDATE staff_invitations SET revoked_at = ?
                      WHERE organisation_id = ? AND email = ? AND accepted_at IS NULL AND revoked_at IS NULL AND ",
-                    actor_rank!(),
-                    " >= max(3, ",
-                    rank!("role"),
-                    ")"
-                ),
-                now,
-                scope.organisation_id,
-                new.email,
-                scope.user_id,
-                scope.organisation_id
+                actor_rank!(),
+                " >= max(3, ",
+                rank!("role"),
+                ")"
             ),
-            event,
-            insert,
-            super::outbox::queue_one(
-                scope.organisation_id,
-                new.email,
-                email,
-                Some(LinkKind::StaffInvitation),
-                now,
-                stmt!(
-                    "EXISTS (SELECT 1 FROM staff_invitations WHERE token_hash = :token_hash)",
-                    token_hash = new.token_hash
-                ),
-            ),
-        ])
-        .await?;
-    Ok(changes[2].rows_affected == 1)
+            now,
+            scope.organisation_id,
+            new.email,
+            scope.user_id,
+            scope.organisation_id
+        ),
+        event,
+    ]);
+    let inserted = batch.add(insert);
+    batch.add(super::outbox::queue_one(
+        scope.organisation_id,
+        new.email,
+        email,
+        Some(LinkKind::StaffInvitation),
+        now,
+        stmt!("EXISTS (SELECT 1 FROM staff_invitations WHERE token_hash = :token_hash)", token_hash = new.token_hash),
+    ));
+    let changes = batch.run(db).await?;
+    Ok(changes[inserted].rows_affected == 1)
 }
 
 /// Withdraws an open staff invitation. False when there was none.
@@ -282,32 +295,28 @@ pub async fn revoke_invitation(
     detail: &str,
     now: i64,
 ) -> Result<bool, DbError> {
-    let changes = db
-        .batch(
-            recorded(
-                scope,
-                detail,
-                now,
-                "staff_invitations",
-                stmt!("UPDATE staff_invitations SET revoked_at = ? WHERE ", now),
-                stmt!(
-                    concat!(
-                        "id = ? AND organisation_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND ",
-                        actor_rank!(),
-                        " >= max(3, ",
-                        rank!("role"),
-                        ")"
-                    ),
-                    invitation_id,
-                    scope.organisation_id,
-                    scope.user_id,
-                    scope.organisation_id
-                ),
-            )
-            .into(),
-        )
-        .await?;
-    Ok(changes[1].rows_affected == 1)
+    let (batch, revoked) = recorded(
+        scope,
+        detail,
+        now,
+        "staff_invitations",
+        stmt!("UPDATE staff_invitations SET revoked_at = ? WHERE ", now),
+        stmt!(
+            concat!(
+                "id = ? AND organisation_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND ",
+                actor_rank!(),
+                " >= max(3, ",
+                rank!("role"),
+                ")"
+            ),
+            invitation_id,
+            scope.organisation_id,
+            scope.user_id,
+            scope.organisation_id
+        ),
+    )
+    .batch();
+    Ok(batch.run(db).await?[revoked].rows_affected == 1)
 }
 
 /// What the person opening a live staff invitation link is shown.
@@ -395,16 +404,17 @@ pub async fn join(
     if existing != 0 {
         claim_statement = claim_statement.bind(existing).bind(existing);
     }
-    let mut batch = vec![claim_statement];
+    let mut batch = Batch::default();
+    let claimed = batch.add(claim_statement);
     if let Joining::NewLogin { password_hash } = joining {
-        batch.push(stmt!(
+        batch.add(stmt!(
             "INSERT INTO users (email, password_hash, created_at) SELECT email, ?, ? FROM staff_invitations WHERE claim = ?",
             *password_hash,
             now,
             claim
         ));
     }
-    batch.extend([
+    batch.add_all([
         stmt!(
             "UPDATE staff_invitations SET accepted_user_id = (SELECT u.id FROM users u WHERE u.email = staff_invitations.email)
              WHERE claim = ?",
@@ -437,9 +447,9 @@ pub async fn join(
         insert_session(session_id_hash, SessionOwner::StaffInvitation { claim }, times),
     ]);
     if let Some(previous) = previous_session {
-        batch.push(stmt!("DELETE FROM sessions WHERE id_hash = ?", previous));
+        batch.add(stmt!("DELETE FROM sessions WHERE id_hash = ?", previous));
     }
-    Ok(db.batch(batch).await?[0].rows_affected == 1)
+    Ok(batch.run(db).await?[claimed].rows_affected == 1)
 }
 
 /// The guard every change to a team member carries, bound as it says: the member is in the
@@ -479,8 +489,8 @@ pub async fn update_staff(
 ) -> Result<bool, DbError> {
     let change = stmt!("UPDATE staff SET role = ?, all_members = ? WHERE ", role.as_str(), all_members);
     let guard = may_change_member(scope, user_id, Some(role));
-    let changes = db.batch(recorded(scope, detail, now, "staff", change, guard).into()).await?;
-    Ok(changes[1].rows_affected == 1)
+    let (batch, updated) = recorded(scope, detail, now, "staff", change, guard).batch();
+    Ok(batch.run(db).await?[updated].rows_affected == 1)
 }
 
 /// Takes the login off the team: its staff row and what it was given go, and its sessions
@@ -493,9 +503,9 @@ pub async fn remove_staff(
     now: i64,
 ) -> Result<bool, DbError> {
     let change = stmt!("DELETE FROM staff WHERE ");
-    let mut batch: Vec<Stmt> =
-        recorded(scope, detail, now, "staff", change, may_change_member(scope, user_id, None)).into();
-    batch.extend([
+    let (mut batch, removed) =
+        recorded(scope, detail, now, "staff", change, may_change_member(scope, user_id, None)).batch();
+    batch.add_all([
         stmt!(
             "DELETE FROM staff_access WHERE user_id = ? AND NOT EXISTS (SELECT 1 FROM staff WHERE user_id = ?)",
             user_id,
@@ -507,7 +517,7 @@ pub async fn remove_staff(
             user_id
         ),
     ]);
-    Ok(db.batch(batch).await?[1].rows_affected == 1)
+    Ok(batch.run(db).await?[removed].rows_affected == 1)
 }
 
 /// What a grant names: a member or a group of the organisation.
@@ -558,6 +568,6 @@ pub async fn set_grant(
     } else {
         stmt!(format!("DELETE FROM staff_access WHERE user_id = ? AND {column} = ? AND "), user_id, id)
     };
-    let changes = db.batch(recorded(scope, detail, now, "", change, guard).into()).await?;
-    Ok(changes[1].rows_affected == 1)
+    let (batch, changed) = recorded(scope, detail, now, "", change, guard).batch();
+    Ok(batch.run(db).await?[changed].rows_affected == 1)
 }

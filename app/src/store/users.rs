@@ -2,7 +2,7 @@ use serde::Deserialize;
 
 use super::invitations::QueuedEmail;
 use super::scope::{StaffScope, visible_contact, visible_member};
-use super::{Db, DbError, exists, fetch_optional};
+use super::{Batch, Db, DbError, exists, fetch_optional};
 use crate::stmt;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -72,31 +72,30 @@ pub async fn change_login_email(
         visible_contact!(),
         ")"
     );
-    let mut batch = vec![
-        scope.bind(stmt!(
-            format!(
-                "INSERT INTO events (organisation_id, member_id, contact_id, kind, actor_user_id, detail, at)
+    let mut batch = Batch::default();
+    batch.add(scope.bind(stmt!(
+        format!(
+            "INSERT INTO events (organisation_id, member_id, contact_id, kind, actor_user_id, detail, at)
                  SELECT :organisation, (SELECT member_id FROM contacts WHERE id = :contact), :contact,
                         'login_email_changed', :staff_user, u.email || ' → ' || :email, :now
                  FROM users u WHERE u.id = {linked}"
-            ),
-            contact = contact_id,
-            email = new_email,
-            now = now
-        )),
-        scope.bind(stmt!(
-            format!("UPDATE users SET email = :email WHERE id = {linked}"),
-            email = new_email,
-            contact = contact_id
-        )),
-    ];
+        ),
+        contact = contact_id,
+        email = new_email,
+        now = now
+    )));
+    let changed_login = batch.add(scope.bind(stmt!(
+        format!("UPDATE users SET email = :email WHERE id = {linked}"),
+        email = new_email,
+        contact = contact_id
+    )));
     for (to, email) in told {
         let changed = scope.bind(stmt!(
             format!("EXISTS (SELECT 1 FROM users WHERE email = :email AND id = {linked})"),
             email = new_email,
             contact = contact_id
         ));
-        batch.push(super::outbox::queue_one(scope.organisation_id, to, email, None, now, changed));
+        batch.add(super::outbox::queue_one(scope.organisation_id, to, email, None, now, changed));
     }
-    Ok(db.batch(batch).await?[1].rows_affected == 1)
+    Ok(batch.run(db).await?[changed_login].rows_affected == 1)
 }

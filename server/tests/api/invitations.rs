@@ -237,11 +237,11 @@ async fn two_writes_from_one_read_leave_one_live_invitation_and_one_email() {
     assert_eq!(app.count("SELECT count(*) FROM events WHERE kind IN ('invited', 'resent')").await, 2);
     // A round at the same moment: invitation `c` is a minute old, so the round writes nothing…
     let round = invitation_statements(&scope, START + 120, &[new("e")], InvitingAs::Round).unwrap();
-    db.batch(round).await.unwrap();
+    db.batch(round.all().into()).await.unwrap();
     assert_eq!(app.count("SELECT count(*) FROM invitations").await, 2, "a round leaves a fresh invitation be");
     // …and a day later replaces it, as a reminder.
     let round = invitation_statements(&scope, START + 60 + DAY + 1, &[new("f")], InvitingAs::Round).unwrap();
-    db.batch(round).await.unwrap();
+    db.batch(round.all().into()).await.unwrap();
     assert_eq!(app.count("SELECT count(*) FROM invitations").await, 3);
     assert_eq!(app.count(LIVE).await, 1);
 }
