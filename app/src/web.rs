@@ -29,7 +29,7 @@ mod notices;
 mod paths;
 mod trace;
 
-use crate::request::SessionOfPage;
+use crate::request::{SessionOfPage, session_of};
 use crate::request::notices::Notice;
 pub use api_requests::API_PREFIX;
 
@@ -43,9 +43,6 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         move || {
             provide_context(state.clone());
             if let Some(parts) = use_context::<http::request::Parts>() {
-                if parts.method == Method::GET {
-                    provide_context(SessionOfPage::default());
-                }
                 if let Some(nonce) = parts.extensions.get::<Nonce>() {
                     provide_context(nonce.clone());
                 }
@@ -76,6 +73,7 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         .leptos_routes_with_context(&options, routes, context.clone(), page.clone())
         // Rendered whole, as every route is, so even "Page not found" has its title.
         .fallback(render_app_async_with_context(context, page))
+        .layer(from_fn_with_state(state.clone(), read_session_once))
         .with_state(options)
         .merge(static_files)
         .merge(export)
@@ -111,6 +109,20 @@ pub const MAX_BODY_BYTES: usize = 2 << 20;
 /// How much of a larger body is still read (and thrown away) before answering 413; past
 /// this the connection is closed instead.
 const MAX_DISCARDED_BYTES: usize = 16 << 20;
+
+/// A page (`GET`) reads who is signed in once, here, before it renders; its header and its
+/// data then both take it from the request (`request::current_session`). Read ahead in the
+/// request's own future: an async lock shared by the page's parts, whichever asked first
+/// reading for the others, left concurrent requests hung on the Worker (scenario `at_once`).
+async fn read_session_once(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if request.method() == Method::GET {
+        // Unreadable now: each part reads it again and reports the failure itself.
+        if let Ok(session) = session_of(&state, request.headers()).await {
+            request.extensions_mut().insert(SessionOfPage(session));
+        }
+    }
+    next.run(request).await
+}
 
 /// Every request body is read whole before anything answers. An answer sent while its
 /// request's body was still unread (a refused cross-site post, say) broke the next request on

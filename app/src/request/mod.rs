@@ -11,8 +11,6 @@ pub mod notices;
 
 pub use cookies::{ClientIp, cookie_header, cookie_value};
 
-use std::sync::Arc;
-
 use http::request::Parts;
 use http::{HeaderValue, Method, StatusCode, header};
 use leptos::prelude::*;
@@ -68,23 +66,17 @@ pub async fn current_session(state: &AppState) -> Result<Option<(String, Session
     let Some(parts) = use_context::<Parts>() else {
         return Ok(None);
     };
-    let Some(SessionOfPage(read)) = use_context::<SessionOfPage>() else {
-        return session_of(state, &parts.headers).await;
-    };
-    let mut read = read.lock().await;
-    if let Some(session) = read.as_ref() {
-        return Ok(session.clone());
+    match parts.extensions.get::<SessionOfPage>() {
+        Some(SessionOfPage(session)) => Ok(session.clone()),
+        None => session_of(state, &parts.headers).await,
     }
-    let session = session_of(state, &parts.headers).await?;
-    *read = Some(session.clone());
-    Ok(session)
 }
 
-/// The session a page is rendered for, read once however many of its parts ask (the
-/// header and the page's data both do, side by side). Given to reads only (`GET`), which
-/// neither sign in nor out, so it cannot go stale within the request.
-#[derive(Clone, Default)]
-pub struct SessionOfPage(Arc<futures::lock::Mutex<Option<Option<(String, SessionUser)>>>>);
+/// The session a page is rendered for, read once before rendering (`web::read_session_once`)
+/// however many of its parts ask: the header and the page's data both do. Given to reads
+/// only (`GET`), which neither sign in nor out, so it cannot go stale within the request.
+#[derive(Clone)]
+pub struct SessionOfPage(pub Option<(String, SessionUser)>);
 
 /// The login whose session cookie these request headers carry (a route outside Leptos).
 pub async fn session_of(
