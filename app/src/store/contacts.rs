@@ -24,21 +24,24 @@ pub struct NewContact {
 
 /// The full names on every profile the person of contact `$contact` (an SQL expression)
 /// reaches as the same person at the same address, "Max Keller and Mia Keller": whose
-/// profiles their invitation opens.
+/// profiles their invitation opens. The candidates are the contact itself and, through the
+/// e-mail index, those at its address: written as `p.id = c.id OR p.email = c.email`,
+/// SQLite scanned every contact for each one (a round's 200 took 1.1 s at 100,000 members).
 macro_rules! profiles_of_person {
     ($contact:literal) => {
         concat!(
             "(SELECT group_concat(pm.first_name || ' ' || pm.last_name, ' and ')
               FROM contacts p JOIN members pm ON pm.id = p.member_id AND pm.archived_at IS NULL
-              WHERE coalesce(p.same_as, p.id) = coalesce(",
+              WHERE p.id IN (SELECT ",
+            $contact,
+            ".id UNION ALL SELECT q.id FROM contacts q WHERE q.email = ",
+            $contact,
+            ".email AND q.removed_at IS NULL)
+                AND coalesce(p.same_as, p.id) = coalesce(",
             $contact,
             ".same_as, ",
             $contact,
-            ".id) AND p.removed_at IS NULL AND (p.id = ",
-            $contact,
-            ".id OR p.email = ",
-            $contact,
-            ".email))"
+            ".id) AND p.removed_at IS NULL)"
         )
     };
 }
