@@ -29,8 +29,8 @@ mod notices;
 mod paths;
 mod trace;
 
-use crate::request::{SessionOfPage, session_of};
 use crate::request::notices::Notice;
+use crate::request::{SessionOfPage, session_of};
 pub use api_requests::API_PREFIX;
 
 /// Pages, server functions, a not-found page for any other path, and `static_files` (the

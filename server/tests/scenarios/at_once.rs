@@ -45,8 +45,7 @@ pub async fn staff_at_several_desks_are_each_answered(target: &Target) {
                 ("email", email.as_str()),
                 ("send_now", "true"),
             ];
-            let invited =
-                desk.post_form("/api/add_contact", &format!("{profile}/contacts/new"), &representative).await;
+            let invited = desk.post_form("/api/add_contact", &format!("{profile}/contacts/new"), &representative).await;
             if !invited.status().is_redirection() {
                 refused.push(format!("add_contact {tag}: {} {}", invited.status(), invited.text().await.unwrap()));
             }
