@@ -53,12 +53,13 @@ pub async fn profiles_of(db: &dyn Db, contact_id: i64) -> Result<String, DbError
     struct Row {
         names: Option<String>,
     }
-    let row: Option<Row> = fetch_optional(
-        db,
-        stmt!(concat!("SELECT ", profiles_of_person!("c"), " AS names FROM contacts c WHERE c.id = ?"), contact_id),
-    )
-    .await?;
+    let row: Option<Row> = fetch_optional(db, profiles_of_stmt(contact_id)).await?;
     Ok(row.and_then(|r| r.names).unwrap_or_default())
+}
+
+/// `profiles_of`'s statement, for its query plan to be checked.
+pub fn profiles_of_stmt(contact_id: i64) -> Stmt {
+    stmt!(concat!("SELECT ", profiles_of_person!("c"), " AS names FROM contacts c WHERE c.id = ?"), contact_id)
 }
 
 /// Someone already around another profile with the e-mail a new representative is given.

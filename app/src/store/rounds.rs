@@ -216,25 +216,26 @@ pub struct Waiting {
 
 /// The next `limit` people of the round still waiting to be invited.
 pub async fn waiting(db: &dyn Db, round_id: i64, limit: i64) -> Result<Vec<Waiting>, DbError> {
-    fetch_all(
-        db,
-        stmt!(
-            concat!(
-                "SELECT c.id AS contact_id, c.is_self, coalesce(c.first_name, m.first_name) AS first_name,
-                    coalesce(",
-                profiles_of_person!("c"),
-                ", m.first_name || ' ' || m.last_name) AS member_name, c.email
+    fetch_all(db, waiting_stmt(round_id, limit)).await
+}
+
+/// `waiting`'s statement, for its query plan to be checked.
+pub fn waiting_stmt(round_id: i64, limit: i64) -> Stmt {
+    stmt!(
+        concat!(
+            "SELECT c.id AS contact_id, c.is_self, coalesce(c.first_name, m.first_name) AS first_name,
+                coalesce(",
+            profiles_of_person!("c"),
+            ", m.first_name || ' ' || m.last_name) AS member_name, c.email
              FROM bulk_send_results r
              JOIN contacts c ON c.id = r.contact_id
              JOIN members m ON m.id = c.member_id
              WHERE r.bulk_send_id = ? AND r.invitation_id IS NULL AND r.skipped_because IS NULL
              ORDER BY r.contact_id LIMIT ?"
-            ),
-            round_id,
-            limit
         ),
+        round_id,
+        limit
     )
-    .await
 }
 
 /// The first statement of a chunk's batch: it fails the whole batch when another request

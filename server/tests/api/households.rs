@@ -222,3 +222,19 @@ async fn profiles_are_added_to_a_group_from_its_page_or_a_selection_and_nothing_
     assert_eq!(app.call(&other, "/api/add_profiles_to_group", &both).await.status(), 404);
     assert_eq!(app.call(&other, "/api/profiles_to_add", &[("group_id", &group_id), ("q", "kel")]).await.status(), 404);
 }
+
+#[tokio::test]
+async fn whose_profiles_an_invitation_opens_is_read_by_index() {
+    let app = spawn_app().await;
+    portico_app::seed::seed_members(app.state.db.as_ref(), 1, 2000, START).await.unwrap();
+    app.state.db.execute(portico_app::stmt!("ANALYZE")).await.unwrap();
+    // A round's next 200 (each naming the profiles its e-mail opens), and one invitation's.
+    let statements =
+        [portico_app::store::rounds::waiting_stmt(1, 200), portico_app::store::contacts::profiles_of_stmt(7)];
+    for statement in statements {
+        let plan = app.query_plan(statement).await;
+        let scans: Vec<_> =
+            plan.iter().filter(|step| step.starts_with("SCAN ") && !step.ends_with("CONSTANT ROW")).collect();
+        assert!(scans.is_empty(), "{plan:#?}");
+    }
+}
