@@ -1,16 +1,22 @@
-//! The store's executor over an embedded SQLite file (sqlx). A batch runs inside one
-//! `BEGIN IMMEDIATE` transaction: all of it or none of it, and no other writer in between.
+//! The store's executor over an embedded SQLite file. sqlx migrates the file when it is
+//! opened; statements then run through rusqlite (the same linked SQLite) on the thread that
+//! asks: a read takes microseconds, and handing it to a connection's own thread and back,
+//! as sqlx's driver does, cost more than the read (a quarter of a page's time). A batch
+//! runs inside one `BEGIN IMMEDIATE` transaction: all of it or none of it, and no other
+//! writer in between.
 
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use portico_app::store::{Changes, Db, DbError, Row, SqlValue, Stmt};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags};
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{Column, ConnectOptions, Connection, Executor, Row as _, Sqlite, TypeInfo, ValueRef};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection as _};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::migrations;
@@ -18,6 +24,20 @@ use crate::migrations;
 /// Connections to the file open at once: readers run side by side (WAL), writers queue on
 /// SQLite's lock.
 const CONNECTIONS: usize = 8;
+/// How long a writer waits for another's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// A statement slower than this is logged with the place it was written.
+const SLOW: Duration = Duration::from_secs(1);
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("{0}")]
+    Migrate(#[from] sqlx::Error),
+    #[error("{0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Open(#[from] rusqlite::Error),
+}
 
 pub struct SqliteDb {
     connections: Connections,
@@ -25,41 +45,43 @@ pub struct SqliteDb {
 
 impl SqliteDb {
     /// Opens (creating it if needed) and migrates the database file.
-    pub async fn open(path: &Path) -> Result<Self, sqlx::Error> {
-        let options = SqliteConnectOptions::from_str("sqlite://")?
+    pub async fn open(path: &Path) -> Result<Self, OpenError> {
+        let mut migrating = SqliteConnectOptions::from_str("sqlite://")?
             .filename(path)
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            // 32 MiB of page cache a connection (SQLite's default is 2 MiB), and the file
-            // mapped rather than read: at 100,000 members, rounds and the list otherwise
-            // spend their time copying pages out of the file.
-            .pragma("cache_size", "-32768")
-            .pragma("mmap_size", "268435456")
-            .busy_timeout(Duration::from_secs(10));
-        let mut first = options.connect().await?;
-        Migrator::new(migrations::Embedded(migrations::FILES)).await?.run(&mut first).await?;
-        let mut idle = vec![first];
-        while idle.len() < CONNECTIONS {
-            idle.push(options.connect().await?);
-        }
+            .busy_timeout(BUSY_TIMEOUT)
+            .connect()
+            .await?;
+        Migrator::new(migrations::Embedded(migrations::FILES)).await?.run(&mut migrating).await?;
+        migrating.close().await?;
+        let idle = (0..CONNECTIONS).map(|_| connect(path)).collect::<Result<Vec<_>, _>>()?;
         Ok(Self { connections: Connections { idle: Mutex::new(idle), free: Semaphore::new(CONNECTIONS) } })
     }
 }
 
-/// The open connections, lent to one statement or batch at a time. Not sqlx's pool: it
-/// pings a connection's thread each time it is returned (and by default each time it is
-/// lent), two round trips between threads as dear as the statement itself, for a file that
-/// cannot drop the line. A transaction left open by a cancelled request is rolled back by
-/// sqlx on the connection's own thread before whatever it runs next.
+fn connect(path: &Path) -> Result<Connection, rusqlite::Error> {
+    let connection =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    // 32 MiB of page cache a connection (SQLite's default is 2 MiB), and the file mapped
+    // rather than read: at 100,000 members, rounds and the list otherwise spend their time
+    // copying pages out of the file.
+    connection.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+         PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;",
+    )?;
+    connection.set_prepared_statement_cache_capacity(128);
+    Ok(connection)
+}
+
+/// The open connections, lent to one statement or batch at a time.
 struct Connections {
-    idle: Mutex<Vec<SqliteConnection>>,
+    idle: Mutex<Vec<Connection>>,
     free: Semaphore,
 }
 
 struct Lent<'a> {
-    connection: Option<SqliteConnection>,
+    connection: Option<Connection>,
     from: &'a Connections,
     _permit: SemaphorePermit<'a>,
 }
@@ -73,7 +95,7 @@ impl Connections {
 }
 
 impl Lent<'_> {
-    fn connection(&mut self) -> &mut SqliteConnection {
+    fn connection(&mut self) -> &mut Connection {
         self.connection.as_mut().expect("a permit always finds a connection")
     }
 }
@@ -86,54 +108,85 @@ impl Drop for Lent<'_> {
     }
 }
 
-type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;
+/// Runs `work` here; a write may wait up to `BUSY_TIMEOUT` on another writer, so on the
+/// multi-threaded runtime it first hands this thread's other tasks to another worker.
+fn blocking<T>(writes: bool, work: impl FnOnce() -> T) -> T {
+    let multi_threaded = tokio::runtime::Handle::try_current()
+        .is_ok_and(|runtime| runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if writes && multi_threaded { tokio::task::block_in_place(work) } else { work() }
+}
 
-fn query<'q>(sql: &'q str, stmt: &'q Stmt) -> Query<'q> {
-    stmt.args.iter().fold(sqlx::query(sql), |q, arg| match arg {
-        SqlValue::Null => q.bind(None::<i64>),
-        SqlValue::Int(v) => q.bind(*v),
-        SqlValue::Real(v) => q.bind(*v),
-        SqlValue::Text(v) => q.bind(v.as_str()),
-        SqlValue::Blob(v) => q.bind(v.as_slice()),
+fn to_sql(value: &SqlValue) -> ToSqlOutput<'_> {
+    ToSqlOutput::Borrowed(match value {
+        SqlValue::Null => ValueRef::Null,
+        SqlValue::Int(v) => ValueRef::Integer(*v),
+        SqlValue::Real(v) => ValueRef::Real(*v),
+        SqlValue::Text(v) => ValueRef::Text(v.as_bytes()),
+        SqlValue::Blob(v) => ValueRef::Blob(v),
     })
 }
 
-fn to_json(row: &sqlx::sqlite::SqliteRow) -> Result<Row, DbError> {
-    let mut map = Row::new();
-    for (i, column) in row.columns().iter().enumerate() {
-        let raw = row.try_get_raw(i).map_err(decode_error)?;
-        let value = if raw.is_null() {
-            serde_json::Value::Null
-        } else {
-            match raw.type_info().name() {
-                "INTEGER" | "BOOLEAN" => row.try_get::<i64, _>(i).map_err(decode_error)?.into(),
-                "REAL" => row.try_get::<f64, _>(i).map_err(decode_error)?.into(),
-                "BLOB" => row.try_get::<Vec<u8>, _>(i).map_err(decode_error)?.into(),
-                _ => row.try_get::<String, _>(i).map_err(decode_error)?.into(),
-            }
-        };
-        map.insert(column.name().to_owned(), value);
+fn prepared<'c>(connection: &'c Connection, sql: &str, q: &Stmt) -> Result<rusqlite::CachedStatement<'c>, DbError> {
+    let mut statement = connection.prepare_cached(sql).map_err(|e| db_error(e).at(q.origin))?;
+    for (i, arg) in q.args.iter().enumerate() {
+        statement.raw_bind_parameter(i + 1, to_sql(arg)).map_err(|e| db_error(e).at(q.origin))?;
     }
-    Ok(map)
+    Ok(statement)
 }
 
-fn decode_error(e: sqlx::Error) -> DbError {
-    DbError::Decode(e.to_string())
+fn rows(connection: &Connection, sql: &str, q: &Stmt) -> Result<Vec<Row>, DbError> {
+    let mut statement = prepared(connection, sql, q)?;
+    let names: Vec<String> = statement.column_names().into_iter().map(str::to_owned).collect();
+    let mut rows = statement.raw_query();
+    let mut all = Vec::new();
+    while let Some(row) = rows.next().map_err(|e| db_error(e).at(q.origin))? {
+        let mut map = Row::new();
+        for (i, name) in names.iter().enumerate() {
+            let value = match row.get_ref(i).map_err(|e| DbError::Decode(e.to_string()).at(q.origin))? {
+                ValueRef::Null => serde_json::Value::Null,
+                ValueRef::Integer(v) => v.into(),
+                ValueRef::Real(v) => v.into(),
+                ValueRef::Text(v) => String::from_utf8_lossy(v).into_owned().into(),
+                ValueRef::Blob(v) => v.to_vec().into(),
+            };
+            map.insert(name.clone(), value);
+        }
+        all.push(map);
+    }
+    Ok(all)
 }
 
-fn db_error(e: sqlx::Error) -> DbError {
+/// Runs a statement to its end; what it changed (nothing, for one that only reads: a
+/// batch's guards are `SELECT`s).
+fn execute(connection: &Connection, sql: &str, q: &Stmt) -> Result<Changes, DbError> {
+    let mut statement = prepared(connection, sql, q)?;
+    let reads_only = statement.readonly();
+    let mut rows = statement.raw_query();
+    while rows.next().map_err(|e| db_error(e).at(q.origin))?.is_some() {}
+    let rows_affected = if reads_only { 0 } else { connection.changes() };
+    Ok(Changes { rows_affected, last_insert_id: connection.last_insert_rowid() })
+}
+
+fn db_error(e: rusqlite::Error) -> DbError {
     match &e {
-        sqlx::Error::Database(d)
-            if d.is_unique_violation() || d.is_foreign_key_violation() || d.is_check_violation() =>
+        rusqlite::Error::SqliteFailure(failure, message)
+            if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
         {
-            DbError::Constraint(d.message().to_owned())
+            DbError::Constraint(message.clone().unwrap_or_else(|| failure.to_string()))
         }
         _ => DbError::Backend(e.to_string()),
     }
 }
 
-fn changes(result: sqlx::sqlite::SqliteQueryResult) -> Changes {
-    Changes { rows_affected: result.rows_affected(), last_insert_id: result.last_insert_rowid() }
+/// Times `work`, logging a slow statement with where it was written.
+fn timed<T>(q: &Stmt, work: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let result = work();
+    let elapsed = started.elapsed();
+    if elapsed >= SLOW {
+        tracing::warn!(statement = %q.origin, seconds = elapsed.as_secs_f64(), "slow statement");
+    }
+    result
 }
 
 #[async_trait]
@@ -141,25 +194,34 @@ impl Db for SqliteDb {
     async fn fetch_all(&self, q: Stmt) -> Result<Vec<Row>, DbError> {
         let sql = q.text()?;
         let mut lent = self.connections.lend().await;
-        let rows = lent.connection().fetch_all(query(&sql, &q)).await.map_err(|e| db_error(e).at(q.origin))?;
-        rows.iter().map(to_json).collect::<Result<_, _>>().map_err(|e| e.at(q.origin))
+        let connection = lent.connection();
+        // A read never waits on a writer (WAL); a statement that writes (RETURNING) may.
+        let writes = !connection.prepare_cached(&sql).map_or(true, |statement| statement.readonly());
+        blocking(writes, || timed(&q, || rows(connection, &sql, &q)))
     }
 
     async fn execute(&self, q: Stmt) -> Result<Changes, DbError> {
         let sql = q.text()?;
         let mut lent = self.connections.lend().await;
-        lent.connection().execute(query(&sql, &q)).await.map(changes).map_err(|e| db_error(e).at(q.origin))
+        let connection = lent.connection();
+        blocking(true, || timed(&q, || execute(connection, &sql, &q)))
     }
 
     async fn batch(&self, qs: Vec<Stmt>) -> Result<Vec<Changes>, DbError> {
         let texts = qs.iter().map(Stmt::text).collect::<Result<Vec<_>, _>>()?;
         let mut lent = self.connections.lend().await;
-        let mut tx = lent.connection().begin_with("BEGIN IMMEDIATE").await.map_err(db_error)?;
-        let mut all = Vec::with_capacity(qs.len());
-        for (sql, q) in texts.iter().zip(&qs) {
-            all.push(changes((&mut *tx).execute(query(sql, q)).await.map_err(|e| db_error(e).at(q.origin))?));
-        }
-        tx.commit().await.map_err(db_error)?;
-        Ok(all)
+        let connection = lent.connection();
+        blocking(true, || {
+            connection.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;
+            let all: Result<Vec<_>, _> =
+                texts.iter().zip(&qs).map(|(sql, q)| timed(q, || execute(connection, sql, q))).collect();
+            match all {
+                Ok(all) => connection.execute_batch("COMMIT").map_err(db_error).map(|()| all),
+                Err(error) => {
+                    let _ = connection.execute_batch("ROLLBACK");
+                    Err(error)
+                }
+            }
+        })
     }
 }

@@ -41,7 +41,7 @@ pub struct Application {
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("could not open the database {path}: {source}")]
-    Database { path: String, source: sqlx::Error },
+    Database { path: String, source: crate::sqlite::OpenError },
     #[error("could not read or create the secret key file {path}: {source}")]
     SecretKey { path: String, source: std::io::Error },
     #[error("PORTICO_SECRET_KEY must be 32 bytes in base64url (43 characters)")]

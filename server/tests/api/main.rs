@@ -30,6 +30,7 @@ mod roles;
 mod rounds;
 mod settings;
 mod sign_up;
+mod sqlite;
 mod team;
 mod templates;
 mod timeline;
