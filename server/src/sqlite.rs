@@ -34,8 +34,6 @@ pub enum OpenError {
     #[error("{0}")]
     Migrate(#[from] sqlx::Error),
     #[error("{0}")]
-    Migration(#[from] sqlx::migrate::MigrateError),
-    #[error("{0}")]
     Open(#[from] rusqlite::Error),
 }
 
@@ -52,7 +50,8 @@ impl SqliteDb {
             .busy_timeout(BUSY_TIMEOUT)
             .connect()
             .await?;
-        Migrator::new(migrations::Embedded(migrations::FILES)).await?.run(&mut migrating).await?;
+        let migrator = Migrator::new(migrations::Embedded(migrations::FILES)).await.map_err(sqlx::Error::from)?;
+        migrator.run(&mut migrating).await.map_err(sqlx::Error::from)?;
         migrating.close().await?;
         let idle = (0..CONNECTIONS).map(|_| connect(path)).collect::<Result<Vec<_>, _>>()?;
         Ok(Self { connections: Connections { idle: Mutex::new(idle), free: Semaphore::new(CONNECTIONS) } })
@@ -95,8 +94,8 @@ impl Connections {
 }
 
 impl Lent<'_> {
-    fn connection(&mut self) -> &mut Connection {
-        self.connection.as_mut().expect("a permit always finds a connection")
+    fn connection(&self) -> &Connection {
+        self.connection.as_ref().expect("a permit always finds a connection")
     }
 }
 
@@ -134,8 +133,7 @@ fn prepared<'c>(connection: &'c Connection, sql: &str, q: &Stmt) -> Result<rusql
     Ok(statement)
 }
 
-fn rows(connection: &Connection, sql: &str, q: &Stmt) -> Result<Vec<Row>, DbError> {
-    let mut statement = prepared(connection, sql, q)?;
+fn rows(mut statement: rusqlite::CachedStatement<'_>, q: &Stmt) -> Result<Vec<Row>, DbError> {
     let names: Vec<String> = statement.column_names().into_iter().map(str::to_owned).collect();
     let mut rows = statement.raw_query();
     let mut all = Vec::new();
@@ -193,23 +191,22 @@ fn timed<T>(q: &Stmt, work: impl FnOnce() -> T) -> T {
 impl Db for SqliteDb {
     async fn fetch_all(&self, q: Stmt) -> Result<Vec<Row>, DbError> {
         let sql = q.text()?;
-        let mut lent = self.connections.lend().await;
-        let connection = lent.connection();
+        let lent = self.connections.lend().await;
+        let statement = prepared(lent.connection(), &sql, &q)?;
         // A read never waits on a writer (WAL); a statement that writes (RETURNING) may.
-        let writes = !connection.prepare_cached(&sql).map_or(true, |statement| statement.readonly());
-        blocking(writes, || timed(&q, || rows(connection, &sql, &q)))
+        blocking(!statement.readonly(), || timed(&q, || rows(statement, &q)))
     }
 
     async fn execute(&self, q: Stmt) -> Result<Changes, DbError> {
         let sql = q.text()?;
-        let mut lent = self.connections.lend().await;
+        let lent = self.connections.lend().await;
         let connection = lent.connection();
         blocking(true, || timed(&q, || execute(connection, &sql, &q)))
     }
 
     async fn batch(&self, qs: Vec<Stmt>) -> Result<Vec<Changes>, DbError> {
         let texts = qs.iter().map(Stmt::text).collect::<Result<Vec<_>, _>>()?;
-        let mut lent = self.connections.lend().await;
+        let lent = self.connections.lend().await;
         let connection = lent.connection();
         blocking(true, || {
             connection.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;

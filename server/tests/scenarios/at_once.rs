@@ -21,14 +21,14 @@ pub async fn staff_at_several_desks_are_each_answered(target: &Target) {
         let mut refused = Vec::new();
         for person in 0..PEOPLE_A_DESK {
             let tag = format!("{desk_number}-{person}");
+            let first_name = format!("Desk{tag}");
             let member = [
-                ("first_name", format!("Desk{tag}")),
-                ("last_name", "Case".to_owned()),
-                ("email", String::new()),
-                ("phone", String::new()),
-                ("address", String::new()),
+                ("first_name", first_name.as_str()),
+                ("last_name", "Case"),
+                ("email", ""),
+                ("phone", ""),
+                ("address", ""),
             ];
-            let member: Vec<_> = member.iter().map(|(name, value)| (*name, value.as_str())).collect();
             let added = desk.post_form("/api/add_member", "/staff/members/new", &member).await;
             if !added.status().is_redirection() {
                 refused.push(format!("add_member {tag}: {} {}", added.status(), added.text().await.unwrap()));
