@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, Method, StatusCode, header};
 use http_body_util::BodyExt;
 use leptos::nonce::Nonce;
-use leptos::prelude::{LeptosOptions, provide_context, use_context};
+use leptos::prelude::{LeptosOptions, provide_context, with_context};
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list, render_app_async_with_context};
 
 use crate::ports::AppState;
@@ -42,13 +42,15 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            if let Some(parts) = use_context::<http::request::Parts>() {
-                if let Some(nonce) = parts.extensions.get::<Nonce>() {
-                    provide_context(nonce.clone());
-                }
-                if let Some(notice) = parts.extensions.get::<Notice>() {
-                    provide_context(notice.clone());
-                }
+            let (nonce, notice) = with_context::<http::request::Parts, _>(|parts| {
+                (parts.extensions.get::<Nonce>().cloned(), parts.extensions.get::<Notice>().cloned())
+            })
+            .unwrap_or_default();
+            if let Some(nonce) = nonce {
+                provide_context(nonce);
+            }
+            if let Some(notice) = notice {
+                provide_context(notice);
             }
         }
     };

@@ -6,9 +6,12 @@ pub mod brand;
 pub mod contact;
 #[cfg(feature = "ssr")]
 pub mod csv;
+#[cfg(feature = "ssr")]
+pub mod csv_reader;
 pub mod dates;
 pub mod email;
 pub mod html;
+pub mod import;
 pub mod invitation;
 pub mod name;
 pub mod numbers;

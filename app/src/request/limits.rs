@@ -10,7 +10,7 @@
 //! own few guesses, never a session.
 
 use http::request::Parts;
-use leptos::prelude::use_context;
+use leptos::prelude::with_context;
 
 use crate::error::AppError;
 use crate::ports::AppState;
@@ -144,7 +144,7 @@ fn device_text(account: &str, nonce: &str) -> String {
 /// The address the request came from, as the target saw it (the socket's peer on the
 /// server, `CF-Connecting-IP` on the Worker).
 pub fn client_address() -> String {
-    use_context::<Parts>()
-        .and_then(|parts| parts.extensions.get::<ClientIp>().map(|ip| ip.0.clone()))
+    with_context::<Parts, _>(|parts| parts.extensions.get::<ClientIp>().map(|ip| ip.0.clone()))
+        .flatten()
         .unwrap_or_else(|| "unknown".into())
 }

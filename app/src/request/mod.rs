@@ -42,7 +42,7 @@ pub struct RequestId(pub String);
 
 /// This request's id, while a page or server function runs (Leptos context); `None` outside.
 pub fn request_id() -> Option<String> {
-    use_context::<Parts>().and_then(|parts| parts.extensions.get::<RequestId>().map(|id| id.0.clone()))
+    with_context::<Parts, _>(|parts| parts.extensions.get::<RequestId>().map(|id| id.0.clone())).flatten()
 }
 
 /// A storage error becomes a 500 where `?` meets it: logged here, once, with the statement that met it (file
@@ -63,12 +63,14 @@ impl From<DbError> for AppError {
 
 /// The signed-in login, with the hash of its session id.
 pub async fn current_session(state: &AppState) -> Result<Option<(String, SessionUser)>, AppError> {
-    let Some(parts) = use_context::<Parts>() else {
-        return Ok(None);
-    };
-    match parts.extensions.get::<SessionOfPage>() {
+    let known = with_context::<Parts, _>(|parts| match parts.extensions.get::<SessionOfPage>() {
         Some(SessionOfPage(session)) => Ok(session.clone()),
-        None => session_of(state, &parts.headers).await,
+        None => Err(parts.headers.clone()),
+    });
+    match known {
+        None => Ok(None),
+        Some(Ok(session)) => Ok(session),
+        Some(Err(headers)) => session_of(state, &headers).await,
     }
 }
 
@@ -165,7 +167,7 @@ pub fn redirect_with_notice(state: &AppState, path: &str, notice: &str) {
 
 /// A cookie the request carries.
 pub fn request_cookie(name: &str) -> Option<String> {
-    use_context::<Parts>().and_then(|parts| cookie_value(&parts.headers, name))
+    with_context::<Parts, _>(|parts| cookie_value(&parts.headers, name)).flatten()
 }
 
 fn append_header(name: header::HeaderName, value: &str) {
@@ -176,7 +178,7 @@ fn append_header(name: header::HeaderName, value: &str) {
 
 /// A `<form>` posted by a browser without JavaScript: it gets redirects, not status codes.
 fn is_plain_form_post() -> bool {
-    use_context::<Parts>().is_some_and(|parts| {
+    with_context::<Parts, _>(|parts| {
         parts.method == Method::POST
             && parts
                 .headers
@@ -184,6 +186,7 @@ fn is_plain_form_post() -> bool {
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|accept| accept.contains("text/html"))
     })
+    .unwrap_or(false)
 }
 
 /// Every server function ends here: an error gets its HTTP status (404 for what this login
