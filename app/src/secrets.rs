@@ -51,6 +51,17 @@ pub fn session_id_hash(session_id: &str) -> String {
     typed_hash("portico session", session_id)
 }
 
+/// A new key for /api/v1: its prefix (`domain::api_key::PREFIX`, so a leaked key is
+/// recognised by scanners and people) and 256 random bits.
+pub fn new_api_key() -> String {
+    format!("{}{}", crate::domain::api_key::PREFIX, URL_SAFE_NO_PAD.encode(random_bytes::<32>()))
+}
+
+/// An API key is stored as this hash only: 256 random bits need no slow hash.
+pub fn api_key_hash(key: &str) -> String {
+    typed_hash("portico api key", key)
+}
+
 /// A fresh nonce for claims and idempotency keys.
 pub fn new_nonce() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<16>())

@@ -56,7 +56,7 @@ pub async fn ensure_demo_organisation(
             phone: None,
             address: PostalAddress::parse(address).expect("demo address"),
         };
-        insert_member(state.db.as_ref(), &scope, &member, now).await?;
+        insert_member(state.db.as_ref(), &scope, &member, None, now).await?;
     }
     Ok(Some(DemoOwner { email: DEMO_OWNER_EMAIL.into(), password }))
 }

@@ -27,6 +27,7 @@ mod first_run;
 mod multipart;
 mod notices;
 mod paths;
+mod rest;
 mod trace;
 
 use crate::request::notices::Notice;
@@ -80,6 +81,8 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         .merge(static_files)
         .merge(export)
         .layer(from_fn(api_requests::refuse_malformed_calls))
+        // Outside the server functions' checks: `/api/v1` answers in JSON, by its own rules.
+        .merge(rest::routes(state.clone()))
         .layer(from_fn_with_state((state.clone(), Arc::default()), first_run::set_up_first))
         .layer(from_fn_with_state(state.clone(), error_links::only_our_error_links))
         .layer(from_fn_with_state(state, notices::one_time_notices))

@@ -4,10 +4,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    crate::domain::{Email, PersonName, Phone, PostalAddress},
-    crate::error::FormErrors,
     crate::request::{redirect_with_notice, require_staff, respond},
-    crate::service::members::contact_cards,
+    crate::service::members::{contact_cards, member_fields},
     crate::store::members,
 };
 
@@ -23,7 +21,7 @@ pub async fn add_member(
         async move {
             let (state, scope) = require_staff().await?;
             let new = member_fields(&first_name, &last_name, &email, &phone, &address)?;
-            let id = members::insert_member(state.db.as_ref(), &scope, &new, state.clock.now()).await?;
+            let id = members::insert_member(state.db.as_ref(), &scope, &new, None, state.clock.now()).await?;
             let notice = format!("{} {} added.", first_name.trim(), last_name.trim());
             redirect_with_notice(&state, &format!("/staff/members/{id}"), &notice);
             Ok(())
@@ -58,33 +56,6 @@ pub async fn update_member(
         }
         .await,
     )
-}
-
-/// The member form's fields (adding and editing share them), each with its own message.
-#[cfg(feature = "ssr")]
-fn member_fields(
-    first_name: &str,
-    last_name: &str,
-    email: &str,
-    phone: &str,
-    address: &str,
-) -> Result<members::NewMember, AppError> {
-    let mut form = FormErrors::default();
-    let first = form.check("first_name", first_name, PersonName::parse(first_name));
-    let last = form.check("last_name", last_name, PersonName::parse(last_name));
-    let email_parsed = if email.trim().is_empty() { Ok(None) } else { Email::parse(email).map(Some) };
-    let email_opt = form.check("email", email, email_parsed);
-    let phone_opt = form.check("phone", phone, Phone::parse(phone));
-    let address_opt = form.check("address", address, PostalAddress::parse(address));
-    form.finish(|| {
-        Some(members::NewMember {
-            first_name: first?,
-            last_name: last?,
-            email: email_opt?,
-            phone: phone_opt?,
-            address: address_opt?,
-        })
-    })
 }
 
 pub use crate::records::{ContactCard, InvitationSummary};

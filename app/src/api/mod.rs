@@ -2,6 +2,7 @@
 //! hydrated client, both servers and the tests agree on the URLs. They are thin: parse the
 //! input into domain types, check who may do it, call the store, map errors once.
 
+pub mod api_keys;
 pub mod auth;
 pub mod contacts;
 pub mod dev;

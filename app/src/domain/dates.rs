@@ -36,6 +36,12 @@ pub fn iso_date(unix_seconds: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// "2026-11-22T14:05:09Z": a moment as the API gives it (RFC 3339, UTC).
+pub fn rfc3339(unix_seconds: i64) -> String {
+    let secs = unix_seconds.rem_euclid(DAY);
+    format!("{}T{:02}:{:02}:{:02}Z", iso_date(unix_seconds), secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
 /// An organisation's time zone (an IANA name such as "Europe/Zurich"): every time its pages
 /// and e-mails show is in it, written with its abbreviation ("14:05 CET").
 #[cfg(feature = "ssr")]
@@ -129,6 +135,12 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_moments_are_rfc3339_in_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_795_356_309), "2026-11-22T14:05:09Z");
+    }
 
     #[test]
     fn formats_known_dates() {

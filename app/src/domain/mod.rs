@@ -2,6 +2,7 @@
 //! valid; a rule that needs the time takes it as an argument.
 
 pub mod addresses;
+pub mod api_key;
 pub mod brand;
 pub mod contact;
 #[cfg(feature = "ssr")]

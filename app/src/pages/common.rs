@@ -143,10 +143,12 @@ pub fn Field(
     }
 }
 
-/// A link to pass on by hand: selectable text, and a button that copies it (with
-/// JavaScript; without, the text is selected and copied as any other).
+/// A link (or a key) to pass on by hand: selectable text, and a button that copies it (with
+/// JavaScript; without, the text is selected and copied as any other). `button`: what the
+/// button says, "Copy link" unless given.
 #[island]
-pub fn CopyableLink(link: String, label: String) -> impl IntoView {
+pub fn CopyableLink(link: String, label: String, #[prop(optional)] button: Option<String>) -> impl IntoView {
+    let button = button.unwrap_or_else(|| "Copy link".into());
     let copied = RwSignal::new(false);
     let to_copy = link.clone();
     let copy = move |_| {
@@ -161,7 +163,7 @@ pub fn CopyableLink(link: String, label: String) -> impl IntoView {
     view! {
         <label class="visually-hidden" for="new-link">{label}</label>
         <input id="new-link" class="copyable" type="text" readonly value=link />
-        <button type="button" class="button" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy link" }}</button>
+        <button type="button" class="button" on:click=copy>{move || if copied.get() { "Copied".to_owned() } else { button.clone() }}</button>
     }
 }
 

@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/templates/:id") view=staff::EditTemplatePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/settings") view=staff::SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/logo") view=staff::LogoPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/api-keys") view=staff::ApiKeysPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/team") view=staff::TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/link-requests") view=staff::LinkRequestsPage ssr=SsrMode::Async />
                     <Route path=path!("/join/sent") view=join::SignUpSentPage ssr=SsrMode::Async />

@@ -29,6 +29,7 @@ pub fn page_name(path: &str) -> &'static str {
         ["staff", "templates", _] => "Edit template",
         ["staff", "settings"] => "Settings",
         ["staff", "logo"] => "Logo",
+        ["staff", "api-keys"] => "API keys",
         ["staff", "team"] => "Team",
         ["staff", "link-requests"] => "Link requests",
         ["join", "confirmed"] => "Sign-up confirmed",

@@ -2,8 +2,11 @@
 //! latest invitation worded against the clock (state, expiry, delivery, decline).
 
 use crate::domain::InvitationState;
+use crate::domain::{Email, PersonName, Phone, PostalAddress};
 use crate::error::AppError;
+use crate::error::FormErrors;
 use crate::records::{ContactCard, InvitationSummary};
+use crate::store::members::NewMember;
 use crate::store::{invitations, members};
 
 /// The member's contacts as their cards show them: the member themself first.
@@ -83,5 +86,31 @@ async fn contact_card(
         invitation,
         not_linked_because: None,
         new_link: None,
+    })
+}
+
+/// The member form's fields (adding and editing share them), each with its own message.
+pub fn member_fields(
+    first_name: &str,
+    last_name: &str,
+    email: &str,
+    phone: &str,
+    address: &str,
+) -> Result<NewMember, AppError> {
+    let mut form = FormErrors::default();
+    let first = form.check("first_name", first_name, PersonName::parse(first_name));
+    let last = form.check("last_name", last_name, PersonName::parse(last_name));
+    let email_parsed = if email.trim().is_empty() { Ok(None) } else { Email::parse(email).map(Some) };
+    let email_opt = form.check("email", email, email_parsed);
+    let phone_opt = form.check("phone", phone, Phone::parse(phone));
+    let address_opt = form.check("address", address, PostalAddress::parse(address));
+    form.finish(|| {
+        Some(NewMember {
+            first_name: first?,
+            last_name: last?,
+            email: email_opt?,
+            phone: phone_opt?,
+            address: address_opt?,
+        })
     })
 }

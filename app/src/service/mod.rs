@@ -4,6 +4,7 @@
 //! and domain types and answers with its own outcome; it knows no Leptos, no HTTP, no
 //! cookies — those are `request`'s, one floor up.
 
+pub mod api_keys;
 pub mod invitations;
 pub mod members;
 pub mod portal_records;

@@ -184,8 +184,15 @@ pub struct NewMember {
 }
 
 /// Adds a member and their own contact; a staff login limited to some members is given
-/// access to the one it added.
-pub async fn insert_member(db: &dyn Db, scope: &StaffScope, new: &NewMember, now: i64) -> Result<i64, DbError> {
+/// access to the one it added. `through_key`: the name of the API key that added them, on
+/// their timeline.
+pub async fn insert_member(
+    db: &dyn Db,
+    scope: &StaffScope,
+    new: &NewMember,
+    through_key: Option<&str>,
+    now: i64,
+) -> Result<i64, DbError> {
     let keys = NameKeys::of(&new.first_name, &new.last_name);
     let mut batch = Batch::default();
     let inserted = batch.add(stmt!(
@@ -215,6 +222,20 @@ pub async fn insert_member(db: &dyn Db, scope: &StaffScope, new: &NewMember, now
             scope.all_members
         ),
     ]);
+    if let Some(key) = through_key {
+        // The batch runs alone in its transaction: the organisation's newest member is this one.
+        batch.add(stmt!(
+            concat!(
+                super::events::insert_event!(),
+                "SELECT m.organisation_id, m.id, c.id, 'added_through_api', NULL, :key, :now
+                 FROM members m JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
+                 WHERE m.id = (SELECT max(id) FROM members WHERE organisation_id = :organisation)"
+            ),
+            key = key,
+            now = now,
+            organisation = scope.organisation_id
+        ));
+    }
     let changes = batch.run(db).await?;
     Ok(changes[inserted].last_insert_id)
 }

@@ -6,10 +6,12 @@
 //! There are no interactive transactions: a multi-statement write is one atomic `batch`,
 //! and its correctness lives in the SQL guards.
 
+pub mod api_keys;
 pub mod contacts;
 pub mod dev_mailbox;
 pub mod events;
 pub mod groups;
+pub mod idempotency;
 pub mod invitations;
 pub mod linking;
 pub mod member_list;

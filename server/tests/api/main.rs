@@ -4,6 +4,7 @@
 
 mod accept;
 mod access;
+mod api_v1;
 mod auth;
 mod brand;
 mod confirmations;

@@ -69,6 +69,9 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/api/team_overview", &[], MANAGERS),
     ("/api/templates_to_manage", &[], MANAGERS),
     ("/api/remove_logo", &[], MANAGERS),
+    ("/api/api_keys", &[], MANAGERS),
+    ("/api/create_api_key", &[("name", ""), ("access", "read")], MANAGERS),
+    ("/api/revoke_api_key", &[("id", "0"), ("name", "")], MANAGERS),
     ("/api/unlink_login", &[("contact_id", "contact")], ALL),
     (
         "/api/update_contact",
@@ -116,6 +119,7 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/staff/templates/{template}", &[], MANAGERS),
     ("/staff/team", &[], MANAGERS),
     ("/staff/logo", &[], ALL),
+    ("/staff/api-keys", &[], MANAGERS),
     ("/files/{file}", &[], ALL),
     // Last: the pages above show what these take away.
     ("/api/remove_contact", &[("contact_id", "representative")], ALL),

@@ -3,6 +3,7 @@
 //! (workerd + local D1), each sending e-mail to a local stand-in for the e-mail API.
 //! A difference between the targets is a bug.
 
+mod api_v1;
 mod at_once;
 mod declines;
 mod delivery;
@@ -62,6 +63,7 @@ async fn run(kind: TargetKind) {
     headers_and_paths::every_page_with_a_token_in_its_address_sends_no_referrer(&target).await;
     malformed::every_malformed_call_is_a_client_error_and_writes_nothing(&target).await;
     settings::the_owner_changes_the_sender_and_how_long_links_work(&target).await;
+    api_v1::another_system_reads_and_adds_members_with_a_key(&target).await;
     at_once::staff_at_several_desks_are_each_answered(&target).await;
     // Late: it gives the organisation a hostile name.
     hostile_text::hostile_text_is_shown_as_text_everywhere(&target).await;

@@ -1,3 +1,4 @@
+mod api_keys;
 mod contacts;
 mod edit_member;
 mod group_profiles;
@@ -14,6 +15,7 @@ mod settings;
 mod team;
 mod templates;
 
+pub use api_keys::ApiKeysPage;
 pub use contacts::{AddContactPage, EditContactPage};
 pub use edit_member::EditMemberPage;
 pub use group_profiles::AddToGroupPage;

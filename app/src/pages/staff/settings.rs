@@ -95,6 +95,13 @@ fn SettingsForm(settings: PortalSettingsView) -> impl IntoView {
             }}
             {may_change.then(|| view! { <p><a href="/staff/logo">"Change the logo"</a></p> })}
         </section>
+        {may_change.then(|| view! {
+            <section class="panel narrow" aria-labelledby="api-heading">
+                <h2 id="api-heading">"Other systems"</h2>
+                <p>"Keys let your other systems read your members and add new ones through the API."</p>
+                <p><a href="/staff/api-keys">"API keys"</a></p>
+            </section>
+        })}
         <Timeline heading="What changed, and who changed it" entries=timeline narrow=true />
     }
 }

@@ -1,0 +1,425 @@
+//! `/api/v1`: the API other systems call with a key (`Authorization: Bearer pk_live_…`, made
+//! on the API keys page). JSON in and out; every error is `application/problem+json`
+//! (RFC 9457), with a field list when the input was wrong. Cookies never authenticate here,
+//! so the pages' cross-site rules have nothing to protect. A POST with an
+//! `Idempotency-Key` header is answered once: a retry within 24 hours gets the same answer
+//! and does nothing twice.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::PortalStatus;
+use crate::domain::api_key::bearer_key;
+use crate::domain::dates::{DAY, rfc3339};
+use crate::error::{AppError, FieldError};
+use crate::ports::AppState;
+use crate::records::MemberListQuery;
+use crate::request::limits::{API_REQUESTS_PER_KEY, attempt};
+use crate::service::api_keys::{KeyScope, authenticate};
+use crate::service::members::member_fields;
+use crate::store::member_list::{self, ListQuery};
+use crate::store::{idempotency, members};
+
+pub const API_V1: &str = "/api/v1";
+/// Members a page holds unless `limit` says otherwise, and at most.
+const DEFAULT_LIMIT: i64 = 50;
+const MAX_LIMIT: i64 = 100;
+
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .route("/api/v1/members", get(list_members).post(create_member).fallback(method_not_allowed))
+        .route("/api/v1/members/{id}", get(get_member).fallback(method_not_allowed))
+        .route("/api/v1", any(no_such_route))
+        .route("/api/v1/{*rest}", any(no_such_route))
+        .with_state(state)
+}
+
+/// An error as RFC 9457 has it: `title` says what kind, `detail` what happened here, and
+/// `errors` each field that was wrong.
+#[derive(Debug)]
+pub struct Problem {
+    status: StatusCode,
+    detail: String,
+    errors: Vec<FieldError>,
+    retry_after_seconds: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct ProblemBody<'a> {
+    r#type: &'static str,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    errors: &'a [FieldError],
+}
+
+impl Problem {
+    fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self { status, detail: detail.into(), errors: Vec::new(), retry_after_seconds: None }
+    }
+}
+
+impl From<AppError> for Problem {
+    fn from(error: AppError) -> Self {
+        let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let detail = match &error {
+            AppError::NotFound => "There is no such record in your organisation.".to_owned(),
+            AppError::Invalid(_) => "Some fields are not valid: see `errors`.".to_owned(),
+            other => other.to_string(),
+        };
+        let retry_after_seconds = match error {
+            AppError::TooManyAttempts { minutes } => Some(minutes * 60),
+            _ => None,
+        };
+        Self { status, detail, errors: error.field_errors(), retry_after_seconds }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let body = ProblemBody {
+            r#type: "about:blank",
+            title: self.status.canonical_reason().unwrap_or("Error"),
+            status: self.status.as_u16(),
+            detail: &self.detail,
+            errors: &self.errors,
+        };
+        let mut response = (self.status, serde_json::to_string(&body).unwrap_or_default()).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = self.retry_after_seconds {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+type Answer = Result<Response, Problem>;
+
+fn json(status: StatusCode, body: &impl Serialize) -> Response {
+    let mut response = (status, serde_json::to_string(body).unwrap_or_default()).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// The key the request carries, live, within its rate limit.
+async fn key_of(state: &AppState, headers: &HeaderMap) -> Result<KeyScope, Problem> {
+    let unauthorized = |detail: &str| Problem::new(StatusCode::UNAUTHORIZED, detail);
+    let Some(authorization) = headers.get(header::AUTHORIZATION) else {
+        return Err(unauthorized(
+            "Send your API key as `Authorization: Bearer pk_live_…` (make one on the API keys page).",
+        ));
+    };
+    let key = authorization.to_str().ok().and_then(bearer_key).ok_or_else(|| {
+        unauthorized("The Authorization header is not `Bearer` followed by an API key (`pk_live_…`).")
+    })?;
+    let holder = authenticate(state, key)
+        .await?
+        .ok_or_else(|| unauthorized("This API key is not valid: it was revoked, or never made."))?;
+    attempt(state, &API_REQUESTS_PER_KEY, &holder.holder.id.to_string()).await?;
+    Ok(holder)
+}
+
+fn writer(key: &KeyScope) -> Result<(), Problem> {
+    if key.holder.may_write {
+        return Ok(());
+    }
+    Err(Problem::new(StatusCode::FORBIDDEN, "This key may only read: make a key that may read and write."))
+}
+
+/// A member as the API gives them in a list.
+#[derive(Serialize)]
+struct MemberSummary {
+    id: i64,
+    first_name: String,
+    last_name: String,
+    email: Option<String>,
+    status: &'static str,
+    invited_at: Option<String>,
+    last_login_at: Option<String>,
+}
+
+#[derive(Serialize)]
+struct MemberPage {
+    data: Vec<MemberSummary>,
+    /// Give it as `after` for the next page; `null` on the last one.
+    next_cursor: Option<String>,
+}
+
+/// `GET /api/v1/members?q=&status=&limit=&after=`: members by name, in pages.
+async fn list_members(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Answer {
+    let key = key_of(&state, &headers).await?;
+    let params = Params::of(&uri, &["q", "status", "limit", "after"])?;
+    let limit =
+        match params.get("limit") {
+            "" => DEFAULT_LIMIT,
+            text => text.parse::<i64>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
+                AppError::invalid("limit", &format!("`limit` is a whole number from 1 to {MAX_LIMIT}."))
+            })?,
+        };
+    let after = match params.get("after") {
+        "" => None,
+        text => Some(text.parse::<i64>().map_err(|_| {
+            AppError::invalid("after", "`after` is the `next_cursor` of the page before, as it was given.")
+        })?),
+    };
+    let query = MemberListQuery::parse(params.get("q"), params.get("status"), "", after)?;
+    let list_query =
+        ListQuery { search: query.q, status: query.status, sort: query.sort, after, not_registered: false };
+    let now = state.clock.now();
+    let mut rows = member_list::page(state.db.as_ref(), &key.scope, &list_query, limit + 1, now).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = more.then(|| rows.last().map(|row| row.id.to_string())).flatten();
+    let moment = |at: i64| (at > 0).then(|| rfc3339(at));
+    let data = rows
+        .into_iter()
+        .map(|row| MemberSummary {
+            status: PortalStatus::from_standing(&row.standing, row.standing_expires_at, now)
+                .unwrap_or(PortalStatus::NotInvited)
+                .slug(),
+            invited_at: moment(row.latest_invited_at),
+            last_login_at: moment(row.latest_login_at),
+            id: row.id,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            email: row.email,
+        })
+        .collect();
+    Ok(json(StatusCode::OK, &MemberPage { data, next_cursor }))
+}
+
+/// A member's own details.
+#[derive(Serialize)]
+struct Member {
+    id: i64,
+    first_name: String,
+    last_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    address: Option<String>,
+}
+
+/// `GET /api/v1/members/{id}`.
+async fn get_member(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
+    let key = key_of(&state, &headers).await?;
+    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    Ok(json(StatusCode::OK, &member(&state, &key, id).await?))
+}
+
+async fn member(state: &AppState, key: &KeyScope, id: i64) -> Result<Member, Problem> {
+    let found = members::member(state.db.as_ref(), &key.scope, id).await?.ok_or(AppError::NotFound)?;
+    Ok(Member {
+        id: found.id,
+        first_name: found.first_name,
+        last_name: found.last_name,
+        email: found.email,
+        phone: found.phone,
+        address: found.address,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewMemberBody {
+    first_name: String,
+    last_name: String,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    address: Option<String>,
+}
+
+/// `POST /api/v1/members`: adds a member (a key that may write), on their timeline with the
+/// key's name; 201 with the member and its address.
+async fn create_member(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Answer {
+    let key = key_of(&state, &headers).await?;
+    writer(&key)?;
+    once(&state, &key, &headers, &body, async {
+        let fields: NewMemberBody = read_json(&headers, &body)?;
+        let text = |field: &Option<String>| field.clone().unwrap_or_default();
+        let new = member_fields(
+            &fields.first_name,
+            &fields.last_name,
+            &text(&fields.email),
+            &text(&fields.phone),
+            &text(&fields.address),
+        )?;
+        let now = state.clock.now();
+        let id = members::insert_member(state.db.as_ref(), &key.scope, &new, Some(&key.holder.name), now).await?;
+        let created = member(&state, &key, id).await?;
+        Ok(Created {
+            location: format!("{API_V1}/members/{id}"),
+            body: serde_json::to_string(&created).unwrap_or_default(),
+        })
+    })
+    .await
+}
+
+/// What a POST made: its address, and the record as JSON.
+struct Created {
+    location: String,
+    body: String,
+}
+
+impl Created {
+    fn response(status: StatusCode, body: String, location: Option<&str>) -> Response {
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if let Some(location) = location.and_then(|l| HeaderValue::from_str(l).ok()) {
+            headers.insert(header::LOCATION, location);
+        }
+        response
+    }
+}
+
+/// Runs `work` once per `Idempotency-Key` (when the request has one): a retry with the same
+/// key and body gets the first answer (an error included, except our own failures, which
+/// may be retried); the same key with another body is refused.
+async fn once(
+    state: &AppState,
+    key: &KeyScope,
+    headers: &HeaderMap,
+    body: &[u8],
+    work: impl Future<Output = Result<Created, Problem>>,
+) -> Answer {
+    let Some(idempotency_key) = headers.get("idempotency-key") else {
+        return Ok(answer_of(work.await));
+    };
+    let idempotency_key =
+        idempotency_key.to_str().ok().map(str::trim).filter(|k| !k.is_empty() && k.len() <= 255).ok_or_else(|| {
+            Problem::new(StatusCode::BAD_REQUEST, "An Idempotency-Key is 1 to 255 visible characters.")
+        })?;
+    let db = state.db.as_ref();
+    let digest = crate::secrets::digest(body);
+    let now = state.clock.now();
+    let key_id = key.holder.id;
+    match idempotency::claim(db, key_id, idempotency_key, &digest, now, now - DAY).await? {
+        None => {}
+        Some(seen) if seen.request_digest != digest => {
+            return Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "This Idempotency-Key was used with a different request: use a new key for a new request.",
+            ));
+        }
+        Some(seen) => {
+            let (Some(status), Some(body)) = (seen.status, seen.body) else {
+                return Err(Problem::new(
+                    StatusCode::CONFLICT,
+                    "The first request with this Idempotency-Key is still being answered: retry in a moment.",
+                ));
+            };
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let mut response = Created::response(status, body, seen.location.as_deref());
+            if !status.is_success() {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+            }
+            response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+            return Ok(response);
+        }
+    }
+    let answered = work.await;
+    match &answered {
+        Ok(created) => {
+            idempotency::answer(db, key_id, idempotency_key, 201, &created.body, Some(&created.location)).await?
+        }
+        Err(problem) if problem.status.is_server_error() => idempotency::release(db, key_id, idempotency_key).await?,
+        Err(problem) => {
+            let body = problem_body(problem);
+            idempotency::answer(db, key_id, idempotency_key, problem.status.as_u16(), &body, None).await?
+        }
+    }
+    Ok(answer_of(answered))
+}
+
+fn answer_of(answered: Result<Created, Problem>) -> Response {
+    match answered {
+        Ok(created) => Created::response(StatusCode::CREATED, created.body, Some(&created.location)),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+fn problem_body(problem: &Problem) -> String {
+    let body = ProblemBody {
+        r#type: "about:blank",
+        title: problem.status.canonical_reason().unwrap_or("Error"),
+        status: problem.status.as_u16(),
+        detail: &problem.detail,
+        errors: &problem.errors,
+    };
+    serde_json::to_string(&body).unwrap_or_default()
+}
+
+/// The body as JSON of the expected shape; anything else is the client's mistake, named.
+fn read_json<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &[u8]) -> Result<T, Problem> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
+    if !is_json {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send the body as JSON (`Content-Type: application/json`).",
+        ));
+    }
+    serde_json::from_slice(body)
+        .map_err(|error| Problem::new(StatusCode::BAD_REQUEST, format!("The JSON body could not be read: {error}.")))
+}
+
+/// A request's query parameters, each at most once and each one the route knows.
+struct Params(Vec<(String, String)>);
+
+impl Params {
+    fn of(uri: &Uri, known: &[&str]) -> Result<Self, Problem> {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        for (i, (name, _)) in pairs.iter().enumerate() {
+            if !known.contains(&name.as_str()) {
+                return Err(Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("Unknown query parameter `{name}`; this route takes {}.", known.join(", ")),
+                ));
+            }
+            if pairs[..i].iter().any(|(earlier, _)| earlier == name) {
+                return Err(Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("The query parameter `{name}` is given twice."),
+                ));
+            }
+        }
+        Ok(Self(pairs))
+    }
+
+    fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+async fn no_such_route() -> Problem {
+    Problem::new(StatusCode::NOT_FOUND, "There is no such API route.")
+}
+
+async fn method_not_allowed() -> Problem {
+    Problem::new(StatusCode::METHOD_NOT_ALLOWED, "This route does not take that method.")
+}
+
+impl From<crate::store::DbError> for Problem {
+    fn from(error: crate::store::DbError) -> Self {
+        AppError::from(error).into()
+    }
+}

@@ -1,0 +1,70 @@
+//! Another system at work, on both targets: the owner makes a key on the API keys page, the
+//! system lists members, adds one (retrying the same request, which adds it once), and is
+//! refused at once when the key is revoked; every refusal is problem+json.
+
+use reqwest::{Client, Method, Response};
+use serde_json::{Value, json};
+
+use crate::flow::{Session, location};
+use crate::target::{OWNER_EMAIL, OWNER_PASSWORD, Target};
+
+async fn call(target: &Target, key: &str, method: Method, path: &str, body: Option<Value>) -> Response {
+    let mut request = Client::new()
+        .request(method, format!("{}{path}", target.base_url))
+        .header("authorization", format!("Bearer {key}"))
+        .header("idempotency-key", "scenario-add-1");
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.expect("API request")
+}
+
+async fn problem(answer: Response, status: u16) -> Value {
+    assert_eq!(answer.status().as_u16(), status);
+    assert_eq!(answer.headers()["content-type"], "application/problem+json");
+    answer.json().await.unwrap()
+}
+
+pub async fn another_system_reads_and_adds_members_with_a_key(target: &Target) {
+    let kind = target.kind;
+    let staff = Session::new(target);
+    assert_eq!(staff.sign_in(OWNER_EMAIL, OWNER_PASSWORD).await, "/staff/members");
+    let made = staff
+        .post_form("/api/create_api_key", "/staff/api-keys", &[("name", "Records sync"), ("access", "read_write")])
+        .await;
+    assert_eq!(location(&made), "/staff/api-keys", "{kind:?}");
+    let (_, page) = staff.get("/staff/api-keys").await;
+    let start = page.find("pk_live_").unwrap_or_else(|| panic!("{kind:?}: the key is shown: {page}"));
+    let key: String =
+        page[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+
+    let listed = call(target, &key, Method::GET, "/api/v1/members?q=api.added%40example.org", None).await;
+    assert_eq!(listed.status(), 200, "{kind:?}");
+    assert_eq!(listed.json::<Value>().await.unwrap()["data"], json!([]), "{kind:?}");
+    let new = json!({"first_name": "Api", "last_name": "Added", "email": "api.added@example.org"});
+    let first = call(target, &key, Method::POST, "/api/v1/members", Some(new.clone())).await;
+    assert_eq!(first.status(), 201, "{kind:?}");
+    let member: Value = first.json().await.unwrap();
+    let retried = call(target, &key, Method::POST, "/api/v1/members", Some(new)).await;
+    assert_eq!(retried.headers()["idempotent-replayed"], "true", "{kind:?}");
+    assert_eq!(retried.json::<Value>().await.unwrap(), member, "{kind:?}");
+    let listed = call(target, &key, Method::GET, "/api/v1/members?q=api.added%40example.org", None).await;
+    assert_eq!(listed.json::<Value>().await.unwrap()["data"].as_array().unwrap().len(), 1, "{kind:?}: once");
+    let (_, profile) = staff.get(&format!("/staff/members/{}", member["id"])).await;
+    assert!(profile.contains("added through the API key “Records sync”"), "{kind:?}: {profile}");
+    let nothing = call(target, &key, Method::GET, "/api/v1/nothing", None).await;
+    assert_eq!(problem(nothing, 404).await["title"], "Not Found", "{kind:?}");
+
+    let key_id = member_key_id(&page);
+    let revoked =
+        staff.post_form("/api/revoke_api_key", "/staff/api-keys", &[("id", &key_id), ("name", "Records sync")]).await;
+    assert_eq!(location(&revoked), "/staff/api-keys", "{kind:?}");
+    let refused = call(target, &key, Method::GET, "/api/v1/members", None).await;
+    assert!(problem(refused, 401).await["detail"].as_str().unwrap().contains("revoked"), "{kind:?}");
+}
+
+/// The id the page's revoke form sends for its first key.
+fn member_key_id(page: &str) -> String {
+    let (_, after) = page.split_once("confirm=revoke-").expect("a revoke button");
+    after.chars().take_while(char::is_ascii_digit).collect()
+}
