@@ -28,3 +28,7 @@ CREATE TABLE api_idempotency (
     created_at       INTEGER NOT NULL,
     PRIMARY KEY (key_id, idempotency_key)
 );
+
+-- The API's timeline since a cursor (`GET /api/v1/events?after=`): an organisation's events
+-- in the order they were written.
+CREATE INDEX events_in_order ON events (organisation_id, id);

@@ -240,3 +240,42 @@ pub async fn organisation_timeline(
     )
     .await
 }
+
+/// An event as the API gives it: its id (the cursor) and what it says.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NumberedEvent {
+    pub id: i64,
+    pub member_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    pub kind: String,
+    pub at: i64,
+    detail: Option<String>,
+    actor: Option<String>,
+    contact_name: Option<String>,
+}
+
+impl NumberedEvent {
+    /// The event in the words the timeline shows.
+    pub fn text(&self) -> String {
+        describe(&self.kind, self.contact_name.as_deref(), self.detail.as_deref(), self.actor.as_deref())
+    }
+}
+
+/// The organisation's events written after the event `after` (0: from the first), oldest
+/// first, at most `limit`.
+pub async fn since(db: &dyn Db, organisation_id: i64, after: i64, limit: i64) -> Result<Vec<NumberedEvent>, DbError> {
+    fetch_all(db, since_stmt(organisation_id, after, limit)).await
+}
+
+/// The statement `since` runs (public for the query-plan test).
+pub fn since_stmt(organisation_id: i64, after: i64, limit: i64) -> Stmt {
+    stmt!(
+        format!(
+            "SELECT e.id, e.member_id, e.contact_id, {EVENT_COLUMNS} FROM events e
+             WHERE e.organisation_id = :organisation AND e.id > :after ORDER BY e.id LIMIT :limit"
+        ),
+        organisation = organisation_id,
+        after = after,
+        limit = limit
+    )
+}

@@ -157,6 +157,9 @@ pub struct MemberRecord {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
+    /// Whether the member is a primary contact of their own profile.
+    #[serde(deserialize_with = "super::flag")]
+    pub is_primary: bool,
 }
 
 pub async fn member(db: &dyn Db, scope: &StaffScope, member_id: i64) -> Result<Option<MemberRecord>, DbError> {
@@ -164,7 +167,7 @@ pub async fn member(db: &dyn Db, scope: &StaffScope, member_id: i64) -> Result<O
         db,
         scope.bind(stmt!(
             concat!(
-                "SELECT m.id, m.first_name, m.last_name, c.email, m.phone, m.address
+                "SELECT m.id, m.first_name, m.last_name, c.email, m.phone, m.address, c.is_primary
                  FROM members m JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
                  WHERE m.id = :member AND ",
                 visible_member!()

@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use serde::Deserializer;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::PortalStatus;
@@ -23,7 +24,7 @@ use crate::request::limits::{API_REQUESTS_PER_KEY, attempt};
 use crate::service::api_keys::{KeyScope, authenticate};
 use crate::service::members::member_fields;
 use crate::store::member_list::{self, ListQuery};
-use crate::store::{idempotency, members};
+use crate::store::{events, idempotency, members};
 
 pub const API_V1: &str = "/api/v1";
 /// Members a page holds unless `limit` says otherwise, and at most.
@@ -33,7 +34,8 @@ const MAX_LIMIT: i64 = 100;
 pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/members", get(list_members).post(create_member).fallback(method_not_allowed))
-        .route("/api/v1/members/{id}", get(get_member).fallback(method_not_allowed))
+        .route("/api/v1/members/{id}", get(get_member).patch(update_member).fallback(method_not_allowed))
+        .route("/api/v1/events", get(list_events).fallback(method_not_allowed))
         .route("/api/v1", any(no_such_route))
         .route("/api/v1/{*rest}", any(no_such_route))
         .with_state(state)
@@ -159,13 +161,7 @@ struct MemberPage {
 async fn list_members(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Answer {
     let key = key_of(&state, &headers).await?;
     let params = Params::of(&uri, &["q", "status", "limit", "after"])?;
-    let limit =
-        match params.get("limit") {
-            "" => DEFAULT_LIMIT,
-            text => text.parse::<i64>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
-                AppError::invalid("limit", &format!("`limit` is a whole number from 1 to {MAX_LIMIT}."))
-            })?,
-        };
+    let limit = params.limit()?;
     let after = match params.get("after") {
         "" => None,
         text => Some(text.parse::<i64>().map_err(|_| {
@@ -246,7 +242,7 @@ struct NewMemberBody {
 async fn create_member(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Answer {
     let key = key_of(&state, &headers).await?;
     writer(&key)?;
-    once(&state, &key, &headers, &body, async {
+    once(&state, &key, "POST /api/v1/members", &headers, &body, async {
         let fields: NewMemberBody = read_json(&headers, &body)?;
         let text = |field: &Option<String>| field.clone().unwrap_or_default();
         let new = member_fields(
@@ -259,26 +255,146 @@ async fn create_member(State(state): State<AppState>, headers: HeaderMap, body: 
         let now = state.clock.now();
         let id = members::insert_member(state.db.as_ref(), &key.scope, &new, Some(&key.holder.name), now).await?;
         let created = member(&state, &key, id).await?;
-        Ok(Created {
-            location: format!("{API_V1}/members/{id}"),
-            body: serde_json::to_string(&created).unwrap_or_default(),
-        })
+        Ok(Done::created(format!("{API_V1}/members/{id}"), &created))
     })
     .await
 }
 
-/// What a POST made: its address, and the record as JSON.
-struct Created {
-    location: String,
+/// Fields a PATCH may give: one left out stays as it is; `null` (or "") clears an optional
+/// one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemberChanges {
+    #[serde(default, deserialize_with = "given")]
+    first_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "given")]
+    last_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "given")]
+    email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "given")]
+    phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "given")]
+    address: Option<Option<String>>,
+}
+
+/// A field that is in the body, `null` or not.
+fn given<'de, D: Deserializer<'de>>(field: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(field).map(Some)
+}
+
+/// `PATCH /api/v1/members/{id}`: changes what the body gives, by the edit page's rules (a
+/// new e-mail revokes the pending invitation, which went to the old one); 200 with the
+/// member.
+async fn update_member(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let key = key_of(&state, &headers).await?;
+    writer(&key)?;
+    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let request = format!("PATCH {API_V1}/members/{id}");
+    once(&state, &key, &request, &headers, &body, async {
+        let changes: MemberChanges = read_json(&headers, &body)?;
+        let db = state.db.as_ref();
+        let current = members::member(db, &key.scope, id).await?.ok_or(AppError::NotFound)?;
+        let pick = |change: &Option<Option<String>>, now: Option<&str>| match change {
+            Some(given) => given.clone().unwrap_or_default(),
+            None => now.unwrap_or_default().to_owned(),
+        };
+        let new = member_fields(
+            &pick(&changes.first_name, Some(&current.first_name)),
+            &pick(&changes.last_name, Some(&current.last_name)),
+            &pick(&changes.email, current.email.as_deref()),
+            &pick(&changes.phone, current.phone.as_deref()),
+            &pick(&changes.address, current.address.as_deref()),
+        )?;
+        let now = state.clock.now();
+        if !members::update_member(db, &key.scope, id, &new, current.is_primary, now).await? {
+            return Err(AppError::NotFound.into());
+        }
+        Ok(Done::changed(&member(&state, &key, id).await?))
+    })
+    .await
+}
+
+/// An event of the organisation's timeline, as the API gives it.
+#[derive(Serialize)]
+struct Event {
+    /// Give the last one's as `after` to hear only what happened since.
+    id: i64,
+    kind: String,
+    member_id: Option<i64>,
+    contact_id: Option<i64>,
+    at: String,
+    /// In the words of the timeline staff read.
+    text: String,
+}
+
+#[derive(Serialize)]
+struct EventPage {
+    data: Vec<Event>,
+    /// The cursor to ask from next time: the last event's id (the request's `after` when
+    /// there was nothing new).
+    next_cursor: String,
+    /// More events are waiting beyond this page.
+    has_more: bool,
+}
+
+/// `GET /api/v1/events?after=&limit=`: what happened since the cursor (invitations sent,
+/// delivered, accepted, declined, revoked; links; settings), oldest first.
+async fn list_events(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Answer {
+    let key = key_of(&state, &headers).await?;
+    let params = Params::of(&uri, &["after", "limit"])?;
+    let limit = params.limit()?;
+    let after = match params.get("after") {
+        "" => 0,
+        text => text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            AppError::invalid("after", "`after` is the `next_cursor` of the page before, as it was given.")
+        })?,
+    };
+    let mut rows = events::since(state.db.as_ref(), key.scope.organisation_id, after, limit + 1).await?;
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = rows.last().map_or(after, |row| row.id).to_string();
+    let data = rows
+        .into_iter()
+        .map(|row| Event {
+            text: row.text(),
+            id: row.id,
+            member_id: row.member_id,
+            contact_id: row.contact_id,
+            at: rfc3339(row.at),
+            kind: row.kind,
+        })
+        .collect();
+    Ok(json(StatusCode::OK, &EventPage { data, next_cursor, has_more }))
+}
+
+/// What a write did: its status, the address of what it made, and the record as JSON.
+struct Done {
+    status: StatusCode,
+    location: Option<String>,
     body: String,
 }
 
-impl Created {
-    fn response(status: StatusCode, body: String, location: Option<&str>) -> Response {
-        let mut response = (status, body).into_response();
+impl Done {
+    fn created(location: String, record: &impl Serialize) -> Self {
+        let body = serde_json::to_string(record).unwrap_or_default();
+        Self { status: StatusCode::CREATED, location: Some(location), body }
+    }
+
+    fn changed(record: &impl Serialize) -> Self {
+        Self { status: StatusCode::OK, location: None, body: serde_json::to_string(record).unwrap_or_default() }
+    }
+
+    fn response(self) -> Response {
+        let mut response = (self.status, self.body).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        if let Some(location) = location.and_then(|l| HeaderValue::from_str(l).ok()) {
+        let kind = if self.status.is_success() { "application/json" } else { "application/problem+json" };
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+        if let Some(location) = self.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
             headers.insert(header::LOCATION, location);
         }
         response
@@ -291,9 +407,10 @@ impl Created {
 async fn once(
     state: &AppState,
     key: &KeyScope,
+    request: &str,
     headers: &HeaderMap,
     body: &[u8],
-    work: impl Future<Output = Result<Created, Problem>>,
+    work: impl Future<Output = Result<Done, Problem>>,
 ) -> Answer {
     let Some(idempotency_key) = headers.get("idempotency-key") else {
         return Ok(answer_of(work.await));
@@ -303,7 +420,7 @@ async fn once(
             Problem::new(StatusCode::BAD_REQUEST, "An Idempotency-Key is 1 to 255 visible characters.")
         })?;
     let db = state.db.as_ref();
-    let digest = crate::secrets::digest(body);
+    let digest = crate::secrets::digest(&[request.as_bytes(), b"\n", body].concat());
     let now = state.clock.now();
     let key_id = key.holder.id;
     match idempotency::claim(db, key_id, idempotency_key, &digest, now, now - DAY).await? {
@@ -322,20 +439,16 @@ async fn once(
                 ));
             };
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            let mut response = Created::response(status, body, seen.location.as_deref());
-            if !status.is_success() {
-                response
-                    .headers_mut()
-                    .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-            }
+            let mut response = Done { status, location: seen.location, body }.response();
             response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
             return Ok(response);
         }
     }
     let answered = work.await;
     match &answered {
-        Ok(created) => {
-            idempotency::answer(db, key_id, idempotency_key, 201, &created.body, Some(&created.location)).await?
+        Ok(done) => {
+            let (status, location) = (done.status.as_u16(), done.location.as_deref());
+            idempotency::answer(db, key_id, idempotency_key, status, &done.body, location).await?
         }
         Err(problem) if problem.status.is_server_error() => idempotency::release(db, key_id, idempotency_key).await?,
         Err(problem) => {
@@ -346,9 +459,9 @@ async fn once(
     Ok(answer_of(answered))
 }
 
-fn answer_of(answered: Result<Created, Problem>) -> Response {
+fn answer_of(answered: Result<Done, Problem>) -> Response {
     match answered {
-        Ok(created) => Created::response(StatusCode::CREATED, created.body, Some(&created.location)),
+        Ok(done) => done.response(),
         Err(problem) => problem.into_response(),
     }
 }
@@ -403,6 +516,16 @@ impl Params {
             }
         }
         Ok(Self(pairs))
+    }
+
+    /// `limit`: how many a page holds.
+    fn limit(&self) -> Result<i64, AppError> {
+        match self.get("limit") {
+            "" => Ok(DEFAULT_LIMIT),
+            text => text.parse::<i64>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
+                AppError::invalid("limit", &format!("`limit` is a whole number from 1 to {MAX_LIMIT}."))
+            }),
+        }
     }
 
     fn get(&self, name: &str) -> &str {

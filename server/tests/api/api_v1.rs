@@ -349,3 +349,77 @@ async fn a_key_past_its_rate_is_told_when_to_come_back() {
     let other = app.make_key(&app.staff, "Other", "read").await;
     assert_eq!(app.api(&other, reqwest::Method::GET, "/api/v1/members", None).await.status(), 200, "per key");
 }
+
+#[tokio::test]
+async fn a_patch_changes_only_what_it_gives_by_the_edit_pages_rules() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let key = app.make_key(&app.staff, "Sync", "read_write").await;
+    let (member_id, _) = app.invited_member("Rosa", "rosa@example.org").await;
+    let path = format!("/api/v1/members/{member_id}");
+    let patch = |body: Value| app.api(&key, reqwest::Method::PATCH, &path, Some(body));
+
+    let changed = patch(json!({"phone": "+44 20 7946 0001", "address": null})).await;
+    assert_eq!(changed.status(), 200);
+    let member: Value = changed.json().await.unwrap();
+    assert_eq!((member["first_name"].as_str(), member["email"].as_str()), (Some("Rosa"), Some("rosa@example.org")));
+    assert_eq!(member["phone"], "+44 20 7946 0001");
+    let waiting = "SELECT count(*) FROM invitations WHERE revoked_at IS NULL AND accepted_at IS NULL";
+    assert_eq!(app.count(waiting).await, 1, "the invitation still waits");
+
+    let refused = assert_problem(patch(json!({"last_name": "", "email": "nope"})).await, 422, "not valid").await;
+    let fields: Vec<&str> =
+        refused["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["last_name", "email"]);
+    assert_problem(patch(json!({"staff_notes": "x"})).await, 400, "unknown field `staff_notes`").await;
+    let (_, unchanged) = app.api_get(&key, &path).await;
+    assert_eq!(unchanged, member, "a refused change writes nothing");
+
+    let moved = patch(json!({"email": "rosa.new@example.org"})).await;
+    assert_eq!(moved.status(), 200);
+    assert_eq!(app.count(waiting).await, 0, "a new address revokes the link sent to the old one");
+    let reader = app.make_key(&app.staff, "Reader", "read").await;
+    let read_only = app.api(&reader, reqwest::Method::PATCH, &path, Some(json!({"phone": null}))).await;
+    assert_problem(read_only, 403, "may only read").await;
+    let elsewhere = app.api(&key, reqwest::Method::PATCH, "/api/v1/members/999999", Some(json!({"phone": null}))).await;
+    assert_problem(elsewhere, 404, "no such record").await;
+}
+
+#[tokio::test]
+async fn events_are_heard_since_a_cursor() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let key = app.make_key(&app.staff, "Listener", "read").await;
+    let (_, first) = app.api_get(&key, "/api/v1/events?limit=100").await;
+    let cursor = first["next_cursor"].as_str().unwrap().to_owned();
+    assert!(
+        first["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["text"].as_str().unwrap().contains("API key “Listener” made"))
+    );
+
+    let (member_id, _) = app.invited_member("Ines", "ines@example.org").await;
+    let (status, since) = app.api_get(&key, &format!("/api/v1/events?after={cursor}")).await;
+    assert_eq!(status, 200, "{since}");
+    let kinds: Vec<&str> = since["data"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"invited"), "{since}");
+    let invited = since["data"].as_array().unwrap().iter().find(|e| e["kind"] == "invited").unwrap();
+    assert_eq!(invited["member_id"], member_id);
+    assert_eq!(invited["at"], portico_app::domain::dates::rfc3339(START));
+    assert!(invited["text"].as_str().unwrap().starts_with("Invitation sent to Ines"), "{invited}");
+    let body = since.to_string();
+    assert!(!body.contains("/invite/") && !body.contains("token"), "never a link or a token: {body}");
+    let next = since["next_cursor"].as_str().unwrap();
+    let (_, nothing) = app.api_get(&key, &format!("/api/v1/events?after={next}")).await;
+    assert_eq!((nothing["data"].as_array().unwrap().len(), nothing["next_cursor"].as_str()), (0, Some(next)));
+    assert_eq!(nothing["has_more"], false);
+    let (_, one) = app.api_get(&key, "/api/v1/events?limit=1").await;
+    assert_eq!((one["data"].as_array().unwrap().len(), &one["has_more"]), (1, &json!(true)));
+    assert_problem(app.api(&key, reqwest::Method::GET, "/api/v1/events?after=-1", None).await, 422, "not valid").await;
+    assert_problem(app.api(&key, reqwest::Method::POST, "/api/v1/events", None).await, 405, "method").await;
+    let plan = app.query_plan(portico_app::store::events::since_stmt(1, 0, 100)).await;
+    assert!(plan.iter().any(|step| step.contains("USING") && step.contains("events_in_order")), "{plan:?}");
+    assert!(!plan.iter().any(|step| step.contains("SCAN e")), "{plan:?}");
+}

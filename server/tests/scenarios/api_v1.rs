@@ -1,6 +1,7 @@
 //! Another system at work, on both targets: the owner makes a key on the API keys page, the
-//! system lists members, adds one (retrying the same request, which adds it once), and is
-//! refused at once when the key is revoked; every refusal is problem+json.
+//! system lists members, adds one (retrying the same request, which adds it once), changes
+//! it, hears of it on the timeline, and is refused at once when the key is revoked; every
+//! refusal is problem+json.
 
 use reqwest::{Client, Method, Response};
 use serde_json::{Value, json};
@@ -41,6 +42,7 @@ pub async fn another_system_reads_and_adds_members_with_a_key(target: &Target) {
     let listed = call(target, &key, Method::GET, "/api/v1/members?q=api.added%40example.org", None).await;
     assert_eq!(listed.status(), 200, "{kind:?}");
     assert_eq!(listed.json::<Value>().await.unwrap()["data"], json!([]), "{kind:?}");
+    let cursor = latest_event(target, &key).await;
     let new = json!({"first_name": "Api", "last_name": "Added", "email": "api.added@example.org"});
     let first = call(target, &key, Method::POST, "/api/v1/members", Some(new.clone())).await;
     assert_eq!(first.status(), 201, "{kind:?}");
@@ -52,6 +54,21 @@ pub async fn another_system_reads_and_adds_members_with_a_key(target: &Target) {
     assert_eq!(listed.json::<Value>().await.unwrap()["data"].as_array().unwrap().len(), 1, "{kind:?}: once");
     let (_, profile) = staff.get(&format!("/staff/members/{}", member["id"])).await;
     assert!(profile.contains("added through the API key “Records sync”"), "{kind:?}: {profile}");
+    let path = format!("/api/v1/members/{}", member["id"]);
+    let changed = Client::new()
+        .patch(format!("{}{path}", target.base_url))
+        .header("authorization", format!("Bearer {key}"))
+        .json(&json!({"phone": "+44 20 7946 0002", "email": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200, "{kind:?}");
+    let changed: Value = changed.json().await.unwrap();
+    assert_eq!((changed["phone"].as_str(), &changed["email"]), (Some("+44 20 7946 0002"), &Value::Null), "{kind:?}");
+    let heard = call(target, &key, Method::GET, &format!("/api/v1/events?after={cursor}"), None).await;
+    let heard: Value = heard.json().await.unwrap();
+    let added = heard["data"].as_array().unwrap().iter().find(|e| e["kind"] == "added_through_api");
+    assert_eq!(added.map(|e| &e["member_id"]), Some(&member["id"]), "{kind:?}: {heard}");
     let nothing = call(target, &key, Method::GET, "/api/v1/nothing", None).await;
     assert_eq!(problem(nothing, 404).await["title"], "Not Found", "{kind:?}");
 
@@ -61,6 +78,19 @@ pub async fn another_system_reads_and_adds_members_with_a_key(target: &Target) {
     assert_eq!(location(&revoked), "/staff/api-keys", "{kind:?}");
     let refused = call(target, &key, Method::GET, "/api/v1/members", None).await;
     assert!(problem(refused, 401).await["detail"].as_str().unwrap().contains("revoked"), "{kind:?}");
+}
+
+/// The cursor after the organisation's latest event, read page by page as a listener does.
+async fn latest_event(target: &Target, key: &str) -> String {
+    let mut cursor = "0".to_owned();
+    loop {
+        let path = format!("/api/v1/events?after={cursor}&limit=100");
+        let page: Value = call(target, key, Method::GET, &path, None).await.json().await.unwrap();
+        cursor = page["next_cursor"].as_str().expect("a cursor").to_owned();
+        if page["has_more"] == false {
+            return cursor;
+        }
+    }
 }
 
 /// The id the page's revoke form sends for its first key.

@@ -98,7 +98,7 @@ fn SettingsForm(settings: PortalSettingsView) -> impl IntoView {
         {may_change.then(|| view! {
             <section class="panel narrow" aria-labelledby="api-heading">
                 <h2 id="api-heading">"Other systems"</h2>
-                <p>"Keys let your other systems read your members and add new ones through the API."</p>
+                <p>"Keys let your other systems read and change your members through the API."</p>
                 <p><a href="/staff/api-keys">"API keys"</a></p>
             </section>
         })}
