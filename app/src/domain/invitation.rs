@@ -28,6 +28,19 @@ pub enum InvitationState {
     Declined,
 }
 
+impl InvitationState {
+    /// As the API names it.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Expired => "expired",
+            Self::Revoked => "revoked",
+            Self::Declined => "declined",
+        }
+    }
+}
+
 impl InvitationFacts {
     /// A link is live strictly before `expires_at` — the same rule as the SQL guard
     /// `expires_at > ?` that consumes it.

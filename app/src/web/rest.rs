@@ -14,14 +14,15 @@ use http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use serde::Deserializer;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::PortalStatus;
 use crate::domain::api_key::bearer_key;
 use crate::domain::dates::{DAY, rfc3339};
-use crate::error::{AppError, FieldError};
+use crate::domain::{Email, PersonalMessage, PortalStatus};
+use crate::error::{AppError, FieldError, FormErrors};
 use crate::ports::AppState;
 use crate::records::MemberListQuery;
 use crate::request::limits::{API_REQUESTS_PER_KEY, attempt};
 use crate::service::api_keys::{KeyScope, authenticate};
+use crate::service::invitations::{Wording, invite, visible_contact};
 use crate::service::members::member_fields;
 use crate::store::member_list::{self, ListQuery};
 use crate::store::{events, idempotency, members};
@@ -36,6 +37,9 @@ pub fn routes(state: AppState) -> Router {
         .route("/api/v1/members", get(list_members).post(create_member).fallback(method_not_allowed))
         .route("/api/v1/members/{id}", get(get_member).patch(update_member).fallback(method_not_allowed))
         .route("/api/v1/events", get(list_events).fallback(method_not_allowed))
+        .route("/api/v1/members/{id}/contacts", get(list_contacts).fallback(method_not_allowed))
+        .route("/api/v1/contacts/{id}/invitation", get(get_invitation).fallback(method_not_allowed))
+        .route("/api/v1/invitations", axum::routing::post(create_invitation).fallback(method_not_allowed))
         .route("/api/v1", any(no_such_route))
         .route("/api/v1/{*rest}", any(no_such_route))
         .with_state(state)
@@ -370,6 +374,146 @@ async fn list_events(State(state): State<AppState>, headers: HeaderMap, uri: Uri
         })
         .collect();
     Ok(json(StatusCode::OK, &EventPage { data, next_cursor, has_more }))
+}
+
+/// A contact's latest invitation, as the API gives it.
+#[derive(Serialize)]
+struct Invitation {
+    contact_id: i64,
+    member_id: i64,
+    email: String,
+    /// `pending`, `accepted`, `expired`, `revoked` or `declined`.
+    status: &'static str,
+    sent_at: String,
+    expires_at: String,
+    accepted_at: Option<String>,
+    declined_at: Option<String>,
+    revoked_at: Option<String>,
+}
+
+fn invitation_of(contact: &members::ContactRow, now: i64) -> Option<Invitation> {
+    let facts = contact.latest_invitation()?;
+    Some(Invitation {
+        contact_id: contact.id,
+        member_id: contact.member_id,
+        email: contact.invitation_email.clone().unwrap_or_default(),
+        status: facts.state(now).slug(),
+        sent_at: rfc3339(facts.created_at),
+        expires_at: rfc3339(facts.expires_at),
+        accepted_at: facts.accepted_at.map(rfc3339),
+        declined_at: facts.declined_at.map(rfc3339),
+        revoked_at: facts.revoked_at.map(rfc3339),
+    })
+}
+
+/// One of a member's people: the member themself, or a representative.
+#[derive(Serialize)]
+struct Contact {
+    id: i64,
+    is_member: bool,
+    first_name: String,
+    last_name: String,
+    relation: Option<String>,
+    email: Option<String>,
+    primary: bool,
+    has_login: bool,
+    invitation: Option<Invitation>,
+}
+
+/// `GET /api/v1/members/{id}/contacts`: the member and their representatives, each with
+/// their latest invitation.
+async fn list_contacts(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
+    let key = key_of(&state, &headers).await?;
+    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let db = state.db.as_ref();
+    members::member(db, &key.scope, id).await?.ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    let data: Vec<Contact> = members::contacts_of(db, &key.scope, id)
+        .await?
+        .into_iter()
+        .map(|c| Contact {
+            invitation: invitation_of(&c, now),
+            id: c.id,
+            is_member: c.is_self,
+            has_login: c.login_user_id.is_some(),
+            first_name: c.first_name,
+            last_name: c.last_name,
+            relation: c.relation,
+            email: c.email,
+            primary: c.is_primary,
+        })
+        .collect();
+    Ok(json(StatusCode::OK, &serde_json::json!({ "data": data })))
+}
+
+/// `GET /api/v1/contacts/{id}/invitation`: the contact's latest invitation.
+async fn get_invitation(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
+    let key = key_of(&state, &headers).await?;
+    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let contact = visible_contact(&state, &key.scope, id).await?;
+    let invitation = invitation_of(&contact, state.clock.now())
+        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "This contact was never invited."))?;
+    Ok(json(StatusCode::OK, &invitation))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewInvitationBody {
+    /// The member's own contact…
+    #[serde(default)]
+    member_id: Option<i64>,
+    /// …or any contact of a member (a representative).
+    #[serde(default)]
+    contact_id: Option<i64>,
+    /// Where it goes; the contact's e-mail when left out.
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    /// A template of the organisation's; its built-in words when left out.
+    #[serde(default)]
+    template_id: Option<i64>,
+}
+
+/// `POST /api/v1/invitations`: invites a member (or a contact of one) and sends the e-mail,
+/// by the profile's rules: someone with a login is not invited again; a new invitation
+/// ends the earlier link (after a decline, it is the reinvitation). 201 with the invitation.
+async fn create_invitation(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Answer {
+    let key = key_of(&state, &headers).await?;
+    writer(&key)?;
+    once(&state, &key, "POST /api/v1/invitations", &headers, &body, async {
+        let asked: NewInvitationBody = read_json(&headers, &body)?;
+        let contact_id = match (asked.member_id, asked.contact_id) {
+            (Some(member_id), None) => {
+                members::contacts_of(state.db.as_ref(), &key.scope, member_id)
+                    .await?
+                    .into_iter()
+                    .find(|c| c.is_self)
+                    .ok_or(AppError::NotFound)?
+                    .id
+            }
+            (None, Some(contact_id)) => contact_id,
+            _ => {
+                let message = "Give either `member_id` (the member themself) or `contact_id` (a representative).";
+                return Err(AppError::invalid("member_id", message).into());
+            }
+        };
+        let contact = visible_contact(&state, &key.scope, contact_id).await?;
+        let typed = asked.email.or_else(|| contact.email.clone()).unwrap_or_default();
+        let message = asked.message.unwrap_or_default();
+        let mut form = FormErrors::default();
+        let to = form.check("email", &typed, Email::parse(&typed));
+        let note = form.check("message", &message, PersonalMessage::parse(&message));
+        let (to, note) = form.finish(|| Some((to?, note?)))?;
+        let wording =
+            Wording::chosen(&state, &key.scope, asked.template_id.unwrap_or(0), note.map(|n| n.as_str().to_owned()))
+                .await?;
+        invite(&state, &key.scope, &contact, &to, &wording).await?;
+        let contact = visible_contact(&state, &key.scope, contact_id).await?;
+        let invitation = invitation_of(&contact, state.clock.now()).ok_or(AppError::Internal)?;
+        Ok(Done::created(format!("{API_V1}/contacts/{contact_id}/invitation"), &invitation))
+    })
+    .await
 }
 
 /// What a write did: its status, the address of what it made, and the record as JSON.

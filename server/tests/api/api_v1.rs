@@ -423,3 +423,69 @@ async fn events_are_heard_since_a_cursor() {
     assert!(plan.iter().any(|step| step.contains("USING") && step.contains("events_in_order")), "{plan:?}");
     assert!(!plan.iter().any(|step| step.contains("SCAN e")), "{plan:?}");
 }
+
+#[tokio::test]
+async fn another_system_invites_a_member_by_the_profiles_rules() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    email_api_accepts(&app).await;
+    let key = app.make_key(&app.staff, "School office", "read_write").await;
+    let member_id = app.add_member("Noor", "Haddad", "noor@example.org").await;
+    let invite = |body: Value| app.api(&key, reqwest::Method::POST, "/api/v1/invitations", Some(body));
+
+    let sent = invite(json!({"member_id": member_id, "message": "Welcome to the club!"})).await;
+    assert_eq!(sent.status(), 201);
+    let address = sent.headers()["location"].to_str().unwrap().to_owned();
+    let invitation: Value = sent.json().await.unwrap();
+    assert_eq!(
+        (invitation["status"].as_str(), invitation["email"].as_str()),
+        (Some("pending"), Some("noor@example.org"))
+    );
+    assert_eq!(invitation["sent_at"], portico_app::domain::dates::rfc3339(START));
+    app.dispatch_pending_emails().await;
+    let emails = app.sent_emails().await;
+    let email = emails.last().expect("the invitation e-mail went out");
+    assert_eq!(email["to"][0], "noor@example.org");
+    assert!(email["text"].as_str().unwrap().contains("Welcome to the club!"), "{email}");
+    let body = invitation.to_string();
+    assert!(!body.contains("/invite/"), "the API never hands out a link: {body}");
+    let (status, read) = app.api_get(&key, &address).await;
+    assert_eq!((status, &read), (200, &invitation));
+
+    let (_, contacts) = app.api_get(&key, &format!("/api/v1/members/{member_id}/contacts")).await;
+    let own = &contacts["data"][0];
+    assert_eq!((own["is_member"].as_bool(), own["invitation"]["status"].as_str()), (Some(true), Some("pending")));
+
+    // Accepted: a login now, so not invited again.
+    let link = app.invitation_links().await.pop().unwrap();
+    app.accept(&portico_harness::browser(), &link, "noor's own password").await;
+    let (_, accepted) = app.api_get(&key, &address).await;
+    assert_eq!(accepted["status"], "accepted");
+    let again = invite(json!({"member_id": member_id})).await;
+    assert_problem(again, 409, "already has a portal login").await;
+
+    let other = app.add_member("Sami", "Haddad", "").await;
+    let refused = assert_problem(invite(json!({"member_id": other})).await, 422, "not valid").await;
+    assert_eq!(refused["errors"][0]["field"], "email", "no address on file and none given");
+    assert_problem(invite(json!({"member_id": other, "contact_id": 1})).await, 422, "not valid").await;
+    assert_problem(invite(json!({"member_id": 999999})).await, 404, "no such record").await;
+    let never_path = format!("/api/v1/contacts/{}/invitation", app.self_contact(other).await);
+    assert_problem(app.api(&key, reqwest::Method::GET, &never_path, None).await, 404, "never invited").await;
+    let reader = app.make_key(&app.staff, "Reader", "read").await;
+    let read_only = app
+        .api(
+            &reader,
+            reqwest::Method::POST,
+            "/api/v1/invitations",
+            Some(json!({"member_id": other, "email": "sami@example.org"})),
+        )
+        .await;
+    assert_problem(read_only, 403, "may only read").await;
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM invitations WHERE member_id = (SELECT id FROM members WHERE first_name = 'Sami')"
+        )
+        .await,
+        0
+    );
+}

@@ -1,6 +1,6 @@
 //! Another system at work, on both targets: the owner makes a key on the API keys page, the
 //! system lists members, adds one (retrying the same request, which adds it once), changes
-//! it, hears of it on the timeline, and is refused at once when the key is revoked; every
+//! it, hears of it on the timeline, invites the member, and is refused at once when the key is revoked; every
 //! refusal is problem+json.
 
 use reqwest::{Client, Method, Response};
@@ -69,6 +69,20 @@ pub async fn another_system_reads_and_adds_members_with_a_key(target: &Target) {
     let heard: Value = heard.json().await.unwrap();
     let added = heard["data"].as_array().unwrap().iter().find(|e| e["kind"] == "added_through_api");
     assert_eq!(added.map(|e| &e["member_id"]), Some(&member["id"]), "{kind:?}: {heard}");
+    let sent_before = target.sent_emails().await.len();
+    let invite = json!({"member_id": member["id"], "email": "api.invited@example.org"});
+    let invited = Client::new()
+        .post(format!("{}/api/v1/invitations", target.base_url))
+        .header("authorization", format!("Bearer {key}"))
+        .json(&invite)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invited.status(), 201, "{kind:?}");
+    let invitation: Value = invited.json().await.unwrap();
+    assert_eq!(invitation["status"], "pending", "{kind:?}");
+    let email = crate::flow::email_number(target, sent_before + 1).await;
+    assert_eq!(email["to"], json!(["api.invited@example.org"]), "{kind:?}");
     let nothing = call(target, &key, Method::GET, "/api/v1/nothing", None).await;
     assert_eq!(problem(nothing, 404).await["title"], "Not Found", "{kind:?}");
 

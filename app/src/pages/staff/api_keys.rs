@@ -25,7 +25,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                     <section class="panel narrow">
                         <p><a href="/staff/settings">"← Settings"</a></p>
                         <h1>"API keys"</h1>
-                        <p>"Other systems — your school's or practice's records, a sync script — use a key to read your members and timeline, and to add and change members, through the API at "<code>"/api/v1"</code>". A key works for your organisation only."</p>
+                        <p>"Other systems — your school's or practice's records, a sync script — use a key to read your members and timeline, and to add, change and invite members, through the API at "<code>"/api/v1"</code>". A key works for your organisation only."</p>
                         {view.new_key.map(|key| view! {
                             <div class="notice new-key" role="status">
                                 <p><strong>"Your new key. Copy it now: it is not shown again."</strong></p>
@@ -47,7 +47,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                                 <label for="access">"It may"</label>
                                 <select id="access" name="access">
                                     <option value="read">"Read members and the timeline"</option>
-                                    <option value="read_write">"Read, and add and change members"</option>
+                                    <option value="read_write">"Read, and add, change and invite members"</option>
                                 </select>
                             </div>
                             <button type="submit" class="button">"Make key"</button>
