@@ -89,14 +89,7 @@ impl From<AppError> for Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        let body = ProblemBody {
-            r#type: "about:blank",
-            title: self.status.canonical_reason().unwrap_or("Error"),
-            status: self.status.as_u16(),
-            detail: &self.detail,
-            errors: &self.errors,
-        };
-        let mut response = (self.status, serde_json::to_string(&body).unwrap_or_default()).into_response();
+        let mut response = (self.status, problem_body(&self)).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if self.status == StatusCode::UNAUTHORIZED {
@@ -610,6 +603,7 @@ fn answer_of(answered: Result<Done, Problem>) -> Response {
     }
 }
 
+/// The problem as its JSON document says it.
 fn problem_body(problem: &Problem) -> String {
     let body = ProblemBody {
         r#type: "about:blank",
