@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    crate::domain::{Email, InvitationState, InviteToken, Password, PersonalMessage},
+    crate::domain::{Email, InviteToken, Password, PersonalMessage},
     crate::error::FormErrors,
     crate::passwords::refuse_common,
     crate::ports::AppState,
@@ -14,7 +14,7 @@ use {
         set_session_cookie,
     },
     crate::secrets::new_session_id,
-    crate::service::invitations::{self, AcceptError, Wording, invite, visible_contact},
+    crate::service::invitations::{self, AcceptError, Wording, invite, resend_address, revoke, visible_contact},
     crate::store::{invitations as stored, users},
 };
 
@@ -53,17 +53,7 @@ pub async fn resend_invitation(contact_id: i64) -> Result<(), AppError> {
         async move {
             let (state, scope) = require_staff().await?;
             let contact = visible_contact(&state, &scope, contact_id).await?;
-            if let Some(facts) =
-                contact.latest_invitation().filter(|f| f.state(state.clock.now()) == InvitationState::Declined)
-            {
-                return Err(AppError::Conflict(format!(
-                    "{} declined the portal on {}. To ask again, use Reinvite.",
-                    contact.first_name,
-                    scope.zone.date(facts.declined_at.unwrap_or_default())
-                )));
-            }
-            let email = contact.invitation_email.as_deref().or(contact.email.as_deref()).unwrap_or_default();
-            let to = Email::parse(email).map_err(|message| AppError::invalid("email", message))?;
+            let to = resend_address(&contact, state.clock.now(), &scope.zone)?;
             limits::attempt(&state, &limits::RESENDS_PER_MEMBER, &contact.member_id.to_string()).await?;
             let wording = Wording::of_latest_invitation(&contact);
             invite(&state, &scope, &contact, &to, &wording).await?;
@@ -82,11 +72,7 @@ pub async fn revoke_invitation(contact_id: i64) -> Result<(), AppError> {
         async move {
             let (state, scope) = require_staff().await?;
             let contact = visible_contact(&state, &scope, contact_id).await?;
-            let revoked =
-                stored::revoke_open_invitations(state.db.as_ref(), &scope, contact_id, state.clock.now()).await?;
-            if revoked == 0 {
-                return Err(AppError::Conflict("There is no pending invitation to revoke.".into()));
-            }
+            revoke(&state, &scope, contact_id).await?;
             let notice = format!("Invitation to {} revoked: its link no longer works.", contact.full_name());
             redirect_with_notice(&state, &format!("/staff/members/{}", contact.member_id), &notice);
             Ok(())

@@ -6,7 +6,7 @@
 
 use crate::domain::dates::{DAY, Zone};
 use crate::domain::template::{BUILT_IN_BODY, BUILT_IN_SUBJECT};
-use crate::domain::{Email, InviteToken};
+use crate::domain::{Email, InvitationState, InviteToken};
 use crate::error::AppError;
 use crate::mail::queue::queued_email;
 use crate::mail::render::{InvitationEmail, RenderedEmail, invitation_email};
@@ -57,6 +57,29 @@ pub async fn invite(
         return Err(not_invited_meanwhile(contact));
     }
     (state.wake_outbox)();
+    Ok(())
+}
+
+/// Where a resend goes: the address of the contact's current invitation (else their own).
+/// A contact who declined is asked again with Reinvite, not sent the same invitation.
+pub fn resend_address(contact: &members::ContactRow, now: i64, zone: &Zone) -> Result<Email, AppError> {
+    if let Some(facts) = contact.latest_invitation().filter(|f| f.state(now) == InvitationState::Declined) {
+        return Err(AppError::Conflict(format!(
+            "{} declined the portal on {}. To ask again, use Reinvite.",
+            contact.first_name,
+            zone.date(facts.declined_at.unwrap_or_default())
+        )));
+    }
+    let email = contact.invitation_email.as_deref().or(contact.email.as_deref()).unwrap_or_default();
+    Email::parse(email).map_err(|message| AppError::invalid("email", message))
+}
+
+/// Ends the contact's pending invitation: its link stops working.
+pub async fn revoke(state: &AppState, scope: &StaffScope, contact_id: i64) -> Result<(), AppError> {
+    let revoked = invitations::revoke_open_invitations(state.db.as_ref(), scope, contact_id, state.clock.now()).await?;
+    if revoked == 0 {
+        return Err(AppError::Conflict("There is no pending invitation to revoke.".into()));
+    }
     Ok(())
 }
 

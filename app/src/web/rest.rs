@@ -9,7 +9,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use serde::Deserializer;
 use serde::{Deserialize, Serialize};
@@ -20,9 +20,9 @@ use crate::domain::{Email, PersonalMessage, PortalStatus};
 use crate::error::{AppError, FieldError, FormErrors};
 use crate::ports::AppState;
 use crate::records::MemberListQuery;
-use crate::request::limits::{API_REQUESTS_PER_KEY, attempt};
+use crate::request::limits::{API_REQUESTS_PER_KEY, RESENDS_PER_MEMBER, attempt};
 use crate::service::api_keys::{KeyScope, authenticate};
-use crate::service::invitations::{Wording, invite, visible_contact};
+use crate::service::invitations::{Wording, invite, resend_address, revoke, visible_contact};
 use crate::service::members::member_fields;
 use crate::store::member_list::{self, ListQuery};
 use crate::store::{events, idempotency, members};
@@ -39,7 +39,9 @@ pub fn routes(state: AppState) -> Router {
         .route("/api/v1/events", get(list_events).fallback(method_not_allowed))
         .route("/api/v1/members/{id}/contacts", get(list_contacts).fallback(method_not_allowed))
         .route("/api/v1/contacts/{id}/invitation", get(get_invitation).fallback(method_not_allowed))
-        .route("/api/v1/invitations", axum::routing::post(create_invitation).fallback(method_not_allowed))
+        .route("/api/v1/invitations", post(create_invitation).fallback(method_not_allowed))
+        .route("/api/v1/contacts/{id}/invitation/resend", post(resend_invitation).fallback(method_not_allowed))
+        .route("/api/v1/contacts/{id}/invitation/revoke", post(revoke_invitation).fallback(method_not_allowed))
         .route("/api/v1", any(no_such_route))
         .route("/api/v1/{*rest}", any(no_such_route))
         .with_state(state)
@@ -507,6 +509,50 @@ async fn create_invitation(State(state): State<AppState>, headers: HeaderMap, bo
         Ok(Done::created(format!("{API_V1}/contacts/{contact_id}/invitation"), &invitation))
     })
     .await
+}
+
+/// `POST /api/v1/contacts/{id}/invitation/resend`: a fresh link to the address of the
+/// current invitation, in its words; the one sent before stops working. Refused after a
+/// decline (invite again with `POST /api/v1/invitations`) and, as on the profile, past three
+/// resends a member in 15 minutes.
+async fn resend_invitation(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
+    let key = key_of(&state, &headers).await?;
+    writer(&key)?;
+    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let request = format!("POST {API_V1}/contacts/{id}/invitation/resend");
+    once(&state, &key, &request, &headers, &[], async {
+        let contact = visible_contact(&state, &key.scope, id).await?;
+        if contact.latest_invitation().is_none() {
+            return Err(Problem::new(StatusCode::NOT_FOUND, "This contact was never invited."));
+        }
+        let to = resend_address(&contact, state.clock.now(), &key.scope.zone)?;
+        attempt(&state, &RESENDS_PER_MEMBER, &contact.member_id.to_string()).await?;
+        invite(&state, &key.scope, &contact, &to, &Wording::of_latest_invitation(&contact)).await?;
+        Ok(Done::changed(&latest_invitation(&state, &key, id).await?))
+    })
+    .await
+}
+
+/// `POST /api/v1/contacts/{id}/invitation/revoke`: the pending invitation ends; its link
+/// stops working at once.
+async fn revoke_invitation(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
+    let key = key_of(&state, &headers).await?;
+    writer(&key)?;
+    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let request = format!("POST {API_V1}/contacts/{id}/invitation/revoke");
+    once(&state, &key, &request, &headers, &[], async {
+        visible_contact(&state, &key.scope, id).await?;
+        revoke(&state, &key.scope, id).await?;
+        Ok(Done::changed(&latest_invitation(&state, &key, id).await?))
+    })
+    .await
+}
+
+/// The contact's latest invitation as it stands now.
+async fn latest_invitation(state: &AppState, key: &KeyScope, contact_id: i64) -> Result<Invitation, Problem> {
+    let contact = visible_contact(state, &key.scope, contact_id).await?;
+    invitation_of(&contact, state.clock.now())
+        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "This contact was never invited."))
 }
 
 /// What a write did: its status, the address of what it made, and the record as JSON.

@@ -489,3 +489,71 @@ async fn another_system_invites_a_member_by_the_profiles_rules() {
         0
     );
 }
+
+#[tokio::test]
+async fn an_invitation_is_resent_and_revoked_by_the_profiles_rules() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    email_api_accepts(&app).await;
+    let key = app.make_key(&app.staff, "Office", "read_write").await;
+    let (member_id, first_link) = app.invited_member("Yara", "yara@example.org").await;
+    let contact = app.self_contact(member_id).await;
+    let app = &app;
+    let key = &key;
+    let act = move |what: &'static str| async move {
+        let path = format!("/api/v1/contacts/{contact}/invitation/{what}");
+        app.api(key, reqwest::Method::POST, &path, None).await
+    };
+
+    let resent = act("resend").await;
+    assert_eq!(resent.status(), 200);
+    let resent: Value = resent.json().await.unwrap();
+    assert_eq!((resent["status"].as_str(), resent["email"].as_str()), (Some("pending"), Some("yara@example.org")));
+    app.dispatch_pending_emails().await;
+    let new_link = app.invitation_links().await.pop().unwrap();
+    assert_ne!(new_link, first_link);
+    let old = app.get(&portico_harness::browser(), &first_link).await.body;
+    assert!(old.contains("This link is no longer valid"), "the earlier link no longer works");
+    for _ in 0..2 {
+        assert_eq!(act("resend").await.status(), 200);
+    }
+    let slowed = act("resend").await;
+    assert!(slowed.headers().contains_key("retry-after"));
+    assert_problem(slowed, 429, "Too many").await;
+
+    let revoked = act("revoke").await;
+    assert_eq!(revoked.status(), 200);
+    assert_eq!(revoked.json::<Value>().await.unwrap()["status"], "revoked");
+    assert_problem(act("revoke").await, 409, "no pending invitation").await;
+    let never = app.add_member("Zed", "Never", "zed@example.org").await;
+    let path = format!("/api/v1/contacts/{}/invitation/resend", app.self_contact(never).await);
+    assert_problem(app.api(&key, reqwest::Method::POST, &path, None).await, 404, "never invited").await;
+    let reader = app.make_key(&app.staff, "Reader", "read").await;
+    let read_only =
+        app.api(&reader, reqwest::Method::POST, &format!("/api/v1/contacts/{contact}/invitation/revoke"), None).await;
+    assert_problem(read_only, 403, "may only read").await;
+    let profile = app.get(&app.staff, &format!("/staff/members/{member_id}")).await.body;
+    assert!(profile.contains("Invitation to Yara Example revoked"), "on the timeline: {profile}");
+}
+
+#[tokio::test]
+async fn a_declined_invitation_is_not_resent_but_invited_again() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    email_api_accepts(&app).await;
+    let key = app.make_key(&app.staff, "Office", "read_write").await;
+    let (member_id, link) = app.invited_member("Dara", "dara@example.org").await;
+    let token = link.trim_start_matches("/invite/");
+    let declined =
+        app.post_form(&portico_harness::browser(), "/api/decline_invitation", &link, &[("token", token)]).await;
+    assert_eq!(location(&declined), "/declined");
+    let contact = app.self_contact(member_id).await;
+    let (_, invitation) = app.api_get(&key, &format!("/api/v1/contacts/{contact}/invitation")).await;
+    assert_eq!(invitation["status"], "declined", "{invitation}");
+    let resend =
+        app.api(&key, reqwest::Method::POST, &format!("/api/v1/contacts/{contact}/invitation/resend"), None).await;
+    assert_problem(resend, 409, "use Reinvite").await;
+    let again = app.api(&key, reqwest::Method::POST, "/api/v1/invitations", Some(json!({"contact_id": contact}))).await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.json::<Value>().await.unwrap()["status"], "pending");
+}
