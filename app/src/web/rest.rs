@@ -106,12 +106,6 @@ impl IntoResponse for Problem {
 
 type Answer = Result<Response, Problem>;
 
-fn json(status: StatusCode, body: &impl Serialize) -> Response {
-    let mut response = (status, serde_json::to_string(body).unwrap_or_default()).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response
-}
-
 /// The key the request carries, live, within its rate limit.
 async fn key_of(state: &AppState, headers: &HeaderMap) -> Result<KeyScope, Problem> {
     let unauthorized = |detail: &str| Problem::new(StatusCode::UNAUTHORIZED, detail);
@@ -161,12 +155,7 @@ async fn list_members(State(state): State<AppState>, headers: HeaderMap, uri: Ur
     let key = key_of(&state, &headers).await?;
     let params = Params::of(&uri, &["q", "status", "limit", "after"])?;
     let limit = params.limit()?;
-    let after = match params.get("after") {
-        "" => None,
-        text => Some(text.parse::<i64>().map_err(|_| {
-            AppError::invalid("after", "`after` is the `next_cursor` of the page before, as it was given.")
-        })?),
-    };
+    let after = params.after()?;
     let query = MemberListQuery::parse(params.get("q"), params.get("status"), "", after)?;
     let list_query =
         ListQuery { search: query.q, status: query.status, sort: query.sort, after, not_registered: false };
@@ -190,7 +179,7 @@ async fn list_members(State(state): State<AppState>, headers: HeaderMap, uri: Ur
             email: row.email,
         })
         .collect();
-    Ok(json(StatusCode::OK, &MemberPage { data, next_cursor }))
+    Ok(Done::changed(&MemberPage { data, next_cursor }).response())
 }
 
 /// A member's own details.
@@ -207,8 +196,8 @@ struct Member {
 /// `GET /api/v1/members/{id}`.
 async fn get_member(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
     let key = key_of(&state, &headers).await?;
-    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
-    Ok(json(StatusCode::OK, &member(&state, &key, id).await?))
+    let id = record_id(&id)?;
+    Ok(Done::changed(&member(&state, &key, id).await?).response())
 }
 
 async fn member(state: &AppState, key: &KeyScope, id: i64) -> Result<Member, Problem> {
@@ -292,7 +281,7 @@ async fn update_member(
 ) -> Answer {
     let key = key_of(&state, &headers).await?;
     writer(&key)?;
-    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let id = record_id(&id)?;
     let request = format!("PATCH {API_V1}/members/{id}");
     once(&state, &key, &request, &headers, &body, async {
         let changes: MemberChanges = read_json(&headers, &body)?;
@@ -347,12 +336,10 @@ async fn list_events(State(state): State<AppState>, headers: HeaderMap, uri: Uri
     let key = key_of(&state, &headers).await?;
     let params = Params::of(&uri, &["after", "limit"])?;
     let limit = params.limit()?;
-    let after = match params.get("after") {
-        "" => 0,
-        text => text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-            AppError::invalid("after", "`after` is the `next_cursor` of the page before, as it was given.")
-        })?,
-    };
+    let after = params.after()?.unwrap_or(0);
+    if after < 0 {
+        return Err(bad_cursor().into());
+    }
     let mut rows = events::since(state.db.as_ref(), key.scope.organisation_id, after, limit + 1).await?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
@@ -368,7 +355,7 @@ async fn list_events(State(state): State<AppState>, headers: HeaderMap, uri: Uri
             kind: row.kind,
         })
         .collect();
-    Ok(json(StatusCode::OK, &EventPage { data, next_cursor, has_more }))
+    Ok(Done::changed(&EventPage { data, next_cursor, has_more }).response())
 }
 
 /// A contact's latest invitation, as the API gives it.
@@ -419,12 +406,14 @@ struct Contact {
 /// their latest invitation.
 async fn list_contacts(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
     let key = key_of(&state, &headers).await?;
-    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
-    let db = state.db.as_ref();
-    members::member(db, &key.scope, id).await?.ok_or(AppError::NotFound)?;
+    let id = record_id(&id)?;
+    let contacts = members::contacts_of(state.db.as_ref(), &key.scope, id).await?;
+    // Every member has their own contact: none means no such member for this key.
+    if contacts.is_empty() {
+        return Err(AppError::NotFound.into());
+    }
     let now = state.clock.now();
-    let data: Vec<Contact> = members::contacts_of(db, &key.scope, id)
-        .await?
+    let data: Vec<Contact> = contacts
         .into_iter()
         .map(|c| Contact {
             invitation: invitation_of(&c, now),
@@ -438,17 +427,17 @@ async fn list_contacts(State(state): State<AppState>, Path(id): Path<String>, he
             primary: c.is_primary,
         })
         .collect();
-    Ok(json(StatusCode::OK, &serde_json::json!({ "data": data })))
+    Ok(Done::changed(&serde_json::json!({ "data": data })).response())
 }
 
 /// `GET /api/v1/contacts/{id}/invitation`: the contact's latest invitation.
 async fn get_invitation(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
     let key = key_of(&state, &headers).await?;
-    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let id = record_id(&id)?;
     let contact = visible_contact(&state, &key.scope, id).await?;
     let invitation = invitation_of(&contact, state.clock.now())
         .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "This contact was never invited."))?;
-    Ok(json(StatusCode::OK, &invitation))
+    Ok(Done::changed(&invitation).response())
 }
 
 #[derive(Deserialize)]
@@ -504,8 +493,7 @@ async fn create_invitation(State(state): State<AppState>, headers: HeaderMap, bo
             Wording::chosen(&state, &key.scope, asked.template_id.unwrap_or(0), note.map(|n| n.as_str().to_owned()))
                 .await?;
         invite(&state, &key.scope, &contact, &to, &wording).await?;
-        let contact = visible_contact(&state, &key.scope, contact_id).await?;
-        let invitation = invitation_of(&contact, state.clock.now()).ok_or(AppError::Internal)?;
+        let invitation = latest_invitation(&state, &key, contact_id).await?;
         Ok(Done::created(format!("{API_V1}/contacts/{contact_id}/invitation"), &invitation))
     })
     .await
@@ -518,7 +506,7 @@ async fn create_invitation(State(state): State<AppState>, headers: HeaderMap, bo
 async fn resend_invitation(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
     let key = key_of(&state, &headers).await?;
     writer(&key)?;
-    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let id = record_id(&id)?;
     let request = format!("POST {API_V1}/contacts/{id}/invitation/resend");
     once(&state, &key, &request, &headers, &[], async {
         let contact = visible_contact(&state, &key.scope, id).await?;
@@ -538,7 +526,7 @@ async fn resend_invitation(State(state): State<AppState>, Path(id): Path<String>
 async fn revoke_invitation(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
     let key = key_of(&state, &headers).await?;
     writer(&key)?;
-    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let id = record_id(&id)?;
     let request = format!("POST {API_V1}/contacts/{id}/invitation/revoke");
     once(&state, &key, &request, &headers, &[], async {
         visible_contact(&state, &key.scope, id).await?;
@@ -702,6 +690,14 @@ impl Params {
         Ok(Self(pairs))
     }
 
+    /// `after`: the cursor a page before gave.
+    fn after(&self) -> Result<Option<i64>, AppError> {
+        match self.get("after") {
+            "" => Ok(None),
+            text => text.parse::<i64>().map(Some).map_err(|_| bad_cursor()),
+        }
+    }
+
     /// `limit`: how many a page holds.
     fn limit(&self) -> Result<i64, AppError> {
         match self.get("limit") {
@@ -715,6 +711,15 @@ impl Params {
     fn get(&self, name: &str) -> &str {
         self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
     }
+}
+
+/// A record's id in a path; anything but a number is no such record.
+fn record_id(id: &str) -> Result<i64, AppError> {
+    id.parse::<i64>().map_err(|_| AppError::NotFound)
+}
+
+fn bad_cursor() -> AppError {
+    AppError::invalid("after", "`after` is the `next_cursor` of the page before, as it was given.")
 }
 
 async fn no_such_route() -> Problem {
