@@ -24,6 +24,7 @@ mod error_links;
 mod export;
 mod files;
 mod first_run;
+mod imports;
 mod multipart;
 mod notices;
 mod paths;
@@ -67,6 +68,9 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         .route("/staff/bulk-sends/{round}/report.csv", axum::routing::get(export::round_csv))
         .route("/staff/members/{member_id}/files", axum::routing::post(files::upload))
         .route("/files/{file_id}", axum::routing::get(files::download))
+        .route(crate::domain::addresses::IMPORT_UPLOAD_PATH, axum::routing::post(imports::upload))
+        .route("/staff/imports/{import_id}/mapping", axum::routing::post(imports::mapping))
+        .route("/staff/imports/{import_id}/rows-to-fix.csv", axum::routing::get(imports::refused_csv))
         .route(crate::domain::addresses::EMAIL_PREVIEW_PATH, axum::routing::get(email_preview::email_preview))
         .route(brand::LOGO_FORM, axum::routing::post(brand::upload_logo))
         .route("/logo/{organisation}/{digest}", axum::routing::get(brand::logo))
@@ -111,9 +115,25 @@ pub fn server_function_paths() -> Vec<&'static str> {
 
 /// The largest request body Portico reads: its forms are a few kilobytes.
 pub const MAX_BODY_BYTES: usize = 2 << 20;
+/// The largest spreadsheet an import takes (100,000 rows of a dozen columns fit), read only
+/// by the import's upload.
+pub const MAX_IMPORT_BYTES: usize = 32 << 20;
 /// How much of a larger body is still read (and thrown away) before answering 413; past
 /// this the connection is closed instead.
-const MAX_DISCARDED_BYTES: usize = 16 << 20;
+const MAX_DISCARDED_BYTES: usize = 48 << 20;
+
+/// Marks a request whose body was over its limit and thrown away (the import's upload).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTooLarge;
+
+/// The most a request to `path` may send.
+fn body_limit(method: &Method, path: &str) -> usize {
+    if method == Method::POST && path == crate::domain::addresses::IMPORT_UPLOAD_PATH {
+        MAX_IMPORT_BYTES
+    } else {
+        MAX_BODY_BYTES
+    }
+}
 
 /// A page (`GET`) reads who is signed in once, here, before it renders; its header and its
 /// data then both take it from the request (`request::current_session`). Read ahead in the
@@ -135,10 +155,17 @@ async fn read_session_once(State(state): State<AppState>, mut request: Request, 
 /// mid-request". Read first, no early answer (403, 404, 413, a refused form) can do that.
 pub async fn read_body_first(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    match read_whole(body).await {
+    let limit = body_limit(&parts.method, parts.uri.path());
+    match read_whole(body, limit).await {
         Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        // The import's form says so on its page, as it says any other problem with the file.
+        Err(BodyProblem::TooLarge { read_to_end: true }) if limit == MAX_IMPORT_BYTES => {
+            let mut request = Request::from_parts(parts, Body::empty());
+            request.extensions_mut().insert(BodyTooLarge);
+            next.run(request).await
+        }
         Err(BodyProblem::TooLarge { read_to_end }) => {
-            let message = format!("The request is too large: at most {} KiB.", MAX_BODY_BYTES / 1024);
+            let message = format!("The request is too large: at most {} KiB.", limit / 1024);
             let mut response = (StatusCode::PAYLOAD_TOO_LARGE, message).into_response();
             if !read_to_end {
                 response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -154,18 +181,18 @@ pub async fn read_body_first(request: Request, next: Next) -> Response {
 /// Reads and throws away a request body, within the same bounds, for an answer given outside
 /// the router (the Worker's "not configured" page).
 pub async fn discard_body(body: Body) {
-    let _ = read_whole(body).await;
+    let _ = read_whole(body, MAX_BODY_BYTES).await;
 }
 
 enum BodyProblem {
-    /// Over `MAX_BODY_BYTES`; `read_to_end` when the rest was read and discarded.
+    /// Over the limit; `read_to_end` when the rest was read and discarded.
     TooLarge {
         read_to_end: bool,
     },
     Unreadable,
 }
 
-async fn read_whole(mut body: Body) -> Result<Bytes, BodyProblem> {
+async fn read_whole(mut body: Body, limit: usize) -> Result<Bytes, BodyProblem> {
     let mut kept = Vec::new();
     let mut seen = 0usize;
     while let Some(frame) = body.frame().await {
@@ -174,11 +201,11 @@ async fn read_whole(mut body: Body) -> Result<Bytes, BodyProblem> {
         if seen > MAX_DISCARDED_BYTES {
             return Err(BodyProblem::TooLarge { read_to_end: false });
         }
-        if seen <= MAX_BODY_BYTES {
+        if seen <= limit {
             kept.extend_from_slice(&data);
         }
     }
-    if seen > MAX_BODY_BYTES { Err(BodyProblem::TooLarge { read_to_end: true }) } else { Ok(kept.into()) }
+    if seen > limit { Err(BodyProblem::TooLarge { read_to_end: true }) } else { Ok(kept.into()) }
 }
 
 /// The one origin state-changing requests may come from: the configured public base URL.

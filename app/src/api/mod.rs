@@ -7,6 +7,7 @@ pub mod auth;
 pub mod contacts;
 pub mod dev;
 pub mod groups;
+pub mod imports;
 pub mod invitations;
 pub mod logins;
 pub mod member_list;

@@ -8,6 +8,19 @@ pub fn upload_path(member_id: i64) -> String {
     format!("/staff/members/{member_id}/files")
 }
 
+/// Where the import's form sends a spreadsheet.
+pub const IMPORT_UPLOAD_PATH: &str = "/staff/imports/new";
+
+/// An import's page (its mapping, dry run and report).
+pub fn import_path(import_id: i64) -> String {
+    format!("/staff/imports/{import_id}")
+}
+
+/// Where an import's mapping form is sent (a plain form: one field per column of the file).
+pub fn import_mapping_path(import_id: i64) -> String {
+    format!("/staff/imports/{import_id}/mapping")
+}
+
 /// Where the HTML version of a preview is served, alone, for a sandboxed frame.
 pub const EMAIL_PREVIEW_PATH: &str = "/staff/email-preview";
 

@@ -13,6 +13,7 @@ pub mod dates;
 pub mod email;
 pub mod html;
 pub mod import;
+pub mod import_plan;
 pub mod invitation;
 pub mod name;
 pub mod numbers;

@@ -36,6 +36,8 @@ pub fn describe(kind: &str, contact: Option<&str>, detail: Option<&str>, actor: 
             format!("{who}'s login e-mail changed{}", detail.map(|d| format!(": {d}")).unwrap_or_default())
         }
         "settings_changed" | "team_changed" => detail.unwrap_or("Settings changed").to_owned(),
+        "imported" => format!("{who} added by importing “{}”", detail.unwrap_or("a spreadsheet")),
+        "updated_by_import" => format!("{who}'s profile updated by importing “{}”", detail.unwrap_or("a spreadsheet")),
         "added_through_api" => format!("{who} added through the API key “{}”", detail.unwrap_or("no longer there")),
         "staff_joined" => format!("Joined the team: {}", detail.unwrap_or("a new login")),
         "link_reenabled" => {

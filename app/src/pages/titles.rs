@@ -30,6 +30,8 @@ pub fn page_name(path: &str) -> &'static str {
         ["staff", "settings"] => "Settings",
         ["staff", "logo"] => "Logo",
         ["staff", "api-keys"] => "API keys",
+        ["staff", "imports"] => "Import members",
+        ["staff", "imports", _] => "Import",
         ["staff", "team"] => "Team",
         ["staff", "link-requests"] => "Link requests",
         ["join", "confirmed"] => "Sign-up confirmed",

@@ -177,7 +177,7 @@ fn append_header(name: header::HeaderName, value: &str) {
 }
 
 /// A `<form>` posted by a browser without JavaScript: it gets redirects, not status codes.
-fn is_plain_form_post() -> bool {
+pub fn is_plain_form_post() -> bool {
     with_context::<Parts, _>(|parts| {
         parts.method == Method::POST
             && parts

@@ -5,6 +5,7 @@
 //! cookies — those are `request`'s, one floor up.
 
 pub mod api_keys;
+pub mod imports;
 pub mod invitations;
 pub mod members;
 pub mod portal_records;

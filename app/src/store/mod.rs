@@ -12,6 +12,7 @@ pub mod dev_mailbox;
 pub mod events;
 pub mod groups;
 pub mod idempotency;
+pub mod imports;
 pub mod invitations;
 pub mod linking;
 pub mod member_list;

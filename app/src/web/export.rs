@@ -54,7 +54,7 @@ pub(super) fn query_param(uri: &Uri, name: &str) -> String {
 }
 
 /// A CSV answer, downloaded as `name`.
-fn csv_file(body: Body, name: &str) -> Response {
+pub(super) fn csv_file(body: Body, name: &str) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));

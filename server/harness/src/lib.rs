@@ -126,15 +126,33 @@ impl Site {
         accept: &str,
         fields: &[(&str, Option<&str>, &[u8])],
     ) -> Response {
+        let (to, from_page) = (format!("/staff/members/{member_id}/files"), format!("/staff/members/{member_id}"));
+        self.post_multipart_to(client, &to, &from_page, accept, fields).await
+    }
+
+    /// A multipart form post to `to`, as a browser sends it from `from_page`.
+    pub async fn post_multipart_to(
+        &self,
+        client: &Client,
+        to: &str,
+        from_page: &str,
+        accept: &str,
+        fields: &[(&str, Option<&str>, &[u8])],
+    ) -> Response {
         let (content_type, body) = multipart::multipart(fields);
         let request = client
-            .post(format!("{}/staff/members/{member_id}/files", self.address))
+            .post(format!("{}{to}", self.address))
             .header(ACCEPT, accept)
             .header(ORIGIN, &self.origin)
-            .header(REFERER, format!("{}/staff/members/{member_id}", self.address))
+            .header(REFERER, format!("{}{from_page}", self.address))
             .header(CONTENT_TYPE, content_type)
             .body(body);
         send(request).await
+    }
+
+    /// A spreadsheet uploaded from the imports page, as a browser without JavaScript sends it.
+    pub async fn upload_import(&self, client: &Client, name: &str, csv: &[u8]) -> Response {
+        self.post_multipart_to(client, "/staff/imports/new", "/staff/imports", HTML, &[("file", Some(name), csv)]).await
     }
 }
 

@@ -16,6 +16,7 @@ mod edit_member;
 mod errors;
 mod groups;
 mod helpers;
+mod imports;
 mod households;
 mod invitations;
 mod layering;

@@ -98,6 +98,8 @@ fn SettingsForm(settings: PortalSettingsView) -> impl IntoView {
         {may_change.then(|| view! {
             <section class="panel narrow" aria-labelledby="api-heading">
                 <h2 id="api-heading">"Other systems"</h2>
+                <p>"Bring in the members you keep in a spreadsheet or another system, from a CSV file."</p>
+                <p><a href="/staff/imports">"Import members"</a></p>
                 <p>"Keys let your other systems read and change your members through the API."</p>
                 <p><a href="/staff/api-keys">"API keys"</a></p>
             </section>

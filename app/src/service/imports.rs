@@ -1,0 +1,210 @@
+//! Importing members from a spreadsheet: the file is read and kept with a mapping guessed
+//! (or remembered), the dry run says what would happen without writing anything, and the
+//! import writes the rows a step at a time, each step once, going on where it stopped.
+
+use crate::domain::csv_reader::{self, Record};
+use crate::domain::import::{Column, Mapping, rows};
+use crate::domain::import_plan::{Plan, plan};
+use crate::error::AppError;
+use crate::ports::AppState;
+use crate::store::imports::{self as store, ImportRecord, NewImport};
+use crate::store::scope::StaffScope;
+
+/// Rows written in one batch.
+pub const STEP_ROWS: usize = 250;
+/// Steps one request goes through before it answers (the page asks again for the rest):
+/// within the Worker's budget of database calls and CPU time for one request.
+pub const STEPS_PER_REQUEST: usize = 40;
+
+/// Keeps an uploaded spreadsheet, its columns mapped as remembered or guessed; its id.
+pub async fn upload(state: &AppState, scope: &StaffScope, file_name: &str, bytes: &[u8]) -> Result<i64, AppError> {
+    let file = |message: String| AppError::invalid("file", &message);
+    let text = csv_reader::decode(bytes).map_err(|e| file(e.to_string()))?;
+    let records = csv_reader::records(&text, csv_reader::separator(&text)).map_err(|e| file(e.to_string()))?;
+    let Some((header, data)) = records.split_first() else {
+        return Err(file(csv_reader::ReadError::Empty.to_string()));
+    };
+    if data.is_empty() {
+        return Err(file(csv_reader::ReadError::Empty.to_string()));
+    }
+    let db = state.db.as_ref();
+    let remembered = store::remembered(db, scope).await?;
+    let mut mapping = Mapping::guess(&header.cells);
+    for (column, name) in mapping.0.iter_mut().zip(&header.cells) {
+        let key = header_key(name);
+        if let Some(r) = remembered.iter().find(|r| r.header_key == key) {
+            *column = Column::from_slug(&r.column_slug).unwrap_or(*column);
+        }
+    }
+    let new = NewImport {
+        file_name,
+        digest: &crate::secrets::digest(bytes),
+        headers: &serde_json::to_string(&header.cells).unwrap_or_default(),
+        mapping: &mapping_json(&mapping),
+        rows_total: data.len(),
+        text: &text,
+    };
+    Ok(store::insert(db, scope, &new, state.clock.now()).await?)
+}
+
+/// A header as the remembered mappings know it: case and spacing aside.
+fn header_key(header: &str) -> String {
+    header.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+fn mapping_json(mapping: &Mapping) -> String {
+    serde_json::to_string(&mapping.0.iter().map(|c| c.slug()).collect::<Vec<_>>()).unwrap_or_default()
+}
+
+/// The import's mapping as kept.
+pub fn mapping_of(import: &ImportRecord) -> Mapping {
+    let slugs: Vec<String> = serde_json::from_str(&import.mapping).unwrap_or_default();
+    Mapping(slugs.iter().map(|s| Column::from_slug(s).unwrap_or(Column::Ignore)).collect())
+}
+
+pub fn headers_of(import: &ImportRecord) -> Vec<String> {
+    serde_json::from_str(&import.headers).unwrap_or_default()
+}
+
+pub async fn find(state: &AppState, scope: &StaffScope, import_id: i64) -> Result<ImportRecord, AppError> {
+    store::find(state.db.as_ref(), scope, import_id).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn list(state: &AppState, scope: &StaffScope) -> Result<Vec<ImportRecord>, AppError> {
+    Ok(store::list(state.db.as_ref(), scope).await?)
+}
+
+/// Sets what each column holds (slugs, one per column of the file); remembered for the
+/// next file with the same headers.
+pub async fn save_mapping(
+    state: &AppState,
+    scope: &StaffScope,
+    import_id: i64,
+    slugs: &[String],
+) -> Result<(), AppError> {
+    const STARTED: &str = "This import has started: its columns can no longer change.";
+    let import = find(state, scope, import_id).await?;
+    if import.started_at.is_some() {
+        return Err(AppError::Conflict(STARTED.into()));
+    }
+    let headers = headers_of(&import);
+    if slugs.len() != headers.len() {
+        return Err(AppError::Request(format!("give one choice for each of the file's {} columns", headers.len())));
+    }
+    let columns = slugs
+        .iter()
+        .map(|s| Column::from_slug(s).ok_or_else(|| AppError::Request(format!("unknown column choice: {s}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mapping = Mapping(columns);
+    mapping.check().map_err(|message| AppError::invalid("mapping", &message))?;
+    let remembered: Vec<(String, &'static str)> =
+        headers.iter().zip(&mapping.0).map(|(h, c)| (header_key(h), c.slug())).collect();
+    let saved = store::save_mapping(state.db.as_ref(), scope, import_id, &mapping_json(&mapping), &remembered).await?;
+    if !saved {
+        return Err(AppError::Conflict(STARTED.into()));
+    }
+    Ok(())
+}
+
+/// The file's data rows (the header line apart).
+async fn data_rows(state: &AppState, import: &ImportRecord) -> Result<Vec<Record>, AppError> {
+    let text = store::text(state.db.as_ref(), import.id).await?;
+    let mut records = csv_reader::records(&text, csv_reader::separator(&text))
+        .map_err(|e| AppError::Conflict(format!("The file kept for this import cannot be read: {e}")))?;
+    records.remove(0);
+    Ok(records)
+}
+
+/// The cells of the file's first `count` data rows, to show what each column holds.
+pub async fn first_rows(state: &AppState, import: &ImportRecord, count: usize) -> Result<Vec<Vec<String>>, AppError> {
+    Ok(data_rows(state, import).await?.into_iter().take(count).map(|r| r.cells).collect())
+}
+
+/// What the import would do now, writing nothing; with each data row's line, in order.
+pub async fn dry_run(state: &AppState, scope: &StaffScope, import: &ImportRecord) -> Result<(Plan, Vec<usize>), AppError> {
+    let mapping = mapping_of(import);
+    mapping.check().map_err(|message| AppError::invalid("mapping", &message))?;
+    let records = data_rows(state, import).await?;
+    let lines: Vec<usize> = records.iter().map(|r| r.line).collect();
+    let records: Vec<(usize, Vec<String>)> = records.into_iter().map(|r| (r.line, r.cells)).collect();
+    let (good, refused) = rows(&mapping, &records);
+    let existing = store::existing(state.db.as_ref(), scope).await?;
+    Ok((plan(good, refused, &existing), lines))
+}
+
+/// Imports the next rows: up to `STEPS_PER_REQUEST` steps, from where the import stands.
+/// The import as it stands after.
+pub async fn run(state: &AppState, scope: &StaffScope, import_id: i64) -> Result<ImportRecord, AppError> {
+    let mut import = find(state, scope, import_id).await?;
+    if import.finished_at.is_some() {
+        return Ok(import);
+    }
+    let (plan, lines) = dry_run(state, scope, &import).await?;
+    let total = lines.len() as i64;
+    for _ in 0..STEPS_PER_REQUEST {
+        let first = import.done_rows;
+        if first >= total {
+            break;
+        }
+        let end = (first + STEP_ROWS as i64).min(total);
+        let (low, high) = (lines[first as usize], lines[end as usize - 1]);
+        let planned = within(&plan.planned, |p| p.row.line, low, high);
+        let refused = within(&plan.refused, |e| e.line, low, high);
+        let now = state.clock.now();
+        let written =
+            store::write_step(state.db.as_ref(), scope, &import, (first, end), planned, refused, now).await?;
+        if !written {
+            // Another request wrote this step: what follows is planned afresh by the next.
+            break;
+        }
+        import.done_rows = end;
+    }
+    find(state, scope, import_id).await
+}
+
+/// The part of `items` (in line order) whose lines are `low..=high`.
+fn within<T>(items: &[T], line: impl Fn(&T) -> usize, low: usize, high: usize) -> &[T] {
+    let start = items.partition_point(|item| line(item) < low);
+    let end = items.partition_point(|item| line(item) <= high);
+    &items[start..end]
+}
+
+pub async fn counts(state: &AppState, import_id: i64) -> Result<store::Counts, AppError> {
+    Ok(store::counts(state.db.as_ref(), import_id).await?)
+}
+
+pub async fn results(
+    state: &AppState,
+    import_id: i64,
+    outcome: &str,
+    limit: i64,
+) -> Result<Vec<store::ResultRow>, AppError> {
+    Ok(store::results(state.db.as_ref(), import_id, outcome, limit).await?)
+}
+
+/// The rows the import refused, as the file had them, with the reason in a last column:
+/// the header line first. To fix in the spreadsheet and upload again.
+pub async fn refused_rows(state: &AppState, scope: &StaffScope, import_id: i64) -> Result<Vec<Vec<String>>, AppError> {
+    let import = find(state, scope, import_id).await?;
+    let reasons: Vec<(usize, String)> = if import.started_at.is_some() {
+        results(state, import_id, "refused", i64::MAX)
+            .await?
+            .into_iter()
+            .map(|r| (r.line as usize, r.reason.unwrap_or_default()))
+            .collect()
+    } else {
+        dry_run(state, scope, &import).await?.0.refused.into_iter().map(|e| (e.line, e.reason)).collect()
+    };
+    let records = data_rows(state, &import).await?;
+    let mut header = headers_of(&import);
+    header.push("Problem".into());
+    let mut out = vec![header];
+    for (line, reason) in reasons {
+        if let Ok(at) = records.binary_search_by_key(&line, |r| r.line) {
+            let mut cells = records[at].cells.clone();
+            cells.push(reason);
+            out.push(cells);
+        }
+    }
+    Ok(out)
+}
