@@ -29,6 +29,8 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/dev_only", &[]),
     ("/api/grant_access", &["user_id", "group_id?", "member_id?"]),
     ("/api/group_details", &["group_id", "plan?"]),
+    ("/api/import_details", &["import"]),
+    ("/api/imports", &[]),
     ("/api/invitation_preview", &["token"]),
     ("/api/invite_group_owners", &["group_id", "request_key", "template_id?", "confirmed_count?"]),
     ("/api/invite_staff", &["name", "email", "role", "sees?"]),
@@ -66,6 +68,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/revoke_invitation", &["contact_id"]),
     ("/api/revoke_staff_invitation", &["invitation_id"]),
     ("/api/round_details", &["round", "outcome?", "page?"]),
+    ("/api/run_import", &["import"]),
     ("/api/save_template", &["template_id?", "name", "subject", "body"]),
     ("/api/send_invitation", &["contact_id", "email", "message", "template_id?"]),
     (

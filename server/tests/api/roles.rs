@@ -70,6 +70,9 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/api/templates_to_manage", &[], MANAGERS),
     ("/api/remove_logo", &[], MANAGERS),
     ("/api/api_keys", &[], MANAGERS),
+    ("/api/imports", &[], MANAGERS),
+    ("/api/import_details", &[("import", "import")], MANAGERS),
+    ("/api/run_import", &[("import", "import")], MANAGERS),
     ("/api/create_api_key", &[("name", ""), ("access", "read")], MANAGERS),
     ("/api/revoke_api_key", &[("id", "0"), ("name", "")], MANAGERS),
     ("/api/unlink_login", &[("contact_id", "contact")], ALL),
@@ -120,6 +123,9 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/staff/team", &[], MANAGERS),
     ("/staff/logo", &[], ALL),
     ("/staff/api-keys", &[], MANAGERS),
+    ("/staff/imports", &[], MANAGERS),
+    ("/staff/imports/{import}", &[], MANAGERS),
+    ("/staff/imports/{import}/rows-to-fix.csv", &[], MANAGERS),
     ("/files/{file}", &[], ALL),
     // Last: the pages above show what these take away.
     ("/api/remove_contact", &[("contact_id", "representative")], ALL),
@@ -227,8 +233,11 @@ async fn fixture(app: &TestApp) -> HashMap<&'static str, String> {
         ])
         .await
         .unwrap();
+    let import = app.upload_import(&app.staff, "members.csv", b"Name\nZed Example\n").await;
+    assert!(location(&import).starts_with("/staff/imports/"), "{}", location(&import));
     let mut ids = HashMap::new();
     for (name, sql) in [
+        ("import", "SELECT max(id) FROM imports"),
         ("representative", "SELECT max(id) FROM contacts WHERE is_self = 0"),
         ("round", "SELECT max(id) FROM bulk_sends"),
         ("staff_invitation", "SELECT max(id) FROM staff_invitations"),
