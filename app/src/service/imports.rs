@@ -187,7 +187,8 @@ pub async fn results(
 pub async fn refused_rows(state: &AppState, scope: &StaffScope, import_id: i64) -> Result<Vec<Vec<String>>, AppError> {
     let import = find(state, scope, import_id).await?;
     let reasons: Vec<(usize, String)> = if import.started_at.is_some() {
-        results(state, import_id, "refused", i64::MAX)
+        // All of them: the largest whole number D1 takes (2^53 - 1).
+        results(state, import_id, "refused", (1 << 53) - 1)
             .await?
             .into_iter()
             .map(|r| (r.line as usize, r.reason.unwrap_or_default()))

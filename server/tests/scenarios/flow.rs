@@ -23,6 +23,10 @@ impl<'a> Session<'a> {
         Self { target, site, client: browser() }
     }
 
+    pub fn kind(&self) -> crate::target::TargetKind {
+        self.target.kind
+    }
+
     /// `path` may also be a whole URL, as redirects back to a form are.
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
         let page = self.site.get(&self.client, path).await;
@@ -60,6 +64,11 @@ impl<'a> Session<'a> {
     /// A member's upload form, as a browser sends it from their profile.
     pub async fn upload(&self, member_id: &str, name: &str, content: &[u8], shared: bool) -> Response {
         self.site.upload(&self.client, member_id, name, content, shared).await
+    }
+
+    /// A spreadsheet sent from the imports page.
+    pub async fn upload_import(&self, name: &str, content: &[u8]) -> Response {
+        self.site.upload_import(&self.client, name, content).await
     }
 
     /// A file as the browser downloads it: status, Content-Disposition and bytes.

@@ -14,6 +14,7 @@ mod flow;
 mod headers_and_paths;
 mod hostile_text;
 mod households;
+mod imports;
 mod logins;
 mod logs;
 mod malformed;
@@ -64,6 +65,7 @@ async fn run(kind: TargetKind) {
     malformed::every_malformed_call_is_a_client_error_and_writes_nothing(&target).await;
     settings::the_owner_changes_the_sender_and_how_long_links_work(&target).await;
     api_v1::another_system_reads_and_adds_members_with_a_key(&target).await;
+    imports::the_owner_imports_a_spreadsheet_and_the_same_file_again_changes_nothing(&target).await;
     at_once::staff_at_several_desks_are_each_answered(&target).await;
     // Late: it gives the organisation a hostile name.
     hostile_text::hostile_text_is_shown_as_text_everywhere(&target).await;
