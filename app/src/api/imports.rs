@@ -151,7 +151,10 @@ pub async fn import_details(import: i64) -> Result<ImportView, AppError> {
                 .enumerate()
                 .map(|(i, header)| ColumnView {
                     header,
-                    samples: sample_cells.iter().filter_map(|cells| cells.get(i).filter(|c| !c.trim().is_empty()).cloned()).collect(),
+                    samples: sample_cells
+                        .iter()
+                        .filter_map(|cells| cells.get(i).filter(|c| !c.trim().is_empty()).cloned())
+                        .collect(),
                     chosen: mapping.0.get(i).copied().unwrap_or(Column::Ignore).slug().to_owned(),
                 })
                 .collect();
@@ -190,11 +193,7 @@ pub async fn run_import(import: i64) -> Result<ImportProgress, AppError> {
                         thousands(progress.rows_total)
                     )
                 };
-                crate::request::redirect_with_notice(
-                    &state,
-                    &crate::domain::addresses::import_path(import),
-                    &notice,
-                );
+                crate::request::redirect_with_notice(&state, &crate::domain::addresses::import_path(import), &notice);
             }
             Ok(progress)
         }

@@ -42,6 +42,9 @@ pub struct Selection {
     pub status: Option<PortalStatus>,
     pub not_registered: bool,
     pub ticked: bool,
+    /// The members an import found or added (its id; 0 for none): "Invite the people just
+    /// imported".
+    pub import: i64,
 }
 
 /// The refusal of "Invite selected" with no member ticked.
@@ -52,7 +55,9 @@ impl Selection {
     /// The dry run's address.
     pub fn href(&self) -> String {
         let mut params = Vec::new();
-        if !self.members.is_empty() {
+        if self.import > 0 {
+            params.push(format!("import={}", self.import));
+        } else if !self.members.is_empty() {
             params.push(format!("members={}", self.members));
         } else {
             if !self.q.trim().is_empty() {
@@ -96,11 +101,12 @@ pub async fn plan_round(
     #[server(default)] status: String,
     #[server(default)] not_registered: bool,
     #[server(default)] ticked: bool,
+    #[server(default)] import: i64,
 ) -> Result<RoundPlan, AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            let selection = selection(members, &q, &status, not_registered, ticked)?;
+            let selection = selection(members, &q, &status, not_registered, ticked, import)?;
             let member_ids = selected_members(&state, &scope, &selection).await?;
             let planned = plan(&state, &scope, &member_ids, selection.not_registered).await?;
             let description = describe(&selection, member_ids.len());
@@ -135,6 +141,7 @@ pub async fn send_round(
     #[server(default)] status: String,
     #[server(default)] not_registered: bool,
     #[server(default)] ticked: bool,
+    #[server(default)] import: i64,
     #[server(default)] template_id: i64,
     #[server(default)] confirmed_count: String,
 ) -> Result<(), AppError> {
@@ -142,7 +149,7 @@ pub async fn send_round(
         async move {
             let (state, scope) = require_staff().await?;
             check_request_key(&request_key)?;
-            let selection = selection(members, &q, &status, not_registered, ticked)?;
+            let selection = selection(members, &q, &status, not_registered, ticked, import)?;
             let member_ids = selected_members(&state, &scope, &selection).await?;
             let round = Round {
                 request_key: &request_key,
@@ -335,6 +342,7 @@ fn selection(
     status: &str,
     not_registered: bool,
     ticked: bool,
+    import: i64,
 ) -> Result<Selection, AppError> {
     let members = members.trim().to_owned();
     if ticked && members.is_empty() {
@@ -342,7 +350,7 @@ fn selection(
     }
     id_list(&members).map_err(|message| AppError::invalid("members", message))?;
     let query = MemberListQuery::parse(q, status, "", None)?;
-    Ok(Selection { members, q: query.q, status: query.status, not_registered, ticked })
+    Ok(Selection { members, q: query.q, status: query.status, not_registered, ticked, import })
 }
 
 /// Exactly whom a round is for, with how many members that is: "3 selected members",
@@ -350,6 +358,9 @@ fn selection(
 #[cfg(feature = "ssr")]
 fn describe(selection: &Selection, members: usize) -> String {
     let members = members as i64;
+    if selection.import > 0 {
+        return format!("{} of the import", count_of(members, "member", "members"));
+    }
     if !selection.members.is_empty() {
         return count_of(members, "selected member", "selected members");
     }
@@ -370,6 +381,9 @@ fn describe(selection: &Selection, members: usize) -> String {
 /// The members a selection names: the ids given, or every member the search and filter find.
 #[cfg(feature = "ssr")]
 async fn selected_members(state: &AppState, scope: &StaffScope, selection: &Selection) -> Result<Vec<i64>, AppError> {
+    if selection.import > 0 {
+        return crate::service::imports::members_of(state, scope, selection.import).await;
+    }
     if !selection.members.is_empty() {
         return Ok(selection.members.split(',').filter_map(|id| id.trim().parse().ok()).collect());
     }

@@ -34,8 +34,15 @@ pub enum Action {
     Add,
     /// The member's details differ (`details`), or the row brings a representative or a
     /// group the member does not have yet.
-    Update { member_id: i64, details: bool, representative: bool, group: bool },
-    Unchanged { member_id: i64 },
+    Update {
+        member_id: i64,
+        details: bool,
+        representative: bool,
+        group: bool,
+    },
+    Unchanged {
+        member_id: i64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -143,10 +150,7 @@ fn find(
     let one = |found: &[usize], what: &str| match found {
         [index] => Ok(Some(*index)),
         [] => Ok(None),
-        many => Err(format!(
-            "{} members have this {what}: give each their own, or leave the row out.",
-            many.len()
-        )),
+        many => Err(format!("{} members have this {what}: give each their own, or leave the row out.", many.len())),
     };
     if let Some(id) = &row.external_id {
         let found = by_external_id.get(&id.to_lowercase()).map_or(&[][..], Vec::as_slice);
@@ -292,10 +296,28 @@ mod tests {
         let mut ada = member(1, "Ada", "Lovelace", Some("ada@example.org"), None);
         ada.phone = Some("+44 20 7946 0000".into());
         ada.representatives = vec![person_key("Anne", "Byron", Some("anne@example.org"))];
-        let columns = vec![Column::FullName, Column::Email, Column::Phone, Column::RepresentativeName, Column::RepresentativeEmail, Column::Group];
-        let same = planned(columns.clone(), &[&["Ada Lovelace", "ada@example.org", "", "Anne Byron", "anne@example.org", ""]], &[ada.clone()]);
+        let columns = vec![
+            Column::FullName,
+            Column::Email,
+            Column::Phone,
+            Column::RepresentativeName,
+            Column::RepresentativeEmail,
+            Column::Group,
+        ];
+        let same = planned(
+            columns.clone(),
+            &[&["Ada Lovelace", "ada@example.org", "", "Anne Byron", "anne@example.org", ""]],
+            &[ada.clone()],
+        );
         assert_eq!(actions(&same), [(2, Action::Unchanged { member_id: 1 })]);
-        let more = planned(columns, &[&["Ada Lovelace", "ada@example.org", "", "Anne Byron", "anne@example.org", "Judo"]], &[ada]);
-        assert_eq!(actions(&more), [(2, Action::Update { member_id: 1, details: false, representative: false, group: true })]);
+        let more = planned(
+            columns,
+            &[&["Ada Lovelace", "ada@example.org", "", "Anne Byron", "anne@example.org", "Judo"]],
+            &[ada],
+        );
+        assert_eq!(
+            actions(&more),
+            [(2, Action::Update { member_id: 1, details: false, representative: false, group: true })]
+        );
     }
 }

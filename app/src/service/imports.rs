@@ -121,7 +121,11 @@ pub async fn first_rows(state: &AppState, import: &ImportRecord, count: usize) -
 }
 
 /// What the import would do now, writing nothing; with each data row's line, in order.
-pub async fn dry_run(state: &AppState, scope: &StaffScope, import: &ImportRecord) -> Result<(Plan, Vec<usize>), AppError> {
+pub async fn dry_run(
+    state: &AppState,
+    scope: &StaffScope,
+    import: &ImportRecord,
+) -> Result<(Plan, Vec<usize>), AppError> {
     let mapping = mapping_of(import);
     mapping.check().map_err(|message| AppError::invalid("mapping", &message))?;
     let records = data_rows(state, import).await?;
@@ -151,8 +155,7 @@ pub async fn run(state: &AppState, scope: &StaffScope, import_id: i64) -> Result
         let planned = within(&plan.planned, |p| p.row.line, low, high);
         let refused = within(&plan.refused, |e| e.line, low, high);
         let now = state.clock.now();
-        let written =
-            store::write_step(state.db.as_ref(), scope, &import, (first, end), planned, refused, now).await?;
+        let written = store::write_step(state.db.as_ref(), scope, &import, (first, end), planned, refused, now).await?;
         if !written {
             // Another request wrote this step: what follows is planned afresh by the next.
             break;
@@ -167,6 +170,11 @@ fn within<T>(items: &[T], line: impl Fn(&T) -> usize, low: usize, high: usize) -
     let start = items.partition_point(|item| line(item) < low);
     let end = items.partition_point(|item| line(item) <= high);
     &items[start..end]
+}
+
+/// The members an import found or added, for a round to invite.
+pub async fn members_of(state: &AppState, scope: &StaffScope, import_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(store::members_of(state.db.as_ref(), scope, import_id).await?)
 }
 
 pub async fn counts(state: &AppState, import_id: i64) -> Result<store::Counts, AppError> {

@@ -93,11 +93,7 @@ macro_rules! import_select {
 pub async fn find(db: &dyn Db, scope: &StaffScope, import_id: i64) -> Result<Option<ImportRecord>, DbError> {
     fetch_optional(
         db,
-        stmt!(
-            concat!(import_select!(), "WHERE i.id = ? AND i.organisation_id = ?"),
-            import_id,
-            scope.organisation_id
-        ),
+        stmt!(concat!(import_select!(), "WHERE i.id = ? AND i.organisation_id = ?"), import_id, scope.organisation_id),
     )
     .await
 }
@@ -166,10 +162,7 @@ pub struct Remembered {
 pub async fn remembered(db: &dyn Db, scope: &StaffScope) -> Result<Vec<Remembered>, DbError> {
     fetch_all(
         db,
-        stmt!(
-            "SELECT header_key, column_slug FROM import_mappings WHERE organisation_id = ?",
-            scope.organisation_id
-        ),
+        stmt!("SELECT header_key, column_slug FROM import_mappings WHERE organisation_id = ?", scope.organisation_id),
     )
     .await
 }
@@ -492,12 +485,7 @@ pub struct ResultRow {
     pub reason: Option<String>,
 }
 
-pub async fn results(
-    db: &dyn Db,
-    import_id: i64,
-    outcome: &str,
-    limit: i64,
-) -> Result<Vec<ResultRow>, DbError> {
+pub async fn results(db: &dyn Db, import_id: i64, outcome: &str, limit: i64) -> Result<Vec<ResultRow>, DbError> {
     fetch_all(
         db,
         stmt!(
@@ -511,6 +499,24 @@ pub async fn results(
         ),
     )
     .await
+}
+
+pub async fn members_of(db: &dyn Db, scope: &StaffScope, import_id: i64) -> Result<Vec<i64>, DbError> {
+    #[derive(Deserialize)]
+    struct Member {
+        member_id: i64,
+    }
+    let rows: Vec<Member> = fetch_all(
+        db,
+        stmt!(
+            "SELECT r.member_id FROM import_results r JOIN imports i ON i.id = r.import_id
+             WHERE r.import_id = ? AND i.organisation_id = ? AND r.member_id IS NOT NULL ORDER BY r.line",
+            import_id,
+            scope.organisation_id
+        ),
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.member_id).collect())
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -46,7 +46,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/member_records", &["member_id"]),
     ("/api/not_registered", &["q?", "status?", "sort?", "after?"]),
     ("/api/password_reset_preview", &["token"]),
-    ("/api/plan_round", &["members?", "q?", "status?", "not_registered?", "ticked?"]),
+    ("/api/plan_round", &["members?", "q?", "status?", "not_registered?", "ticked?", "import?"]),
     ("/api/portal_profile", &["member_id?"]),
     ("/api/portal_settings", &[]),
     ("/api/preview_invitation", &["contact_id?", "template_id?", "message?"]),
@@ -73,7 +73,17 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/send_invitation", &["contact_id", "email", "message", "template_id?"]),
     (
         "/api/send_round",
-        &["request_key", "members?", "q?", "status?", "not_registered?", "ticked?", "template_id?", "confirmed_count?"],
+        &[
+            "request_key",
+            "members?",
+            "q?",
+            "status?",
+            "not_registered?",
+            "ticked?",
+            "import?",
+            "template_id?",
+            "confirmed_count?",
+        ],
     ),
     (
         "/api/set_up",

@@ -69,7 +69,12 @@ async fn an_import_adds_updates_and_refuses_each_bad_row_and_the_same_file_again
 
     let import = app.imported_file(&app.staff, &school_file()).await;
     let page = app.get(&app.staff, &format!("/staff/imports/{import}")).await.body;
-    for (column, chosen) in [("Student ID", "external_id"), ("Surname", "last_name"), ("Parent e-mail", "representative_email"), ("Class", "group")] {
+    for (column, chosen) in [
+        ("Student ID", "external_id"),
+        ("Surname", "last_name"),
+        ("Parent e-mail", "representative_email"),
+        ("Class", "group"),
+    ] {
         let row = &page[page.find(&format!(">{column}<")).unwrap_or_else(|| panic!("{column}: {page}"))..];
         let selected = &row[..row.find("</select>").unwrap()];
         assert!(selected.contains(&format!("value=\"{chosen}\" selected")), "{column} guessed as {chosen}: {selected}");
@@ -103,7 +108,11 @@ async fn an_import_adds_updates_and_refuses_each_bad_row_and_the_same_file_again
         .await;
     assert!(row.contains("12 St James's Square\\r\\nLondon") || row.contains("12 St James's Square\\nLondon"), "{row}");
     assert!(row.contains("Anne") && row.contains("Byron") && row.contains("anne@school.example"), "{row}");
-    assert_eq!(app.count("SELECT count(*) FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE g.name = 'Judo'").await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE g.name = 'Judo'")
+            .await,
+        1
+    );
     assert_eq!(app.count("SELECT count(*) FROM members WHERE external_id = 'S-2'").await, 1);
     assert_eq!(app.count("SELECT id FROM members WHERE external_id = 'S-2'").await, grace);
     assert_eq!(app.count("SELECT count(*) FROM members").await, members_before + 1);
@@ -113,6 +122,13 @@ async fn an_import_adds_updates_and_refuses_each_bad_row_and_the_same_file_again
     assert!(report.contains("Line 6: </strong>E-mail not valid"), "the refusals stay in the report: {report}");
     let profile = app.get(&app.staff, &format!("/staff/members/{ada}")).await.body;
     assert!(profile.contains("added by importing “members.csv”"), "{profile}");
+
+    // "Invite the people just imported": the round's dry run of the two the import reached.
+    assert!(report.contains(&format!("href=\"/staff/invite-round?import={import}\"")), "{report}");
+    let round = app.get(&app.staff, &format!("/staff/invite-round?import={import}")).await.body;
+    assert!(round.contains("Invite: 2 members of the import"), "{round}");
+    assert!(round.contains("Will invite 2, skip 1."), "Ada and Grace; Anne is not a primary contact: {round}");
+    assert!(round.contains("name=\"import\" value=\"1\""), "the send form keeps the import: {round}");
 
     // The same file again: every row is found, nothing changes.
     let before = app.dump(EVERYTHING).await;
@@ -135,7 +151,11 @@ async fn columns_are_changed_checked_and_remembered_for_the_next_file() {
     let file = b"Kid,Mail\nAda Lovelace,ada@school.example\nAlan Turing,alan@school.example\n";
     let import = app.imported_file(&app.staff, file).await;
     let page = app.get(&app.staff, &format!("/staff/imports/{import}")).await.body;
-    assert!(page.contains("Choose the columns with the members&#x27;") || page.contains("Choose the columns with the members'"), "{page}");
+    assert!(
+        page.contains("Choose the columns with the members&#x27;")
+            || page.contains("Choose the columns with the members'"),
+        "{page}"
+    );
     assert!(!page.contains("Dry run: what the import would do</h2><p class=\"muted\">Nothing"), "{page}");
 
     for (columns, status, message) in [

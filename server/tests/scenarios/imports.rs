@@ -42,7 +42,10 @@ pub async fn the_owner_imports_a_spreadsheet_and_the_same_file_again_changes_not
     )
     .await;
     let (_, report) = staff.get(&first).await;
-    assert!(report.contains("<dt>Added</dt><dd>2</dd>") && report.contains("<dt>Refused</dt><dd>1</dd>"), "{kind:?}: {report}");
+    assert!(
+        report.contains("<dt>Added</dt><dd>2</dd>") && report.contains("<dt>Refused</dt><dd>1</dd>"),
+        "{kind:?}: {report}"
+    );
     assert_eq!(member_count(&staff).await, before + 2, "{kind:?}");
     let (_, list) = staff.get("/staff/members?q=ivo.import").await;
     let ivo = list

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use server_fn::ServerFn;
 
 use super::id_param;
-use crate::api::imports::{ImportProgress, ImportView, Outcome, RunImport, SHOWN_ROWS, import_details, imports, run_import};
+use crate::api::imports::{
+    ImportProgress, ImportView, Outcome, RunImport, SHOWN_ROWS, import_details, imports, run_import,
+};
 use crate::domain::addresses::{IMPORT_UPLOAD_PATH, import_mapping_path};
 use crate::domain::numbers::{count_of, thousands};
 use crate::pages::common::{FileField, FormAlert, LoadError, posted_error};
@@ -102,25 +104,30 @@ fn ImportDetails(view: ImportView) -> impl IntoView {
 fn Mapping(view: ImportView) -> impl IntoView {
     let error = posted_error(import_mapping_path(view.id));
     let choices = view.choices.clone();
-    let columns = view.columns.into_iter().enumerate().map(|(i, column)| {
-        let id = format!("column-{i}");
-        let choices = choices.clone();
-        let samples = column.samples.join(" · ");
-        view! {
-            <tr>
-                <th scope="row"><label for=id.clone()>{column.header}</label></th>
-                <td class="muted">{samples}</td>
-                <td>
-                    <select id=id name="column">
-                        {choices.into_iter().map(|(slug, label)| {
-                            let selected = slug == column.chosen;
-                            view! { <option value=slug selected=selected>{label}</option> }
-                        }).collect_view()}
-                    </select>
-                </td>
-            </tr>
-        }
-    }).collect_view();
+    let columns = view
+        .columns
+        .into_iter()
+        .enumerate()
+        .map(|(i, column)| {
+            let id = format!("column-{i}");
+            let choices = choices.clone();
+            let samples = column.samples.join(" · ");
+            view! {
+                <tr>
+                    <th scope="row"><label for=id.clone()>{column.header}</label></th>
+                    <td class="muted">{samples}</td>
+                    <td>
+                        <select id=id name="column">
+                            {choices.into_iter().map(|(slug, label)| {
+                                let selected = slug == column.chosen;
+                                view! { <option value=slug selected=selected>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
     view! {
         <h2>"1. What each column holds"</h2>
         <p>"Guessed from the column names, or as you chose them last time. Change any that are wrong, then save: the dry run below follows."</p>
@@ -230,7 +237,8 @@ fn Progress(id: i64, progress: ImportProgress, outcome: Outcome) -> impl IntoVie
         <OutcomeCounts outcome=outcome.clone() done=true />
         <RefusedRows id outcome />
         {progress.finished.then(|| view! {
-            <p><a class="button" href="/staff/not-registered">"Invite the members not yet registered"</a></p>
+            <p><a class="button" href=format!("/staff/invite-round?import={id}")>"Invite the people just imported"</a></p>
+            <p class="muted">"You see who would be invited, and who is skipped and why, before anything is sent."</p>
         })}
     }
 }

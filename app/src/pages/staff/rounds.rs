@@ -34,6 +34,7 @@ pub fn RoundPlanPage() -> impl IntoView {
                 query.get("status").unwrap_or_default(),
                 query.get("not_registered").is_some_and(|v| v == "true"),
                 query.get("ticked").is_some_and(|v| v == "true"),
+                query.get("import").and_then(|v| v.parse().ok()).unwrap_or_default(),
             )
         },
     );
@@ -112,6 +113,7 @@ fn RoundPlanView(
                 <input type="hidden" name="status" value=status />
                 {selection.not_registered.then(|| view! { <input type="hidden" name="not_registered" value="true" /> })}
                 {selection.ticked.then(|| view! { <input type="hidden" name="ticked" value="true" /> })}
+                {(selection.import > 0).then(|| view! { <input type="hidden" name="import" value=selection.import /> })}
                 {(!templates.is_empty()).then(|| view! {
                     <div class="template-choice">
                         <TemplateSelect templates chosen=template_id />
