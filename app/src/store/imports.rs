@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::scope::{StaffScope, refresh_member, refresh_standing};
+use super::scope::{StaffScope, refresh_standing};
 use super::{Batch, Db, DbError, Stmt, fetch_all, fetch_optional};
 use crate::domain::import::{ImportRow, Representative, RowError};
 use crate::domain::import_plan::{Action, Existing, Planned, person_key};
@@ -262,6 +262,19 @@ pub async fn write_step(
             error.reason.as_str()
         ));
     }
+    // The standing of every member the step added or changed, once for the step.
+    let lines = planned.iter().map(|p| p.row.line).chain(refused.iter().map(|e| e.line));
+    if let (Some(low), Some(high)) = (lines.clone().min(), lines.max()) {
+        batch.add(stmt!(
+            refresh_standing!(
+                "SELECT member_id FROM import_results
+                 WHERE import_id = ? AND line BETWEEN ? AND ? AND outcome IN ('added', 'updated')"
+            ),
+            import.id,
+            low as i64,
+            high as i64
+        ));
+    }
     match batch.run(db).await {
         Ok(_) => Ok(true),
         Err(DbError::Constraint(_)) => Ok(false),
@@ -310,7 +323,6 @@ impl Write<'_> {
                     self.now
                 ));
                 self.belongings(batch, row, JUST_ADDED, true, true);
-                batch.add(Stmt::new(refresh_standing!("SELECT max(id) FROM members")));
                 batch.add(stmt!(
                     "INSERT INTO import_results (import_id, line, outcome, member_id)
                      SELECT ?, ?, 'added', max(id) FROM members",
@@ -324,7 +336,6 @@ impl Write<'_> {
                     self.details(batch, row, member_id);
                 }
                 self.belongings(batch, row, &member_id.to_string(), representative, group);
-                batch.add(refresh_member(member_id));
                 batch.add(stmt!(
                     "INSERT INTO import_results (import_id, line, outcome, member_id) VALUES (?, ?, 'updated', ?)",
                     self.import.id,
