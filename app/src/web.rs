@@ -68,7 +68,11 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         .route("/staff/bulk-sends/{round}/report.csv", axum::routing::get(export::round_csv))
         .route("/staff/members/{member_id}/files", axum::routing::post(files::upload))
         .route("/files/{file_id}", axum::routing::get(files::download))
-        .route(crate::domain::addresses::IMPORT_UPLOAD_PATH, axum::routing::post(imports::upload))
+        .route(
+            crate::domain::addresses::IMPORT_UPLOAD_PATH,
+            // axum's own limit on a body extracted whole (2 MB) would refuse a spreadsheet first.
+            axum::routing::post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
         .route("/staff/imports/{import_id}/mapping", axum::routing::post(imports::mapping))
         .route("/staff/imports/{import_id}/rows-to-fix.csv", axum::routing::get(imports::refused_csv))
         .route(crate::domain::addresses::EMAIL_PREVIEW_PATH, axum::routing::get(email_preview::email_preview))

@@ -204,6 +204,18 @@ async fn files_that_are_not_csv_empty_broken_or_too_large_are_refused_with_a_mes
         let page = app.get(&app.staff, back.trim_start_matches(BASE_URL)).await.body;
         assert!(page.contains(message), "{message}: {page}");
     }
+    // A large file within the limit is taken whole (past 2 MiB, the limit of every other form).
+    let large: String = std::iter::once("Name,E-mail\n".to_owned())
+        .chain((0..60_000).map(|i| format!("Member Number{i},member{i}@large.example\n")))
+        .collect();
+    assert!(large.len() > 2 << 20, "{}", large.len());
+    let taken = app.upload_import(&app.staff, "large.csv", large.as_bytes()).await;
+    assert!(location(&taken).starts_with("/staff/imports/"), "{}", location(&taken));
+    let page = app.get(&app.staff, &location(&taken)).await.body;
+    assert!(page.contains("<dt>To add</dt><dd>60,000</dd>"), "{page}");
+    app.state.db.execute(portico_app::stmt!("DELETE FROM import_chunks")).await.unwrap();
+    app.state.db.execute(portico_app::stmt!("DELETE FROM imports")).await.unwrap();
+
     let empty = app.upload_import(&app.staff, "members.csv", b"").await;
     let page = app.get(&app.staff, location(&empty).trim_start_matches(BASE_URL)).await.body;
     assert!(page.contains("this one is empty"), "{page}");
