@@ -43,6 +43,9 @@ pub struct AppConfig {
     /// from its page. Unlimited on the server; on the Worker, within D1's queries per
     /// invocation (an invitation is five statements).
     pub invitations_per_request: usize,
+    /// How many rows of an import one request writes (the page asks again for the rest):
+    /// unlimited on the server; on the Worker, within D1's queries per invocation.
+    pub import_rows_per_request: usize,
 }
 
 impl AppConfig {

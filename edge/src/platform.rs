@@ -27,6 +27,9 @@ use crate::mailer::FetchMailer;
 /// A round's invitations one request writes: each is five D1 statements, and an invocation
 /// may run 1,000 queries (the paid plan); the round's page continues with the rest.
 const INVITATIONS_PER_REQUEST: usize = 150;
+/// An import's rows one request writes: a row is at most seven statements (member, own
+/// contact, representative, group and membership, report line, timeline).
+const IMPORT_ROWS_PER_REQUEST: usize = 120;
 const SESSION_IDLE_SECONDS: i64 = 2 * 3600;
 const SESSION_ABSOLUTE_SECONDS: i64 = 12 * 3600;
 
@@ -67,6 +70,7 @@ impl Edge {
             session_idle_seconds: SESSION_IDLE_SECONDS,
             session_absolute_seconds: SESSION_ABSOLUTE_SECONDS,
             invitations_per_request: INVITATIONS_PER_REQUEST,
+            import_rows_per_request: IMPORT_ROWS_PER_REQUEST,
         });
         Ok(Self { db, mailer, clock, config, demo_password: settings.demo_password })
     }

@@ -31,6 +31,7 @@ pub struct Config {
     pub demo_password: Option<String>,
     /// Invitations of a round written per request (see `AppConfig`): all of them here.
     pub invitations_per_request: usize,
+    pub import_rows_per_request: usize,
 }
 
 impl Config {
@@ -57,6 +58,7 @@ impl Config {
             session_absolute: Duration::from_secs(12 * 3600),
             demo_password: settings.demo_password,
             invitations_per_request: usize::MAX,
+            import_rows_per_request: usize::MAX,
         })
     }
 }

@@ -69,6 +69,7 @@ impl Application {
             session_idle_seconds: config.session_idle.as_secs() as i64,
             session_absolute_seconds: config.session_absolute.as_secs() as i64,
             invitations_per_request: config.invitations_per_request,
+            import_rows_per_request: config.import_rows_per_request,
         });
         let wake = Arc::new(Notify::new());
         let state = AppState {

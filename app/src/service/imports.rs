@@ -12,9 +12,6 @@ use crate::store::scope::StaffScope;
 
 /// Rows written in one batch.
 pub const STEP_ROWS: usize = 250;
-/// Steps one request goes through before it answers (the page asks again for the rest):
-/// within the Worker's budget of database calls and CPU time for one request.
-pub const STEPS_PER_REQUEST: usize = 40;
 
 /// Keeps an uploaded spreadsheet, its columns mapped as remembered or guessed; its id.
 pub async fn upload(state: &AppState, scope: &StaffScope, file_name: &str, bytes: &[u8]) -> Result<i64, AppError> {
@@ -136,8 +133,8 @@ pub async fn dry_run(
     Ok((plan(good, refused, &existing), lines))
 }
 
-/// Imports the next rows: up to `STEPS_PER_REQUEST` steps, from where the import stands.
-/// The import as it stands after.
+/// Imports the next rows, as many as a request may write (`import_rows_per_request`), from
+/// where the import stands. The import as it stands after.
 pub async fn run(state: &AppState, scope: &StaffScope, import_id: i64) -> Result<ImportRecord, AppError> {
     let mut import = find(state, scope, import_id).await?;
     if import.finished_at.is_some() {
@@ -145,12 +142,12 @@ pub async fn run(state: &AppState, scope: &StaffScope, import_id: i64) -> Result
     }
     let (plan, lines) = dry_run(state, scope, &import).await?;
     let total = lines.len() as i64;
-    for _ in 0..STEPS_PER_REQUEST {
+    let mut budget = state.config.import_rows_per_request;
+    while budget > 0 && import.done_rows < total {
         let first = import.done_rows;
-        if first >= total {
-            break;
-        }
-        let end = (first + STEP_ROWS as i64).min(total);
+        let rows = STEP_ROWS.min(budget);
+        budget -= rows;
+        let end = (first + rows as i64).min(total);
         let (low, high) = (lines[first as usize], lines[end as usize - 1]);
         let planned = within(&plan.planned, |p| p.row.line, low, high);
         let refused = within(&plan.refused, |e| e.line, low, high);

@@ -39,6 +39,7 @@ pub struct Options {
     pub background_dispatcher: bool,
     /// A Worker-like budget for a round's invitations per request.
     pub invitations_per_request: Option<usize>,
+    pub import_rows_per_request: Option<usize>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -67,6 +68,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         session_absolute: Duration::from_secs(12 * 3600),
         demo_password: None,
         invitations_per_request: options.invitations_per_request.unwrap_or(usize::MAX),
+        import_rows_per_request: options.import_rows_per_request.unwrap_or(usize::MAX),
     };
     let clock = Arc::new(ManualClock::new(START));
     let app = Application::build(config, clock.clone()).await.expect("app builds");

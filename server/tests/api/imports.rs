@@ -182,6 +182,13 @@ async fn columns_are_changed_checked_and_remembered_for_the_next_file() {
     app.run_import(&app.staff, import).await;
     let late = app.save_columns(&app.staff, import, &["ignore", "email"], true).await;
     assert_eq!(late.status(), 409, "a started import keeps its columns");
+
+    // Headers and cells are the file's text, shown as text.
+    let hostile = "<img src=x onerror=alert(1)>,E-mail\n\"<script>alert(2)</script>\",x@school.example\n";
+    let shown = app.imported_file(&app.staff, hostile.as_bytes()).await;
+    let page = app.get(&app.staff, &format!("/staff/imports/{shown}")).await.body;
+    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;") && page.contains("&lt;script&gt;alert(2)"), "{page}");
+    assert!(!page.contains("<img src=x") && !page.contains("<script>alert"), "{page}");
 }
 
 #[tokio::test]
@@ -251,4 +258,31 @@ async fn only_the_owner_and_administrators_import_each_in_their_own_organisation
     assert_eq!(app.get(&staff, "/staff/imports").await.status, 404);
     assert_eq!(app.count("SELECT count(*) FROM imports").await, 1);
     assert_eq!(app.count("SELECT count(*) FROM import_results").await, 0);
+}
+
+/// A request writes only so many rows (the Worker's budget, here 2): the import goes on
+/// where it stopped, from the page's plain form as from the hydrated page's calls, and ends
+/// as one that ran at once.
+#[tokio::test]
+async fn an_import_interrupted_goes_on_where_it_stopped_and_writes_each_row_once() {
+    let app = spawn_app_with(Options { import_rows_per_request: Some(2), ..Options::default() }).await;
+    app.staff_login().await;
+    let import = app.imported_file(&app.staff, &school_file()).await;
+    let page = format!("/staff/imports/{import}");
+    let first = app.post_form(&app.staff, "/api/run_import", &page, &[("import", &import.to_string())]).await;
+    assert_eq!(location(&first), page);
+    let shown = app.get(&app.staff, &page).await.body;
+    assert!(shown.contains("Imported 2 of 6 rows so far"), "{shown}");
+    assert!(shown.contains("Continue importing") && shown.contains("Imported 2 of 6 rows…"), "{shown}");
+    assert_eq!(app.count("SELECT count(*) FROM import_results").await, 2);
+
+    let progress = app.run_import(&app.staff, import).await;
+    assert_eq!(progress["done_rows"], 6);
+    assert_eq!(app.count("SELECT count(*) FROM import_results").await, 6);
+    assert_eq!(app.count("SELECT count(*) FROM import_steps").await, 3);
+    assert_eq!(app.count("SELECT count(*) FROM members WHERE external_id IN ('S-1', 'S-2')").await, 2);
+    app.assert_standings_fresh().await;
+    let shown = app.get(&app.staff, &page).await.body;
+    assert!(shown.contains("<dt>Added</dt><dd>2</dd>") && shown.contains("<dt>Refused</dt><dd>4</dd>"), "{shown}");
+    assert!(!shown.contains("Continue importing"), "{shown}");
 }
