@@ -110,6 +110,7 @@ if [ "$TARGET" = server ]; then
   }
   # The server's own memory (anonymous: its heap, not the database file it maps), sampled.
   server_pid=$(pgrep -n -f "^$PORTICO_BIN")
+  before=$(awk '/RssAnon/ { print int($2 / 1024) }' "/proc/$server_pid/status")
   rm -f target/bench-import-done
   (peak=0; until [ -e target/bench-import-done ]; do
      now=$(awk '/RssAnon/ { print $2 }' "/proc/$server_pid/status"); [ "$now" -gt "$peak" ] && peak=$now
@@ -120,8 +121,8 @@ if [ "$TARGET" = server ]; then
   imported=$(timed run_to_end "$import")
   touch target/bench-import-done && wait $!
   peak=$(( $(cat target/bench-import-peak) / 1024 ))
-  printf '%-7s import of 100,000 rows: upload %.2f s, dry run %.2f s, import %.2f s, server heap peak %d MB (targets 10 s, 200 MB)%s\n' \
-    "$TARGET" "$uploaded" "$dry_run" "$imported" "$peak" \
+  printf '%-7s import of 100,000 rows: upload %.2f s, dry run %.2f s, import %.2f s, server heap peak %d MB, %d MB before it (targets 10 s, 200 MB)%s\n' \
+    "$TARGET" "$uploaded" "$dry_run" "$imported" "$peak" "$before" \
     "$(awk -v d="$dry_run" -v i="$imported" -v m="$peak" 'BEGIN { if (d > 10 || i > 10 || m > 200) print "   OVER TARGET" }')"
   end2end/bench-drain.sh "$(( ${BASE_URL##*:} + 10 ))"
 fi

@@ -224,7 +224,7 @@ mod tests {
             .enumerate()
             .map(|(i, cells)| (i + 2, cells.iter().map(|c| (*c).to_owned()).collect()))
             .collect();
-        let (good, refused) = rows(&Mapping(headers), &records);
+        let (good, refused) = rows(&Mapping(headers), records);
         plan(good, refused, existing)
     }
 

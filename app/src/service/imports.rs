@@ -128,7 +128,7 @@ pub async fn dry_run(
     let records = data_rows(state, import).await?;
     let lines: Vec<usize> = records.iter().map(|r| r.line).collect();
     let records: Vec<(usize, Vec<String>)> = records.into_iter().map(|r| (r.line, r.cells)).collect();
-    let (good, refused) = rows(&mapping, &records);
+    let (good, refused) = rows(&mapping, records);
     let existing = store::existing(state.db.as_ref(), scope).await?;
     Ok((plan(good, refused, &existing), lines))
 }
