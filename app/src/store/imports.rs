@@ -176,16 +176,30 @@ pub async fn existing(db: &dyn Db, scope: &StaffScope) -> Result<Vec<Existing>, 
         last_name: Option<String>,
         email: Option<String>,
     }
-    let mut members: Vec<Existing> = fetch_all(
-        db,
-        stmt!(
-            "SELECT m.id AS member_id, m.first_name, m.last_name, c.email, m.phone, m.address, m.external_id
-             FROM members m JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
-             WHERE m.organisation_id = ? AND m.archived_at IS NULL ORDER BY m.id",
-            scope.organisation_id
-        ),
-    )
-    .await?;
+    // Read a page at a time: the rows come back as maps before they are decoded, and
+    // 100,000 of them at once took more memory than the members they describe.
+    const PAGE: i64 = 5_000;
+    let mut members: Vec<Existing> = Vec::new();
+    loop {
+        let after = members.last().map_or(0, |m| m.member_id);
+        let page: Vec<Existing> = fetch_all(
+            db,
+            stmt!(
+                "SELECT m.id AS member_id, m.first_name, m.last_name, c.email, m.phone, m.address, m.external_id
+                 FROM members m JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
+                 WHERE m.organisation_id = ? AND m.archived_at IS NULL AND m.id > ? ORDER BY m.id LIMIT ?",
+                scope.organisation_id,
+                after,
+                PAGE
+            ),
+        )
+        .await?;
+        let full = page.len() as i64 == PAGE;
+        members.extend(page);
+        if !full {
+            break;
+        }
+    }
     let index: std::collections::HashMap<i64, usize> =
         members.iter().enumerate().map(|(i, m)| (m.member_id, i)).collect();
     let representatives: Vec<Belonging> = fetch_all(
