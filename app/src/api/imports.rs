@@ -113,19 +113,18 @@ pub async fn import_details(import: i64) -> Result<ImportView, AppError> {
             let outcome = if progress.started {
                 let counts = imports::counts(&state, found.id).await?;
                 let refused = imports::results(&state, found.id, "refused", SHOWN_ROWS as i64).await?;
-                let outcome = Outcome {
+                Outcome {
                     added: counts.added,
                     updated: counts.updated,
                     unchanged: counts.unchanged,
                     refused: counts.refused,
                     refused_rows: refused.into_iter().map(|r| (r.line, r.reason.unwrap_or_default())).collect(),
-                };
-                outcome
+                }
             } else {
                 match imports::dry_run(&state, &scope, &found).await {
                     Ok((plan, _)) => {
                         let count = |kind: fn(&Action) -> bool| plan.count(kind) as i64;
-                        let outcome = Outcome {
+                        Outcome {
                             added: count(|a| matches!(a, Action::Add)),
                             updated: count(|a| matches!(a, Action::Update { .. })),
                             unchanged: count(|a| matches!(a, Action::Unchanged { .. })),
@@ -136,8 +135,7 @@ pub async fn import_details(import: i64) -> Result<ImportView, AppError> {
                                 .take(SHOWN_ROWS)
                                 .map(|e| (e.line as i64, e.reason))
                                 .collect(),
-                        };
-                        outcome
+                        }
                     }
                     Err(error) => {
                         mapping_problem = Some(error.field_message("mapping").ok_or(error)?);
