@@ -154,7 +154,17 @@ pub async fn run(state: &AppState, scope: &StaffScope, import_id: i64) -> Result
         let now = state.clock.now();
         let written = store::write_step(state.db.as_ref(), scope, &import, (first, end), planned, refused, now).await?;
         if !written {
-            // Another request wrote this step: what follows is planned afresh by the next.
+            // Another request wrote this step (its row and the progress are one batch): what
+            // follows is planned afresh by the next. Else a row broke a rule of the schema,
+            // and asking again would only fail again.
+            let now = find(state, scope, import_id).await?;
+            if now.done_rows == first {
+                return Err(AppError::Conflict(format!(
+                    "Lines {}–{} of the file could not be written; the import stopped there.",
+                    lines[first as usize],
+                    lines[end as usize - 1]
+                )));
+            }
             break;
         }
         import.done_rows = end;

@@ -286,3 +286,32 @@ async fn an_import_interrupted_goes_on_where_it_stopped_and_writes_each_row_once
     assert!(shown.contains("<dt>Added</dt><dd>2</dd>") && shown.contains("<dt>Refused</dt><dd>4</dd>"), "{shown}");
     assert!(!shown.contains("Continue importing"), "{shown}");
 }
+
+/// A step that breaks a rule of the schema is not taken for one written by another request:
+/// the import says where it stopped (409) instead of being asked again forever.
+#[tokio::test]
+async fn a_step_that_cannot_be_written_stops_the_import_with_a_message() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    let import = app.imported_file(&app.staff, b"Name\nAda Byron\nAlan Turing\n").await;
+    // A report line already there for line 3: the step's own line for it cannot be written.
+    app.state
+        .db
+        .execute(portico_app::stmt!(
+            "INSERT INTO import_results (import_id, line, outcome) VALUES (?, 3, 'unchanged')",
+            import
+        ))
+        .await
+        .unwrap();
+    let stopped = app.call(&app.staff, "/api/run_import", &[("import", &import.to_string())]).await;
+    assert_eq!(stopped.status(), 409);
+    assert!(stopped.text().await.unwrap().contains("Lines 2–3 of the file could not be written"));
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM members WHERE first_name IN ('Ada', 'Alan') AND last_name IN ('Byron', 'Turing')"
+        )
+        .await,
+        0
+    );
+    assert_eq!(app.count("SELECT count(*) FROM import_steps").await, 0);
+}
