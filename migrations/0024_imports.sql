@@ -15,7 +15,6 @@ CREATE TABLE imports (
     created_by       INTEGER NOT NULL REFERENCES users(id),
     created_at       INTEGER NOT NULL,
     file_name        TEXT    NOT NULL,
-    digest           TEXT    NOT NULL,
     headers          TEXT    NOT NULL,
     mapping          TEXT    NOT NULL,
     rows_total       INTEGER NOT NULL,

@@ -68,11 +68,7 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         .route("/staff/bulk-sends/{round}/report.csv", axum::routing::get(export::round_csv))
         .route("/staff/members/{member_id}/files", axum::routing::post(files::upload))
         .route("/files/{file_id}", axum::routing::get(files::download))
-        .route(
-            crate::domain::addresses::IMPORT_UPLOAD_PATH,
-            // axum's own limit on a body extracted whole (2 MB) would refuse a spreadsheet first.
-            axum::routing::post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
-        )
+        .route(crate::domain::addresses::IMPORT_UPLOAD_PATH, axum::routing::post(imports::upload))
         .route("/staff/imports/{import_id}/mapping", axum::routing::post(imports::mapping))
         .route("/staff/imports/{import_id}/rows-to-fix.csv", axum::routing::get(imports::refused_csv))
         .route(crate::domain::addresses::EMAIL_PREVIEW_PATH, axum::routing::get(email_preview::email_preview))
@@ -98,6 +94,9 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         .layer(from_fn(paths::only_canonical_paths))
         .layer(from_fn_with_state(watching.then_some(reload), security_headers))
         .layer(from_fn(read_body_first))
+        // `read_body_first` holds every body to its route's limit; axum's own, one size for
+        // all (2 MB), would refuse the import's spreadsheet after it.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(from_fn(trace::trace_requests))
 }
 

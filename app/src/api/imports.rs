@@ -18,6 +18,9 @@ use {
 
 /// Refused rows a page lists; the CSV of rows to fix has them all.
 pub const SHOWN_ROWS: usize = 200;
+/// The first cells of each column shown beside its choice.
+#[cfg(feature = "ssr")]
+const SAMPLE_ROWS: usize = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportSummary {
@@ -110,19 +113,23 @@ pub async fn import_details(import: i64) -> Result<ImportView, AppError> {
             let headers = imports::headers_of(&found);
             let progress = progress_of(&found);
             let mut mapping_problem = None;
+            // The columns and their first cells are shown only before the import starts.
+            let mut sample_cells = Vec::new();
             let outcome = if progress.started {
                 let counts = imports::counts(&state, found.id).await?;
-                let refused = imports::results(&state, found.id, "refused", SHOWN_ROWS as i64).await?;
+                let refused = imports::refused(&state, found.id, SHOWN_ROWS as i64).await?;
                 Outcome {
                     added: counts.added,
                     updated: counts.updated,
                     unchanged: counts.unchanged,
                     refused: counts.refused,
-                    refused_rows: refused.into_iter().map(|r| (r.line, r.reason.unwrap_or_default())).collect(),
+                    refused_rows: refused.into_iter().map(|e| (e.line as i64, e.reason)).collect(),
                 }
             } else {
-                match imports::dry_run(&state, &scope, &found).await {
-                    Ok((plan, _)) => {
+                let (first, plan) = imports::preview(&state, &scope, &found, SAMPLE_ROWS).await?;
+                sample_cells = first;
+                match plan {
+                    Ok(plan) => {
                         let count = |kind: fn(&Action) -> bool| plan.count(kind) as i64;
                         Outcome {
                             added: count(|a| matches!(a, Action::Add)),
@@ -143,7 +150,6 @@ pub async fn import_details(import: i64) -> Result<ImportView, AppError> {
                     }
                 }
             };
-            let sample_cells = imports::first_rows(&state, &found, 3).await?;
             let columns = headers
                 .into_iter()
                 .enumerate()

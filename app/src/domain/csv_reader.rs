@@ -148,10 +148,14 @@ fn push_record(records: &mut Vec<Record>, line: usize, cells: Vec<String>) -> Re
     Ok(())
 }
 
+/// The records of a file's text, by the separator its header uses.
+pub fn parse(text: &str) -> Result<Vec<Record>, ReadError> {
+    records(text, separator(text))
+}
+
 /// The records of a file's bytes: decoded, its separator found, read.
 pub fn read(bytes: &[u8]) -> Result<Vec<Record>, ReadError> {
-    let text = decode(bytes)?;
-    records(&text, separator(&text))
+    parse(&decode(bytes)?)
 }
 
 #[cfg(test)]

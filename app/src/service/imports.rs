@@ -3,7 +3,7 @@
 //! import writes the rows a step at a time, each step once, going on where it stopped.
 
 use crate::domain::csv_reader::{self, Record};
-use crate::domain::import::{Column, Mapping, rows};
+use crate::domain::import::{Column, Mapping, RowError, rows};
 use crate::domain::import_plan::{Plan, plan};
 use crate::error::AppError;
 use crate::ports::AppState;
@@ -17,7 +17,7 @@ pub const STEP_ROWS: usize = 250;
 pub async fn upload(state: &AppState, scope: &StaffScope, file_name: &str, bytes: &[u8]) -> Result<i64, AppError> {
     let file = |message: String| AppError::invalid("file", &message);
     let text = csv_reader::decode(bytes).map_err(|e| file(e.to_string()))?;
-    let records = csv_reader::records(&text, csv_reader::separator(&text)).map_err(|e| file(e.to_string()))?;
+    let records = csv_reader::parse(&text).map_err(|e| file(e.to_string()))?;
     let Some((header, data)) = records.split_first() else {
         return Err(file(csv_reader::ReadError::Empty.to_string()));
     };
@@ -35,7 +35,6 @@ pub async fn upload(state: &AppState, scope: &StaffScope, file_name: &str, bytes
     }
     let new = NewImport {
         file_name,
-        digest: &crate::secrets::digest(bytes),
         headers: &serde_json::to_string(&header.cells).unwrap_or_default(),
         mapping: &mapping_json(&mapping),
         rows_total: data.len(),
@@ -106,15 +105,32 @@ pub async fn save_mapping(
 /// The file's data rows (the header line apart).
 async fn data_rows(state: &AppState, import: &ImportRecord) -> Result<Vec<Record>, AppError> {
     let text = store::text(state.db.as_ref(), import.id).await?;
-    let mut records = csv_reader::records(&text, csv_reader::separator(&text))
+    let mut records = csv_reader::parse(&text)
         .map_err(|e| AppError::Conflict(format!("The file kept for this import cannot be read: {e}")))?;
     records.remove(0);
     Ok(records)
 }
 
-/// The cells of the file's first `count` data rows, to show what each column holds.
-pub async fn first_rows(state: &AppState, import: &ImportRecord, count: usize) -> Result<Vec<Vec<String>>, AppError> {
-    Ok(data_rows(state, import).await?.into_iter().take(count).map(|r| r.cells).collect())
+/// The import's mapping, when it names the members.
+fn checked_mapping(import: &ImportRecord) -> Result<Mapping, AppError> {
+    let mapping = mapping_of(import);
+    mapping.check().map_err(|message| AppError::invalid("mapping", &message))?;
+    Ok(mapping)
+}
+
+/// What the import would do with `records` now, writing nothing; with each data row's line,
+/// in order.
+async fn plan_of(
+    state: &AppState,
+    scope: &StaffScope,
+    mapping: &Mapping,
+    records: Vec<Record>,
+) -> Result<(Plan, Vec<usize>), AppError> {
+    let lines: Vec<usize> = records.iter().map(|r| r.line).collect();
+    let records: Vec<(usize, Vec<String>)> = records.into_iter().map(|r| (r.line, r.cells)).collect();
+    let (good, refused) = rows(mapping, records);
+    let existing = store::existing(state.db.as_ref(), scope).await?;
+    Ok((plan(good, refused, &existing), lines))
 }
 
 /// What the import would do now, writing nothing; with each data row's line, in order.
@@ -123,14 +139,26 @@ pub async fn dry_run(
     scope: &StaffScope,
     import: &ImportRecord,
 ) -> Result<(Plan, Vec<usize>), AppError> {
-    let mapping = mapping_of(import);
-    mapping.check().map_err(|message| AppError::invalid("mapping", &message))?;
+    let mapping = checked_mapping(import)?;
+    plan_of(state, scope, &mapping, data_rows(state, import).await?).await
+}
+
+/// The cells of the file's first `samples` rows (what each column holds) and the dry run,
+/// from one reading of the file; the dry run is the mapping's error while its columns do not
+/// name the members.
+pub async fn preview(
+    state: &AppState,
+    scope: &StaffScope,
+    import: &ImportRecord,
+    samples: usize,
+) -> Result<(Vec<Vec<String>>, Result<Plan, AppError>), AppError> {
     let records = data_rows(state, import).await?;
-    let lines: Vec<usize> = records.iter().map(|r| r.line).collect();
-    let records: Vec<(usize, Vec<String>)> = records.into_iter().map(|r| (r.line, r.cells)).collect();
-    let (good, refused) = rows(&mapping, records);
-    let existing = store::existing(state.db.as_ref(), scope).await?;
-    Ok((plan(good, refused, &existing), lines))
+    let first = records.iter().take(samples).map(|r| r.cells.clone()).collect();
+    let plan = match checked_mapping(import) {
+        Ok(mapping) => Ok(plan_of(state, scope, &mapping, records).await?.0),
+        Err(error) => Err(error),
+    };
+    Ok((first, plan))
 }
 
 /// Imports the next rows, as many as a request may write (`import_rows_per_request`), from
@@ -188,37 +216,30 @@ pub async fn counts(state: &AppState, import_id: i64) -> Result<store::Counts, A
     Ok(store::counts(state.db.as_ref(), import_id).await?)
 }
 
-pub async fn results(
-    state: &AppState,
-    import_id: i64,
-    outcome: &str,
-    limit: i64,
-) -> Result<Vec<store::ResultRow>, AppError> {
-    Ok(store::results(state.db.as_ref(), import_id, outcome, limit).await?)
+/// The rows the import refused, the first `limit` by line.
+pub async fn refused(state: &AppState, import_id: i64, limit: i64) -> Result<Vec<RowError>, AppError> {
+    Ok(store::refused(state.db.as_ref(), import_id, limit).await?)
 }
 
 /// The rows the import refused, as the file had them, with the reason in a last column:
 /// the header line first. To fix in the spreadsheet and upload again.
 pub async fn refused_rows(state: &AppState, scope: &StaffScope, import_id: i64) -> Result<Vec<Vec<String>>, AppError> {
     let import = find(state, scope, import_id).await?;
-    let reasons: Vec<(usize, String)> = if import.started_at.is_some() {
-        // All of them: the largest whole number D1 takes (2^53 - 1).
-        results(state, import_id, "refused", (1 << 53) - 1)
-            .await?
-            .into_iter()
-            .map(|r| (r.line as usize, r.reason.unwrap_or_default()))
-            .collect()
-    } else {
-        dry_run(state, scope, &import).await?.0.refused.into_iter().map(|e| (e.line, e.reason)).collect()
-    };
     let records = data_rows(state, &import).await?;
+    let refused = if import.started_at.is_some() {
+        // All of them: the largest whole number D1 takes (2^53 - 1).
+        refused(state, import_id, (1 << 53) - 1).await?
+    } else {
+        let mapping = checked_mapping(&import)?;
+        plan_of(state, scope, &mapping, records.clone()).await?.0.refused
+    };
     let mut header = headers_of(&import);
     header.push("Problem".into());
     let mut out = vec![header];
-    for (line, reason) in reasons {
-        if let Ok(at) = records.binary_search_by_key(&line, |r| r.line) {
+    for error in refused {
+        if let Ok(at) = records.binary_search_by_key(&error.line, |r| r.line) {
             let mut cells = records[at].cells.clone();
-            cells.push(reason);
+            cells.push(error.reason);
             out.push(cells);
         }
     }

@@ -17,7 +17,6 @@ pub const CHUNK_BYTES: usize = 1_000_000;
 
 pub struct NewImport<'a> {
     pub file_name: &'a str,
-    pub digest: &'a str,
     pub headers: &'a str,
     pub mapping: &'a str,
     pub rows_total: usize,
@@ -28,13 +27,12 @@ pub struct NewImport<'a> {
 pub async fn insert(db: &dyn Db, scope: &StaffScope, new: &NewImport<'_>, now: i64) -> Result<i64, DbError> {
     let mut batch = Batch::default();
     let inserted = batch.add(stmt!(
-        "INSERT INTO imports (organisation_id, created_by, created_at, file_name, digest, headers, mapping, rows_total)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO imports (organisation_id, created_by, created_at, file_name, headers, mapping, rows_total)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
         scope.organisation_id,
         scope.user_id,
         now,
         new.file_name,
-        new.digest,
         new.headers,
         new.mapping,
         new.rows_total as i64
@@ -71,7 +69,6 @@ fn chunks(text: &str, size: usize) -> impl Iterator<Item = &str> {
 pub struct ImportRecord {
     pub id: i64,
     pub file_name: String,
-    pub digest: String,
     pub headers: String,
     pub mapping: String,
     pub rows_total: i64,
@@ -84,7 +81,7 @@ pub struct ImportRecord {
 
 macro_rules! import_select {
     () => {
-        "SELECT i.id, i.file_name, i.digest, i.headers, i.mapping, i.rows_total, i.done_rows, i.created_at,
+        "SELECT i.id, i.file_name, i.headers, i.mapping, i.rows_total, i.done_rows, i.created_at,
                 i.started_at, i.finished_at, u.email AS created_by_email
          FROM imports i JOIN users u ON u.id = i.created_by "
     };
@@ -170,7 +167,7 @@ pub async fn remembered(db: &dyn Db, scope: &StaffScope) -> Result<Vec<Remembere
 /// Every member of the organisation a row may find, with their representatives and groups.
 pub async fn existing(db: &dyn Db, scope: &StaffScope) -> Result<Vec<Existing>, DbError> {
     #[derive(Deserialize)]
-    struct Belonging {
+    struct Contact {
         member_id: i64,
         first_name: Option<String>,
         last_name: Option<String>,
@@ -202,7 +199,7 @@ pub async fn existing(db: &dyn Db, scope: &StaffScope) -> Result<Vec<Existing>, 
     }
     let index: std::collections::HashMap<i64, usize> =
         members.iter().enumerate().map(|(i, m)| (m.member_id, i)).collect();
-    let representatives: Vec<Belonging> = fetch_all(
+    let representatives: Vec<Contact> = fetch_all(
         db,
         stmt!(
             "SELECT c.member_id, c.first_name, c.last_name, c.email
@@ -222,18 +219,23 @@ pub async fn existing(db: &dyn Db, scope: &StaffScope) -> Result<Vec<Existing>, 
             members[i].representatives.push(key);
         }
     }
-    let groups: Vec<Belonging> = fetch_all(
+    #[derive(Deserialize)]
+    struct InGroup {
+        member_id: i64,
+        name: String,
+    }
+    let groups: Vec<InGroup> = fetch_all(
         db,
         stmt!(
-            "SELECT gm.member_id, g.name AS first_name, NULL AS last_name, NULL AS email
-             FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE g.organisation_id = ?",
+            "SELECT gm.member_id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id
+             WHERE g.organisation_id = ?",
             scope.organisation_id
         ),
     )
     .await?;
     for g in groups {
-        if let (Some(&i), Some(name)) = (index.get(&g.member_id), g.first_name) {
-            members[i].groups.push(name);
+        if let Some(&i) = index.get(&g.member_id) {
+            members[i].groups.push(g.name);
         }
     }
     Ok(members)
@@ -499,28 +501,14 @@ fn open_and_not_to(email: &str, now: i64) -> Stmt {
     )
 }
 
-/// Each line of an import's report with what became of it: `outcome` one of
-/// added/updated/unchanged/refused, or all when empty.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ResultRow {
-    pub line: i64,
-    pub outcome: String,
-    pub member_id: Option<i64>,
-    pub member_name: Option<String>,
-    pub reason: Option<String>,
-}
-
-pub async fn results(db: &dyn Db, import_id: i64, outcome: &str, limit: i64) -> Result<Vec<ResultRow>, DbError> {
+/// The lines the import refused, and why, the first `limit` by line.
+pub async fn refused(db: &dyn Db, import_id: i64, limit: i64) -> Result<Vec<RowError>, DbError> {
     fetch_all(
         db,
         stmt!(
-            "SELECT r.line, r.outcome, r.member_id, m.first_name || ' ' || m.last_name AS member_name, r.reason
-             FROM import_results r LEFT JOIN members m ON m.id = r.member_id
-             WHERE r.import_id = :import AND (:outcome = '' OR r.outcome = :outcome)
-             ORDER BY r.line LIMIT :limit",
-            import = import_id,
-            outcome = outcome,
-            limit = limit
+            "SELECT line, reason FROM import_results WHERE import_id = ? AND outcome = 'refused' ORDER BY line LIMIT ?",
+            import_id,
+            limit
         ),
     )
     .await

@@ -10,7 +10,7 @@ use http::{HeaderMap, StatusCode, header};
 
 use super::BodyTooLarge;
 use super::export::{csv_file, staff_only};
-use super::files::form_answer;
+use super::files::{form_answer, not_found};
 use super::multipart;
 use crate::domain::addresses::{IMPORT_UPLOAD_PATH, import_mapping_path, import_path};
 use crate::domain::csv::{BYTE_ORDER_MARK, line};
@@ -126,8 +126,4 @@ pub async fn refused_csv(State(state): State<AppState>, Path(import_id): Path<St
 async fn importer(state: &AppState, headers: &HeaderMap) -> Result<StaffScope, Response> {
     let scope = staff_only(state, headers).await?;
     if scope.role.manages_organisation() { Ok(scope) } else { Err(not_found()) }
-}
-
-fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "There is nothing at this address.").into_response()
 }
