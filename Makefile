@@ -31,7 +31,7 @@ WORKER_GZIP_BUDGET := 3145728
 PHASES := $(CURDIR)/target/phases.txt
 phase_done = mkdir -p $(CURDIR)/target && echo "$(1): $$((SECONDS - start)) s" | tee -a $(PHASES) | sed 's/^/phase /'
 
-.PHONY: run test watch stress bench mutants release-server release worker-release release-deps wrk prepare host front edge-build edge check browser-tests e2e \
+.PHONY: run test watch stress bench mutants release-server openapi release worker-release release-deps wrk prepare host front edge-build edge check browser-tests e2e \
   bindgen sccache wasm-target chromium npm-deps e2e-deps
 
 ## Build and start the self-hosted server on 127.0.0.1:3000 (PORTICO_ADDR to change).
@@ -181,6 +181,11 @@ mutants: sccache
 	  --cargo-test-arg=--test=api $(addprefix -f ,$(MUTANTS_FILES)) -F '$(MUTANTS_GUARDS)' \
 	  --output target --timeout 300
 	$(call phase_done,mutants)
+
+## The API's OpenAPI document, generated from the code into the copy both targets serve
+## (a test fails while the copy differs).
+openapi: sccache
+	$(CARGO) run --locked --quiet -p portico-server -- openapi > app/src/web/rest/openapi.json
 
 release-server: sccache
 	$(CARGO) build --locked --release -p portico-server

@@ -16,6 +16,7 @@ pub struct InvalidForm {
 }
 
 /// A message for one form field, shown next to it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,

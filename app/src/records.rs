@@ -283,3 +283,49 @@ pub struct TemplateView {
     /// The organisation's default: forms that send invitations start with it.
     pub is_default: bool,
 }
+
+/// Who a round from the member list is for: the members ticked (`members`, ids separated by
+/// commas), or else everyone the search and filter find — only those without a login when
+/// `not_registered`. `ticked`: the round is "Invite selected", for the ticked members and
+/// never more; with none ticked it is refused, not widened to everyone.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Selection {
+    pub members: String,
+    pub q: String,
+    pub status: Option<PortalStatus>,
+    pub not_registered: bool,
+    pub ticked: bool,
+    /// The members an import found or added (its id; 0 for none): "Invite the people just
+    /// imported".
+    pub import: i64,
+}
+
+/// The refusal of "Invite selected" with no member ticked.
+pub const NOTHING_TICKED: &str =
+    "No member is ticked. Tick the members to invite, or use “Invite all … matching this filter”.";
+
+impl Selection {
+    /// The dry run's address.
+    pub fn href(&self) -> String {
+        let mut params = Vec::new();
+        if self.import > 0 {
+            params.push(format!("import={}", self.import));
+        } else if !self.members.is_empty() {
+            params.push(format!("members={}", self.members));
+        } else {
+            if !self.q.trim().is_empty() {
+                params.push(format!("q={}", crate::domain::query::url_encode(self.q.trim())));
+            }
+            if let Some(status) = self.status {
+                params.push(format!("status={}", status.slug()));
+            }
+        }
+        if self.not_registered {
+            params.push("not_registered=true".to_owned());
+        }
+        if self.ticked {
+            params.push("ticked=true".to_owned());
+        }
+        format!("/staff/invite-round?{}", params.join("&"))
+    }
+}

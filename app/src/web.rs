@@ -29,6 +29,8 @@ mod multipart;
 mod notices;
 mod paths;
 mod rest;
+#[cfg(feature = "openapi")]
+pub use rest::openapi::generated as openapi_document;
 mod trace;
 
 use crate::request::notices::Notice;

@@ -22,6 +22,12 @@ async fn main() -> ExitCode {
         // Colours on a terminal only: a log file or journald gets plain lines.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `portico openapi`: the API's OpenAPI document, as `make openapi` writes it beside the code.
+    if args.first().map(String::as_str) == Some("openapi") {
+        print!("{}", portico_app::web::openapi_document());
+        return ExitCode::SUCCESS;
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(message) => {
@@ -29,7 +35,6 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("seed") {
         return seed(&config, &args[1..]).await;
     }

@@ -7,20 +7,18 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::PortalStatus;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    crate::domain::numbers::{count_of, id_list},
     crate::domain::round::kind_of,
     crate::ports::AppState,
-    crate::records::MemberListQuery,
     crate::request::{require_staff, respond},
     crate::secrets::new_nonce,
     crate::service::invitations::Wording,
     crate::service::rounds::Planned,
-    crate::service::rounds::{Round, check_request_key, plan, round_outcomes, send, send_waiting},
-    crate::store::member_list::{self, ListQuery},
+    crate::service::rounds::{
+        Round, check_request_key, describe, plan, round_outcomes, selected_members, selection, send, send_waiting,
+    },
     crate::store::rounds,
     crate::store::scope::StaffScope,
 };
@@ -31,51 +29,7 @@ pub const REPORT_LINES: i64 = 1000;
 pub use crate::domain::round::LARGE_ROUND;
 pub use crate::records::{OutcomeCount, RoundLine};
 
-/// Who a round from the member list is for: the members ticked (`members`, ids separated by
-/// commas), or else everyone the search and filter find — only those without a login when
-/// `not_registered`. `ticked`: the round is "Invite selected", for the ticked members and
-/// never more; with none ticked it is refused, not widened to everyone.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Selection {
-    pub members: String,
-    pub q: String,
-    pub status: Option<PortalStatus>,
-    pub not_registered: bool,
-    pub ticked: bool,
-    /// The members an import found or added (its id; 0 for none): "Invite the people just
-    /// imported".
-    pub import: i64,
-}
-
-/// The refusal of "Invite selected" with no member ticked.
-pub const NOTHING_TICKED: &str =
-    "No member is ticked. Tick the members to invite, or use “Invite all … matching this filter”.";
-
-impl Selection {
-    /// The dry run's address.
-    pub fn href(&self) -> String {
-        let mut params = Vec::new();
-        if self.import > 0 {
-            params.push(format!("import={}", self.import));
-        } else if !self.members.is_empty() {
-            params.push(format!("members={}", self.members));
-        } else {
-            if !self.q.trim().is_empty() {
-                params.push(format!("q={}", crate::domain::query::url_encode(self.q.trim())));
-            }
-            if let Some(status) = self.status {
-                params.push(format!("status={}", status.slug()));
-            }
-        }
-        if self.not_registered {
-            params.push("not_registered=true".to_owned());
-        }
-        if self.ticked {
-            params.push("ticked=true".to_owned());
-        }
-        format!("/staff/invite-round?{}", params.join("&"))
-    }
-}
+pub use crate::records::{NOTHING_TICKED, Selection};
 
 /// People per page of a round's report.
 pub const REPORT_PAGE: usize = 100;
@@ -334,70 +288,3 @@ async fn progress_of(state: &AppState, scope: &StaffScope, round: &rounds::Round
     let delivery = rounds::round_delivery(state.db.as_ref(), scope, round.id).await?;
     Ok(RoundProgress { waiting: round.waiting, queued: delivery.queued, sent: delivery.sent, failed: delivery.failed })
 }
-
-#[cfg(feature = "ssr")]
-fn selection(
-    members: String,
-    q: &str,
-    status: &str,
-    not_registered: bool,
-    ticked: bool,
-    import: i64,
-) -> Result<Selection, AppError> {
-    let members = members.trim().to_owned();
-    if ticked && members.is_empty() {
-        return Err(AppError::invalid("members", NOTHING_TICKED));
-    }
-    id_list(&members).map_err(|message| AppError::invalid("members", message))?;
-    let query = MemberListQuery::parse(q, status, "", None)?;
-    Ok(Selection { members, q: query.q, status: query.status, not_registered, ticked, import })
-}
-
-/// Exactly whom a round is for, with how many members that is: "3 selected members",
-/// "12 members — Declined, matching “gar”", "3,002 members — everyone".
-#[cfg(feature = "ssr")]
-fn describe(selection: &Selection, members: usize) -> String {
-    let members = members as i64;
-    if selection.import > 0 {
-        return format!("{} of the import", count_of(members, "member", "members"));
-    }
-    if !selection.members.is_empty() {
-        return count_of(members, "selected member", "selected members");
-    }
-    let mut scope = Vec::new();
-    if selection.not_registered {
-        scope.push("not yet registered".to_owned());
-    }
-    if let Some(status) = selection.status {
-        scope.push(status.label().to_owned());
-    }
-    if !selection.q.trim().is_empty() {
-        scope.push(format!("matching \u{201c}{}\u{201d}", selection.q.trim()));
-    }
-    let scope = if scope.is_empty() { "everyone".to_owned() } else { scope.join(", ") };
-    format!("{} \u{2014} {scope}", count_of(members, "member", "members"))
-}
-
-/// The members a selection names: the ids given, or every member the search and filter find.
-#[cfg(feature = "ssr")]
-async fn selected_members(state: &AppState, scope: &StaffScope, selection: &Selection) -> Result<Vec<i64>, AppError> {
-    if selection.import > 0 {
-        return crate::service::imports::members_of(state, scope, selection.import).await;
-    }
-    if !selection.members.is_empty() {
-        return Ok(selection.members.split(',').filter_map(|id| id.trim().parse().ok()).collect());
-    }
-    let query = ListQuery {
-        search: selection.q.clone(),
-        status: selection.status,
-        sort: crate::domain::MemberSort::Name,
-        after: None,
-        not_registered: selection.not_registered,
-    };
-    let rows = member_list::page(state.db.as_ref(), scope, &query, EVERYONE, state.clock.now()).await?;
-    Ok(rows.into_iter().map(|row| row.id).collect())
-}
-
-/// A page size that holds every member: the largest whole number D1 takes (2^53 - 1).
-#[cfg(feature = "ssr")]
-const EVERYONE: i64 = (1 << 53) - 1;

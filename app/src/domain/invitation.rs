@@ -39,6 +39,12 @@ impl InvitationState {
             Self::Declined => "declined",
         }
     }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        [Self::Pending, Self::Accepted, Self::Expired, Self::Revoked, Self::Declined]
+            .into_iter()
+            .find(|state| state.slug() == slug)
+    }
 }
 
 impl InvitationFacts {

@@ -38,6 +38,10 @@ pub fn describe(kind: &str, contact: Option<&str>, detail: Option<&str>, actor: 
         "settings_changed" | "team_changed" => detail.unwrap_or("Settings changed").to_owned(),
         "imported" => format!("{who} added by importing “{}”", detail.unwrap_or("a spreadsheet")),
         "updated_by_import" => format!("{who}'s profile updated by importing “{}”", detail.unwrap_or("a spreadsheet")),
+        "archived" => match detail {
+            Some(key) => format!("{who} archived through the API key “{key}”"),
+            None => format!("{who} archived"),
+        },
         "added_through_api" => format!("{who} added through the API key “{}”", detail.unwrap_or("no longer there")),
         "staff_joined" => format!("Joined the team: {}", detail.unwrap_or("a new login")),
         "link_reenabled" => {

@@ -5,6 +5,7 @@
 //! cookies — those are `request`'s, one floor up.
 
 pub mod api_keys;
+pub mod contacts;
 pub mod imports;
 pub mod invitations;
 pub mod members;

@@ -5,12 +5,14 @@
 
 use crate::domain::Email;
 use crate::domain::numbers::thousands;
+use crate::domain::numbers::{count_of, id_list};
 use crate::domain::round::{LARGE_ROUND, Skip, decide, kind_of};
 use crate::error::AppError;
 use crate::ports::AppState;
-use crate::records::{OutcomeCount, RoundLine};
+use crate::records::{MemberListQuery, NOTHING_TICKED, OutcomeCount, RoundLine, Selection};
 use crate::service::invitations::{Invitee, Wording, prepare_invitation};
 use crate::store::invitations::{InvitingAs, invitation_statements};
+use crate::store::member_list::{self, ListQuery};
 use crate::store::organisations;
 use crate::store::rounds::{self, Candidate};
 use crate::store::scope::StaffScope;
@@ -262,3 +264,70 @@ pub async fn send_waiting(state: &AppState, scope: &StaffScope, round: i64, word
     rounds::complete_if_done(db, round, state.clock.now()).await?;
     Ok(())
 }
+
+pub fn selection(
+    members: String,
+    q: &str,
+    status: &str,
+    not_registered: bool,
+    ticked: bool,
+    import: i64,
+) -> Result<Selection, AppError> {
+    let members = members.trim().to_owned();
+    if ticked && members.is_empty() {
+        return Err(AppError::invalid("members", NOTHING_TICKED));
+    }
+    id_list(&members).map_err(|message| AppError::invalid("members", message))?;
+    let query = MemberListQuery::parse(q, status, "", None)?;
+    Ok(Selection { members, q: query.q, status: query.status, not_registered, ticked, import })
+}
+
+/// Exactly whom a round is for, with how many members that is: "3 selected members",
+/// "12 members — Declined, matching “gar”", "3,002 members — everyone".
+pub fn describe(selection: &Selection, members: usize) -> String {
+    let members = members as i64;
+    if selection.import > 0 {
+        return format!("{} of the import", count_of(members, "member", "members"));
+    }
+    if !selection.members.is_empty() {
+        return count_of(members, "selected member", "selected members");
+    }
+    let mut scope = Vec::new();
+    if selection.not_registered {
+        scope.push("not yet registered".to_owned());
+    }
+    if let Some(status) = selection.status {
+        scope.push(status.label().to_owned());
+    }
+    if !selection.q.trim().is_empty() {
+        scope.push(format!("matching \u{201c}{}\u{201d}", selection.q.trim()));
+    }
+    let scope = if scope.is_empty() { "everyone".to_owned() } else { scope.join(", ") };
+    format!("{} \u{2014} {scope}", count_of(members, "member", "members"))
+}
+
+/// The members a selection names: the ids given, or every member the search and filter find.
+pub async fn selected_members(
+    state: &AppState,
+    scope: &StaffScope,
+    selection: &Selection,
+) -> Result<Vec<i64>, AppError> {
+    if selection.import > 0 {
+        return crate::service::imports::members_of(state, scope, selection.import).await;
+    }
+    if !selection.members.is_empty() {
+        return Ok(selection.members.split(',').filter_map(|id| id.trim().parse().ok()).collect());
+    }
+    let query = ListQuery {
+        search: selection.q.clone(),
+        status: selection.status,
+        sort: crate::domain::MemberSort::Name,
+        after: None,
+        not_registered: selection.not_registered,
+    };
+    let rows = member_list::page(state.db.as_ref(), scope, &query, EVERYONE, state.clock.now()).await?;
+    Ok(rows.into_iter().map(|row| row.id).collect())
+}
+
+/// A page size that holds every member: the largest whole number D1 takes (2^53 - 1).
+const EVERYONE: i64 = (1 << 53) - 1;

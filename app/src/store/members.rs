@@ -334,3 +334,77 @@ pub async fn own_profiles(db: &dyn Db, user_id: i64) -> Result<Vec<OwnProfile>, 
     )
     .await
 }
+
+/// Archives a member: they leave the member list, the portal and every round; their links
+/// stop working (every page and link reads only members not archived). On the timeline,
+/// through the API key named (`through_key`), else by the staff login. False when the
+/// member is not there for this staff login.
+pub async fn archive_member(
+    db: &dyn Db,
+    scope: &StaffScope,
+    member_id: i64,
+    through_key: Option<&str>,
+    now: i64,
+) -> Result<bool, DbError> {
+    let actor = through_key.is_none().then_some(scope.user_id);
+    let mut batch = Batch::default();
+    batch.add(scope.bind(stmt!(
+        concat!(
+            super::events::insert_event!(),
+            "SELECT m.organisation_id, m.id, c.id, 'archived', :actor, :key, :now
+             FROM members m JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
+             WHERE m.id = :member AND ",
+            visible_member!()
+        ),
+        actor = actor,
+        key = through_key,
+        now = now,
+        member = member_id
+    )));
+    let archived = batch.add(scope.bind(stmt!(
+        concat!(
+            "UPDATE members SET archived_at = :now
+             WHERE id = :member AND EXISTS (SELECT 1 FROM members m WHERE m.id = members.id AND ",
+            visible_member!(),
+            ")"
+        ),
+        now = now,
+        member = member_id
+    )));
+    let changes = batch.run(db).await?;
+    Ok(changes[archived].rows_affected == 1)
+}
+
+/// Contacts whose latest invitation is in `state` (any state: `None`), by id after the
+/// cursor `after`, up to `limit`.
+pub async fn contacts_by_invitation(
+    db: &dyn Db,
+    scope: &StaffScope,
+    state: Option<crate::domain::InvitationState>,
+    after: i64,
+    limit: i64,
+    now: i64,
+) -> Result<Vec<ContactRow>, DbError> {
+    fetch_all(
+        db,
+        scope.bind(stmt!(
+            concat!(
+                contact_select!(),
+                // The state as `InvitationFacts::state` tells it.
+                " WHERE i.id IS NOT NULL AND c.id > :after AND ",
+                visible_contact!(),
+                " AND (:state = '' OR :state = CASE WHEN i.accepted_at IS NOT NULL THEN 'accepted'
+                                                    WHEN i.revoked_at IS NOT NULL THEN 'revoked'
+                                                    WHEN i.declined_at IS NOT NULL THEN 'declined'
+                                                    WHEN :now >= i.expires_at THEN 'expired'
+                                                    ELSE 'pending' END)
+                 ORDER BY c.id LIMIT :limit"
+            ),
+            after = after,
+            state = state.map_or("", |s| s.slug()),
+            now = now,
+            limit = limit
+        )),
+    )
+    .await
+}

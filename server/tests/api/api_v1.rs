@@ -11,7 +11,7 @@ use crate::helpers::*;
 impl TestApp {
     /// A key made on the API keys page by `client` (owner or administrator), as the page
     /// shows it once.
-    async fn make_key(&self, client: &Client, name: &str, access: &str) -> String {
+    pub(crate) async fn make_key(&self, client: &Client, name: &str, access: &str) -> String {
         let made = self
             .post_form(client, "/api/create_api_key", "/staff/api-keys", &[("name", name), ("access", access)])
             .await;
@@ -21,17 +21,26 @@ impl TestApp {
         page[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect()
     }
 
-    async fn api(&self, key: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> Response {
+    /// An API request, its exchange checked against the OpenAPI document (`openapi.rs`).
+    pub(crate) async fn api(&self, key: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> Response {
         let mut request = Client::new()
-            .request(method, format!("{}{path}", self.address))
+            .request(method.clone(), format!("{}{path}", self.address))
             .header("authorization", format!("Bearer {key}"));
-        if let Some(body) = body {
-            request = request.json(&body);
+        if let Some(body) = &body {
+            request = request.json(body);
         }
-        request.send().await.expect("API request")
+        let answer = request.send().await.expect("API request");
+        let (status, headers) = (answer.status(), answer.headers().clone());
+        let bytes = answer.bytes().await.expect("API answer");
+        let parsed: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        crate::openapi::check_exchange(method.as_str(), path, body.as_ref(), status.as_u16(), &parsed);
+        let mut rebuilt = http::Response::new(bytes);
+        *rebuilt.status_mut() = status;
+        *rebuilt.headers_mut() = headers;
+        Response::from(rebuilt)
     }
 
-    async fn api_get(&self, key: &str, path: &str) -> (u16, Value) {
+    pub(crate) async fn api_get(&self, key: &str, path: &str) -> (u16, Value) {
         let answer = self.api(key, reqwest::Method::GET, path, None).await;
         let status = answer.status().as_u16();
         (status, answer.json().await.expect("JSON"))
@@ -39,7 +48,7 @@ impl TestApp {
 }
 
 /// The answer is problem+json with this status, and its detail mentions `words`.
-async fn assert_problem(answer: Response, status: u16, words: &str) -> Value {
+pub(crate) async fn assert_problem(answer: Response, status: u16, words: &str) -> Value {
     assert_eq!(answer.status().as_u16(), status, "{words}");
     let kind = answer.headers()["content-type"].to_str().unwrap().to_owned();
     assert_eq!(kind, "application/problem+json", "{words}");

@@ -5,6 +5,7 @@
 mod accept;
 mod access;
 mod api_v1;
+mod api_v1_resources;
 mod auth;
 mod brand;
 mod confirmations;
@@ -24,6 +25,7 @@ mod logins;
 mod member_list;
 mod members;
 mod migrations;
+mod openapi;
 mod pages;
 mod password_reset;
 mod portal_records;

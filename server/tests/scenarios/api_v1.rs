@@ -90,6 +90,7 @@ pub async fn another_system_reads_and_adds_members_with_a_key(target: &Target) {
     let path = format!("/api/v1/contacts/{contact}/invitation/revoke");
     let revoked: Value = call(target, &key, Method::POST, &path, None).await.json().await.unwrap();
     assert_eq!(revoked["status"], "revoked", "{kind:?}");
+    the_other_resources_answer(target, &key, member["id"].as_i64().unwrap()).await;
     let nothing = call(target, &key, Method::GET, "/api/v1/nothing", None).await;
     assert_eq!(problem(nothing, 404).await["title"], "Not Found", "{kind:?}");
 
@@ -99,6 +100,50 @@ pub async fn another_system_reads_and_adds_members_with_a_key(target: &Target) {
     assert_eq!(location(&revoked), "/staff/api-keys", "{kind:?}");
     let refused = call(target, &key, Method::GET, "/api/v1/members", None).await;
     assert!(problem(refused, 401).await["detail"].as_str().unwrap().contains("revoked"), "{kind:?}");
+}
+
+/// The document both targets serve, then a representative added, the pending invitations
+/// listed, a round dry-run and sent, and the member archived.
+async fn the_other_resources_answer(target: &Target, key: &str, member_id: i64) {
+    let kind = target.kind;
+    let document = Client::new().get(format!("{}/api/v1/openapi.json", target.base_url)).send().await.unwrap();
+    assert_eq!(document.status(), 200, "{kind:?}");
+    let served: Value = document.json().await.unwrap();
+    let ours: Value = serde_json::from_str(include_str!("../../../app/src/web/rest/openapi.json")).unwrap();
+    assert_eq!(served, ours, "{kind:?}: the same document on both targets");
+
+    let path = format!("/api/v1/members/{member_id}/contacts");
+    let father = json!({"first_name": "Api", "last_name": "Father", "relation": "Father",
+                        "email": "api.father@example.org", "send_invitation": true});
+    let added = call(target, key, Method::POST, &path, Some(father)).await;
+    assert_eq!(added.status(), 201, "{kind:?}");
+    let father: Value = added.json().await.unwrap();
+    assert_eq!(father["invitation"]["status"], "pending", "{kind:?}");
+    let mut listed = Vec::new();
+    let mut after = String::new();
+    loop {
+        let path = format!("/api/v1/invitations?status=pending&limit=100&after={after}");
+        let page: Value = call(target, key, Method::GET, &path, None).await.json().await.unwrap();
+        listed.extend(page["data"].as_array().unwrap().iter().map(|i| i["contact_id"].clone()));
+        match page["next_cursor"].as_str() {
+            Some(next) => after = next.to_owned(),
+            None => break,
+        }
+    }
+    assert!(listed.contains(&father["id"]), "{kind:?}: the father's invitation is pending");
+    let round = json!({"member_ids": [member_id]});
+    let dry: Value =
+        call(target, key, Method::POST, "/api/v1/rounds/dry-run", Some(round.clone())).await.json().await.unwrap();
+    assert_eq!((dry["will_invite"].as_i64(), dry["will_skip"].as_i64()), (Some(0), Some(2)), "{kind:?}: {dry}");
+    let sent = call(target, key, Method::POST, "/api/v1/rounds", Some(round)).await;
+    assert_eq!(sent.status(), 201, "{kind:?}");
+    let sent: Value = sent.json().await.unwrap();
+    assert_eq!((sent["invited"].as_i64(), sent["skipped"].as_i64()), (Some(0), Some(2)), "{kind:?}: {sent}");
+
+    let archive = format!("/api/v1/members/{member_id}/archive");
+    assert_eq!(call(target, key, Method::POST, &archive, None).await.status(), 200, "{kind:?}");
+    let gone = call(target, key, Method::GET, &format!("/api/v1/members/{member_id}"), None).await;
+    problem(gone, 404).await;
 }
 
 /// The cursor after the organisation's latest event, read page by page as a listener does.
