@@ -58,6 +58,26 @@ pub async fn update_member(
     )
 }
 
+/// Archives a member (asked first on the profile): they leave the member list, the portal
+/// and every round, and their invitation links stop working.
+#[server(endpoint = "archive_member")]
+pub async fn archive_member(member_id: i64) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let member = members::member(state.db.as_ref(), &scope, member_id).await?.ok_or(AppError::NotFound)?;
+            let now = state.clock.now();
+            if !members::archive_member(state.db.as_ref(), &scope, member_id, None, now).await? {
+                return Err(AppError::NotFound);
+            }
+            let notice = format!("{} {} archived.", member.first_name, member.last_name);
+            redirect_with_notice(&state, "/staff/members", &notice);
+            Ok(())
+        }
+        .await,
+    )
+}
+
 pub use crate::records::{ContactCard, InvitationSummary};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -14,6 +14,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/add_profiles_to_group", &["group_id", "members?"]),
     ("/api/add_to_group", &["group_id", "member_id"]),
     ("/api/api_keys", &[]),
+    ("/api/archive_member", &["member_id"]),
     ("/api/archive_template", &["template_id"]),
     ("/api/bulk_sends", &[]),
     ("/api/cancel_booking", &["member_id", "booking_id"]),

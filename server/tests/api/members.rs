@@ -112,3 +112,31 @@ async fn seeding_adds_members_with_their_contacts() {
     assert_eq!(found.status, 200);
     assert!(found.body.contains("Élodie Müller"), "{}", found.body);
 }
+
+#[tokio::test]
+async fn an_archived_member_leaves_the_list_the_portal_and_their_login() {
+    let app = spawn_app().await;
+    app.staff_login().await;
+    email_api_accepts(&app).await;
+    let (member_id, link) = app.invited_member("Wren", "wren@example.org").await;
+    let member = portico_harness::browser();
+    app.accept(&member, &link, "wren's own password").await;
+    assert_eq!(app.get(&member, "/portal").await.status, 200);
+    let profile = format!("/staff/members/{member_id}");
+    let page = app.get(&app.staff, &format!("{profile}?confirm=archive")).await.body;
+    assert!(page.contains("Archive Wren Example?"), "asked first");
+
+    let archived =
+        app.post_form(&app.staff, "/api/archive_member", &profile, &[("member_id", &member_id.to_string())]).await;
+    assert_eq!(location(&archived), "/staff/members");
+    let list = app.get(&app.staff, "/staff/members").await.body;
+    assert_eq!(notice(&list).as_deref(), Some("Wren Example archived."));
+    assert!(!list.contains(&format!("{profile}\"")), "no longer listed");
+    assert_eq!(app.get(&app.staff, &profile).await.status, 404);
+    let portal = app.get(&member, "/portal").await.body;
+    assert!(!portal.contains("Wren Example"), "their login no longer sees the profile: {portal}");
+    let again =
+        app.post_form(&app.staff, "/api/archive_member", &profile, &[("member_id", &member_id.to_string())]).await;
+    assert_ne!(location(&again), "/staff/members", "nothing to archive twice");
+    app.assert_standings_fresh().await;
+}

@@ -132,6 +132,7 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/api/remove_membership", &[("member_id", "member"), ("membership_id", "membership")], ALL),
     ("/api/remove_file", &[("member_id", "member"), ("file_id", "file")], ALL),
     ("/api/archive_template", &[("template_id", "template")], MANAGERS),
+    ("/api/archive_member", &[("member_id", "member")], ALL),
 ];
 
 /// Server functions that are not staff's: for anyone, members, or the link's holder.

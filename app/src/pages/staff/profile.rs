@@ -6,7 +6,7 @@ use crate::api::contacts::RemoveContact;
 use crate::api::groups::AddToGroup;
 use crate::api::invitations::{RecordDecline, ResendInvitation, RevokeInvitation, UnlinkLogin};
 use crate::api::logins::{ChangeLoginEmail, ReenableInviteLink};
-use crate::api::members::{ContactCard, GroupChoice, MemberDetails, StaffAccess, member_profile};
+use crate::api::members::{ArchiveMember, ContactCard, GroupChoice, MemberDetails, StaffAccess, member_profile};
 use crate::api::team::{GrantAccess, WithdrawAccess};
 use crate::error::AppError;
 use crate::pages::common::{
@@ -85,6 +85,7 @@ fn Profile(profile: MemberDetails, actions: CardActions) -> impl IntoView {
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     let id = profile.id;
     let name = format!("{} {}", profile.first_name, profile.last_name);
+    let archive_question = format!("Archive {name}?");
     view! {
         <section class="panel">
             <p><a href="/staff/members">"← Members"</a></p>
@@ -106,6 +107,18 @@ fn Profile(profile: MemberDetails, actions: CardActions) -> impl IntoView {
         <super::portal_records::PortalRecordsPanel member_id=id />
         <StaffWithAccess member_id=id staff=profile.staff_access />
         <Timeline heading="Timeline" entries=profile.timeline />
+        <section class="panel" aria-labelledby="archive-heading">
+            <h2 id="archive-heading">"Archive"</h2>
+            <p class="muted">"When someone leaves: their profile leaves the member list and the portal."</p>
+            <ConfirmFirst
+                key="archive".to_owned()
+                label="Archive member"
+                question=archive_question
+                consequence="They leave the member list, the portal and every round; their invitation links stop working and their logins no longer see this profile. This cannot be undone from these pages.".to_owned()
+                to=ArchiveMember::url()
+                fields=vec![("member_id", id.to_string())]
+            />
+        </section>
     }
 }
 
