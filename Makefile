@@ -31,7 +31,7 @@ WORKER_GZIP_BUDGET := 3145728
 PHASES := $(CURDIR)/target/phases.txt
 phase_done = mkdir -p $(CURDIR)/target && echo "$(1): $$((SECONDS - start)) s" | tee -a $(PHASES) | sed 's/^/phase /'
 
-.PHONY: run test watch stress bench mutants release-server openapi release worker-release release-deps wrk prepare host front edge-build edge check browser-tests e2e \
+.PHONY: run test watch stress bench mutants release-server openapi py-deps release worker-release release-deps wrk prepare host front edge-build edge check browser-tests e2e \
   bindgen sccache wasm-target chromium npm-deps e2e-deps
 
 ## Build and start the self-hosted server on 127.0.0.1:3000 (PORTICO_ADDR to change).
@@ -56,7 +56,7 @@ test:
 
 # Everything the tests need. The Rust builds run one after another (each uses both cores);
 # the downloads (npm, apt, the wasm target) run beside them.
-prepare: host front edge-build chromium e2e-deps
+prepare: host front edge-build chromium e2e-deps py-deps
 
 ## The host build `make run` and `make test` share: the app, the server (target/debug/portico)
 ## and every test, in one feature set, so switching between them never rebuilds.
@@ -245,6 +245,15 @@ sccache:
 	$(SCCACHE) --version 2>/dev/null | grep -q "$(SCCACHE_VERSION)" \
 	  || PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --user --disable-pip-version-check sccache==$(SCCACHE_VERSION)
 	$(call phase_done,sccache)
+
+## Python packages the tests use as independent implementations: `standardwebhooks`
+## verifies the webhooks' signatures.
+STANDARDWEBHOOKS_VERSION := 1.3.0
+py-deps:
+	start=$$SECONDS
+	python3 -c "import importlib.metadata as m; assert m.version('standardwebhooks') == '$(STANDARDWEBHOOKS_VERSION)'" 2>/dev/null \
+	  || PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --user --disable-pip-version-check standardwebhooks==$(STANDARDWEBHOOKS_VERSION)
+	$(call phase_done,Python packages)
 
 wasm-target:
 	start=$$SECONDS

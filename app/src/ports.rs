@@ -1,6 +1,6 @@
 //! What the server functions need from the target they run on, handed in through Leptos
-//! context (never global): storage, the clock, password hashing, configuration, and a way to
-//! wake the outbox dispatcher.
+//! context (never global): storage, the clock, password hashing, configuration, and ways to
+//! wake the outbox dispatcher and the webhook sender.
 
 use std::sync::Arc;
 
@@ -61,6 +61,8 @@ pub struct AppState {
     pub passwords: Arc<dyn PasswordHasher>,
     pub config: Arc<AppConfig>,
     pub wake_outbox: Arc<dyn Fn() + Send + Sync>,
+    /// Wakes the webhook sender: called after every request that may have written an event.
+    pub wake_webhooks: Arc<dyn Fn() + Send + Sync>,
 }
 
 impl AppState {

@@ -63,6 +63,22 @@ pub fn api_key_hash(key: &str) -> String {
 }
 
 /// A fresh nonce for claims and idempotency keys.
+/// A webhook endpoint's signing secret, as the Standard Webhooks specification writes one:
+/// `whsec_` and 24 random bytes in base64.
+pub fn new_webhook_secret() -> String {
+    format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(random_bytes::<24>()))
+}
+
+/// The `webhook-signature` header of a message (Standard Webhooks): `v1,` and the base64
+/// HMAC-SHA256 of `id.timestamp.body` under the secret's bytes.
+pub fn webhook_signature(secret: &str, id: &str, timestamp: i64, body: &str) -> String {
+    let standard = base64::engine::general_purpose::STANDARD;
+    let key = standard.decode(secret.trim_start_matches("whsec_")).unwrap_or_default();
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("HMAC takes a key of any length");
+    mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
+    format!("v1,{}", standard.encode(mac.finalize().into_bytes()))
+}
+
 pub fn new_nonce() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<16>())
 }

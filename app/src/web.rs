@@ -89,6 +89,7 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         .layer(from_fn(api_requests::refuse_malformed_calls))
         // Outside the server functions' checks: `/api/v1` answers in JSON, by its own rules.
         .merge(rest::routes(state.clone()))
+        .layer(from_fn_with_state(state.clone(), wake_webhooks_after_writes))
         .layer(from_fn_with_state((state.clone(), Arc::default()), first_run::set_up_first))
         .layer(from_fn_with_state(state.clone(), error_links::only_our_error_links))
         .layer(from_fn_with_state(state, notices::one_time_notices))
@@ -144,6 +145,17 @@ fn body_limit(method: &Method, path: &str) -> usize {
 /// data then both take it from the request (`request::current_session`). Read ahead in the
 /// request's own future: an async lock shared by the page's parts, whichever asked first
 /// reading for the others, left concurrent requests hung on the Worker (scenario `at_once`).
+/// After a request that may have written an event (any but a read), the webhook sender looks
+/// for messages to send, so they leave at once rather than at its next poll.
+async fn wake_webhooks_after_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let writes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let response = next.run(request).await;
+    if writes {
+        (state.wake_webhooks)();
+    }
+    response
+}
+
 async fn read_session_once(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     if request.method() == Method::GET {
         // Unreadable now: each part reads it again and reports the failure itself.

@@ -6,6 +6,7 @@ mod console;
 mod d1;
 mod mailer;
 mod platform;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use axum::body::Body;
 use axum::http::Response;
 use portico_app::mail::dispatch::{BATCHES_AN_INVOCATION, RetryPolicy, drain};
 use portico_app::ports::Clock;
+use portico_app::service::webhooks::{deliver_due, note_expired_invitations};
 use tower_service::Service;
 use worker::{Context, Env, HttpRequest, ScheduleContext, ScheduledEvent, event};
 
@@ -30,17 +32,26 @@ async fn fetch(mut request: HttpRequest, env: Env, ctx: Context) -> worker::Resu
         let message = format!("could not create the demo organisation: {error}");
         return Ok(after_reading(request, platform::misconfigured(&message)).await);
     }
-    // After a response that queued e-mail, send it straight away; the cron trigger retries.
+    // After a response that queued e-mail or may have written an event, send what is due
+    // straight away; the cron trigger retries.
+    let ctx = Arc::new(worker::send::SendWrapper::new(ctx));
     let wake_outbox = {
-        let edge = edge.clone();
-        let ctx = worker::send::SendWrapper::new(ctx);
+        let (edge, ctx) = (edge.clone(), ctx.clone());
         Arc::new(move || ctx.wait_until(send_due_mail(edge.clone())))
+    };
+    let wake_webhooks = {
+        let (edge, ctx) = (edge.clone(), ctx.clone());
+        Arc::new(move || ctx.wait_until(send_due_webhooks(edge.clone(), false)))
     };
     // Set by Cloudflare for the client it got the request from; a client cannot set it.
     let address =
         request.headers().get("cf-connecting-ip").and_then(|v| v.to_str().ok()).unwrap_or("unknown").to_owned();
     request.extensions_mut().insert(portico_app::request::ClientIp(address));
-    let mut router = portico_app::web::router(edge.leptos_options(), edge.app_state(wake_outbox), axum::Router::new());
+    let mut router = portico_app::web::router(
+        edge.leptos_options(),
+        edge.app_state(wake_outbox, wake_webhooks),
+        axum::Router::new(),
+    );
     Ok(router.call(request).await?)
 }
 
@@ -52,13 +63,33 @@ async fn after_reading(request: HttpRequest, response: Response<Body>) -> Respon
     response
 }
 
-/// The cron trigger (wrangler.toml): sends whatever is due, retries included.
+/// The cron trigger (wrangler.toml): sends whatever is due, retries included, and notes
+/// invitations that expired.
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     console_error_panic_hook::set_once();
     match Edge::from_env(&env) {
-        Ok(edge) => send_due_mail(edge).await,
+        Ok(edge) => {
+            send_due_mail(edge.clone()).await;
+            send_due_webhooks(edge, true).await;
+        }
         Err(message) => worker::console_error!("portico: {message}"),
+    }
+}
+
+/// Webhook messages one invocation sends at most: each is a fetch and a D1 write, within
+/// the subrequests an invocation may make.
+const WEBHOOKS_AN_INVOCATION: usize = 100;
+
+async fn send_due_webhooks(edge: Edge, with_expiries: bool) {
+    let now = edge.clock.now();
+    let db = edge.db.as_ref();
+    if with_expiries && let Err(error) = note_expired_invitations(db, now).await {
+        worker::console_error!("portico: noting expired invitations failed: {error}");
+    }
+    let client = webhooks::FetchWebhookClient;
+    if let Err(error) = deliver_due(db, &client, edge.config.dev_mode, now, WEBHOOKS_AN_INVOCATION).await {
+        worker::console_error!("portico: webhook delivery failed: {error}");
     }
 }
 

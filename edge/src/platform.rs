@@ -33,6 +33,9 @@ const IMPORT_ROWS_PER_REQUEST: usize = 120;
 const SESSION_IDLE_SECONDS: i64 = 2 * 3600;
 const SESSION_ABSOLUTE_SECONDS: i64 = 12 * 3600;
 
+/// A callback that starts work after the answer (`wait_until`).
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
 #[derive(Clone)]
 pub struct Edge {
     pub db: Arc<dyn Db>,
@@ -75,13 +78,14 @@ impl Edge {
         Ok(Self { db, mailer, clock, config, demo_password: settings.demo_password })
     }
 
-    pub fn app_state(&self, wake_outbox: Arc<dyn Fn() + Send + Sync>) -> AppState {
+    pub fn app_state(&self, wake_outbox: Wake, wake_webhooks: Wake) -> AppState {
         AppState {
             db: self.db.clone(),
             clock: self.clock.clone(),
             passwords: Arc::new(InlineHasher),
             config: self.config.clone(),
             wake_outbox,
+            wake_webhooks,
         }
     }
 
@@ -105,7 +109,7 @@ impl Edge {
         if CHECKED.get() {
             return Ok(());
         }
-        ensure_demo_organisation(&self.app_state(Arc::new(|| {})), Some(password)).await?;
+        ensure_demo_organisation(&self.app_state(Arc::new(|| {}), Arc::new(|| {})), Some(password)).await?;
         CHECKED.set(true);
         Ok(())
     }

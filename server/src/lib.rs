@@ -1,5 +1,6 @@
 //! Portico self-hosted: the Leptos app on axum, with an embedded SQLite database, the
-//! outbox dispatcher as a tokio task, and an HTTP e-mail API client or the dev mailbox.
+//! outbox dispatcher and the webhook sender as tokio tasks, and an HTTP e-mail API client or
+//! the dev mailbox.
 
 pub mod clock;
 pub mod config;
@@ -9,3 +10,4 @@ pub mod mailer;
 pub mod migrations;
 pub mod sqlite;
 pub mod startup;
+pub mod webhooks;

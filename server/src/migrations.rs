@@ -36,6 +36,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("0022_time_zone.sql", include_str!("../../migrations/0022_time_zone.sql")),
     ("0023_api_keys.sql", include_str!("../../migrations/0023_api_keys.sql")),
     ("0024_imports.sql", include_str!("../../migrations/0024_imports.sql")),
+    ("0025_webhooks.sql", include_str!("../../migrations/0025_webhooks.sql")),
 ];
 
 /// Migrations as sqlx numbers and checks them (`0001_initial.sql`: version 1, "initial"),

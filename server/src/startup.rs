@@ -29,12 +29,14 @@ use crate::dispatcher::Dispatcher;
 use crate::hasher::BlockingHasher;
 use crate::mailer::HttpMailer;
 use crate::sqlite::SqliteDb;
+use crate::webhooks::{HttpWebhookClient, WebhookSender};
 
 pub struct Application {
     listener: TcpListener,
     router: Router,
     pub state: AppState,
     pub dispatcher: Dispatcher,
+    pub webhooks: WebhookSender,
     pub config: Config,
 }
 
@@ -72,6 +74,7 @@ impl Application {
             import_rows_per_request: config.import_rows_per_request,
         });
         let wake = Arc::new(Notify::new());
+        let wake_webhooks = Arc::new(Notify::new());
         let state = AppState {
             db: db.clone(),
             clock: clock.clone(),
@@ -81,6 +84,17 @@ impl Application {
                 let wake = wake.clone();
                 Arc::new(move || wake.notify_one())
             },
+            wake_webhooks: {
+                let wake = wake_webhooks.clone();
+                Arc::new(move || wake.notify_one())
+            },
+        };
+        let webhooks = WebhookSender {
+            db: db.clone(),
+            client: Arc::new(HttpWebhookClient::new(config.dev_mode)),
+            clock: clock.clone(),
+            dev_mode: config.dev_mode,
+            wake: wake_webhooks,
         };
         let mailer: Arc<dyn Mailer> = match &config.mail {
             MailConfig::DevMailbox => Arc::new(DevMailbox { db: db.clone(), clock: clock.clone() }),
@@ -91,17 +105,19 @@ impl Application {
             .await
             .map_err(|source| StartupError::Bind { addr: config.addr.to_string(), source })?;
         let router = router(&config, &listener, state.clone());
-        Ok(Self { listener, router, state, dispatcher, config })
+        Ok(Self { listener, router, state, dispatcher, webhooks, config })
     }
 
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    /// Serves until Ctrl-C or SIGTERM; the dispatcher runs beside it when `with_dispatcher`.
+    /// Serves until Ctrl-C or SIGTERM; the dispatcher and the webhook sender run beside it when
+    /// `with_dispatcher`.
     pub async fn run_until_stopped(self, with_dispatcher: bool) -> std::io::Result<()> {
         if with_dispatcher {
             tokio::spawn(self.dispatcher.clone().run_until_stopped(self.config.outbox_poll));
+            tokio::spawn(self.webhooks.clone().run_until_stopped(self.config.outbox_poll));
         }
         let listener = without_delay(self.listener);
         axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())

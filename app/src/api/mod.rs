@@ -22,3 +22,4 @@ pub mod sign_up;
 pub mod staff_join;
 pub mod team;
 pub mod templates;
+pub mod webhooks;

@@ -28,6 +28,7 @@ pub mod standing;
 pub mod template;
 pub mod timeline;
 pub mod token;
+pub mod webhook;
 
 pub use contact::{PersonalMessage, Phone, PostalAddress, Relation};
 pub use email::Email;

@@ -42,6 +42,10 @@ pub fn describe(kind: &str, contact: Option<&str>, detail: Option<&str>, actor: 
             Some(key) => format!("{who} archived through the API key “{key}”"),
             None => format!("{who} archived"),
         },
+        "expired" => format!("The invitation to {who}{to} expired unused"),
+        "webhook_disabled" => {
+            format!("Webhook endpoint {} disabled: every delivery failed for 5 days", detail.unwrap_or("(removed)"))
+        }
         "added_through_api" => format!("{who} added through the API key “{}”", detail.unwrap_or("no longer there")),
         "staff_joined" => format!("Joined the team: {}", detail.unwrap_or("a new login")),
         "link_reenabled" => {

@@ -76,6 +76,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/settings") view=staff::SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/logo") view=staff::LogoPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/api-keys") view=staff::ApiKeysPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/webhooks") view=staff::WebhooksPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/webhooks/:id") view=staff::WebhookLogPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/imports") view=staff::ImportsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/imports/:id") view=staff::ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/team") view=staff::TeamPage ssr=SsrMode::Async />

@@ -30,6 +30,8 @@ pub fn page_name(path: &str) -> &'static str {
         ["staff", "settings"] => "Settings",
         ["staff", "logo"] => "Logo",
         ["staff", "api-keys"] => "API keys",
+        ["staff", "webhooks"] => "Webhooks",
+        ["staff", "webhooks", _] => "Webhook endpoint",
         ["staff", "imports"] => "Import members",
         ["staff", "imports", _] => "Import",
         ["staff", "team"] => "Team",

@@ -12,3 +12,4 @@ pub mod members;
 pub mod portal_records;
 pub mod rounds;
 pub mod templates;
+pub mod webhooks;

@@ -28,6 +28,7 @@ pub mod sessions;
 pub mod team;
 pub mod templates;
 pub mod users;
+pub mod webhooks;
 
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;

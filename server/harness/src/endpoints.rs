@@ -13,6 +13,21 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/add_membership", &["member_id", "programme", "level?"]),
     ("/api/add_profiles_to_group", &["group_id", "members?"]),
     ("/api/add_to_group", &["group_id", "member_id"]),
+    (
+        "/api/add_webhook",
+        &[
+            "url",
+            "invitation_created?",
+            "invitation_sent?",
+            "invitation_failed?",
+            "invitation_accepted?",
+            "invitation_declined?",
+            "invitation_revoked?",
+            "invitation_expired?",
+            "member_linked?",
+            "member_unlinked?",
+        ],
+    ),
     ("/api/api_keys", &[]),
     ("/api/archive_member", &["member_id"]),
     ("/api/archive_template", &["template_id"]),
@@ -86,6 +101,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
             "confirmed_count?",
         ],
     ),
+    ("/api/send_webhook_again", &["endpoint_id", "delivery_id"]),
     (
         "/api/set_up",
         &[
@@ -98,6 +114,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
             "confirm_password",
         ],
     ),
+    ("/api/set_webhook_enabled", &["endpoint_id", "enable?"]),
     ("/api/setup_needed", &[]),
     ("/api/share_file", &["member_id", "file_id", "shared?"]),
     ("/api/sign_up", &["organisation_id", "email", "password", "confirm_password"]),
@@ -126,6 +143,8 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("/api/update_staff", &["user_id", "role", "sees"]),
+    ("/api/webhook_log", &["endpoint_id"]),
+    ("/api/webhooks", &[]),
     ("/api/whoami", &[]),
     ("/api/withdraw_access", &["user_id", "group_id?", "member_id?"]),
 ];

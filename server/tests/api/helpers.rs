@@ -9,6 +9,7 @@ use portico_server::clock::ManualClock;
 use portico_server::config::{Config, MailConfig};
 use portico_server::dispatcher::Dispatcher;
 use portico_server::startup::Application;
+use portico_server::webhooks::WebhookSender;
 use reqwest::header::{ACCEPT, ORIGIN};
 use reqwest::{Client, Response};
 use wiremock::matchers::{method, path};
@@ -28,6 +29,7 @@ pub struct TestApp {
     pub email_api: MockServer,
     pub clock: Arc<ManualClock>,
     pub dispatcher: Dispatcher,
+    pub webhooks: WebhookSender,
     pub state: AppState,
     _dir: tempfile::TempDir,
 }
@@ -74,10 +76,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let app = Application::build(config, clock.clone()).await.expect("app builds");
     ensure_demo_organisation(&app.state, Some(OWNER_PASSWORD.into())).await.expect("seed");
     let address = format!("http://127.0.0.1:{}", app.port());
-    let (dispatcher, state) = (app.dispatcher.clone(), app.state.clone());
+    let (dispatcher, webhooks, state) = (app.dispatcher.clone(), app.webhooks.clone(), app.state.clone());
     tokio::spawn(app.run_until_stopped(options.background_dispatcher));
     let site = Site { address, origin: BASE_URL.into() };
-    TestApp { site, staff: browser(), email_api, clock, dispatcher, state, _dir: dir }
+    TestApp { site, staff: browser(), email_api, clock, dispatcher, webhooks, state, _dir: dir }
 }
 
 /// The e-mail API's batch endpoint accepts everything, giving each message an id.

@@ -38,3 +38,4 @@ mod sqlite;
 mod team;
 mod templates;
 mod timeline;
+mod webhooks;

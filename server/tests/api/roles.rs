@@ -71,6 +71,11 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/api/remove_logo", &[], MANAGERS),
     ("/api/api_keys", &[], MANAGERS),
     ("/api/imports", &[], MANAGERS),
+    ("/api/webhooks", &[], MANAGERS),
+    ("/api/webhook_log", &[("endpoint_id", "webhook")], MANAGERS),
+    ("/api/add_webhook", &[("url", ""), ("invitation_sent", "true")], MANAGERS),
+    ("/api/set_webhook_enabled", &[("endpoint_id", "0")], MANAGERS),
+    ("/api/send_webhook_again", &[("endpoint_id", "0"), ("delivery_id", "0")], MANAGERS),
     ("/api/import_details", &[("import", "import")], MANAGERS),
     ("/api/run_import", &[("import", "import")], MANAGERS),
     ("/api/create_api_key", &[("name", ""), ("access", "read")], MANAGERS),
@@ -123,6 +128,8 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/staff/team", &[], MANAGERS),
     ("/staff/logo", &[], ALL),
     ("/staff/api-keys", &[], MANAGERS),
+    ("/staff/webhooks", &[], MANAGERS),
+    ("/staff/webhooks/{webhook}", &[], MANAGERS),
     ("/staff/imports", &[], MANAGERS),
     ("/staff/imports/{import}", &[], MANAGERS),
     ("/staff/imports/{import}/rows-to-fix.csv", &[], MANAGERS),
@@ -231,6 +238,11 @@ async fn fixture(app: &TestApp) -> HashMap<&'static str, String> {
                  SELECT 1, id, ?, 0 FROM users WHERE email = 'linker@example.org'",
                 contact
             ),
+            stmt!(
+                "INSERT INTO webhook_endpoints (organisation_id, url, events, secret, created_by, created_at)
+                 SELECT 1, 'https://hooks.example.org/x', ' invitation.sent ', 'whsec_eA==', min(user_id), 0
+                 FROM staff WHERE role = 'owner'"
+            ),
         ])
         .await
         .unwrap();
@@ -243,6 +255,7 @@ async fn fixture(app: &TestApp) -> HashMap<&'static str, String> {
         ("round", "SELECT max(id) FROM bulk_sends"),
         ("staff_invitation", "SELECT max(id) FROM staff_invitations"),
         ("link_request", "SELECT max(id) FROM link_requests"),
+        ("webhook", "SELECT max(id) FROM webhook_endpoints"),
         ("first_owner", "SELECT min(user_id) FROM staff WHERE role = 'owner'"),
         ("membership", "SELECT max(id) FROM memberships"),
         ("booking", "SELECT max(id) FROM bookings"),

@@ -15,6 +15,7 @@ mod rounds;
 mod settings;
 mod team;
 mod templates;
+mod webhooks;
 
 pub use api_keys::ApiKeysPage;
 pub use contacts::{AddContactPage, EditContactPage};
@@ -32,6 +33,7 @@ pub use rounds::{BulkSendsPage, RoundPage, RoundPlanPage};
 pub use settings::{LinkRequestsPage, SettingsPage};
 pub use team::TeamPage;
 pub use templates::{EditTemplatePage, TemplatesPage};
+pub use webhooks::{WebhookLogPage, WebhooksPage};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

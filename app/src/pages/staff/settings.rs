@@ -102,6 +102,8 @@ fn SettingsForm(settings: PortalSettingsView) -> impl IntoView {
                 <p><a href="/staff/imports">"Import members"</a></p>
                 <p>"Keys let your other systems read and change your members through the API."</p>
                 <p><a href="/staff/api-keys">"API keys"</a></p>
+                <p>"Webhooks tell your other systems of invitations and logins as they happen."</p>
+                <p><a href="/staff/webhooks">"Webhooks"</a></p>
             </section>
         })}
         <Timeline heading="What changed, and who changed it" entries=timeline narrow=true />
