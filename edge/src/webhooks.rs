@@ -21,9 +21,10 @@ impl FetchWebhookClient {
             Ok(request) => request,
             Err(_) => return Reply { status: None, error: Some("The address could not be called".into()) },
         };
-        let fetch = Fetch::Request(request).send();
+        let fetch = Fetch::Request(request);
+        let sending = fetch.send();
         let timeout = Delay::from(Duration::from_secs(10));
-        match select(Box::pin(fetch), timeout).await {
+        match select(Box::pin(sending), timeout).await {
             Either::Left((Ok(response), _)) => Reply { status: Some(response.status_code()), error: None },
             Either::Left((Err(_), _)) => Reply { status: None, error: Some("Could not connect".into()) },
             Either::Right(_) => Reply { status: None, error: Some("No answer within 10 seconds".into()) },

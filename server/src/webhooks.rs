@@ -41,11 +41,11 @@ impl WebhookSender {
     }
 
     pub async fn run_until_stopped(self, poll_every: Duration) {
-        let mut expiry_checked_at = i64::MIN;
+        let mut expiry_checked_at: Option<i64> = None;
         loop {
             let now = self.clock.now();
-            if now - expiry_checked_at >= EXPIRY_EVERY_SECONDS {
-                expiry_checked_at = now;
+            if expiry_checked_at.is_none_or(|at| now - at >= EXPIRY_EVERY_SECONDS) {
+                expiry_checked_at = Some(now);
                 if let Err(error) = note_expired_invitations(self.db.as_ref(), now).await {
                     tracing::error!(%error, "noting expired invitations failed");
                 }

@@ -30,6 +30,7 @@ mod sign_up;
 mod staff;
 mod target;
 mod templates;
+mod webhooks;
 
 use target::{Target, TargetKind};
 
@@ -83,6 +84,16 @@ async fn run(kind: TargetKind) {
 #[tokio::test]
 async fn the_flow_on_the_self_hosted_server() {
     run(TargetKind::Server).await;
+}
+
+#[tokio::test]
+async fn webhooks_on_the_self_hosted_server() {
+    webhooks::run(TargetKind::Server).await;
+}
+
+#[tokio::test]
+async fn webhooks_on_the_worker_under_wrangler_dev() {
+    webhooks::run(TargetKind::Worker).await;
 }
 
 #[tokio::test]
