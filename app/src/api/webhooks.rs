@@ -30,8 +30,10 @@ pub struct EndpointView {
     pub url: String,
     pub events: Vec<String>,
     pub made: String,
-    /// "Active", "Failing since …", or why it is disabled.
+    /// "Active", "Failing" or "Disabled".
     pub state: String,
+    /// Since when, and why, when it is not active.
+    pub state_detail: Option<String>,
     pub disabled: bool,
     pub delivered: i64,
     pub waiting: i64,
@@ -40,19 +42,22 @@ pub struct EndpointView {
 
 #[cfg(feature = "ssr")]
 fn endpoint_view(row: EndpointRow, zone: &crate::domain::dates::Zone) -> EndpointView {
-    let state = match (row.disabled_at, row.failing_since) {
+    let (state, state_detail) = match (row.disabled_at, row.failing_since) {
         (Some(at), _) => {
-            format!("Disabled on {}: {}", zone.date_time(at), row.disabled_because.unwrap_or_default())
+            ("Disabled", Some(format!("{} ({}).", row.disabled_because.unwrap_or_default(), zone.date_time(at))))
         }
-        (None, Some(since)) => format!("Failing since {}: deliveries are retried", zone.date_time(since)),
-        (None, None) => "Active".to_owned(),
+        (None, Some(since)) => {
+            ("Failing", Some(format!("Failing since {}: deliveries are retried.", zone.date_time(since))))
+        }
+        (None, None) => ("Active", None),
     };
     EndpointView {
         id: row.id,
         events: EventChoice::types_of(&row.events),
         made: zone.date(row.created_at),
         disabled: row.disabled_at.is_some(),
-        state,
+        state: state.to_owned(),
+        state_detail,
         url: row.url,
         delivered: row.delivered,
         waiting: row.waiting,

@@ -302,18 +302,6 @@ pub async fn record(db: &dyn Db, claim: &str, due: &Due, attempt: &Attempt<'_>, 
     Ok(())
 }
 
-/// Endpoints the system disabled after failing (not staff): what the owners are told.
-pub async fn disabled_by_failure(db: &dyn Db, organisation_id: i64) -> Result<Vec<EndpointRow>, DbError> {
-    fetch_all(
-        db,
-        stmt!(
-            concat!(endpoint_select!(), " AND e.disabled_at IS NOT NULL AND e.disabled_because LIKE 'Every delivery%'"),
-            organisation = organisation_id
-        ),
-    )
-    .await
-}
-
 /// The invitations (`i.id`) whose link expired unused and was not yet written down: each
 /// contact's latest only, oldest first, up to `:limit`.
 macro_rules! expired_unnoted {

@@ -30,7 +30,7 @@ pub fn WebhooksPage() -> impl IntoView {
                     <section class="panel narrow">
                         <p><a href="/staff/settings">"← Settings"</a></p>
                         <h1>"Webhooks"</h1>
-                        <p>"Your other systems can hear of invitations and portal logins as they happen: Portico sends each event you choose to their address, signed so they can tell it came from here. A message that is not answered is sent again for up to 2 days; an address that fails for 5 days is disabled."</p>
+                        <p>"Your other systems can hear of invitations and portal logins as they happen: Portico sends each event you choose to their address, signed so they can tell it came from here. A message that is not answered is tried again 7 times over about a day; an address that fails for 5 days is disabled, and you are told here and on the settings page."</p>
                         {view.new_secret.map(|secret| view! {
                             <div class="notice new-key" role="status">
                                 <p><strong>"The endpoint's signing secret. Copy it now: it is not shown again."</strong></p>
@@ -68,8 +68,9 @@ fn endpoint_card(endpoint: EndpointView) -> impl IntoView {
     let state_class = if endpoint.disabled { "status status-revoked" } else { "status" };
     view! {
         <article class="card">
-            <h3><a href=format!("/staff/webhooks/{}", endpoint.id)>{endpoint.url.clone()}</a></h3>
-            <p class=state_class>{endpoint.state.clone()}</p>
+            <h3 class="address"><a href=format!("/staff/webhooks/{}", endpoint.id)>{endpoint.url.clone()}</a></h3>
+            <p><span class=state_class>{endpoint.state.clone()}</span></p>
+            {endpoint.state_detail.clone().map(|detail| view! { <p class="muted">{detail}</p> })}
             <p>{endpoint.events.join(", ")}</p>
             <p class="muted">{counts(&endpoint)}</p>
         </article>
@@ -122,8 +123,9 @@ pub fn WebhookLogPage() -> impl IntoView {
                 view! {
                     <section class="panel">
                         <p><a href="/staff/webhooks">"← Webhooks"</a></p>
-                        <h1>{endpoint.url.clone()}</h1>
-                        <p class=if endpoint.disabled { "status status-revoked" } else { "status" }>{endpoint.state.clone()}</p>
+                        <h1 class="address">{endpoint.url.clone()}</h1>
+                        <p><span class=if endpoint.disabled { "status status-revoked" } else { "status" }>{endpoint.state.clone()}</span></p>
+                        {endpoint.state_detail.clone().map(|detail| view! { <p class="muted">{detail}</p> })}
                         <p>{format!("Events: {}", endpoint.events.join(", "))}</p>
                         <p class="muted">{counts(&endpoint)}</p>
                         {switch}
