@@ -30,7 +30,7 @@ INSERT INTO webhook_event_types (kind, type) VALUES
     ('reinvited', 'invitation.created'), ('link_reenabled', 'invitation.created'),
     ('emailed', 'invitation.sent'),
     ('delivery_failed', 'invitation.failed'),
-    ('accepted', 'invitation.accepted'), ('accepted', 'member.linked'),
+    ('accepted', 'invitation.accepted'), ('accepted', 'member.linked'), ('linked', 'member.linked'),
     ('declined', 'invitation.declined'),
     ('revoked', 'invitation.revoked'),
     ('expired', 'invitation.expired'),

@@ -88,12 +88,32 @@ pub fn separator(text: &str) -> char {
 /// quotes and line breaks.
 pub fn records(text: &str, separator: char) -> Result<Vec<Record>, ReadError> {
     let mut records = Vec::new();
+    each_record(text, separator, |record| records.push(record))?;
+    Ok(records)
+}
+
+/// Hands each of the file's records to `take` as it is read (blank lines left out), so a
+/// large file need not be held as cells all at once; answers how many there were.
+pub fn each_record(text: &str, separator: char, mut take: impl FnMut(Record)) -> Result<usize, ReadError> {
+    let mut count = 0;
     let mut cells = Vec::new();
     let mut cell = String::new();
     let mut quoted = false;
     let mut line = 1;
     let mut start = 1;
     let mut chars = text.chars().peekable();
+    let mut finish = |line: usize, cells: Vec<String>| -> Result<(), ReadError> {
+        if cells.iter().all(|cell| cell.trim().is_empty()) {
+            return Ok(());
+        }
+        // The header line and `MAX_ROWS` data rows.
+        if count > MAX_ROWS {
+            return Err(ReadError::TooManyRows);
+        }
+        count += 1;
+        take(Record { line, cells });
+        Ok(())
+    };
     while let Some(c) = chars.next() {
         if quoted {
             match c {
@@ -118,7 +138,7 @@ pub fn records(text: &str, separator: char) -> Result<Vec<Record>, ReadError> {
                     chars.next();
                 }
                 cells.push(std::mem::take(&mut cell));
-                push_record(&mut records, start, std::mem::take(&mut cells))?;
+                finish(start, std::mem::take(&mut cells))?;
                 line += 1;
                 start = line;
             }
@@ -130,22 +150,11 @@ pub fn records(text: &str, separator: char) -> Result<Vec<Record>, ReadError> {
         return Err(ReadError::UnclosedQuote { line: start });
     }
     cells.push(cell);
-    push_record(&mut records, start, cells)?;
-    if records.is_empty() {
+    finish(start, cells)?;
+    if count == 0 {
         return Err(ReadError::Empty);
     }
-    Ok(records)
-}
-
-fn push_record(records: &mut Vec<Record>, line: usize, cells: Vec<String>) -> Result<(), ReadError> {
-    if cells.iter().all(|cell| cell.trim().is_empty()) {
-        return Ok(());
-    }
-    if records.len() > MAX_ROWS {
-        return Err(ReadError::TooManyRows);
-    }
-    records.push(Record { line, cells });
-    Ok(())
+    Ok(count)
 }
 
 /// The records of a file's text, by the separator its header uses.

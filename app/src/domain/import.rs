@@ -292,37 +292,56 @@ fn yes(text: &str) -> Result<bool, &'static str> {
 /// find the same member (the same external id, or without ids the same e-mail) are both
 /// refused, each naming the other line, so that no one is merged by accident.
 pub fn rows(mapping: &Mapping, records: Vec<(usize, Vec<String>)>) -> (Vec<ImportRow>, Vec<RowError>) {
-    let mut good = Vec::new();
-    let mut errors = Vec::new();
-    // Each record is let go once read: 100,000 of them need not sit beside their rows.
+    let mut rows = Rows::default();
     for (line, cells) in records {
-        match row(mapping, line, &cells) {
-            Ok(row) => good.push(row),
-            Err(error) => errors.push(error),
+        rows.read(mapping, line, &cells);
+    }
+    rows.finish()
+}
+
+/// The rows of a file as it is read, one record at a time (`rows` in steps): 100,000
+/// records need not sit beside their rows.
+#[derive(Default)]
+pub struct Rows {
+    good: Vec<ImportRow>,
+    errors: Vec<RowError>,
+}
+
+impl Rows {
+    pub fn read(&mut self, mapping: &Mapping, line: usize, cells: &[String]) {
+        match row(mapping, line, cells) {
+            Ok(row) => self.good.push(row),
+            Err(error) => self.errors.push(error),
         }
     }
-    let mut lines_of: HashMap<String, Vec<usize>> = HashMap::new();
-    for row in &good {
-        if let Some(key) = row.key() {
-            lines_of.entry(key.to_lowercase()).or_default().push(row.line);
+
+    /// The rows, and every row refused (each line once, in order).
+    pub fn finish(self) -> (Vec<ImportRow>, Vec<RowError>) {
+        let Self { mut good, mut errors } = self;
+        let mut lines_of: HashMap<String, Vec<usize>> = HashMap::new();
+        for row in &good {
+            if let Some(key) = row.key() {
+                lines_of.entry(key.to_lowercase()).or_default().push(row.line);
+            }
         }
-    }
-    let (unique, twice): (Vec<_>, Vec<_>) =
-        good.into_iter().partition(|row| row.key().is_none_or(|key| lines_of[&key.to_lowercase()].len() == 1));
-    for row in twice {
-        let others: Vec<String> = lines_of[&row.key().unwrap_or_default().to_lowercase()]
-            .iter()
-            .filter(|line| **line != row.line)
-            .map(usize::to_string)
-            .collect();
-        let by = if row.external_id.is_some() { "external id" } else { "e-mail" };
-        errors.push(RowError {
-            line: row.line,
-            reason: format!("The same person twice in the file: line {} has the same {by}.", others.join(", ")),
+        // In place: a second list of 100,000 rows would double them for a moment.
+        good.retain(|row| {
+            let Some(key) = row.key() else { return true };
+            let lines = &lines_of[&key.to_lowercase()];
+            if lines.len() == 1 {
+                return true;
+            }
+            let others: Vec<String> = lines.iter().filter(|line| **line != row.line).map(usize::to_string).collect();
+            let by = if row.external_id.is_some() { "external id" } else { "e-mail" };
+            errors.push(RowError {
+                line: row.line,
+                reason: format!("The same person twice in the file: line {} has the same {by}.", others.join(", ")),
+            });
+            false
         });
+        errors.sort_by_key(|e| e.line);
+        (good, errors)
     }
-    errors.sort_by_key(|e| e.line);
-    (unique, errors)
 }
 
 #[cfg(test)]

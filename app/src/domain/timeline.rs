@@ -42,6 +42,10 @@ pub fn describe(kind: &str, contact: Option<&str>, detail: Option<&str>, actor: 
             Some(key) => format!("{who} archived through the API key “{key}”"),
             None => format!("{who} archived"),
         },
+        "linked" => format!(
+            "{who}'s profile linked to the login {}, by the same e-mail address",
+            detail.unwrap_or("(no longer there)")
+        ),
         "expired" => format!("The invitation to {who}{to} expired unused"),
         "webhook_disabled" => {
             format!("Webhook endpoint {} disabled: every delivery failed for 5 days", detail.unwrap_or("(removed)"))

@@ -3,7 +3,7 @@
 //! import writes the rows a step at a time, each step once, going on where it stopped.
 
 use crate::domain::csv_reader::{self, Record};
-use crate::domain::import::{Column, Mapping, RowError, rows};
+use crate::domain::import::{Column, Mapping, RowError, Rows};
 use crate::domain::import_plan::{Plan, plan};
 use crate::error::AppError;
 use crate::ports::AppState;
@@ -17,13 +17,14 @@ pub const STEP_ROWS: usize = 250;
 pub async fn upload(state: &AppState, scope: &StaffScope, file_name: &str, bytes: &[u8]) -> Result<i64, AppError> {
     let file = |message: String| AppError::invalid("file", &message);
     let text = csv_reader::decode(bytes).map_err(|e| file(e.to_string()))?;
-    let records = csv_reader::parse(&text).map_err(|e| file(e.to_string()))?;
-    let Some((header, data)) = records.split_first() else {
+    let mut header = None;
+    let count = csv_reader::each_record(&text, csv_reader::separator(&text), |record| {
+        header.get_or_insert(record);
+    })
+    .map_err(|e| file(e.to_string()))?;
+    let Some(header) = header.filter(|_| count > 1) else {
         return Err(file(csv_reader::ReadError::Empty.to_string()));
     };
-    if data.is_empty() {
-        return Err(file(csv_reader::ReadError::Empty.to_string()));
-    }
     let db = state.db.as_ref();
     let remembered = store::remembered(db, scope).await?;
     let mut mapping = Mapping::guess(&header.cells);
@@ -37,7 +38,7 @@ pub async fn upload(state: &AppState, scope: &StaffScope, file_name: &str, bytes
         file_name,
         headers: &serde_json::to_string(&header.cells).unwrap_or_default(),
         mapping: &mapping_json(&mapping),
-        rows_total: data.len(),
+        rows_total: count - 1,
         text: &text,
     };
     Ok(store::insert(db, scope, &new, state.clock.now()).await?)
@@ -105,10 +106,13 @@ pub async fn save_mapping(
 /// The file's data rows (the header line apart).
 async fn data_rows(state: &AppState, import: &ImportRecord) -> Result<Vec<Record>, AppError> {
     let text = store::text(state.db.as_ref(), import.id).await?;
-    let mut records = csv_reader::parse(&text)
-        .map_err(|e| AppError::Conflict(format!("The file kept for this import cannot be read: {e}")))?;
+    let mut records = csv_reader::parse(&text).map_err(unreadable)?;
     records.remove(0);
     Ok(records)
+}
+
+fn unreadable(error: csv_reader::ReadError) -> AppError {
+    AppError::Conflict(format!("The file kept for this import cannot be read: {error}"))
 }
 
 /// The import's mapping, when it names the members.
@@ -118,19 +122,39 @@ fn checked_mapping(import: &ImportRecord) -> Result<Mapping, AppError> {
     Ok(mapping)
 }
 
-/// What the import would do with `records` now, writing nothing; with each data row's line,
-/// in order.
-async fn plan_of(
+/// The file's data rows read as rows of `mapping` (none without one), each data row's line
+/// in order, and the cells of the first `samples` rows: from one reading of the file, one
+/// record at a time.
+async fn read_rows(
     state: &AppState,
-    scope: &StaffScope,
-    mapping: &Mapping,
-    records: Vec<Record>,
-) -> Result<(Plan, Vec<usize>), AppError> {
-    let lines: Vec<usize> = records.iter().map(|r| r.line).collect();
-    let records: Vec<(usize, Vec<String>)> = records.into_iter().map(|r| (r.line, r.cells)).collect();
-    let (good, refused) = rows(mapping, records);
+    import: &ImportRecord,
+    mapping: Option<&Mapping>,
+    samples: usize,
+) -> Result<(Rows, Vec<usize>, Vec<Vec<String>>), AppError> {
+    let text = store::text(state.db.as_ref(), import.id).await?;
+    let (mut rows, mut lines, mut first) = (Rows::default(), Vec::new(), Vec::new());
+    let mut header = true;
+    csv_reader::each_record(&text, csv_reader::separator(&text), |record| {
+        if std::mem::take(&mut header) {
+            return;
+        }
+        lines.push(record.line);
+        if let Some(mapping) = mapping {
+            rows.read(mapping, record.line, &record.cells);
+        }
+        if first.len() < samples {
+            first.push(record.cells);
+        }
+    })
+    .map_err(unreadable)?;
+    Ok((rows, lines, first))
+}
+
+/// What the import would do with its rows now, writing nothing.
+async fn plan_of(state: &AppState, scope: &StaffScope, rows: Rows) -> Result<Plan, AppError> {
+    let (good, refused) = rows.finish();
     let existing = store::existing(state.db.as_ref(), scope).await?;
-    Ok((plan(good, refused, &existing), lines))
+    Ok(plan(good, refused, &existing))
 }
 
 /// What the import would do now, writing nothing; with each data row's line, in order.
@@ -140,7 +164,8 @@ pub async fn dry_run(
     import: &ImportRecord,
 ) -> Result<(Plan, Vec<usize>), AppError> {
     let mapping = checked_mapping(import)?;
-    plan_of(state, scope, &mapping, data_rows(state, import).await?).await
+    let (rows, lines, _) = read_rows(state, import, Some(&mapping), 0).await?;
+    Ok((plan_of(state, scope, rows).await?, lines))
 }
 
 /// The cells of the file's first `samples` rows (what each column holds) and the dry run,
@@ -152,10 +177,10 @@ pub async fn preview(
     import: &ImportRecord,
     samples: usize,
 ) -> Result<(Vec<Vec<String>>, Result<Plan, AppError>), AppError> {
-    let records = data_rows(state, import).await?;
-    let first = records.iter().take(samples).map(|r| r.cells.clone()).collect();
-    let plan = match checked_mapping(import) {
-        Ok(mapping) => Ok(plan_of(state, scope, &mapping, records).await?.0),
+    let mapping = checked_mapping(import);
+    let (rows, _, first) = read_rows(state, import, mapping.as_ref().ok(), samples).await?;
+    let plan = match mapping {
+        Ok(_) => Ok(plan_of(state, scope, rows).await?),
         Err(error) => Err(error),
     };
     Ok((first, plan))
@@ -225,14 +250,13 @@ pub async fn refused(state: &AppState, import_id: i64, limit: i64) -> Result<Vec
 /// the header line first. To fix in the spreadsheet and upload again.
 pub async fn refused_rows(state: &AppState, scope: &StaffScope, import_id: i64) -> Result<Vec<Vec<String>>, AppError> {
     let import = find(state, scope, import_id).await?;
-    let records = data_rows(state, &import).await?;
     let refused = if import.started_at.is_some() {
         // All of them: the largest whole number D1 takes (2^53 - 1).
         refused(state, import_id, (1 << 53) - 1).await?
     } else {
-        let mapping = checked_mapping(&import)?;
-        plan_of(state, scope, &mapping, records.clone()).await?.0.refused
+        dry_run(state, scope, &import).await?.0.refused
     };
+    let records = data_rows(state, &import).await?;
     let mut header = headers_of(&import);
     header.push("Problem".into());
     let mut out = vec![header];

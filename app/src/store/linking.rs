@@ -41,6 +41,20 @@ pub async fn apply_auto_link(
     now: i64,
 ) -> Result<Matched, DbError> {
     let mut batch = Batch::default();
+    // Written just before the links, from the very contacts they are about to link.
+    batch.add(stmt!(
+        concat!(
+            super::events::insert_event!(),
+            "SELECT m.organisation_id, c.member_id, c.id, 'linked', NULL, ?, ? ",
+            matching_contacts!(),
+            " AND (SELECT auto_link FROM organisations WHERE id = m.organisation_id) = 'always'"
+        ),
+        email,
+        now,
+        organisation_id,
+        email,
+        user_id
+    ));
     let linked = batch.add(stmt!(
         concat!(
             "INSERT INTO member_links (user_id, member_id, contact_id, relation, linked_at)
@@ -252,6 +266,19 @@ pub async fn decide_link_request(
                 request = request_id,
                 approve = approve
             )));
+    // Only when the statement before linked the login.
+    batch.add(stmt!(
+        concat!(
+            super::events::insert_event!(),
+            "SELECT m.organisation_id, c.member_id, c.id, 'linked', :staff_user, u.email, :now
+             FROM link_requests r JOIN contacts c ON c.id = r.contact_id JOIN members m ON m.id = c.member_id
+             JOIN users u ON u.id = r.user_id
+             WHERE r.id = :request AND r.decided_at IS NULL AND changes() > 0"
+        ),
+        staff_user = scope.user_id,
+        now = now,
+        request = request_id
+    ));
     let decided = batch.add(scope.bind(stmt!(
                 concat!(
                     "UPDATE link_requests SET decided_at = :now, decided_by = :staff_user,

@@ -85,6 +85,10 @@ async fn a_proved_address_is_linked_at_once_when_the_setting_says_always() {
     assert!(app.get(&sol, "/portal").await.body.contains("Sol Case"));
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
     assert!(profile.body.contains("Linked login: </strong>sol@example.org"));
+    assert!(
+        profile.body.contains("Sol Case's profile linked to the login sol@example.org, by the same e-mail address.")
+    );
+    assert_eq!(app.count("SELECT count(*) FROM events WHERE kind = 'linked'").await, 1);
 
     // Single use.
     assert!(location(&app.confirm(&link).await).contains("__err"));
@@ -124,6 +128,9 @@ async fn ask_puts_the_match_to_staff_who_approve_or_reject() {
     app.post_form(&app.staff, "/api/decide_link_request", "/staff/link-requests", &reject).await;
     assert_eq!(app.count("SELECT count(*) FROM member_links").await, 1);
     assert_eq!(app.count("SELECT count(*) FROM link_requests WHERE approved = 0").await, 1);
+    assert_eq!(app.count("SELECT count(*) FROM events WHERE kind = 'linked'").await, 1, "the approval's, alone");
+    let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await.body;
+    assert!(profile.contains("linked to the login sol@example.org, by the same e-mail address, by"), "{profile}");
     assert_eq!(app.count("SELECT count(*) FROM users WHERE email = 'sol@example.org'").await, 1, "one login");
     let _ = other;
     app.assert_standings_fresh().await;

@@ -10,8 +10,9 @@
 //! a template's name, subject and body (and its e-mail in the preview frame), the
 //! organisation's name and sender name, a staff invitation's name, a membership's programme
 //! and level, a booking's title and place, a file's name, the member list's, Not yet
-//! registered's and a group's search (reflected), and what a refused form keeps (reflected
-//! through the signed error link).
+//! registered's and a group's search (reflected), an API key's name, a spreadsheet's headers
+//! and cells on its import page, a webhook endpoint's address, and what a refused form keeps
+//! (reflected through the signed error link).
 
 use scraper::{Html, Node};
 
@@ -137,6 +138,20 @@ pub async fn hostile_text_is_shown_as_text_everywhere(target: &Target) {
     let saved = staff.change_settings(&settings).await;
     assert_eq!(location(&saved), "/staff/settings", "{kind:?}");
 
+    // An API key's name, a spreadsheet's headers and cells (as the import's page shows them),
+    // a webhook endpoint's address (no spaces in an address: the rest of the markup is there).
+    let key_name = field("ak");
+    let key = [("name", key_name.as_str()), ("access", "read")];
+    assert_eq!(location(&staff.post_form("/api/create_api_key", "/staff/api-keys", &key).await), "/staff/api-keys");
+    let (header, cell) = (field("ih"), field("ic"));
+    let quoted = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+    let csv = format!("First name,Last name,{}\n{},Import,x\n", quoted(&header), quoted(&cell));
+    let import_page = location(&staff.upload_import("hostile.csv", csv.as_bytes()).await);
+    assert!(import_page.starts_with("/staff/imports/"), "{kind:?}: {import_page}");
+    let hook = "https://hooks.example.org/wh</textarea></title></script><!--\"'><svg/onload=x>".to_owned();
+    let endpoint = [("url", hook.as_str()), ("invitation_sent", "true")];
+    assert_eq!(location(&staff.post_form("/api/add_webhook", "/staff/webhooks", &endpoint).await), "/staff/webhooks");
+
     // Reflected: a search, and what a refused form keeps (a name too long beside the text).
     let search = field("q");
     let mut url = reqwest::Url::parse("http://query.test/").unwrap();
@@ -199,6 +214,10 @@ pub async fn hostile_text_is_shown_as_text_everywhere(target: &Target) {
         ("/staff/bulk-sends".into(), vec![]),
         (refused, vec![&last, &address]),
         (rep_link.clone(), vec![&organisation, &rep_first]),
+        ("/staff/api-keys".into(), vec![&key_name]),
+        (import_page, vec![&header, &cell]),
+        ("/staff/webhooks".into(), vec![&hook]),
+        ("/staff/webhooks/1".into(), vec![&hook]),
     ];
     for (path, shown) in &pages {
         let (status, page) = staff.get(path).await;

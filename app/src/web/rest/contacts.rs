@@ -7,7 +7,7 @@ use http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use super::invitations::{Invitation, invitation_of};
-use super::{API_V1, Answer, Done, Problem, key_of, once, read_json, record_id, writer};
+use super::{API_V1, Answer, Done, Problem, key_of, once, read_json, record_id, write_to};
 use crate::error::AppError;
 use crate::ports::AppState;
 use crate::service::api_keys::KeyScope;
@@ -122,10 +122,7 @@ pub(super) async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let key = key_of(&state, &headers).await?;
-    writer(&key)?;
-    let member_id = record_id(&id)?;
-    let request = format!("POST {API_V1}/members/{member_id}/contacts");
+    let (key, member_id, request) = write_to(&state, &headers, "POST", "/members/{id}/contacts", &id).await?;
     once(&state, &key, &request, &headers, &body, async {
         let asked: NewContactBody = read_json(&headers, &body)?;
         let text = |field: &Option<String>| field.clone().unwrap_or_default();
@@ -190,10 +187,7 @@ pub(super) async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let key = key_of(&state, &headers).await?;
-    writer(&key)?;
-    let id = record_id(&id)?;
-    let request = format!("PATCH {API_V1}/contacts/{id}");
+    let (key, id, request) = write_to(&state, &headers, "PATCH", "/contacts/{id}", &id).await?;
     once(&state, &key, &request, &headers, &body, async {
         let changes: ContactChanges = read_json(&headers, &body)?;
         let current = members::contact(state.db.as_ref(), &key.scope, id).await?.ok_or(AppError::NotFound)?;
@@ -230,10 +224,7 @@ pub(super) async fn update(
     )
 )]
 pub(super) async fn remove(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
-    let key = key_of(&state, &headers).await?;
-    writer(&key)?;
-    let id = record_id(&id)?;
-    let request = format!("DELETE {API_V1}/contacts/{id}");
+    let (key, id, request) = write_to(&state, &headers, "DELETE", "/contacts/{id}", &id).await?;
     once(&state, &key, &request, &headers, &[], async {
         let before = contact(&state, &key, id).await?;
         remove_representative(&state, &key.scope, id).await?;

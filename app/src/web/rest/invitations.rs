@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use http::{HeaderMap, StatusCode, Uri};
 use serde::{Deserialize, Serialize};
 
-use super::{API_V1, Answer, Done, Params, Problem, key_of, once, read_json, record_id, writer};
+use super::{API_V1, Answer, Done, Params, Problem, key_of, once, read_json, record_id, write_to, writer};
 use crate::domain::dates::rfc3339;
 use crate::domain::{Email, InvitationState, PersonalMessage};
 use crate::error::{AppError, FormErrors};
@@ -146,10 +146,7 @@ pub(super) async fn create(State(state): State<AppState>, headers: HeaderMap, bo
     )
 )]
 pub(super) async fn resend(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
-    let key = key_of(&state, &headers).await?;
-    writer(&key)?;
-    let id = record_id(&id)?;
-    let request = format!("POST {API_V1}/contacts/{id}/invitation/resend");
+    let (key, id, request) = write_to(&state, &headers, "POST", "/contacts/{id}/invitation/resend", &id).await?;
     once(&state, &key, &request, &headers, &[], async {
         let contact = visible_contact(&state, &key.scope, id).await?;
         if contact.latest_invitation().is_none() {
@@ -174,10 +171,7 @@ pub(super) async fn resend(State(state): State<AppState>, Path(id): Path<String>
     )
 )]
 pub(super) async fn revoke(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
-    let key = key_of(&state, &headers).await?;
-    writer(&key)?;
-    let id = record_id(&id)?;
-    let request = format!("POST {API_V1}/contacts/{id}/invitation/revoke");
+    let (key, id, request) = write_to(&state, &headers, "POST", "/contacts/{id}/invitation/revoke", &id).await?;
     once(&state, &key, &request, &headers, &[], async {
         visible_contact(&state, &key.scope, id).await?;
         invitations::revoke(&state, &key.scope, id).await?;

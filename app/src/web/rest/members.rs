@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use http::{HeaderMap, Uri};
 use serde::{Deserialize, Serialize};
 
-use super::{API_V1, Answer, Done, Params, Problem, key_of, once, read_json, record_id, writer};
+use super::{API_V1, Answer, Done, Params, Problem, key_of, once, read_json, record_id, write_to, writer};
 use crate::domain::PortalStatus;
 use crate::domain::dates::rfc3339;
 use crate::error::AppError;
@@ -202,10 +202,7 @@ pub(super) async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let key = key_of(&state, &headers).await?;
-    writer(&key)?;
-    let id = record_id(&id)?;
-    let request = format!("PATCH {API_V1}/members/{id}");
+    let (key, id, request) = write_to(&state, &headers, "PATCH", "/members/{id}", &id).await?;
     once(&state, &key, &request, &headers, &body, async {
         let changes: MemberChanges = read_json(&headers, &body)?;
         let db = state.db.as_ref();
@@ -247,10 +244,7 @@ struct Archived {
     )
 )]
 pub(super) async fn archive(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
-    let key = key_of(&state, &headers).await?;
-    writer(&key)?;
-    let id = record_id(&id)?;
-    let request = format!("POST {API_V1}/members/{id}/archive");
+    let (key, id, request) = write_to(&state, &headers, "POST", "/members/{id}/archive", &id).await?;
     once(&state, &key, &request, &headers, &[], async {
         let found = member(&state, &key, id).await?;
         let now = state.clock.now();

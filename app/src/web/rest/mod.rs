@@ -134,6 +134,23 @@ pub(super) async fn key_of(state: &AppState, headers: &HeaderMap) -> Result<KeyS
     Ok(holder)
 }
 
+/// A write to one record: the key (one that may write), the record's id from the path, and
+/// the request as its Idempotency-Key is kept against (`"PATCH /api/v1/members/12"`, from
+/// `path` with its `{id}`).
+pub(super) async fn write_to(
+    state: &AppState,
+    headers: &HeaderMap,
+    method: &str,
+    path: &str,
+    id: &str,
+) -> Result<(KeyScope, i64, String), Problem> {
+    let key = key_of(state, headers).await?;
+    writer(&key)?;
+    let id = record_id(id)?;
+    let request = format!("{method} {API_V1}{}", path.replace("{id}", &id.to_string()));
+    Ok((key, id, request))
+}
+
 pub(super) fn writer(key: &KeyScope) -> Result<(), Problem> {
     if key.holder.may_write {
         return Ok(());

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use http::HeaderMap;
 use serde::{Deserialize, Serialize};
 
-use super::{API_V1, Answer, Done, Problem, key_of, once, read_json, record_id, writer};
+use super::{API_V1, Answer, Done, Problem, key_of, once, read_json, record_id, write_to, writer};
 use crate::domain::dates::rfc3339;
 use crate::error::AppError;
 use crate::ports::AppState;
@@ -215,10 +215,7 @@ pub(super) async fn get(State(state): State<AppState>, Path(id): Path<String>, h
     )
 )]
 pub(super) async fn resume(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
-    let key = key_of(&state, &headers).await?;
-    writer(&key)?;
-    let id = record_id(&id)?;
-    let request = format!("POST {API_V1}/rounds/{id}/continue");
+    let (key, id, request) = write_to(&state, &headers, "POST", "/rounds/{id}/continue", &id).await?;
     once(&state, &key, &request, &headers, &[], async {
         let found = rounds::round(state.db.as_ref(), &key.scope, id).await?.ok_or(AppError::NotFound)?;
         let wording = Wording::chosen(&state, &key.scope, found.template_id.unwrap_or(0), None).await?;
