@@ -64,7 +64,7 @@ fn connect(path: &Path) -> Result<Connection, rusqlite::Error> {
     connection.busy_timeout(BUSY_TIMEOUT)?;
     // 32 MiB of page cache a connection (SQLite's default is 2 MiB), and the file mapped
     // rather than read: at 100,000 members, rounds and the list otherwise spend their time
-    // copying pages out of the file. SQLite as a whole keeps under 64 MiB of heap, taking
+    // copying pages out of the file. SQLite as a whole keeps under 32 MiB of heap, taking
     // back the least used cached pages past it: eight full caches were 256 MiB, and a large
     // import filled them (the server's heap peaked at 242 MB).
     connection.execute_batch(
