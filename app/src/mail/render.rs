@@ -234,6 +234,26 @@ pub fn login_email_changed_email(organisation_name: &str, old: &str, new: &str) 
     RenderedEmail { subject, text, html }
 }
 
+/// The notice sent to the owner and administrators when a webhook endpoint has failed for
+/// five days and was disabled: which address, and what to do about it.
+pub fn webhook_disabled_email(organisation_name: &str, url: &str) -> RenderedEmail {
+    let org = single_line(organisation_name);
+    let subject = format!("A webhook endpoint of {org} was disabled");
+    let text = format!(
+        "Hello,\n\nEvery delivery to the webhook endpoint {url} failed for 5 days, so the member portal \
+         stopped sending to it. Its deliveries are listed on Settings → Webhooks.\n\n\
+         Once it answers again, enable it there: messages still being retried are then sent.\n"
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">\
+         <p>Hello,</p><p>Every delivery to the webhook endpoint {url} failed for 5 days, so the member portal \
+         stopped sending to it. Its deliveries are listed on Settings → Webhooks.</p>\
+         <p>Once it answers again, enable it there: messages still being retried are then sent.</p></body></html>",
+        url = escape_html(url)
+    );
+    RenderedEmail { subject, text, html }
+}
+
 /// Puts the real link into a stored body.
 pub fn with_link(body: &str, link: &str) -> String {
     body.replace(LINK_PLACEHOLDER, link)

@@ -6,10 +6,13 @@
 
 use async_trait::async_trait;
 
-use crate::domain::webhook::{EVENT_TYPES, EndpointUrl, EventChoice, next_attempt};
+use crate::domain::webhook::{DISABLE_AFTER_SECONDS, EVENT_TYPES, EndpointUrl, EventChoice, next_attempt};
 use crate::error::{AppError, FormErrors};
+use crate::mail::render::webhook_disabled_email;
 use crate::ports::AppState;
 use crate::secrets::{new_nonce, new_webhook_secret, webhook_signature};
+use crate::store::invitations::QueuedEmail;
+use crate::store::organisations;
 use crate::store::scope::StaffScope;
 use crate::store::webhooks::{self, Attempt, Due};
 use crate::store::{Db, DbError};
@@ -90,12 +93,35 @@ pub async fn deliver_due(
                 delivered,
                 next_attempt_at: if delivered { None } else { next_attempt(message.attempts + 1, now) },
             };
-            webhooks::record(db, &claim, message, &attempt, now).await?;
+            let disables = message.failing_since.is_some_and(|since| now - since >= DISABLE_AFTER_SECONDS);
+            let notices = if !delivered && disables { disabled_notices(db, message).await? } else { Vec::new() };
+            webhooks::record(db, &claim, message, &attempt, &notices, now).await?;
             done.attempted += 1;
             done.delivered += usize::from(delivered);
         }
     }
     Ok(done)
+}
+
+/// The e-mails telling the owner and administrators that the endpoint was disabled.
+async fn disabled_notices(db: &dyn Db, message: &Due) -> Result<Vec<(String, QueuedEmail)>, DbError> {
+    let Some(organisation) = organisations::organisation(db, message.organisation_id).await? else {
+        return Ok(Vec::new());
+    };
+    let rendered = webhook_disabled_email(&organisation.name, &message.url);
+    let notices = webhooks::managers(db, message.organisation_id).await?.into_iter().map(|to| {
+        let notice = QueuedEmail {
+            idempotency_key: new_nonce(),
+            from_name: organisation.sender_name.clone(),
+            from_email: organisation.sender_email.clone(),
+            subject: rendered.subject.clone(),
+            text_body: rendered.text.clone(),
+            html_body: rendered.html.clone(),
+            sealed_token: String::new(),
+        };
+        (to, notice)
+    });
+    Ok(notices.collect())
 }
 
 /// One attempt: the address checked again (the rules may have tightened since it was saved),

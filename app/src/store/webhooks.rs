@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 
+use super::invitations::QueuedEmail;
 use super::{Batch, Db, DbError, fetch_all, fetch_optional};
 use crate::domain::webhook::{DISABLE_AFTER_SECONDS, EndpointUrl, EventChoice};
 use crate::stmt;
@@ -205,6 +206,9 @@ pub async fn send_again(
 pub struct Due {
     pub id: i64,
     pub endpoint_id: i64,
+    pub organisation_id: i64,
+    /// Since when the endpoint has failed, if it does.
+    pub failing_since: Option<i64>,
     pub payload: String,
     pub created_at: i64,
     pub attempts: i64,
@@ -232,7 +236,8 @@ pub async fn claim_due(db: &dyn Db, claim: &str, now: i64, limit: i64) -> Result
     fetch_all(
         db,
         stmt!(
-            "SELECT d.id, d.endpoint_id, d.payload, d.created_at, d.attempts, e.url, e.secret
+            "SELECT d.id, d.endpoint_id, e.organisation_id, e.failing_since, d.payload, d.created_at, d.attempts,
+                    e.url, e.secret
              FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
              WHERE d.claim = ? AND d.next_attempt_at IS NOT NULL ORDER BY d.id",
             claim
@@ -251,8 +256,16 @@ pub struct Attempt<'a> {
 }
 
 /// Writes down an attempt of a claimed message. A good one ends the endpoint's failing; a
-/// failure starts it, and an endpoint failing for five days is disabled, on the timeline.
-pub async fn record(db: &dyn Db, claim: &str, due: &Due, attempt: &Attempt<'_>, now: i64) -> Result<(), DbError> {
+/// failure starts it, and an endpoint failing for five days is disabled, on the timeline,
+/// and `notices` (to whom, what) are queued then: each only if this attempt disabled it.
+pub async fn record(
+    db: &dyn Db,
+    claim: &str,
+    due: &Due,
+    attempt: &Attempt<'_>,
+    notices: &[(String, QueuedEmail)],
+    now: i64,
+) -> Result<(), DbError> {
     let mut batch = Batch::default();
     batch.add(stmt!(
         "UPDATE webhook_deliveries
@@ -298,6 +311,14 @@ pub async fn record(db: &dyn Db, claim: &str, due: &Due, attempt: &Attempt<'_>, 
             endpoint = due.endpoint_id
         ),
     ]);
+    for (to, notice) in notices {
+        let disabled_now = stmt!(
+            "EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = :endpoint AND disabled_at = :now)",
+            endpoint = due.endpoint_id,
+            now = now
+        );
+        batch.add(super::outbox::queue_one(due.organisation_id, to, notice, None, now, disabled_now));
+    }
     batch.run(db).await?;
     Ok(())
 }
@@ -337,4 +358,24 @@ pub async fn note_expired_invitations(db: &dyn Db, now: i64, limit: i64) -> Resu
     ));
     let changes = batch.run(db).await?;
     Ok(changes[noted].rows_affected)
+}
+
+/// The e-mail addresses of the organisation's owner and administrators: whom a disabled
+/// endpoint is told to.
+pub async fn managers(db: &dyn Db, organisation_id: i64) -> Result<Vec<String>, DbError> {
+    #[derive(Deserialize)]
+    struct Manager {
+        email: String,
+    }
+    let found: Vec<Manager> = fetch_all(
+        db,
+        stmt!(
+            "SELECT u.email FROM staff s JOIN users u ON u.id = s.user_id
+             WHERE s.organisation_id = ? AND s.role IN ('owner', 'administrator') AND u.disabled_at IS NULL
+             ORDER BY u.id",
+            organisation_id
+        ),
+    )
+    .await?;
+    Ok(found.into_iter().map(|m| m.email).collect())
 }

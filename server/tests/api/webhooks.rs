@@ -175,8 +175,17 @@ async fn a_failing_endpoint_is_retried_on_schedule_given_up_then_disabled_and_se
     let page = app.get(&app.staff, "/staff/webhooks").await.body;
     assert!(page.contains("Every delivery failed for 5 days"), "{page}");
     let settings = app.get(&app.staff, "/staff/settings").await.body;
-    assert!(settings.contains("disabled: every delivery failed for 5 days"), "the owners are told: {settings}");
-    app.invited_member("Hal", "hal@example.org").await;
+    assert!(settings.contains("disabled: every delivery failed for 5 days"), "on the timeline: {settings}");
+    app.dispatch_pending_emails().await;
+    let told = app.sent_emails().await.pop().expect("the owner is told by e-mail");
+    assert_eq!(told["to"][0], portico_app::seed::DEMO_OWNER_EMAIL);
+    assert!(
+        told["subject"].as_str().unwrap().contains("webhook endpoint")
+            && told["text"].as_str().unwrap().contains("/hooks"),
+        "{told}"
+    );
+    let hal = app.add_member("Hal", "Example", "hal@example.org").await;
+    app.invite(hal, "hal@example.org", "").await;
     assert_eq!(app.deliver().await.attempted, 0, "nothing goes to a disabled endpoint");
 
     // Enabled again, it answers: what was being retried is sent, and a given-up message sent
