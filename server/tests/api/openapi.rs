@@ -1,5 +1,6 @@
-//! The OpenAPI document: the copy both targets serve is the one the code generates, every
-//! route is in it, and every exchange of the API tests keeps to it — a request the server
+//! The OpenAPI document: the copy both targets serve is the one the code generates, valid
+//! OpenAPI 3.1 to `openapi-spec-validator` (nobody here wrote it), every route is in it, and
+//! every exchange of the API tests keeps to it — a request the server
 //! took is one the document allows, and every answer has the documented shape.
 
 use std::sync::OnceLock;
@@ -111,6 +112,23 @@ async fn the_served_document_is_the_one_the_code_generates() {
     let served: Value = served.json().await.unwrap();
     assert_eq!(&served, document());
     assert_eq!(served["openapi"], "3.1.0");
+}
+
+#[test]
+fn the_document_is_valid_openapi_to_an_independent_validator() {
+    let script = "import json, sys\nfrom openapi_spec_validator import validate\n\
+                  validate(json.load(sys.stdin))\nprint('valid')\n";
+    let mut python = crate::helpers::python()
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut python.stdin.take().unwrap(), SERVED.as_bytes()).unwrap();
+    let out = python.wait_with_output().unwrap();
+    let (said, why) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(said.trim(), "valid", "openapi-spec-validator refused the document:\n{why}");
 }
 
 #[tokio::test]

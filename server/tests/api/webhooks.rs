@@ -6,7 +6,7 @@
 //! refused.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use serde_json::Value;
 use wiremock::matchers::{method, path};
@@ -41,12 +41,12 @@ try:
 except Exception as refused:
     print("REFUSED: " + str(refused))
 "#;
-    let mut python = Command::new("python3")
+    let mut python = crate::helpers::python()
         .args(["-c", script])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .expect("python3 with standardwebhooks (make py-deps)");
+        .expect("python3");
     let wanted = ["webhook-id", "webhook-timestamp", "webhook-signature"];
     let headers: serde_json::Map<String, Value> =
         wanted.iter().map(|name| ((*name).to_owned(), Value::from(header(headers, name)))).collect();

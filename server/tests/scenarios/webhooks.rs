@@ -80,8 +80,14 @@ fn verify(secret: &str, headers: &Value, body: &str) -> String {
     let script = "import json, sys\nfrom standardwebhooks.webhooks import Webhook\ngiven = json.load(sys.stdin)\n\
                   try:\n    print(json.dumps(Webhook(given['secret']).verify(given['body'], given['headers'])))\n\
                   except Exception as refused:\n    print('REFUSED: ' + str(refused))\n";
-    let mut python =
-        Command::new("python3").args(["-c", script]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut python = Command::new("python3")
+        .arg("-s")
+        .env("PYTHONPATH", crate::target::workspace().join("target/py"))
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     let given = json!({"secret": secret, "headers": headers, "body": body});
     python.stdin.take().unwrap().write_all(given.to_string().as_bytes()).unwrap();
     String::from_utf8(python.wait_with_output().unwrap().stdout).unwrap()
