@@ -1,9 +1,11 @@
 // The owner tells another system of invitations as they happen: from Settings to the
 // webhooks page (no event chosen is said on the form), the endpoint added with its signing
-// secret shown once, then its page with its deliveries, disabled after a question and
-// enabled again.
+// secret shown once, then its page, disabled after a question and enabled again; and an
+// endpoint on a receiver here, its delivery followed on its page and sent again.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test } from './fixtures';
-import { staffSignsIn } from './steps';
+import { addMember, invite, newPerson, staffSignsIn } from './steps';
 
 test('the owner adds a webhook endpoint, sees its secret once, and disables it after a question', async ({ openTab }) => {
   const owner = await openTab('desktop');
@@ -57,4 +59,56 @@ test('the owner adds a webhook endpoint, sees its secret once, and disables it a
     'Endpoint enabled: messages being retried are sent at their next try.',
   );
   await expect(owner.page.locator('.status')).toHaveText('Active');
+  // Tidy: later tests' invitations are not sent to an address that does not exist.
+  await owner.page.getByRole('link', { name: 'Disable endpoint' }).click();
+  await owner.page.getByRole('dialog').getByRole('button', { name: 'Disable endpoint' }).click();
+  await expect(owner.page.locator('.status')).toHaveText('Disabled');
+});
+
+test('the owner follows each delivery to a receiver and sends one again', async ({ openTab }) => {
+  // A receiver on this machine (dev mode alone may call loopback), counting what it hears.
+  let heard = 0;
+  const receiver = http.createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      heard += 1;
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((ready) => receiver.listen(0, '127.0.0.1', ready));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  try {
+    const owner = await openTab('desktop');
+    await staffSignsIn(owner);
+    await owner.open('/staff/webhooks');
+    const form = owner.page.getByRole('region', { name: 'Add an endpoint' });
+    await form.getByLabel('Address').fill(url);
+    await form.getByLabel('invitation.created').check();
+    await form.getByRole('button', { name: 'Add endpoint' }).click();
+    await expect(owner.page.getByLabel('Signing secret')).toHaveValue(/^whsec_/);
+
+    await owner.open('/staff/members');
+    const person = newPerson('Hooked');
+    await addMember(owner, person);
+    await invite(owner, person);
+    await expect.poll(() => heard, { timeout: 15_000 }).toBe(1);
+
+    await owner.open('/staff/webhooks');
+    await owner.page.getByRole('link', { name: url }).click();
+    await owner.ready();
+    const row = owner.page.getByRole('row').filter({ hasText: 'invitation.created' });
+    await expect(row).toContainText('Delivered');
+    await expect(row).toContainText('Answered 204');
+    await owner.check('webhook-log');
+    await row.getByRole('button', { name: 'Send again' }).click();
+    await expect(owner.page.locator('p.notice[role=status]')).toHaveText('Queued to be sent again now.');
+    await expect.poll(() => heard, { timeout: 15_000 }).toBe(2);
+
+    // Tidy: no later test's invitations go to a receiver that is gone.
+    await owner.page.getByRole('link', { name: 'Disable endpoint' }).click();
+    await owner.page.getByRole('dialog').getByRole('button', { name: 'Disable endpoint' }).click();
+    await expect(owner.page.locator('p.notice[role=status]')).toContainText('Endpoint disabled');
+  } finally {
+    receiver.close();
+  }
 });
