@@ -220,7 +220,24 @@ pub struct Due {
 const CLAIM_SECONDS: i64 = 60;
 
 /// Claims up to `limit` messages due now (of endpoints not disabled) for the sender `claim`.
+/// Asked after every request that writes: when nothing is due (the usual answer) it only
+/// reads, taking no write lock from the requests beside it.
 pub async fn claim_due(db: &dyn Db, claim: &str, now: i64, limit: i64) -> Result<Vec<Due>, DbError> {
+    #[derive(Deserialize)]
+    struct Any {
+        due: i64,
+    }
+    let any: Option<Any> = fetch_optional(
+        db,
+        stmt!(
+            "SELECT 1 AS due FROM webhook_deliveries WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ? LIMIT 1",
+            now
+        ),
+    )
+    .await?;
+    if any.is_none_or(|a| a.due != 1) {
+        return Ok(Vec::new());
+    }
     db.execute(stmt!(
         "UPDATE webhook_deliveries SET claim = :claim, claimed_until = :until
          WHERE id IN (SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id

@@ -3,6 +3,8 @@
 //! Content-Security-Policy whose nonce is the one on their scripts. And each page has one
 //! address: the other spellings of it are redirected to it, always the same way.
 
+use std::time::Duration;
+
 use reqwest::StatusCode;
 use reqwest::header::{
     ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, LOCATION, X_CONTENT_TYPE_OPTIONS,
@@ -125,11 +127,16 @@ async fn raw_get(target: &Target, path: &str) -> (u16, String, String) {
     let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.expect("write");
     // Read to the answer's end, not the connection's: wrangler dev's proxy keeps it open
-    // for seconds after `Connection: close`.
+    // for seconds after `Connection: close` — and an answer with neither a length nor
+    // chunks has no end but the connection's, so a pause of 2 s ends it too (else the
+    // read waited for as long as the proxy kept the connection: once, for ever).
     let mut answer = Vec::new();
     let mut buffer = [0u8; 8192];
     while !whole_answer(&answer) {
-        let read = stream.read(&mut buffer).await.expect("read");
+        let read = match tokio::time::timeout(Duration::from_secs(2), stream.read(&mut buffer)).await {
+            Ok(read) => read.expect("read"),
+            Err(_) => break,
+        };
         if read == 0 {
             break;
         }
