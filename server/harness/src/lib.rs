@@ -6,6 +6,7 @@
 
 pub mod endpoints;
 pub mod forms;
+pub mod independent;
 pub mod multipart;
 
 use std::fmt::Display;

@@ -439,13 +439,3 @@ pub fn notice(page: &str) -> Option<String> {
     let (_, rest) = page.split_once("<p role=\"status\" class=\"notice\">")?;
     rest.split_once("</p>").map(|(text, _)| text.to_owned())
 }
-
-/// `python3` with the packages `make py-deps` put in target/py: implementations of
-/// standards nobody here wrote, to check ours against.
-pub fn python() -> std::process::Command {
-    let packages = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/py");
-    assert!(std::path::Path::new(packages).exists(), "run `make py-deps` first: {packages} is missing");
-    let mut command = std::process::Command::new("python3");
-    command.arg("-s").env("PYTHONPATH", packages);
-    command
-}

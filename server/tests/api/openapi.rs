@@ -118,17 +118,8 @@ async fn the_served_document_is_the_one_the_code_generates() {
 fn the_document_is_valid_openapi_to_an_independent_validator() {
     let script = "import json, sys\nfrom openapi_spec_validator import validate\n\
                   validate(json.load(sys.stdin))\nprint('valid')\n";
-    let mut python = crate::helpers::python()
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut python.stdin.take().unwrap(), SERVED.as_bytes()).unwrap();
-    let out = python.wait_with_output().unwrap();
-    let (said, why) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert_eq!(said.trim(), "valid", "openapi-spec-validator refused the document:\n{why}");
+    let said = portico_harness::independent::run_python(script, SERVED);
+    assert_eq!(said.trim(), "valid", "openapi-spec-validator refused the document (its reason is above)");
 }
 
 #[tokio::test]

@@ -5,12 +5,11 @@
 //! (on the timeline), and a message can be sent again; addresses inside the network are
 //! refused.
 
-use std::io::Write;
-use std::process::Stdio;
-
 use serde_json::Value;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use portico_harness::independent::standard_webhooks_verdict;
 
 use crate::helpers::*;
 
@@ -32,32 +31,10 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
 
 /// Verifies a message with the `standardwebhooks` package; its answer, or the refusal.
 fn verified_independently(secret: &str, headers: &[(String, String)], body: &str) -> Result<Value, String> {
-    let script = r#"
-import json, sys
-from standardwebhooks.webhooks import Webhook
-given = json.load(sys.stdin)
-try:
-    print(json.dumps(Webhook(given["secret"]).verify(given["body"], given["headers"])))
-except Exception as refused:
-    print("REFUSED: " + str(refused))
-"#;
-    let mut python = crate::helpers::python()
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3");
     let wanted = ["webhook-id", "webhook-timestamp", "webhook-signature"];
     let headers: serde_json::Map<String, Value> =
         wanted.iter().map(|name| ((*name).to_owned(), Value::from(header(headers, name)))).collect();
-    let given = serde_json::json!({"secret": secret, "body": body, "headers": headers});
-    python.stdin.take().unwrap().write_all(given.to_string().as_bytes()).unwrap();
-    let out = python.wait_with_output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    match text.strip_prefix("REFUSED: ") {
-        Some(refused) => Err(refused.trim().to_owned()),
-        None => serde_json::from_str(text.trim()).map_err(|e| format!("{e}: {text}")),
-    }
+    standard_webhooks_verdict(secret, &Value::Object(headers), body)
 }
 
 impl TestApp {
