@@ -78,6 +78,54 @@ pub async fn archive_member(member_id: i64) -> Result<(), AppError> {
     )
 }
 
+/// An archived member on the archived members' page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArchivedMember {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    /// The day, in the organisation's time zone.
+    pub archived_on: String,
+}
+
+/// The members archived that this staff login may see, the latest first.
+#[server(endpoint = "archived_members")]
+pub async fn archived_members() -> Result<Vec<ArchivedMember>, AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let rows = members::archived_members(state.db.as_ref(), &scope, None).await?;
+            Ok(rows
+                .into_iter()
+                .map(|row| ArchivedMember {
+                    id: row.id,
+                    name: format!("{} {}", row.first_name, row.last_name),
+                    email: row.email,
+                    archived_on: scope.zone.date(row.archived_at),
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// Brings an archived member back as they were: the profile, with "… restored."
+#[server(endpoint = "restore_member")]
+pub async fn restore_member(member_id: i64) -> Result<(), AppError> {
+    respond(
+        async move {
+            let (state, scope) = require_staff().await?;
+            let now = state.clock.now();
+            let restored = members::restore_member(state.db.as_ref(), &scope, member_id, None, now).await?;
+            let member = restored.ok_or(AppError::NotFound)?;
+            let notice = format!("{} {} restored.", member.first_name, member.last_name);
+            redirect_with_notice(&state, &format!("/staff/members/{member_id}"), &notice);
+            Ok(())
+        }
+        .await,
+    )
+}
+
 pub use crate::records::{ContactCard, InvitationSummary};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

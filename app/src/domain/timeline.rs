@@ -42,6 +42,10 @@ pub fn describe(kind: &str, contact: Option<&str>, detail: Option<&str>, actor: 
             Some(key) => format!("{who} archived through the API key “{key}”"),
             None => format!("{who} archived"),
         },
+        "restored" => match detail {
+            Some(key) => format!("{who} restored from the archive through the API key “{key}”"),
+            None => format!("{who} restored from the archive"),
+        },
         "linked" => format!(
             "{who}'s profile linked to the login {}, by the same e-mail address",
             detail.unwrap_or("(no longer there)")

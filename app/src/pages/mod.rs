@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/members") view=staff::MemberListPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/new") view=staff::NewMemberPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/not-registered") view=staff::NotRegisteredPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/members/archived") view=staff::ArchivedMembersPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/:id") view=staff::MemberProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/:id/contacts/new") view=staff::AddContactPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/members/:id/contacts/:contact_id/edit") view=staff::EditContactPage ssr=SsrMode::Async />

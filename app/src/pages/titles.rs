@@ -13,6 +13,7 @@ pub fn page_name(path: &str) -> &'static str {
         ["setup"] => "Set up Portico",
         ["staff", "members"] => "Members",
         ["staff", "members", "new"] => "Add a member",
+        ["staff", "members", "archived"] => "Archived members",
         ["staff", "not-registered"] => "Not yet registered",
         ["staff", "members", _] => "Member profile",
         ["staff", "members", _, "edit"] => "Edit member",

@@ -1,7 +1,7 @@
 use serde::Deserialize;
 
-use super::scope::{StaffScope, refresh_member, refresh_standing, visible_contact, visible_member};
-use super::{Batch, Db, DbError, fetch_all, fetch_optional};
+use super::scope::{StaffScope, archived_member, refresh_member, refresh_standing, visible_contact, visible_member};
+use super::{Batch, Db, DbError, Stmt, fetch_all, fetch_optional};
 use crate::domain::search::NameKeys;
 use crate::domain::{Email, InvitationFacts, PersonName, Phone, PostalAddress};
 use crate::records::{LinkedLogin, OwnProfile};
@@ -346,21 +346,8 @@ pub async fn archive_member(
     through_key: Option<&str>,
     now: i64,
 ) -> Result<bool, DbError> {
-    let actor = through_key.is_none().then_some(scope.user_id);
     let mut batch = Batch::default();
-    batch.add(scope.bind(stmt!(
-        concat!(
-            super::events::insert_event!(),
-            "SELECT m.organisation_id, m.id, c.id, 'archived', :actor, :key, :now
-             FROM members m JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
-             WHERE m.id = :member AND ",
-            visible_member!()
-        ),
-        actor = actor,
-        key = through_key,
-        now = now,
-        member = member_id
-    )));
+    batch.add(archive_event(ARCHIVED_EVENT, scope, member_id, through_key, now));
     let archived = batch.add(scope.bind(stmt!(
         concat!(
             "UPDATE members SET archived_at = :now
@@ -373,6 +360,91 @@ pub async fn archive_member(
     )));
     let changes = batch.run(db).await?;
     Ok(changes[archived].rows_affected == 1)
+}
+
+/// An archived member, as the archived members' page lists them.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ArchivedRow {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub archived_at: i64,
+}
+
+/// The archived members this staff login may see (only `member`, when named), the latest
+/// archived first.
+pub async fn archived_members(
+    db: &dyn Db,
+    scope: &StaffScope,
+    member: Option<i64>,
+) -> Result<Vec<ArchivedRow>, DbError> {
+    fetch_all(
+        db,
+        scope.bind(stmt!(
+            concat!(
+                "SELECT m.id, m.first_name, m.last_name, c.email, m.archived_at
+                 FROM members m JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
+                 WHERE (:member IS NULL OR m.id = :member) AND ",
+                archived_member!(),
+                " ORDER BY m.archived_at DESC, m.id DESC"
+            ),
+            member = member
+        )),
+    )
+    .await
+}
+
+/// Brings an archived member back as they were: on the member list, in the portal of their
+/// logins, in rounds; invitation links not yet expired work again. On the timeline, as
+/// archiving is. None when no archived member `member_id` is there for this staff login.
+pub async fn restore_member(
+    db: &dyn Db,
+    scope: &StaffScope,
+    member_id: i64,
+    through_key: Option<&str>,
+    now: i64,
+) -> Result<Option<ArchivedRow>, DbError> {
+    let Some(found) = archived_members(db, scope, Some(member_id)).await?.pop() else {
+        return Ok(None);
+    };
+    let mut batch = Batch::default();
+    // Before the UPDATE, as archiving's: written only while the member is archived, so a
+    // second restore at the same moment writes neither.
+    batch.add(archive_event(RESTORED_EVENT, scope, member_id, through_key, now));
+    let restored = batch.add(scope.bind(stmt!(
+        concat!(
+            "UPDATE members SET archived_at = NULL
+             WHERE id = :member AND EXISTS (SELECT 1 FROM members m WHERE m.id = members.id AND ",
+            archived_member!(),
+            ")"
+        ),
+        member = member_id
+    )));
+    let changes = batch.run(db).await?;
+    Ok((changes[restored].rows_affected == 1).then_some(found))
+}
+
+/// The timeline's line for archiving a member still visible, and for restoring one archived.
+const ARCHIVED_EVENT: &str = concat!(
+    super::events::insert_event!(),
+    "SELECT m.organisation_id, m.id, c.id, 'archived', :actor, :key, :now
+     FROM members m JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
+     WHERE m.id = :member AND ",
+    visible_member!()
+);
+const RESTORED_EVENT: &str = concat!(
+    super::events::insert_event!(),
+    "SELECT m.organisation_id, m.id, c.id, 'restored', :actor, :key, :now
+     FROM members m JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
+     WHERE m.id = :member AND ",
+    archived_member!()
+);
+
+/// `event` (one of the two above) by the staff login, or through the API key named.
+fn archive_event(event: &'static str, scope: &StaffScope, member_id: i64, through_key: Option<&str>, now: i64) -> Stmt {
+    let actor = through_key.is_none().then_some(scope.user_id);
+    scope.bind(stmt!(event, actor = actor, key = through_key, now = now, member = member_id))
 }
 
 /// Contacts whose latest invitation is in `state` (any state: `None`), by id after the

@@ -34,6 +34,19 @@ macro_rules! visible_member {
 }
 pub(crate) use visible_member;
 
+/// `m` is archived and was visible to the staff login before (`StaffScope::bind`, as
+/// `visible_member!`): what the archived members' page lists and may restore.
+macro_rules! archived_member {
+    () => {
+        concat!(
+            "m.organisation_id = :organisation AND m.archived_at IS NOT NULL AND (:all_members = 1 OR ",
+            $crate::store::scope::granted_member!("m.id"),
+            ")"
+        )
+    };
+}
+pub(crate) use archived_member;
+
 /// The member (`$member`, an id column) was given to the staff login `:staff_user`: itself,
 /// or a group it is in.
 macro_rules! granted_member {

@@ -108,6 +108,25 @@ async fn an_archived_member_leaves_the_list_the_portal_and_their_links() {
     assert!(last["text"].as_str().unwrap().contains("archived through the API key “Office”"), "{last}");
     let again = app.api(&key, Method::POST, &format!("/api/v1/members/{member_id}/archive"), None).await;
     assert_problem(again, 404, "no such record").await;
+
+    let restored = app.api(&key, Method::POST, &format!("/api/v1/members/{member_id}/restore"), None).await;
+    assert_eq!(restored.status(), 200);
+    let restored: Value = restored.json().await.unwrap();
+    assert_eq!(restored["first_name"], "Tomas");
+    let (status, _) = app.api_get(&key, &format!("/api/v1/members/{member_id}")).await;
+    assert_eq!(status, 200, "found again");
+    let welcome = app.get(&portico_harness::browser(), &link).await;
+    assert!(welcome.body.contains("Welcome, Tomas"), "the link not yet expired works again");
+    let (_, events) = app.api_get(&key, "/api/v1/events").await;
+    let last = events["data"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "restored");
+    assert!(
+        last["text"].as_str().unwrap().contains("restored from the archive through the API key “Office”"),
+        "{last}"
+    );
+    let twice = app.api(&key, Method::POST, &format!("/api/v1/members/{member_id}/restore"), None).await;
+    assert_problem(twice, 404, "no such record").await;
+    app.assert_standings_fresh().await;
 }
 
 #[tokio::test]

@@ -139,4 +139,45 @@ async fn an_archived_member_leaves_the_list_the_portal_and_their_login() {
         app.post_form(&app.staff, "/api/archive_member", &profile, &[("member_id", &member_id.to_string())]).await;
     assert_ne!(location(&again), "/staff/members", "nothing to archive twice");
     app.assert_standings_fresh().await;
+
+    // Archived by mistake: listed on "Archived members", and restored as they were.
+    let hostile = app.add_member("<b>Bold</b>", "<script>x</script>", "").await;
+    let hostile_profile = format!("/staff/members/{hostile}");
+    app.post_form(&app.staff, "/api/archive_member", &hostile_profile, &[("member_id", &hostile.to_string())]).await;
+    let archived_page = app.get(&app.staff, "/staff/members/archived").await;
+    assert_eq!(archived_page.status, 200);
+    assert!(
+        archived_page.body.contains("Wren Example") && archived_page.body.contains("Restore"),
+        "{}",
+        archived_page.body
+    );
+    assert!(archived_page.body.contains("&lt;b&gt;Bold&lt;/b&gt; &lt;script&gt;x&lt;/script&gt;"), "escaped");
+    assert!(!archived_page.body.contains("<b>Bold"), "never as markup");
+    let restored = app
+        .post_form(
+            &app.staff,
+            "/api/restore_member",
+            "/staff/members/archived",
+            &[("member_id", &member_id.to_string())],
+        )
+        .await;
+    assert_eq!(location(&restored), profile);
+    let page = app.get(&app.staff, &profile).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(notice(&page.body).as_deref(), Some("Wren Example restored."));
+    assert!(page.body.contains("Wren Example restored from the archive"), "on the timeline");
+    assert!(app.get(&app.staff, "/staff/members").await.body.contains(&format!("{profile}\"")), "listed again");
+    assert!(app.get(&member, "/portal").await.body.contains("Wren Example"), "their login sees the profile again");
+    let archived_page = app.get(&app.staff, "/staff/members/archived").await.body;
+    assert!(!archived_page.contains("Wren Example"), "no longer archived");
+    let twice = app
+        .post_form(
+            &app.staff,
+            "/api/restore_member",
+            "/staff/members/archived",
+            &[("member_id", &member_id.to_string())],
+        )
+        .await;
+    assert_ne!(location(&twice), profile, "a member not archived is not restored");
+    app.assert_standings_fresh().await;
 }

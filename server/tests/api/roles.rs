@@ -109,6 +109,8 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/staff/members", &[], ALL),
     ("/staff/members/new", &[], ALL),
     ("/staff/not-registered", &[], ALL),
+    ("/staff/members/archived", &[], ALL),
+    ("/api/archived_members", &[], ALL),
     ("/staff/members/{member}", &[], ALL),
     ("/staff/members/{member}/edit", &[], ALL),
     ("/staff/members/{member}/contacts/new", &[], ALL),
@@ -140,6 +142,7 @@ const MATRIX: &[(&str, &[(&str, &str)], [bool; 4])] = &[
     ("/api/remove_file", &[("member_id", "member"), ("file_id", "file")], ALL),
     ("/api/archive_template", &[("template_id", "template")], MANAGERS),
     ("/api/archive_member", &[("member_id", "member")], ALL),
+    ("/api/restore_member", &[("member_id", "member")], ALL),
 ];
 
 /// Server functions that are not staff's: for anyone, members, or the link's holder.

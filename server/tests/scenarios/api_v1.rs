@@ -103,7 +103,7 @@ pub async fn another_system_reads_and_adds_members_with_a_key(target: &Target) {
 }
 
 /// The document both targets serve, then a representative added, the pending invitations
-/// listed, a round dry-run and sent, and the member archived.
+/// listed, a round dry-run and sent, and the member archived and restored.
 async fn the_other_resources_answer(target: &Target, key: &str, member_id: i64) {
     let kind = target.kind;
     let document = Client::new().get(format!("{}/api/v1/openapi.json", target.base_url)).send().await.unwrap();
@@ -144,6 +144,11 @@ async fn the_other_resources_answer(target: &Target, key: &str, member_id: i64) 
     assert_eq!(call(target, key, Method::POST, &archive, None).await.status(), 200, "{kind:?}");
     let gone = call(target, key, Method::GET, &format!("/api/v1/members/{member_id}"), None).await;
     problem(gone, 404).await;
+    let restore = format!("/api/v1/members/{member_id}/restore");
+    assert_eq!(call(target, key, Method::POST, &restore, None).await.status(), 200, "{kind:?}");
+    let back = call(target, key, Method::GET, &format!("/api/v1/members/{member_id}"), None).await;
+    assert_eq!(back.status(), 200, "{kind:?}: restored");
+    problem(call(target, key, Method::POST, &restore, None).await, 404).await;
 }
 
 /// The cursor after the organisation's latest event, read page by page as a listener does.

@@ -50,6 +50,7 @@ pub fn MemberListPage() -> impl IntoView {
                                 <div class="actions">
                                     <a class="button secondary" href="/staff/not-registered">"Not yet registered"</a>
                                     <a class="button secondary" href="/staff/bulk-sends">"Bulk sends"</a>
+                                    <a class="button secondary" href="/staff/members/archived">"Archived"</a>
                                     <a class="button" href="/staff/members/new">"Add member"</a>
                                 </div>
                             </div>

@@ -1,4 +1,5 @@
 mod api_keys;
+mod archived;
 mod contacts;
 mod edit_member;
 mod group_profiles;
@@ -18,6 +19,7 @@ mod templates;
 mod webhooks;
 
 pub use api_keys::ApiKeysPage;
+pub use archived::ArchivedMembersPage;
 pub use contacts::{AddContactPage, EditContactPage};
 pub use edit_member::EditMemberPage;
 pub use group_profiles::AddToGroupPage;

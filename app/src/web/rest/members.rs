@@ -255,3 +255,27 @@ pub(super) async fn archive(State(state): State<AppState>, Path(id): Path<String
     })
     .await
 }
+
+/// `POST /api/v1/members/{id}/restore`: an archived member comes back as they were (the
+/// member list, the portal of their logins, rounds). Answers the member; a member not
+/// archived (or not there) is not found.
+#[cfg_attr(
+    feature = "openapi",
+    utoipa::path(
+        post, path = "/api/v1/members/{id}/restore", tag = "members",
+        params(("id" = i64, Path)),
+        responses((status = 200, body = Member)),
+    )
+)]
+pub(super) async fn restore(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Answer {
+    let (key, id, request) = write_to(&state, &headers, "POST", "/members/{id}/restore", &id).await?;
+    once(&state, &key, &request, &headers, &[], async {
+        let now = state.clock.now();
+        let name = Some(key.holder.name.as_str());
+        if members::restore_member(state.db.as_ref(), &key.scope, id, name, now).await?.is_none() {
+            return Err(AppError::NotFound.into());
+        }
+        Ok(Done::changed(&member(&state, &key, id).await?))
+    })
+    .await
+}

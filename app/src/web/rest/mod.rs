@@ -37,6 +37,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/api/v1/members", get(members::list).post(members::create).fallback(method_not_allowed))
         .route("/api/v1/members/{id}", get(members::get).patch(members::update).fallback(method_not_allowed))
         .route("/api/v1/members/{id}/archive", post(members::archive).fallback(method_not_allowed))
+        .route("/api/v1/members/{id}/restore", post(members::restore).fallback(method_not_allowed))
         .route("/api/v1/members/{id}/contacts", get(contacts::list).post(contacts::create).fallback(method_not_allowed))
         .route("/api/v1/contacts/{id}", delete(contacts::remove).patch(contacts::update).fallback(method_not_allowed))
         .route("/api/v1/contacts/{id}/invitation", get(invitations::get).fallback(method_not_allowed))

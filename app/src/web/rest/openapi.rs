@@ -20,7 +20,7 @@ use super::{contacts, events, invitations, members, rounds};
                        a write makes a retry within 24 hours return the first answer."
     ),
     paths(
-        members::list, members::create, members::get, members::update, members::archive,
+        members::list, members::create, members::get, members::update, members::archive, members::restore,
         contacts::list, contacts::create, contacts::update, contacts::remove,
         invitations::list, invitations::create, invitations::get, invitations::resend, invitations::revoke,
         rounds::dry_run, rounds::send, rounds::get, rounds::resume,
