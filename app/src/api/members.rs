@@ -94,7 +94,7 @@ pub async fn archived_members() -> Result<Vec<ArchivedMember>, AppError> {
     respond(
         async move {
             let (state, scope) = require_staff().await?;
-            let rows = members::archived_members(state.db.as_ref(), &scope, None).await?;
+            let rows = members::archived_members(state.db.as_ref(), &scope).await?;
             Ok(rows
                 .into_iter()
                 .map(|row| ArchivedMember {
@@ -116,8 +116,10 @@ pub async fn restore_member(member_id: i64) -> Result<(), AppError> {
         async move {
             let (state, scope) = require_staff().await?;
             let now = state.clock.now();
-            let restored = members::restore_member(state.db.as_ref(), &scope, member_id, None, now).await?;
-            let member = restored.ok_or(AppError::NotFound)?;
+            if !members::restore_member(state.db.as_ref(), &scope, member_id, None, now).await? {
+                return Err(AppError::NotFound);
+            }
+            let member = members::member(state.db.as_ref(), &scope, member_id).await?.ok_or(AppError::NotFound)?;
             let notice = format!("{} {} restored.", member.first_name, member.last_name);
             redirect_with_notice(&state, &format!("/staff/members/{member_id}"), &notice);
             Ok(())

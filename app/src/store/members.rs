@@ -372,42 +372,31 @@ pub struct ArchivedRow {
     pub archived_at: i64,
 }
 
-/// The archived members this staff login may see (only `member`, when named), the latest
-/// archived first.
-pub async fn archived_members(
-    db: &dyn Db,
-    scope: &StaffScope,
-    member: Option<i64>,
-) -> Result<Vec<ArchivedRow>, DbError> {
+/// The archived members this staff login may see, the latest archived first.
+pub async fn archived_members(db: &dyn Db, scope: &StaffScope) -> Result<Vec<ArchivedRow>, DbError> {
     fetch_all(
         db,
-        scope.bind(stmt!(
-            concat!(
-                "SELECT m.id, m.first_name, m.last_name, c.email, m.archived_at
-                 FROM members m JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
-                 WHERE (:member IS NULL OR m.id = :member) AND ",
-                archived_member!(),
-                " ORDER BY m.archived_at DESC, m.id DESC"
-            ),
-            member = member
-        )),
+        scope.bind(stmt!(concat!(
+            "SELECT m.id, m.first_name, m.last_name, c.email, m.archived_at
+             FROM members m JOIN contacts c ON c.member_id = m.id AND c.is_self = 1
+             WHERE ",
+            archived_member!(),
+            " ORDER BY m.archived_at DESC, m.id DESC"
+        ))),
     )
     .await
 }
 
 /// Brings an archived member back as they were: on the member list, in the portal of their
 /// logins, in rounds; invitation links not yet expired work again. On the timeline, as
-/// archiving is. None when no archived member `member_id` is there for this staff login.
+/// archiving is. False when no archived member `member_id` is there for this staff login.
 pub async fn restore_member(
     db: &dyn Db,
     scope: &StaffScope,
     member_id: i64,
     through_key: Option<&str>,
     now: i64,
-) -> Result<Option<ArchivedRow>, DbError> {
-    let Some(found) = archived_members(db, scope, Some(member_id)).await?.pop() else {
-        return Ok(None);
-    };
+) -> Result<bool, DbError> {
     let mut batch = Batch::default();
     // Before the UPDATE, as archiving's: written only while the member is archived, so a
     // second restore at the same moment writes neither.
@@ -422,7 +411,7 @@ pub async fn restore_member(
         member = member_id
     )));
     let changes = batch.run(db).await?;
-    Ok((changes[restored].rows_affected == 1).then_some(found))
+    Ok(changes[restored].rows_affected == 1)
 }
 
 /// The timeline's line for archiving a member still visible, and for restoring one archived.

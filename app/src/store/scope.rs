@@ -25,27 +25,34 @@ pub struct StaffScope {
 /// `:staff_user`).
 macro_rules! visible_member {
     () => {
-        concat!(
-            "m.organisation_id = :organisation AND m.archived_at IS NULL AND (:all_members = 1 OR ",
-            $crate::store::scope::granted_member!("m.id"),
-            ")"
-        )
+        $crate::store::scope::member_in_scope!("IS NULL")
     };
 }
 pub(crate) use visible_member;
 
-/// `m` is archived and was visible to the staff login before (`StaffScope::bind`, as
-/// `visible_member!`): what the archived members' page lists and may restore.
+/// `m` is archived and was visible to the staff login before (bound as `visible_member!`):
+/// what the archived members' page lists and may restore.
 macro_rules! archived_member {
     () => {
+        $crate::store::scope::member_in_scope!("IS NOT NULL")
+    };
+}
+pub(crate) use archived_member;
+
+/// `m` is the organisation's, with `archived_at` as `$archived` says, and granted to the
+/// staff login unless it sees every member: the two above, written once.
+macro_rules! member_in_scope {
+    ($archived:literal) => {
         concat!(
-            "m.organisation_id = :organisation AND m.archived_at IS NOT NULL AND (:all_members = 1 OR ",
+            "m.organisation_id = :organisation AND m.archived_at ",
+            $archived,
+            " AND (:all_members = 1 OR ",
             $crate::store::scope::granted_member!("m.id"),
             ")"
         )
     };
 }
-pub(crate) use archived_member;
+pub(crate) use member_in_scope;
 
 /// The member (`$member`, an id column) was given to the staff login `:staff_user`: itself,
 /// or a group it is in.

@@ -153,7 +153,8 @@ pub async fn hostile_text_is_shown_as_text_everywhere(target: &Target) {
     assert_eq!(location(&staff.post_form("/api/add_webhook", "/staff/webhooks", &endpoint).await), "/staff/webhooks");
     // Disabled at once: nothing later in the run is sent to a host that does not exist.
     let disable = [("endpoint_id", "1")];
-    staff.post_form("/api/set_webhook_enabled", "/staff/webhooks/1", &disable).await;
+    let disabled = staff.post_form("/api/set_webhook_enabled", "/staff/webhooks/1", &disable).await;
+    assert_eq!(location(&disabled), "/staff/webhooks/1", "{kind:?}");
 
     // Reflected: a search, and what a refused form keeps (a name too long beside the text).
     let search = field("q");

@@ -28,8 +28,6 @@ fn ArchivedMembers(members: Vec<ArchivedMember>) -> impl IntoView {
         <section class="panel wide">
             <p><a href="/staff/members">"← Members"</a></p>
             <h1>"Archived members"</h1>
-            // On a phone the e-mail and date columns fold away (as on the member list), so
-            // "Restore" stays on the screen.
             <p class="muted">
                 "Archived members are not on the member list, in the portal or in any round. "
                 "Restoring one brings them back as they were."
@@ -38,6 +36,8 @@ fn ArchivedMembers(members: Vec<ArchivedMember>) -> impl IntoView {
             {if members.is_empty() {
                 view! { <p>"No one is archived."</p> }.into_any()
             } else {
+                // On a phone the e-mail and date columns fold away (as on the member list),
+                // so "Restore" stays on the screen.
                 view! {
                     <div class="table-scroll">
                         <table class="members">

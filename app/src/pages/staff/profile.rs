@@ -114,7 +114,7 @@ fn Profile(profile: MemberDetails, actions: CardActions) -> impl IntoView {
                 key="archive".to_owned()
                 label="Archive member"
                 question=archive_question
-                consequence="They leave the member list, the portal and every round; their invitation links stop working and their logins no longer see this profile. Archived members can be restored from the member list's “Archived members”.".to_owned()
+                consequence="They leave the member list, the portal and every round; their invitation links stop working and their logins no longer see this profile. They can be restored from “Archived” on the member list.".to_owned()
                 to=ArchiveMember::url()
                 fields=vec![("member_id", id.to_string())]
             />

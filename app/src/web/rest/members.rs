@@ -272,7 +272,7 @@ pub(super) async fn restore(State(state): State<AppState>, Path(id): Path<String
     once(&state, &key, &request, &headers, &[], async {
         let now = state.clock.now();
         let name = Some(key.holder.name.as_str());
-        if members::restore_member(state.db.as_ref(), &key.scope, id, name, now).await?.is_none() {
+        if !members::restore_member(state.db.as_ref(), &key.scope, id, name, now).await? {
             return Err(AppError::NotFound.into());
         }
         Ok(Done::changed(&member(&state, &key, id).await?))
