@@ -66,15 +66,20 @@ test('the owner adds a webhook endpoint, sees its secret once, and disables it a
 });
 
 test('the owner follows each delivery to a receiver and sends one again', async ({ openTab }) => {
-  // A receiver on this machine (dev mode alone may call loopback), counting what it hears.
-  let heard = 0;
+  // A receiver on this machine (dev mode alone may call loopback), keeping what it hears.
+  // Tests running beside this one invite people too, and this endpoint hears of them: only
+  // messages about this test's person are counted.
+  const heard: { id: string; body: string }[] = [];
   const receiver = http.createServer((request, response) => {
-    request.resume();
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
     request.on('end', () => {
-      heard += 1;
+      heard.push({ id: String(request.headers['webhook-id']), body });
       response.writeHead(204).end();
     });
   });
+  const about = (email: string) => heard.filter((message) => JSON.parse(message.body).data.email === email);
   await new Promise<void>((ready) => receiver.listen(0, '127.0.0.1', ready));
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
   try {
@@ -91,18 +96,23 @@ test('the owner follows each delivery to a receiver and sends one again', async 
     const person = newPerson('Hooked');
     await addMember(owner, person);
     await invite(owner, person);
-    await expect.poll(() => heard, { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => about(person.email).length, { timeout: 15_000 }).toBe(1);
 
     await owner.open('/staff/webhooks');
     await owner.page.getByRole('link', { name: url }).click();
     await owner.ready();
-    const row = owner.page.getByRole('row').filter({ hasText: 'invitation.created' });
+    // Each message says whom it is about: this test's person, among any invited beside it.
+    const row = owner.page.getByRole('row').filter({ hasText: 'invitation.created' }).filter({ hasText: person.email });
+    await expect(row).toContainText(`${person.firstName} ${person.lastName}`);
     await expect(row).toContainText('Delivered');
     await expect(row).toContainText('Answered 204');
     await owner.check('webhook-log');
     await row.getByRole('button', { name: 'Send again' }).click();
     await expect(owner.page.locator('p.notice[role=status]')).toHaveText('Queued to be sent again now.');
-    await expect.poll(() => heard, { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => about(person.email).length, { timeout: 15_000 }).toBe(2);
+    // The same message again, under the same id, so a receiver can tell it heard it before.
+    const [first, again] = about(person.email);
+    expect(again).toEqual(first);
 
     // Tidy: no later test's invitations go to a receiver that is gone.
     await owner.page.getByRole('link', { name: 'Disable endpoint' }).click();

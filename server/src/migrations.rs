@@ -37,6 +37,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("0023_api_keys.sql", include_str!("../../migrations/0023_api_keys.sql")),
     ("0024_imports.sql", include_str!("../../migrations/0024_imports.sql")),
     ("0025_webhooks.sql", include_str!("../../migrations/0025_webhooks.sql")),
+    ("0026_new_link.sql", include_str!("../../migrations/0026_new_link.sql")),
 ];
 
 /// Migrations as sqlx numbers and checks them (`0001_initial.sql`: version 1, "initial"),

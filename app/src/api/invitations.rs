@@ -145,14 +145,39 @@ pub struct InvitationWelcome {
     pub signed_in_as_invitee: bool,
 }
 
+/// What an invitation link's page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum InvitationPage {
+    /// The link works: the person sets a password (or links their login), or declines.
+    Open(InvitationWelcome),
+    /// It expired unused: the person may ask for a new one, sent where this one was.
+    Expired(ClosedLinkView),
+    /// It was used (or the person reaches the profile with a login by now): they sign in.
+    Used(ClosedLinkView),
+}
+
+/// Whose link it was, for a page that can no longer use it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClosedLinkView {
+    pub organisation_name: String,
+    pub brand: crate::domain::brand::Brand,
+}
+
+/// The page of an invitation link. Reading it changes nothing. A link that was never made,
+/// was revoked or replaced, or was declined, opens the one page for links that lead nowhere
+/// (`AppError::InvalidLink`).
 #[server(endpoint = "invitation_preview")]
-pub async fn invitation_preview(token: String) -> Result<InvitationWelcome, AppError> {
+pub async fn invitation_preview(token: String) -> Result<InvitationPage, AppError> {
     respond(
         async move {
             let state = app_state()?;
-            let live = invitations::open(&state, &token).await?.live;
+            let live = match invitations::open(&state, &token).await {
+                Ok(opened) => opened.live,
+                Err(AppError::InvalidLink) => return closed_link_page(&state, &token).await,
+                Err(other) => return Err(other),
+            };
             let viewer = current_session(&state).await?.map(|(_, user)| user.user_id);
-            Ok(InvitationWelcome {
+            Ok(InvitationPage::Open(InvitationWelcome {
                 brand: crate::domain::brand::Brand::of(
                     live.organisation_id,
                     live.organisation_accent.as_deref(),
@@ -164,10 +189,47 @@ pub async fn invitation_preview(token: String) -> Result<InvitationWelcome, AppE
                 on_behalf_of: live.on_behalf_of,
                 has_login: live.existing_user_id.is_some(),
                 signed_in_as_invitee: viewer.is_some() && viewer == live.existing_user_id,
-            })
+            }))
         }
         .await,
     )
+}
+
+#[cfg(feature = "ssr")]
+async fn closed_link_page(state: &AppState, token: &str) -> Result<InvitationPage, AppError> {
+    let closed = invitations::closed(state, token).await?.ok_or(AppError::InvalidLink)?;
+    let view = ClosedLinkView {
+        brand: crate::domain::brand::Brand::of(
+            closed.organisation_id,
+            closed.organisation_accent.as_deref(),
+            closed.organisation_logo.as_deref(),
+        ),
+        organisation_name: closed.organisation_name,
+    };
+    match (closed.used, closed.renewable) {
+        (true, _) => Ok(InvitationPage::Used(view)),
+        (false, true) => Ok(InvitationPage::Expired(view)),
+        (false, false) => Err(AppError::InvalidLink),
+    }
+}
+
+/// Where "Send me a new link" lands, whether or not one was sent.
+pub const NEW_LINK_PAGE: &str = "/new-link";
+
+/// "Send me a new link", from the page of an expired link: a new invitation e-mailed to the
+/// address the expired one went to. Only the token comes from the form: an address posted
+/// with it is never read. The answer is the same whether or not one was sent.
+#[server(endpoint = "request_new_link")]
+pub async fn request_new_link(token: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let result = async {
+        limits::attempt(&state, &limits::NEW_LINKS_PER_ADDRESS, &limits::client_address()).await?;
+        invitations::renew(&state, &token).await?;
+        leptos_axum::redirect(NEW_LINK_PAGE);
+        Ok(())
+    }
+    .await;
+    redirect_back_on_error(&state, "/api/request_new_link", &invitation_page(&token), result)
 }
 
 /// Sets the password, creates the login, links it to the member, consumes the link and

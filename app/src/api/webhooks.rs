@@ -155,6 +155,10 @@ pub struct EndpointLog {
 pub struct DeliveryView {
     pub id: i64,
     pub r#type: String,
+    /// Whom the message is about: the member's name, if any.
+    pub member: Option<String>,
+    /// The address the message names, if any.
+    pub email: Option<String>,
     pub made: String,
     /// "Delivered", "Retrying at …", "Given up".
     pub outcome: String,
@@ -192,6 +196,8 @@ pub async fn webhook_log(endpoint_id: i64) -> Result<EndpointLog, AppError> {
                     finished: d.next_attempt_at.is_none(),
                     id: d.id,
                     r#type: d.r#type,
+                    member: d.member_first_name.zip(d.member_last_name).map(|(first, last)| format!("{first} {last}")),
+                    email: d.email,
                     made: zone.date_time(d.created_at),
                     attempts: d.attempts,
                 })

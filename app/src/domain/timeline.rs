@@ -56,6 +56,10 @@ pub fn describe(kind: &str, contact: Option<&str>, detail: Option<&str>, actor: 
         }
         "added_through_api" => format!("{who} added through the API key “{}”", detail.unwrap_or("no longer there")),
         "staff_joined" => format!("Joined the team: {}", detail.unwrap_or("a new login")),
+        "link_requested" => format!(
+            "{who} asked for a new link from their expired invitation; it was sent to {}",
+            detail.unwrap_or("the address it was sent to before")
+        ),
         "link_reenabled" => {
             format!("A new invite link was made for {who}{to} to pass on by hand; earlier links no longer work")
         }
@@ -92,6 +96,10 @@ mod tests {
         assert_eq!(
             describe("emailed", None, None, None),
             "Invitation e-mail to someone no longer on the profile handed to the e-mail service."
+        );
+        assert_eq!(
+            describe("link_requested", Some("Ada Byron"), Some("ada@example.org"), None),
+            "Ada Byron asked for a new link from their expired invitation; it was sent to ada@example.org."
         );
     }
 }

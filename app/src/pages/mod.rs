@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invite/:token") view=invite::AcceptInvitationPage ssr=SsrMode::Async />
                     <Route path=path!("/join-staff/:token") view=invite::JoinStaffPage ssr=SsrMode::Async />
                     <Route path=path!("/declined") view=invite::DeclinedPage ssr=SsrMode::Async />
+                    <Route path=path!("/new-link") view=invite::NewLinkPage ssr=SsrMode::Async />
                     <Route path=path!("/portal") view=portal::PortalPage ssr=SsrMode::Async />
                     <Route path=path!("/dev/mailbox") view=dev::DevMailboxPage ssr=SsrMode::Async />
                     <Route path=path!("/dev/style-guide") view=dev::StyleGuidePage ssr=SsrMode::Async />

@@ -49,6 +49,8 @@ pub const RESETS_PER_ADDRESS: Limit = Limit { name: "reset-address", max: 10, wi
 /// Reset e-mails to one address (counted whether or not it has a login, so the limit tells
 /// nothing), so the form cannot flood someone's inbox.
 pub const RESETS_PER_EMAIL: Limit = Limit { name: "reset-email", max: 3, window_seconds: WINDOW };
+/// "Send me a new link" from one address, whichever links (each may send an e-mail).
+pub const NEW_LINKS_PER_ADDRESS: Limit = Limit { name: "new-link-address", max: 10, window_seconds: WINDOW };
 /// Requests with one API key, whatever they ask: a sync gone round in a loop is slowed, not
 /// the organisation's pages.
 pub const API_REQUESTS_PER_KEY: Limit = Limit { name: "api-key", max: 600, window_seconds: 60 };

@@ -242,6 +242,42 @@ pub async fn open(state: &AppState, token: &str) -> Result<OpenedInvitation, App
     Ok(OpenedInvitation { token_hash, live })
 }
 
+/// A link that opens no live invitation, as its page shows it: used, renewable, or neither.
+/// None for what was never a link.
+pub async fn closed(state: &AppState, token: &str) -> Result<Option<invitations::ClosedLink>, AppError> {
+    let Some(token) = InviteToken::parse(token) else { return Ok(None) };
+    Ok(invitations::closed_link(state.db.as_ref(), &invite_token_hash(&token), state.clock.now()).await?)
+}
+
+/// "Send me a new link" from an expired link: a new invitation, in the expired one's words,
+/// to the address it went to (never one the request names); the expired link stays dead.
+/// True when one was sent; the door says the same either way, so a link's state is not
+/// told to whoever holds it twice. Once per expired link: the new one supersedes it.
+pub async fn renew(state: &AppState, token: &str) -> Result<bool, AppError> {
+    let Some(token) = InviteToken::parse(token) else { return Ok(false) };
+    let token_hash = invite_token_hash(&token);
+    let (db, now) = (state.db.as_ref(), state.clock.now());
+    let Some(expired) = invitations::renewable_invitation(db, &token_hash, now).await? else { return Ok(false) };
+    let Some(organisation) = organisations::organisation(db, expired.organisation_id).await? else {
+        return Ok(false);
+    };
+    let Ok(to) = Email::parse(&expired.email) else { return Ok(false) };
+    let member_name = crate::store::contacts::profiles_of(db, expired.contact_id).await?;
+    let wording = Wording {
+        subject: expired.subject_template,
+        body: expired.body_template,
+        personal_message: expired.personal_message,
+    };
+    let invitee =
+        Invitee { contact_id: expired.contact_id, first_name: &expired.first_name, member_name: &member_name };
+    let renewal = prepare_invitation(state, &organisation, &invitee, &to, &wording);
+    let renewed = invitations::renew_expired(db, &token_hash, renewal, now).await?;
+    if renewed {
+        (state.wake_outbox)();
+    }
+    Ok(renewed)
+}
+
 /// Accepts with a new login: creates it with `password_hash`, links it to every profile the
 /// invitation opens, uses up the link and starts the session `session_id`, in one batch; then
 /// links the organisation's other contacts with the proven address, as its setting says.

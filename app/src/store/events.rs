@@ -51,6 +51,19 @@ pub fn link_reenabled(token_hash: &str) -> Stmt {
     )
 }
 
+/// The invitation just made because its person asked for a new link from an expired one:
+/// by no staff (the person asked), naming the address it went to.
+pub fn link_requested(token_hash: &str) -> Stmt {
+    stmt!(
+        concat!(
+            insert_event!(),
+            "SELECT organisation_id, member_id, contact_id, 'link_requested', NULL, email, created_at
+             FROM invitations WHERE token_hash = ?"
+        ),
+        token_hash
+    )
+}
+
 /// The invitation a person just used from their link (`claim`): accepted, or declined.
 pub fn invitation_used(kind: &'static str, claim: &str, now: i64) -> Stmt {
     stmt!(

@@ -117,8 +117,6 @@ pub fn invitation_statements(
     inviting_as: InvitingAs,
 ) -> Result<InvitationStatements, DbError> {
     let list = serde_json::to_string(new).map_err(|e| DbError::Backend(e.to_string()))?;
-    let emails: Vec<QueuedFor> = new.iter().map(|n| QueuedFor { token_hash: &n.token_hash, mail: &n.mail }).collect();
-    let emails = serde_json::to_string(&emails).map_err(|e| DbError::Backend(e.to_string()))?;
     let revoke = stmt!(
         concat!(
             "UPDATE invitations SET revoked_at = :now
@@ -163,21 +161,29 @@ pub fn invitation_statements(
     Ok(InvitationStatements {
         revoke: scope.bind(bind_inviting_as(revoke, inviting_as, now)),
         insert: scope.bind(bind_inviting_as(insert, inviting_as, now)),
-        queue: stmt!(
-            "INSERT INTO outbox (organisation_id, invitation_id, idempotency_key, to_email,
-                     from_name, from_email, subject, text_body, html_body, sealed_token,
-                     next_attempt_at, created_at)
-             SELECT i.organisation_id, i.id, json_extract(j.value, '$.idempotency_key'), i.email,
-                    json_extract(j.value, '$.from_name'), json_extract(j.value, '$.from_email'),
-                    json_extract(j.value, '$.subject'), json_extract(j.value, '$.text_body'),
-                    json_extract(j.value, '$.html_body'), json_extract(j.value, '$.sealed_token'), ?, ?
-             FROM json_each(?) j JOIN invitations i ON i.token_hash = json_extract(j.value, '$.token_hash')",
-            now,
-            now,
-            emails
-        ),
+        queue: queue_emails(new, now)?,
         event: events::invitations_created(&list),
     })
+}
+
+/// The invitations' e-mails into the outbox, each found by its invitation's token hash
+/// (nothing for an invitation that was not written).
+fn queue_emails(new: &[NewInvitation], now: i64) -> Result<Stmt, DbError> {
+    let emails: Vec<QueuedFor> = new.iter().map(|n| QueuedFor { token_hash: &n.token_hash, mail: &n.mail }).collect();
+    let emails = serde_json::to_string(&emails).map_err(|e| DbError::Backend(e.to_string()))?;
+    Ok(stmt!(
+        "INSERT INTO outbox (organisation_id, invitation_id, idempotency_key, to_email,
+                 from_name, from_email, subject, text_body, html_body, sealed_token,
+                 next_attempt_at, created_at)
+         SELECT i.organisation_id, i.id, json_extract(j.value, '$.idempotency_key'), i.email,
+                json_extract(j.value, '$.from_name'), json_extract(j.value, '$.from_email'),
+                json_extract(j.value, '$.subject'), json_extract(j.value, '$.text_body'),
+                json_extract(j.value, '$.html_body'), json_extract(j.value, '$.sealed_token'), ?, ?
+         FROM json_each(?) j JOIN invitations i ON i.token_hash = json_extract(j.value, '$.token_hash')",
+        now,
+        now,
+        emails
+    ))
 }
 
 /// `invitation_statements`, in the order a batch runs them.
@@ -278,6 +284,126 @@ pub async fn live_invitation(db: &dyn Db, token_hash: &str, now: i64) -> Result<
         ),
     )
     .await
+}
+
+/// What a link that opens no live invitation came to, read for the page it opens.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClosedLink {
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub organisation_accent: Option<String>,
+    pub organisation_logo: Option<String>,
+    /// Accepted, or the person reaches the profile with a login by now: they sign in.
+    #[serde(deserialize_with = "super::flag")]
+    pub used: bool,
+    /// Expired unused, and still the person's latest invitation, on a profile still there,
+    /// with no login linked: it may be renewed (`renew_expired`).
+    #[serde(deserialize_with = "super::flag")]
+    pub renewable: bool,
+}
+
+/// An expired invitation may be renewed by its link (`i` the invitation, `:now`): expired
+/// unused (not revoked — which a newer invitation does to it — nor declined), the member not
+/// archived, the contact still on the profile with no login, and no later invitation.
+macro_rules! renewable {
+    () => {
+        "i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.declined_at IS NULL AND i.expires_at <= :now
+         AND EXISTS (SELECT 1 FROM members m WHERE m.id = i.member_id AND m.archived_at IS NULL)
+         AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = i.contact_id AND c.removed_at IS NULL
+                       AND NOT EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = c.id))
+         AND NOT EXISTS (SELECT 1 FROM invitations n WHERE n.contact_id = i.contact_id AND n.id > i.id)"
+    };
+}
+
+/// The link `token_hash` when it opens no live invitation: used, renewable, or neither.
+/// None for a link never made.
+pub async fn closed_link(db: &dyn Db, token_hash: &str, now: i64) -> Result<Option<ClosedLink>, DbError> {
+    fetch_optional(
+        db,
+        stmt!(
+            concat!(
+                "SELECT o.id AS organisation_id, o.name AS organisation_name, o.accent_colour AS organisation_accent,
+                        (SELECT l.digest FROM organisation_logos l WHERE l.organisation_id = o.id) AS organisation_logo,
+                        (i.accepted_at IS NOT NULL
+                         OR EXISTS (SELECT 1 FROM member_links l WHERE l.contact_id = i.contact_id)) AS used,
+                        (",
+                renewable!(),
+                ") AS renewable
+                 FROM invitations i JOIN organisations o ON o.id = i.organisation_id
+                 WHERE i.token_hash = :token_hash"
+            ),
+            token_hash = token_hash,
+            now = now
+        ),
+    )
+    .await
+}
+
+/// What renewing an expired invitation writes its e-mail from: to whom, to which address, in
+/// which words.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RenewableInvitation {
+    pub organisation_id: i64,
+    pub contact_id: i64,
+    pub first_name: String,
+    pub email: String,
+    pub personal_message: Option<String>,
+    pub subject_template: Option<String>,
+    pub body_template: Option<String>,
+}
+
+/// The invitation behind `token_hash`, when it may be renewed now.
+pub async fn renewable_invitation(
+    db: &dyn Db,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<RenewableInvitation>, DbError> {
+    fetch_optional(
+        db,
+        stmt!(
+            concat!(
+                "SELECT i.organisation_id, i.contact_id, coalesce(c.first_name, m.first_name) AS first_name, i.email,
+                        i.personal_message, i.subject_template, i.body_template
+                 FROM invitations i JOIN contacts c ON c.id = i.contact_id JOIN members m ON m.id = i.member_id
+                 WHERE i.token_hash = :token_hash AND ",
+                renewable!()
+            ),
+            token_hash = token_hash,
+            now = now
+        ),
+    )
+    .await
+}
+
+/// Renews the expired invitation `token_hash` with `new` (to the same address, in the same
+/// words, from the same sender), its e-mail queued and "asked for a new link" on the
+/// timeline, in one batch. False, nothing written, when it is not renewable (any more): a
+/// second request with the same link, at once or later, sends nothing.
+pub async fn renew_expired(db: &dyn Db, token_hash: &str, new: NewInvitation, now: i64) -> Result<bool, DbError> {
+    let mut batch = Batch::default();
+    let inserted = batch.add(stmt!(
+        concat!(
+            "INSERT INTO invitations (organisation_id, member_id, contact_id, email, token_hash, personal_message,
+                     subject_template, body_template, sent_by, created_at, expires_at)
+             SELECT i.organisation_id, i.member_id, i.contact_id, i.email, :new_token_hash, i.personal_message,
+                    i.subject_template, i.body_template, i.sent_by, :now, :expires_at
+             FROM invitations i
+             WHERE i.token_hash = :token_hash AND i.email = :email AND ",
+            renewable!()
+        ),
+        new_token_hash = new.token_hash.as_str(),
+        expires_at = new.expires_at,
+        token_hash = token_hash,
+        email = new.email.as_str(),
+        now = now
+    ));
+    let contact_id = new.contact_id;
+    batch.add_all([
+        queue_emails(std::slice::from_ref(&new), now)?,
+        events::link_requested(&new.token_hash),
+        refresh_contact(contact_id),
+    ]);
+    Ok(batch.run(db).await?[inserted].rows_affected == 1)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

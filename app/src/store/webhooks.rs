@@ -149,6 +149,11 @@ pub struct DeliveryRow {
     pub last_error: Option<String>,
     pub delivered_at: Option<i64>,
     pub failed_at: Option<i64>,
+    /// The member the message is about, and the address it names (none for events that
+    /// concern no one person).
+    pub member_first_name: Option<String>,
+    pub member_last_name: Option<String>,
+    pub email: Option<String>,
 }
 
 /// How many deliveries an endpoint's log shows, newest first.
@@ -159,8 +164,12 @@ pub async fn log(db: &dyn Db, organisation_id: i64, endpoint_id: i64) -> Result<
         db,
         stmt!(
             "SELECT d.id, d.event_id, d.type, d.created_at, d.attempts, d.next_attempt_at, d.last_attempt_at,
-                    d.last_status, d.last_error, d.delivered_at, d.failed_at
+                    d.last_status, d.last_error, d.delivered_at, d.failed_at,
+                    m.first_name AS member_first_name, m.last_name AS member_last_name,
+                    json_extract(d.payload, '$.data.email') AS email
              FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+             LEFT JOIN events ev ON ev.id = d.event_id
+             LEFT JOIN members m ON m.id = ev.member_id AND m.organisation_id = e.organisation_id
              WHERE d.endpoint_id = :endpoint AND e.organisation_id = :organisation
              ORDER BY d.id DESC LIMIT :limit",
             endpoint = endpoint_id,

@@ -78,6 +78,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/remove_logo", &[]),
     ("/api/remove_membership", &["member_id", "membership_id"]),
     ("/api/remove_staff", &["user_id"]),
+    ("/api/request_new_link", &["token"]),
     ("/api/request_password_reset", &["email"]),
     ("/api/resend_invitation", &["contact_id"]),
     ("/api/reset_password", &["token", "password", "confirm_password"]),

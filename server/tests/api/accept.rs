@@ -62,19 +62,21 @@ async fn opening_a_link_five_times_with_get_and_head_changes_nothing() {
 }
 
 #[tokio::test]
-async fn bogus_used_and_malformed_links_all_show_the_same_page() {
+async fn bogus_and_malformed_links_show_the_same_page_and_a_used_one_says_to_sign_in() {
     let app = spawn_app().await;
     email_api_accepts(&app).await;
     app.staff_login().await;
     let (_, link) = app.invited_member("Ada", "ada.byron@example.org").await;
     app.accept(&browser(), &link, "correct horse battery").await;
 
+    let used = app.get(&browser(), &link).await;
+    assert_eq!(used.status, 404);
+    assert!(used.body.contains("This invitation has been used"), "{}", used.body);
+    assert!(used.body.contains("<a class=\"button\" href=\"/login\">Sign in</a>"));
+    assert!(!used.body.contains("Send me a new link"));
+
     let bogus = format!("/invite/{}", "A".repeat(43));
-    let pages = [
-        app.get(&browser(), &link).await,
-        app.get(&browser(), &bogus).await,
-        app.get(&browser(), "/invite/short").await,
-    ];
+    let pages = [app.get(&browser(), &bogus).await, app.get(&browser(), "/invite/short").await];
     for page in &pages {
         assert_eq!(page.status, 404);
         assert!(page.body.contains("This link is no longer valid"));
@@ -125,7 +127,9 @@ async fn a_link_works_one_second_before_expiry_and_not_one_second_after() {
     assert_eq!(location(&app.accept(&browser(), &link_a, "correct horse battery").await), "/portal");
 
     app.clock.set(expires_at + 1);
-    assert_eq!(app.get(&browser(), &link_b).await.status, 404);
+    let expired = app.get(&browser(), &link_b).await;
+    assert_eq!(expired.status, 404);
+    assert!(expired.body.contains("This invitation has expired") && expired.body.contains(">Send me a new link<"));
     assert_eq!(refusal(&app.accept(&browser(), &link_b, "correct horse battery").await), "InvalidLink");
     app.staff_login().await; // a month later
     let list = app.get(&app.staff, "/staff/members").await;

@@ -25,6 +25,7 @@ mod logins;
 mod member_list;
 mod members;
 mod migrations;
+mod new_link;
 mod openapi;
 mod pages;
 mod password_reset;

@@ -159,6 +159,7 @@ const NOT_STAFF: &[&str] = &[
     "/api/logout",
     "/api/password_reset_preview",
     "/api/portal_profile",
+    "/api/request_new_link",
     "/api/request_password_reset",
     "/api/reset_password",
     "/api/set_up",

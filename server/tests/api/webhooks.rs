@@ -106,6 +106,7 @@ async fn an_endpoint_hears_what_it_chose_signed_as_standard_webhooks_says() {
     assert_eq!(app.deliver().await.attempted, 0);
     let log = app.get(&app.staff, "/staff/webhooks/1").await.body;
     assert!(log.contains("invitation.accepted") && log.contains("Answered 204"), "{log}");
+    assert!(log.contains("Iris Example") && log.contains("iris@example.org"), "each message says whom: {log}");
     // Events not chosen are not sent.
     app.post_form(
         &app.staff,

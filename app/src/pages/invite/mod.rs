@@ -5,10 +5,12 @@ use leptos_router::hooks::use_params_map;
 
 pub use staff::JoinStaffPage;
 
-use super::common::{Field, FormAlert, LoadError, NewPasswordFields, action_error};
+use super::common::{Field, FormAlert, LoadError, NewPasswordFields, action_error, set_status};
 use crate::api::invitations::{
-    AcceptInvitation, DeclineInvitation, InvitationWelcome, LinkInvitation, invitation_preview,
+    AcceptInvitation, ClosedLinkView, DeclineInvitation, InvitationPage, InvitationWelcome, LinkInvitation,
+    RequestNewLink, invitation_preview,
 };
+use crate::domain::brand::Brand;
 
 /// The page an invitation link opens. Loading it changes nothing (e-mail scanners open
 /// links too); only submitting the form consumes the link.
@@ -22,10 +24,16 @@ pub fn AcceptInvitationPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match preview.await {
                     Err(error) => view! { <LoadError error /> }.into_any(),
-                    Ok(invitation) if invitation.has_login => {
+                    Ok(InvitationPage::Open(invitation)) if invitation.has_login => {
                         view! { <LinkExistingLogin invitation token=token.get_untracked() /> }.into_any()
                     }
-                    Ok(invitation) => view! { <SetPassword invitation token=token.get_untracked() /> }.into_any(),
+                    Ok(InvitationPage::Open(invitation)) => {
+                        view! { <SetPassword invitation token=token.get_untracked() /> }.into_any()
+                    }
+                    Ok(InvitationPage::Expired(link)) => {
+                        view! { <ExpiredLink link token=token.get_untracked() /> }.into_any()
+                    }
+                    Ok(InvitationPage::Used(link)) => view! { <UsedLink link /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -39,7 +47,7 @@ fn SetPassword(invitation: InvitationWelcome, token: String) -> impl IntoView {
     let error = action_error(accept);
     view! {
         <section class="panel narrow">
-            <WelcomeLogo invitation=invitation.clone() />
+            <WelcomeLogo brand=invitation.brand.clone() organisation=invitation.organisation_name.clone() />
             <h1>{format!("Welcome, {}", invitation.first_name)}</h1>
             <Invites invitation=invitation.clone() />
             <p>"Choose a password to sign in with "<strong>{invitation.email}</strong>"."</p>
@@ -66,7 +74,7 @@ fn LinkExistingLogin(invitation: InvitationWelcome, token: String) -> impl IntoV
     let button = if signed_in { format!("Add {whose}'s profile") } else { "Sign in and link".to_owned() };
     view! {
         <section class="panel narrow">
-            <WelcomeLogo invitation=invitation.clone() />
+            <WelcomeLogo brand=invitation.brand.clone() organisation=invitation.organisation_name.clone() />
             <h1>{format!("Welcome, {}", invitation.first_name)}</h1>
             <Invites invitation=invitation.clone() />
             {if signed_in {
@@ -107,11 +115,64 @@ fn Invites(invitation: InvitationWelcome) -> impl IntoView {
 /// The organisation's face above its invitation: its logo (its name for a reader) and its
 /// accent colour.
 #[component]
-fn WelcomeLogo(invitation: InvitationWelcome) -> impl IntoView {
-    let brand = invitation.brand;
+fn WelcomeLogo(brand: Brand, organisation: String) -> impl IntoView {
     view! {
         {brand.stylesheet.map(|href| view! { <leptos_meta::Stylesheet href /> })}
-        {brand.logo.map(|src| view! { <img class="welcome-logo" src=src alt=invitation.organisation_name.clone() /> })}
+        {brand.logo.map(|src| view! { <img class="welcome-logo" src=src alt=organisation /> })}
+    }
+}
+
+/// An invitation that expired unused: the person asks for a new link rather than phoning
+/// the office. It goes where this one went; the form carries the link alone.
+#[component]
+fn ExpiredLink(link: ClosedLinkView, token: String) -> impl IntoView {
+    set_status(404);
+    let ask = ServerAction::<RequestNewLink>::new();
+    let error = action_error(ask);
+    let organisation = link.organisation_name.clone();
+    view! {
+        <section class="panel narrow">
+            <WelcomeLogo brand=link.brand organisation=link.organisation_name />
+            <h1>"This invitation has expired"</h1>
+            <p>{format!("You can still join the member portal of {organisation}: ask for a new link and it comes by e-mail in a few minutes.")}</p>
+            <p>"It is sent to the address this invitation was sent to. This link stays expired."</p>
+            <ActionForm action=ask>
+                <FormAlert error />
+                <input type="hidden" name="token" value=token />
+                <button type="submit" class="button">"Send me a new link"</button>
+            </ActionForm>
+            <p class="muted">"Set a password with it already? "<a href="/login">"Sign in"</a>"."</p>
+        </section>
+    }
+}
+
+/// An invitation used already (or whose person reaches the profile with a login by now):
+/// there is nothing to set up, only to sign in.
+#[component]
+fn UsedLink(link: ClosedLinkView) -> impl IntoView {
+    set_status(404);
+    view! {
+        <section class="panel narrow">
+            <WelcomeLogo brand=link.brand organisation=link.organisation_name.clone() />
+            <h1>"This invitation has been used"</h1>
+            <p>{format!("A login to the member portal of {} was set up with it. Sign in with that login's e-mail address and password.", link.organisation_name)}</p>
+            <p class="actions">
+                <a class="button" href="/login">"Sign in"</a>
+                <a class="button secondary" href="/forgot-password">"Forgotten your password?"</a>
+            </p>
+        </section>
+    }
+}
+
+/// Where "Send me a new link" lands: the same words whether or not one was sent.
+#[component]
+pub fn NewLinkPage() -> impl IntoView {
+    view! {
+        <section class="panel narrow">
+            <h1>"Check your e-mail"</h1>
+            <p>"If your invitation could be renewed, a new link is on its way to the address it was sent to. It can take a few minutes; look in your spam folder too."</p>
+            <p>"Nothing came? Ask your organisation to invite you again."</p>
+        </section>
     }
 }
 

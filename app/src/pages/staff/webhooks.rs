@@ -138,7 +138,7 @@ pub fn WebhookLogPage() -> impl IntoView {
                         } else {
                             view! {
                                 <table class="deliveries">
-                                    <thead><tr><th>"Event"</th><th>"Made"</th><th>"Outcome"</th><th>"Last answer"</th><th>"Attempts"</th><th></th></tr></thead>
+                                    <thead><tr><th>"Event"</th><th>"About"</th><th>"Made"</th><th>"Outcome"</th><th>"Last answer"</th><th>"Attempts"</th><th></th></tr></thead>
                                     <tbody>
                                         {log.deliveries.into_iter().map(|d| delivery_row(id, d, send_again)).collect_view()}
                                     </tbody>
@@ -165,6 +165,10 @@ fn delivery_row(endpoint_id: i64, delivery: DeliveryView, send_again: ServerActi
     view! {
         <tr>
             <td data-label="Event"><code>{delivery.r#type}</code></td>
+            <td data-label="About">
+                {delivery.member.unwrap_or_else(|| "—".to_owned())}
+                {delivery.email.map(|email| view! { " " <span class="muted">{email}</span> })}
+            </td>
             <td data-label="Made">{delivery.made}</td>
             <td data-label="Outcome">{delivery.outcome}</td>
             <td data-label="Last answer">{delivery.last_answer}</td>
