@@ -46,6 +46,9 @@ pub struct AppConfig {
     /// How many rows of an import one request writes (the page asks again for the rest):
     /// unlimited on the server; on the Worker, within D1's queries per invocation.
     pub import_rows_per_request: usize,
+    /// The secret the e-mail provider signs its delivery reports with (`whsec_…`); none:
+    /// `/webhooks/email…` takes none.
+    pub email_webhook_secret: Option<String>,
 }
 
 impl AppConfig {

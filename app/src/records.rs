@@ -236,7 +236,7 @@ pub struct InvitationSummary {
     pub is_pending: bool,
     /// "Link expires on …", while it is pending.
     pub expiry: Option<String>,
-    /// "E-mail delivered", "Could not be delivered: …"
+    /// "Delivered to the mailbox on …", "E-mail handed to the e-mail service on …", "Bounced on …"
     pub delivery: Option<String>,
     pub delivery_failed: bool,
     /// Declined: by whom, and why ("Declined from the invitation page."). Staff then see

@@ -79,6 +79,21 @@ pub fn webhook_signature(secret: &str, id: &str, timestamp: i64, body: &str) -> 
     format!("v1,{}", standard.encode(mac.finalize().into_bytes()))
 }
 
+/// Whether `signatures` (a `webhook-signature` or `svix-signature` header: `v1,<base64>`
+/// entries separated by spaces) holds the signature of this message under `secret`, as
+/// `webhook_signature` makes it; compared in constant time.
+pub fn webhook_signature_matches(secret: &str, id: &str, timestamp: i64, body: &[u8], signatures: &str) -> bool {
+    let standard = base64::engine::general_purpose::STANDARD;
+    let Ok(key) = standard.decode(secret.trim_start_matches("whsec_")) else { return false };
+    signatures.split_whitespace().filter_map(|entry| entry.strip_prefix("v1,")).any(|given| {
+        let Ok(given) = standard.decode(given) else { return false };
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("HMAC takes a key of any length");
+        mac.update(format!("{id}.{timestamp}.").as_bytes());
+        mac.update(body);
+        mac.verify_slice(&given).is_ok()
+    })
+}
+
 pub fn new_nonce() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<16>())
 }

@@ -25,6 +25,9 @@ pub struct Settings {
     pub secret_key: Option<String>,
     /// PORTICO_DEMO_PASSWORD: the demo owner's password on an empty database.
     pub demo_password: Option<String>,
+    /// PORTICO_EMAIL_WEBHOOK_SECRET: the secret (`whsec_…`) the e-mail provider signs its
+    /// delivery reports with; unset, none are taken.
+    pub email_webhook_secret: Option<String>,
 }
 
 impl Settings {
@@ -72,7 +75,23 @@ impl Settings {
             rate_limits,
             secret_key: var("PORTICO_SECRET_KEY"),
             demo_password: var("PORTICO_DEMO_PASSWORD"),
+            email_webhook_secret: var("PORTICO_EMAIL_WEBHOOK_SECRET")
+                .map(|secret| parse_webhook_secret(&secret))
+                .transpose()?,
         })
+    }
+}
+
+/// A signing secret as providers give it: `whsec_` and base64 of at least 16 bytes.
+fn parse_webhook_secret(input: &str) -> Result<String, String> {
+    use base64::Engine;
+    let secret = input.trim();
+    let key = secret.strip_prefix("whsec_").and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok());
+    match key {
+        Some(key) if key.len() >= 16 => Ok(secret.to_owned()),
+        _ => Err("PORTICO_EMAIL_WEBHOOK_SECRET must be the signing secret the e-mail provider shows, \
+                  whsec_ followed by base64 (at least 16 bytes)."
+            .into()),
     }
 }
 

@@ -20,6 +20,7 @@ use crate::{App, shell};
 mod api_requests;
 mod brand;
 mod email_preview;
+mod email_reports;
 mod error_links;
 mod export;
 mod files;
@@ -77,6 +78,8 @@ pub fn router(options: LeptosOptions, state: AppState, static_files: Router) -> 
         .route(brand::LOGO_FORM, axum::routing::post(brand::upload_logo))
         .route("/logo/{organisation}/{digest}", axum::routing::get(brand::logo))
         .route("/brand.css", axum::routing::get(brand::stylesheet))
+        .route("/webhooks/email/resend", axum::routing::post(email_reports::resend))
+        .route("/webhooks/email", axum::routing::post(email_reports::standard))
         .with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), page.clone())

@@ -21,29 +21,7 @@ use worker::{Context, Env, HttpRequest, ScheduleContext, ScheduledEvent, event};
 use platform::Edge;
 
 #[event(fetch)]
-async fn fetch(request: HttpRequest, env: Env, ctx: Context) -> worker::Result<worker::Response> {
-    whole(answer(request, env, ctx).await?).await
-}
-
-/// The answer handed to the runtime whole, its body read here, inside the request's own
-/// future. Handed over as a stream, the rest of a page (after its HTML, Leptos's closing
-/// scripts) was pulled by the runtime after that future had ended: under `wrangler dev`, once
-/// in a few hundred page loads, the HTML arrived, the end never did, and the next request
-/// never reached the app. Pages, exports and files are whole in memory already, so nothing
-/// is lost by not streaming them.
-async fn whole(response: Response<Body>) -> worker::Result<worker::Response> {
-    let (parts, body) = response.into_parts();
-    let bytes =
-        axum::body::to_bytes(body, usize::MAX).await.map_err(|error| worker::Error::RustError(error.to_string()))?;
-    let headers = worker::Headers::new();
-    for (name, value) in &parts.headers {
-        headers.append(name.as_str(), &String::from_utf8_lossy(value.as_bytes()))?;
-    }
-    let builder = worker::ResponseBuilder::new().with_status(parts.status.as_u16()).with_headers(headers);
-    Ok(if bytes.is_empty() { builder.empty() } else { builder.fixed(bytes.into()) })
-}
-
-async fn answer(mut request: HttpRequest, env: Env, ctx: Context) -> worker::Result<Response<Body>> {
+async fn fetch(mut request: HttpRequest, env: Env, ctx: Context) -> worker::Result<Response<Body>> {
     console_error_panic_hook::set_once();
     console::init();
     let edge = match Edge::from_env(&env) {

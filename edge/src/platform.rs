@@ -74,6 +74,7 @@ impl Edge {
             session_absolute_seconds: SESSION_ABSOLUTE_SECONDS,
             invitations_per_request: INVITATIONS_PER_REQUEST,
             import_rows_per_request: IMPORT_ROWS_PER_REQUEST,
+            email_webhook_secret: settings.email_webhook_secret,
         });
         Ok(Self { db, mailer, clock, config, demo_password: settings.demo_password })
     }

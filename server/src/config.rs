@@ -32,6 +32,7 @@ pub struct Config {
     /// Invitations of a round written per request (see `AppConfig`): all of them here.
     pub invitations_per_request: usize,
     pub import_rows_per_request: usize,
+    pub email_webhook_secret: Option<String>,
 }
 
 impl Config {
@@ -59,6 +60,7 @@ impl Config {
             demo_password: settings.demo_password,
             invitations_per_request: usize::MAX,
             import_rows_per_request: usize::MAX,
+            email_webhook_secret: settings.email_webhook_secret,
         })
     }
 }

@@ -38,6 +38,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("0024_imports.sql", include_str!("../../migrations/0024_imports.sql")),
     ("0025_webhooks.sql", include_str!("../../migrations/0025_webhooks.sql")),
     ("0026_new_link.sql", include_str!("../../migrations/0026_new_link.sql")),
+    ("0027_delivery_reports.sql", include_str!("../../migrations/0027_delivery_reports.sql")),
 ];
 
 /// Migrations as sqlx numbers and checks them (`0001_initial.sql`: version 1, "initial"),

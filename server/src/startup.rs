@@ -72,6 +72,7 @@ impl Application {
             session_absolute_seconds: config.session_absolute.as_secs() as i64,
             invitations_per_request: config.invitations_per_request,
             import_rows_per_request: config.import_rows_per_request,
+            email_webhook_secret: config.email_webhook_secret.clone(),
         });
         let wake = Arc::new(Notify::new());
         let wake_webhooks = Arc::new(Notify::new());

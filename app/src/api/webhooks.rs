@@ -86,6 +86,7 @@ pub async fn add_webhook(
     url: String,
     #[server(default)] invitation_created: bool,
     #[server(default)] invitation_sent: bool,
+    #[server(default)] invitation_delivered: bool,
     #[server(default)] invitation_failed: bool,
     #[server(default)] invitation_accepted: bool,
     #[server(default)] invitation_declined: bool,
@@ -94,9 +95,11 @@ pub async fn add_webhook(
     #[server(default)] member_linked: bool,
     #[server(default)] member_unlinked: bool,
 ) -> Result<(), AppError> {
-    let ticked = [
+    // One a type, in `EVENT_TYPES`' order: a type added there and not here does not compile.
+    let ticked: [bool; EVENT_TYPES.len()] = [
         invitation_created,
         invitation_sent,
+        invitation_delivered,
         invitation_failed,
         invitation_accepted,
         invitation_declined,

@@ -10,6 +10,8 @@ pub mod csv;
 #[cfg(feature = "ssr")]
 pub mod csv_reader;
 pub mod dates;
+#[cfg(feature = "ssr")]
+pub mod delivery_report;
 pub mod email;
 pub mod html;
 pub mod import;

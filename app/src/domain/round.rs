@@ -18,6 +18,16 @@ pub struct Candidacy<'a> {
     /// Another contact's login uses this e-mail (002's shared-e-mail rule).
     pub email_has_access: bool,
     pub latest: Option<InvitationFacts>,
+    /// An invitation e-mail to this very address bounced for good, or its recipient marked
+    /// it as spam (the provider said so): writing again needs a new address.
+    pub address_refused: Option<AddressRefused>,
+}
+
+/// Why the provider's reports say an address should not be written to again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressRefused {
+    Bounced,
+    MarkedAsSpam,
 }
 
 /// Why a round leaves someone out.
@@ -29,6 +39,7 @@ pub enum Skip {
     NoEmail,
     InvalidEmail,
     EmailHasAccess,
+    AddressRefused(AddressRefused),
     /// Declined on this day.
     Declined {
         on: String,
@@ -48,7 +59,8 @@ pub enum Skip {
 }
 
 /// Whom a round invites: a primary contact of a member still kept, with a valid e-mail no
-/// other login uses, no login, no decline, and no invitation sent in the last 24 hours.
+/// other login uses and that neither bounced nor complained, no login, no decline, and no
+/// invitation sent in the last 24 hours.
 /// `day` writes a date as the organisation reads it.
 pub fn decide(c: &Candidacy<'_>, now: i64, day: impl Fn(i64) -> String) -> Result<Email, Skip> {
     if c.archived {
@@ -63,6 +75,9 @@ pub fn decide(c: &Candidacy<'_>, now: i64, day: impl Fn(i64) -> String) -> Resul
     let email = Email::parse(c.email.ok_or(Skip::NoEmail)?).map_err(|_| Skip::InvalidEmail)?;
     if c.email_has_access {
         return Err(Skip::EmailHasAccess);
+    }
+    if let Some(refused) = c.address_refused {
+        return Err(Skip::AddressRefused(refused));
     }
     match c.latest.map(|facts| (facts.state(now), facts)) {
         Some((InvitationState::Declined, facts)) => {
@@ -87,6 +102,12 @@ impl Skip {
             Skip::EmailHasAccess => {
                 "This e-mail is already used by someone with portal access: invite them from the profile instead."
                     .into()
+            }
+            Skip::AddressRefused(AddressRefused::Bounced) => {
+                "The last e-mail to this address bounced: correct the address on the profile to invite them.".into()
+            }
+            Skip::AddressRefused(AddressRefused::MarkedAsSpam) => {
+                "The last e-mail to this address was marked as spam: ask them for another address.".into()
             }
             Skip::Declined { on } => format!("{DECLINED} {on}."),
             Skip::InvitedRecently { on } => format!("{INVITED} {on}, less than 24 hours ago."),
@@ -141,6 +162,8 @@ mod tests {
         assert_eq!(decide(&Candidacy { email: None, ..invitable() }, NOW, day), Err(Skip::NoEmail));
         assert_eq!(decide(&Candidacy { email: Some("ada@"), ..invitable() }, NOW, day), Err(Skip::InvalidEmail));
         assert_eq!(decide(&Candidacy { email_has_access: true, ..invitable() }, NOW, day), Err(Skip::EmailHasAccess));
+        let bounced = Candidacy { address_refused: Some(AddressRefused::Bounced), ..invitable() };
+        assert_eq!(decide(&bounced, NOW, day), Err(Skip::AddressRefused(AddressRefused::Bounced)));
     }
 
     #[test]

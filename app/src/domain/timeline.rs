@@ -56,6 +56,12 @@ pub fn describe(kind: &str, contact: Option<&str>, detail: Option<&str>, actor: 
         }
         "added_through_api" => format!("{who} added through the API key “{}”", detail.unwrap_or("no longer there")),
         "staff_joined" => format!("Joined the team: {}", detail.unwrap_or("a new login")),
+        "email_delivered" => format!("Invitation e-mail to {who} delivered to the mailbox{to}"),
+        "email_delayed" => format!("Invitation e-mail to {who} delayed: the receiving server has not taken it yet{to}"),
+        "email_soft_bounced" => format!("Invitation e-mail to {who} not delivered for now{}", reason(detail)),
+        "email_failed" => format!("Invitation e-mail to {who} could not be sent{}", reason(detail)),
+        "email_bounced" => format!("Invitation e-mail to {who} bounced{}", reason(detail)),
+        "email_complained" => format!("{who} marked the invitation e-mail as spam"),
         "link_requested" => format!(
             "{who} asked for a new link from their expired invitation; it was sent to {}",
             detail.unwrap_or("the address it was sent to before")
@@ -69,6 +75,11 @@ pub fn describe(kind: &str, contact: Option<&str>, detail: Option<&str>, actor: 
         Some(actor) => format!("{text}, by {actor}."),
         None => format!("{text}."),
     }
+}
+
+/// A provider's reason after a colon, when it gave one.
+fn reason(detail: Option<&str>) -> String {
+    detail.map(|d| format!(": {d}")).unwrap_or_default()
 }
 
 #[cfg(test)]

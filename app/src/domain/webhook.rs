@@ -26,7 +26,12 @@ pub const EVENT_TYPES: &[EventType] = &[
         "An invitation was made: invited, sent again, or invited again after a decline",
     ),
     event("invitation.sent", "invitation_sent", "Its e-mail was handed to the e-mail service"),
-    event("invitation.failed", "invitation_failed", "Its e-mail could not be delivered"),
+    event(
+        "invitation.delivered",
+        "invitation_delivered",
+        "The e-mail service reported its e-mail delivered to the mailbox",
+    ),
+    event("invitation.failed", "invitation_failed", "Its e-mail could not be delivered, or bounced"),
     event("invitation.accepted", "invitation_accepted", "The person accepted it and has a login"),
     event("invitation.declined", "invitation_declined", "The person declined the portal, or staff recorded it"),
     event("invitation.revoked", "invitation_revoked", "It was revoked: its link no longer works"),

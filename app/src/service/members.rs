@@ -2,6 +2,7 @@
 //! latest invitation worded against the clock (state, expiry, delivery, decline).
 
 use crate::domain::InvitationState;
+use crate::domain::delivery_report::Report;
 use crate::domain::{Email, PersonName, Phone, PostalAddress};
 use crate::error::AppError;
 use crate::error::FormErrors;
@@ -49,11 +50,23 @@ async fn contact_card(
                 message: row.invitation_message.clone(),
                 is_pending,
                 expiry: is_pending.then(|| format!("Link expires on {}", zone.date_time(facts.expires_at))),
-                delivery_failed: delivery.as_ref().is_some_and(|d| d.status == "dead"),
+                delivery_failed: delivery
+                    .as_ref()
+                    .is_some_and(|d| d.status == "dead" || reported(d).is_some_and(|(report, _)| report.is_failure())),
                 handed_out: delivery.is_none(),
                 delivery: Some(match delivery {
+                    Some(d) if let Some((report, at)) = reported(&d) => {
+                        report.describe(&zone.date_time(at), d.report_detail.as_deref())
+                    }
                     Some(d) => match d.status.as_str() {
-                        "sent" => format!("E-mail delivered on {}", zone.date_time(d.sent_at.unwrap_or(now))),
+                        // Taken by the e-mail service: whether it reached the mailbox is its
+                        // report's to say.
+                        "sent" => {
+                            format!(
+                                "E-mail handed to the e-mail service on {}",
+                                zone.date_time(d.sent_at.unwrap_or(now))
+                            )
+                        }
                         "dead" => d.last_error.unwrap_or_else(|| "Could not be delivered.".into()),
                         // Waiting is normal: nothing here should sound like a failure.
                         "sending" => "E-mail being sent.".into(),
@@ -113,4 +126,9 @@ pub fn member_fields(
             address: address_opt?,
         })
     })
+}
+
+/// The provider's report of an invitation's e-mail, when it sent one, and when.
+fn reported(delivery: &invitations::Delivery) -> Option<(Report, i64)> {
+    Some((Report::from_stored(delivery.report.as_deref()?)?, delivery.reported_at?))
 }

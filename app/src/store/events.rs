@@ -64,6 +64,21 @@ pub fn link_requested(token_hash: &str) -> Stmt {
     )
 }
 
+/// The invitation e-mail a provider's report just moved (`outbox.report_claim`): what became
+/// of it, by no staff, with the provider's reason (else the address) as its detail.
+pub fn delivery_reported(claim: &str) -> Stmt {
+    stmt!(
+        concat!(
+            insert_event!(),
+            "SELECT o.organisation_id, i.member_id, i.contact_id, 'email_' || o.report, NULL,
+                    coalesce(o.report_detail, o.to_email), o.reported_at
+             FROM outbox o JOIN invitations i ON i.id = o.invitation_id
+             WHERE o.report_claim = ?"
+        ),
+        claim
+    )
+}
+
 /// The invitation a person just used from their link (`claim`): accepted, or declined.
 pub fn invitation_used(kind: &'static str, claim: &str, now: i64) -> Stmt {
     stmt!(

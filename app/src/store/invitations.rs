@@ -686,13 +686,17 @@ pub struct Delivery {
     pub attempts: i64,
     pub last_error: Option<String>,
     pub sent_at: Option<i64>,
+    /// What the provider reported of it since (`outbox.report`), when, and why.
+    pub report: Option<String>,
+    pub reported_at: Option<i64>,
+    pub report_detail: Option<String>,
 }
 
 pub async fn delivery(db: &dyn Db, invitation_id: i64) -> Result<Option<Delivery>, DbError> {
     fetch_optional(
         db,
         stmt!(
-            "SELECT status, attempts, last_error, sent_at FROM outbox
+            "SELECT status, attempts, last_error, sent_at, report, reported_at, report_detail FROM outbox
              WHERE invitation_id = ? ORDER BY id DESC LIMIT 1",
             invitation_id
         ),

@@ -221,3 +221,54 @@ pub async fn mark_dead(db: &dyn Db, claim: &str, ids: &[i64], error: &str, now: 
     .await?;
     Ok(())
 }
+
+/// What recording a provider's report came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// The message moved to the reported state (on the timeline, for an invitation's).
+    Moved,
+    /// Kept as it was: the event was handled before, the message is further along already,
+    /// or no message has that id (another deployment's, or one sent before it was kept).
+    Unchanged,
+}
+
+/// Records the provider's report `event_id` of its message `report.message_id` once: the
+/// event's id kept, the message moved forward only (`Report::rank`), and for an invitation's
+/// e-mail a timeline entry (`email_<state>`, the reason as its detail), in one batch.
+pub async fn record_report(
+    db: &dyn Db,
+    event_id: &str,
+    report: &crate::domain::delivery_report::ProviderReport,
+    claim: &str,
+    now: i64,
+) -> Result<Recorded, DbError> {
+    use crate::domain::delivery_report::Report;
+    let rank_of_kept = Report::ALL
+        .iter()
+        .fold(String::from("CASE report"), |sql, r| format!("{sql} WHEN '{}' THEN {}", r.stored(), r.rank()))
+        + " ELSE 0 END";
+    let mut batch = super::Batch::default();
+    batch.add(stmt!(
+        "INSERT INTO email_reports (id, claim, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        event_id,
+        claim,
+        now
+    ));
+    let moved = batch.add(
+        Stmt::new(format!(
+            "UPDATE outbox SET report = :report, report_detail = :detail, reported_at = :now, report_claim = :claim
+             WHERE provider_id = :provider AND {rank_of_kept} < :rank
+               AND EXISTS (SELECT 1 FROM email_reports WHERE id = :event AND claim = :claim)"
+        ))
+        .bind_as("report", report.report.stored())
+        .bind_as("detail", report.detail.as_deref())
+        .bind_as("now", now)
+        .bind_as("claim", claim)
+        .bind_as("provider", report.message_id.as_str())
+        .bind_as("rank", report.report.rank())
+        .bind_as("event", event_id),
+    );
+    batch.add(events::delivery_reported(claim));
+    let changes = batch.run(db).await?;
+    Ok(if changes[moved].rows_affected > 0 { Recorded::Moved } else { Recorded::Unchanged })
+}

@@ -12,6 +12,7 @@ use super::members::{LatestInvitation, latest_invitation_columns};
 use super::scope::{StaffScope, granted_member, refresh_standing};
 use super::{Db, DbError, Stmt, fetch_all, fetch_optional};
 use crate::domain::InvitationFacts;
+use crate::domain::delivery_report::Report;
 use crate::domain::round::Candidacy;
 use crate::stmt;
 
@@ -36,6 +37,9 @@ pub struct Candidate {
     /// Another contact's login uses this e-mail (002's shared-e-mail rule).
     #[serde(deserialize_with = "super::flag")]
     pub email_has_access: bool,
+    /// What the provider last reported of an invitation e-mail to this contact's present
+    /// address (`outbox.report`), if anything.
+    pub address_report: Option<String>,
     /// The person: their first contact (`contacts.same_as`), this one's id when their own.
     pub person_id: i64,
     #[serde(flatten)]
@@ -56,6 +60,11 @@ impl Candidate {
             email: self.email.as_deref(),
             email_has_access: self.email_has_access,
             latest: self.latest_invitation(),
+            address_refused: self
+                .address_report
+                .as_deref()
+                .and_then(Report::from_stored)
+                .and_then(Report::refuses_address),
         }
     }
 }
@@ -82,6 +91,9 @@ pub async fn candidates(
                     l.user_id IS NOT NULL AS has_login,
                     EXISTS (SELECT 1 FROM users u JOIN member_links o ON o.user_id = u.id
                             WHERE u.email = c.email AND o.contact_id IS NOT c.id) AS email_has_access,
+                    (SELECT o.report FROM invitations r JOIN outbox o ON o.invitation_id = r.id
+                     WHERE r.contact_id = c.id AND o.to_email = c.email AND o.report IS NOT NULL
+                     ORDER BY o.id DESC LIMIT 1) AS address_report,
                     ",
                 latest_invitation_columns!(),
                 "

@@ -19,6 +19,7 @@ pub const ENDPOINTS: &[(&str, &[&str])] = &[
             "url",
             "invitation_created?",
             "invitation_sent?",
+            "invitation_delivered?",
             "invitation_failed?",
             "invitation_accepted?",
             "invitation_declined?",

@@ -35,3 +35,16 @@ pub fn standard_webhooks_verdict(secret: &str, headers: &Value, body: &str) -> R
         None => serde_json::from_str(said.trim()).map_err(|e| format!("{e}: {said}")),
     }
 }
+
+/// The `standardwebhooks` package's signature of a message (`v1,…`), as a provider signs
+/// the reports it posts (Svix, behind Resend, signs the same way).
+pub fn standard_webhooks_signature(secret: &str, id: &str, timestamp: i64, body: &str) -> String {
+    let script = "import json, sys\nfrom datetime import datetime, timezone\n\
+                  from standardwebhooks.webhooks import Webhook\ngiven = json.load(sys.stdin)\n\
+                  at = datetime.fromtimestamp(given['timestamp'], tz=timezone.utc)\n\
+                  print(Webhook(given['secret']).sign(given['id'], at, given['body']))\n";
+    let said =
+        run_python(script, &json!({"secret": secret, "id": id, "timestamp": timestamp, "body": body}).to_string());
+    assert!(said.starts_with("v1,"), "standardwebhooks signed: {said}");
+    said.trim().to_owned()
+}

@@ -42,6 +42,8 @@ pub struct Options {
     /// A Worker-like budget for a round's invitations per request.
     pub invitations_per_request: Option<usize>,
     pub import_rows_per_request: Option<usize>,
+    /// PORTICO_EMAIL_WEBHOOK_SECRET: the provider's delivery reports are taken.
+    pub email_webhook_secret: Option<&'static str>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -71,6 +73,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         demo_password: None,
         invitations_per_request: options.invitations_per_request.unwrap_or(usize::MAX),
         import_rows_per_request: options.import_rows_per_request.unwrap_or(usize::MAX),
+        email_webhook_secret: options.email_webhook_secret.map(str::to_owned),
     };
     let clock = Arc::new(ManualClock::new(START));
     let app = Application::build(config, clock.clone()).await.expect("app builds");
@@ -84,7 +87,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 
 /// The e-mail API's batch endpoint accepts everything, giving each message an id.
 pub async fn email_api_accepts(app: &TestApp) {
-    Mock::given(path("/emails/batch")).and(method("POST")).respond_with(AcceptsBatch).mount(&app.email_api).await;
+    Mock::given(path("/emails/batch"))
+        .and(method("POST"))
+        .respond_with(AcceptsBatch::default())
+        .mount(&app.email_api)
+        .await;
 }
 
 /// The e-mail API refuses (422, "Invalid `to` field") every batch that carries `address`,
@@ -99,13 +106,17 @@ pub async fn email_api_refuses(app: &TestApp, address: &str) {
         .await;
 }
 
-/// Answers a batch as the provider does: `{"data": [{"id": "msg_<n>"}, …]}`, one a message.
-pub struct AcceptsBatch;
+/// Answers a batch as the provider does: `{"data": [{"id": "msg_<n>"}, …]}`, one a message,
+/// numbered from 0 across every batch it takes (ids are the provider's, and unique).
+#[derive(Default)]
+pub struct AcceptsBatch(std::sync::atomic::AtomicUsize);
 
 impl Respond for AcceptsBatch {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let messages: Vec<serde_json::Value> = serde_json::from_slice(&request.body).expect("a JSON list");
-        let ids: Vec<_> = (0..messages.len()).map(|n| serde_json::json!({"id": format!("msg_{n}")})).collect();
+        let first = self.0.fetch_add(messages.len(), std::sync::atomic::Ordering::SeqCst);
+        let ids: Vec<_> =
+            (first..first + messages.len()).map(|n| serde_json::json!({"id": format!("msg_{n}")})).collect();
         ResponseTemplate::new(200).set_body_json(serde_json::json!({ "data": ids }))
     }
 }

@@ -10,7 +10,7 @@ async fn an_invitation_is_queued_with_its_email_and_sent_by_the_dispatcher() {
         .and(method("POST"))
         .and(header("authorization", "Bearer test-key"))
         .and(header_exists("idempotency-key"))
-        .respond_with(AcceptsBatch)
+        .respond_with(AcceptsBatch::default())
         .expect(1)
         .mount(&app.email_api)
         .await;
@@ -49,7 +49,7 @@ async fn an_invitation_is_queued_with_its_email_and_sent_by_the_dispatcher() {
     app.staff_login().await; // the session went idle meanwhile
     let profile = app.get(&app.staff, &format!("/staff/members/{id}")).await;
     assert!(profile.body.contains("Waiting for member to accept invitation (sent 22 November 2026)"));
-    assert!(profile.body.contains("E-mail delivered on 22 November 2026"));
+    assert!(profile.body.contains("E-mail handed to the e-mail service on 22 November 2026"));
     assert!(profile.body.contains("Resend invitation") && profile.body.contains("Revoke invitation"));
     let list = app.get(&app.staff, "/staff/members").await;
     assert!(list_row(&list.body, "Ada Byron").contains("Invited, waiting"), "{}", list.body);

@@ -13,6 +13,7 @@ mod connections;
 mod contacts;
 mod declines;
 mod delivery;
+mod delivery_reports;
 mod edit_member;
 mod errors;
 mod groups;

@@ -54,6 +54,7 @@ async fn run(kind: TargetKind) {
     rounds::a_round_larger_than_a_batch_reaches_everyone_once(&target).await;
     rounds::rounds_sent_at_the_same_moment_invite_each_person_once(&target).await;
     delivery::a_refused_recipient_fails_alone_and_says_so(&target).await;
+    delivery::an_address_bounces_staff_fix_it_and_the_round_goes_to_the_new_one(&target).await;
     declines::a_member_declines_and_staff_reinvite(&target).await;
     edits::a_new_email_address_revokes_the_pending_link(&target).await;
     flow::bad_input_is_refused_with_messages_and_writes_nothing(&target).await;

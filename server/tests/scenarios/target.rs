@@ -16,6 +16,8 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 pub const OWNER_EMAIL: &str = "owner@example.org";
 pub const OWNER_PASSWORD: &str = "scenario-owner-password";
 pub const EMAIL_API_KEY: &str = "scenario-key";
+/// The secret the stand-in provider signs its delivery reports with.
+pub const EMAIL_WEBHOOK_SECRET: &str = "whsec_c2NlbmFyaW8gZGVsaXZlcnkgcmVwb3J0cyEh";
 /// A fixed key for the test Worker (the server keeps its own beside the database).
 const SECRET_KEY: &str = "cG9ydGljby1zY2VuYXJpby1zZWNyZXQta2V5LTMyYnk";
 
@@ -61,6 +63,7 @@ impl Target {
             ("PORTICO_PUBLIC_URL", base_url.clone()),
             ("PORTICO_EMAIL_API_URL", email_api.uri()),
             ("PORTICO_EMAIL_API_KEY", EMAIL_API_KEY.to_owned()),
+            ("PORTICO_EMAIL_WEBHOOK_SECRET", EMAIL_WEBHOOK_SECRET.to_owned()),
             // Ignored in production: there the first visitor sets up the organisation.
             ("PORTICO_DEMO_PASSWORD", OWNER_PASSWORD.to_owned()),
         ];
@@ -142,12 +145,21 @@ impl Respond for Provider {
                 .set_body_json(serde_json::json!({"name": "rate_limit_exceeded", "message": "Too many requests."})),
             503 => ResponseTemplate::new(503).set_body_string("upstream unavailable"),
             _ => {
-                let ids: Vec<_> =
-                    messages.iter().enumerate().map(|(n, _)| serde_json::json!({"id": format!("msg_{n}")})).collect();
+                let ids: Vec<_> = messages.iter().map(|m| serde_json::json!({"id": provider_id(m)})).collect();
                 ResponseTemplate::new(200).set_body_json(serde_json::json!({ "data": ids }))
             }
         }
     }
+}
+
+/// The stand-in's id of a message: the same for the same message (a retried batch), unique
+/// otherwise (each message carries its own link). FNV-1a of its JSON.
+pub fn provider_id(message: &serde_json::Value) -> String {
+    let hash = message
+        .to_string()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    format!("msg_{hash:016x}")
 }
 
 /// The stand-in's status for a batch, given the addresses it has seen before (updated):
