@@ -10,6 +10,8 @@ pub enum PortalStatus {
     Waiting,
     Expired,
     DeliveryFailed,
+    /// The latest invitation's e-mail bounced for good, or was marked as spam.
+    Bounced,
     Declined,
     Revoked,
     /// A login is linked, and no one has signed in since accepting.
@@ -20,11 +22,12 @@ pub enum PortalStatus {
 
 impl PortalStatus {
     /// The list's filters, in the order they are offered.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::NotInvited,
         Self::Waiting,
         Self::Expired,
         Self::DeliveryFailed,
+        Self::Bounced,
         Self::Declined,
         Self::Revoked,
         Self::Accepted,
@@ -39,6 +42,7 @@ impl PortalStatus {
             "invited" if expires_at.is_some_and(|at| now < at) => Self::Waiting,
             "invited" => Self::Expired,
             "failed" => Self::DeliveryFailed,
+            "bounced" => Self::Bounced,
             "declined" => Self::Declined,
             "revoked" => Self::Revoked,
             "accepted" => Self::Accepted,
@@ -54,6 +58,7 @@ impl PortalStatus {
             Self::NotInvited => "not_invited",
             Self::Waiting | Self::Expired => "invited",
             Self::DeliveryFailed => "failed",
+            Self::Bounced => "bounced",
             Self::Declined => "declined",
             Self::Revoked => "revoked",
             Self::Accepted => "accepted",
@@ -69,6 +74,7 @@ impl PortalStatus {
             Self::Waiting => "waiting",
             Self::Expired => "expired",
             Self::DeliveryFailed => "delivery-failed",
+            Self::Bounced => "email-bounced",
             Self::Declined => "declined",
             Self::Revoked => "revoked",
             Self::Accepted => "never-signed-in",
@@ -87,6 +93,7 @@ impl PortalStatus {
             Self::Waiting => "Invited, waiting",
             Self::Expired => "Invitation expired",
             Self::DeliveryFailed => "Delivery failed",
+            Self::Bounced => "E-mail bounced",
             Self::Declined => "Declined",
             Self::Revoked => "Invitation revoked",
             Self::Accepted => "Never signed in since accepting",

@@ -268,7 +268,15 @@ pub async fn record_report(
         .bind_as("rank", report.report.rank())
         .bind_as("event", event_id),
     );
-    batch.add(events::delivery_reported(claim));
+    batch.add_all([
+        events::delivery_reported(claim),
+        stmt!(
+            super::scope::refresh_standing!(
+                "SELECT i.member_id FROM outbox o JOIN invitations i ON i.id = o.invitation_id WHERE o.report_claim = ?"
+            ),
+            claim
+        ),
+    ]);
     let changes = batch.run(db).await?;
     Ok(if changes[moved].rows_affected > 0 { Recorded::Moved } else { Recorded::Unchanged })
 }

@@ -93,6 +93,8 @@ async fn delivered_then_bounced_reads_on_the_card_and_a_late_delay_moves_nothing
     );
     assert!(card.contains("Invitation e-mail to Ada Example bounced: The mailbox does not exist."), "{card}");
     assert_eq!(app.count("SELECT count(*) FROM events WHERE kind GLOB 'email_*'").await, 2, "no entry for the delay");
+    let list = app.get(&app.staff, "/staff/members?status=email-bounced").await.body;
+    assert!(list.contains("E-mail bounced (1)") && list_row(&list, "Ada Example").contains("E-mail bounced"), "{list}");
 
     app.webhooks.run_once().await.unwrap();
     let heard: Vec<String> = receiver

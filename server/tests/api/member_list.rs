@@ -320,7 +320,7 @@ async fn every_list_and_count_query_uses_an_index() {
             }
         }
     }
-    assert_eq!(checked, 2 * 10 * 3 * 2 * (2 + 3));
+    assert_eq!(checked, 2 * 11 * 3 * 2 * (2 + 3));
 }
 
 async fn export(app: &TestApp, client: &reqwest::Client, query: &str) -> (u16, String, String) {

@@ -45,7 +45,8 @@ struct MemberPage {
         params(
             ("q" = Option<String>, Query, description = "Words of a name or an e-mail address"),
             ("status" = Option<String>, Query, description = "not-invited, waiting, expired, delivery-failed, \
-                                                              declined, revoked, never-signed-in, active or no-email"),
+                                                              email-bounced, declined, revoked, never-signed-in, \
+                                                              active or no-email"),
             super::Page,
         ),
         responses((status = 200, body = MemberPage)),

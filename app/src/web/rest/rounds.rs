@@ -32,8 +32,8 @@ struct RoundBody {
     import_id: Option<i64>,
     #[serde(default)]
     q: Option<String>,
-    /// A member-list status: `not-invited`, `waiting`, `expired`, `delivery-failed`, `declined`,
-    /// `revoked`, `never-signed-in`, `active`, `no-email`.
+    /// A member-list status: `not-invited`, `waiting`, `expired`, `delivery-failed`,
+    /// `email-bounced`, `declined`, `revoked`, `never-signed-in`, `active`, `no-email`.
     #[serde(default)]
     status: Option<String>,
     /// Only people without a login.
