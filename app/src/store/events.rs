@@ -39,27 +39,30 @@ pub fn invitations_created(list: &str) -> Stmt {
     )
 }
 
-/// The invitation just made by "Re-enable invite link", by the staff who made it.
-pub fn link_reenabled(token_hash: &str) -> Stmt {
-    stmt!(
-        concat!(
-            insert_event!(),
-            "SELECT organisation_id, member_id, contact_id, 'link_reenabled', sent_by, email, created_at
-             FROM invitations WHERE token_hash = ?"
-        ),
-        token_hash
-    )
+/// Who made a new link that no invitation e-mail of staff announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewLinkBy {
+    /// "Re-enable invite link": by the staff who made it, to pass on by hand.
+    Staff,
+    /// The person asked for one from their expired invitation: by no staff.
+    ThePerson,
 }
 
-/// The invitation just made because its person asked for a new link from an expired one:
-/// by no staff (the person asked), naming the address it went to.
-pub fn link_requested(token_hash: &str) -> Stmt {
+/// The invitation `token_hash` just made with a new link (`link_reenabled` or
+/// `link_requested`, as `by` says), naming the address it is for.
+pub fn new_link(by: NewLinkBy, token_hash: &str) -> Stmt {
+    let (kind, by_staff) = match by {
+        NewLinkBy::Staff => ("link_reenabled", true),
+        NewLinkBy::ThePerson => ("link_requested", false),
+    };
     stmt!(
         concat!(
             insert_event!(),
-            "SELECT organisation_id, member_id, contact_id, 'link_requested', NULL, email, created_at
+            "SELECT organisation_id, member_id, contact_id, ?, iif(?, sent_by, NULL), email, created_at
              FROM invitations WHERE token_hash = ?"
         ),
+        kind,
+        by_staff,
         token_hash
     )
 }

@@ -238,7 +238,7 @@ pub async fn reenable_link(
     let mut batch = Batch::default();
     batch.add(written.revoke);
     let inserted = batch.add(written.insert);
-    batch.add_all([events::link_reenabled(&token_hash), refresh_contact(contact_id)]);
+    batch.add_all([events::new_link(events::NewLinkBy::Staff, &token_hash), refresh_contact(contact_id)]);
     Ok(batch.run(db).await?[inserted].rows_affected == 1)
 }
 
@@ -400,7 +400,7 @@ pub async fn renew_expired(db: &dyn Db, token_hash: &str, new: NewInvitation, no
     let contact_id = new.contact_id;
     batch.add_all([
         queue_emails(std::slice::from_ref(&new), now)?,
-        events::link_requested(&new.token_hash),
+        events::new_link(events::NewLinkBy::ThePerson, &new.token_hash),
         refresh_contact(contact_id),
     ]);
     Ok(batch.run(db).await?[inserted].rows_affected == 1)
