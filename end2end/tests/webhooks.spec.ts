@@ -1,14 +1,44 @@
 // The owner tells another system of invitations as they happen: from Settings to the
 // webhooks page (no event chosen is said on the form), the endpoint added with its signing
 // secret shown once, then its page, disabled after a question and enabled again; and an
-// endpoint on a receiver here, its delivery followed on its page and sent again.
+// endpoint on a receiver here, its delivery followed on its page and sent again. Both endpoints
+// are receivers on this machine that answer: tests beside these invite people too.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test } from './fixtures';
+import { expect, type Tab, test } from './fixtures';
 import { addMember, invite, newPerson, staffSignsIn } from './steps';
 
+/**
+ * A receiver on this machine (dev mode alone may call loopback) that answers every message
+ * 204 and keeps what it heard. Tests running beside one invite people too, and its endpoint
+ * hears of them: it stays healthy whatever they do.
+ */
+async function startReceiver(): Promise<{ url: string; heard: { id: string; body: string }[]; close: () => void }> {
+  const heard: { id: string; body: string }[] = [];
+  const receiver = http.createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      heard.push({ id: String(request.headers['webhook-id']), body });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((ready) => receiver.listen(0, '127.0.0.1', ready));
+  const port = (receiver.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}/hooks/${Date.now()}`, heard, close: () => receiver.close() };
+}
+
 test('the owner adds a webhook endpoint, sees its secret once, and disables it after a question', async ({ openTab }) => {
-  const owner = await openTab('desktop');
+  const receiver = await startReceiver();
+  try {
+    await addsAndDisables(await openTab('desktop'), receiver.url);
+  } finally {
+    receiver.close();
+  }
+});
+
+async function addsAndDisables(owner: Tab, url: string): Promise<void> {
   await staffSignsIn(owner);
   await owner.page.getByRole('link', { name: 'Settings' }).click();
   await owner.ready();
@@ -18,7 +48,6 @@ test('the owner adds a webhook endpoint, sees its secret once, and disables it a
   await expect(owner.page.getByRole('heading', { level: 1 })).toHaveText('Webhooks');
 
   const form = owner.page.getByRole('region', { name: 'Add an endpoint' });
-  const url = `https://hooks.example.org/portico/${Date.now()}`;
   await form.getByLabel('Address').fill(url);
   await form.getByRole('button', { name: 'Add endpoint' }).click();
   await expect(owner.page.getByRole('alert')).toContainText('Choose at least one event to send.');
@@ -59,29 +88,16 @@ test('the owner adds a webhook endpoint, sees its secret once, and disables it a
     'Endpoint enabled: messages being retried are sent at their next try.',
   );
   await expect(owner.page.locator('.status')).toHaveText('Active');
-  // Tidy: later tests' invitations are not sent to an address that does not exist.
+  // Tidy: nothing is sent to a receiver that is gone.
   await owner.page.getByRole('link', { name: 'Disable endpoint' }).click();
   await owner.page.getByRole('dialog').getByRole('button', { name: 'Disable endpoint' }).click();
   await expect(owner.page.locator('.status')).toHaveText('Disabled');
-});
+}
 
 test('the owner follows each delivery to a receiver and sends one again', async ({ openTab }) => {
-  // A receiver on this machine (dev mode alone may call loopback), keeping what it hears.
-  // Tests running beside this one invite people too, and this endpoint hears of them: only
-  // messages about this test's person are counted.
-  const heard: { id: string; body: string }[] = [];
-  const receiver = http.createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      heard.push({ id: String(request.headers['webhook-id']), body });
-      response.writeHead(204).end();
-    });
-  });
+  const receiver = await startReceiver();
+  const { url, heard } = receiver;
   const about = (email: string) => heard.filter((message) => JSON.parse(message.body).data.email === email);
-  await new Promise<void>((ready) => receiver.listen(0, '127.0.0.1', ready));
-  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
   try {
     const owner = await openTab('desktop');
     await staffSignsIn(owner);
