@@ -6,7 +6,9 @@ test('the style guide shows every component, and its question opens as a dialog'
   const tab = await openTab('desktop');
   await tab.open('/dev/style-guide');
   await expect(tab.page.getByRole('heading', { level: 1 })).toHaveText('Style guide');
-  await expect(tab.page.locator('p.actions .status')).toHaveCount(9);
+  // One badge a portal status the member list filters by.
+  await expect(tab.page.locator('p.actions .status')).toHaveCount(10);
+  await expect(tab.page.locator('p.actions .status', { hasText: 'E-mail bounced' })).toHaveCount(1);
   await tab.check('style-guide');
   await tab.page.getByRole('link', { name: 'Remove' }).click();
   const question = tab.page.getByRole('dialog', { name: 'Remove Anna Keller from this profile?' });
