@@ -7,8 +7,8 @@ import { acceptInvitation, invitationLinks, staffInviteSomeone } from './steps';
 
 /**
  * Time passes for one invitation: its link expired a minute ago. Written straight into the
- * target's database file (serve.sh's state directory; the Worker's local D1 is a SQLite
- * file too), as the clock cannot be moved on a running target.
+ * target's database file (serve.sh's state directory), as the clock of a running target
+ * cannot be moved.
  */
 function expireInvitationsTo(email: string, baseURL: string, target: string): void {
   const state = `${process.env.TMPDIR ?? '/tmp'}/portico-e2e-${target}-${new URL(baseURL).port}`;
@@ -38,6 +38,10 @@ async function openClosedLink(tab: Tab, link: string): Promise<void> {
 }
 
 test('a member asks for a new link from an expired invitation on their phone', async ({ openTab, baseURL }, testInfo) => {
+  // Writing the Worker's local D1 file from another process makes workerd answer its own
+  // reads meanwhile with SQLITE_BUSY (a 500 for whichever test reads then): on the server
+  // alone, whose SQLite waits for the lock. The page and the renewal are the same code on both.
+  test.skip(testInfo.project.name === 'worker', 'the Worker keeps its own clock and database');
   const staff = await openTab('desktop');
   const person = await staffInviteSomeone(staff, 'Late');
   const profile = staff.page.url();
