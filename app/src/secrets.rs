@@ -72,11 +72,8 @@ pub fn new_webhook_secret() -> String {
 /// The `webhook-signature` header of a message (Standard Webhooks): `v1,` and the base64
 /// HMAC-SHA256 of `id.timestamp.body` under the secret's bytes.
 pub fn webhook_signature(secret: &str, id: &str, timestamp: i64, body: &str) -> String {
-    let standard = base64::engine::general_purpose::STANDARD;
-    let key = standard.decode(secret.trim_start_matches("whsec_")).unwrap_or_default();
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("HMAC takes a key of any length");
-    mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
-    format!("v1,{}", standard.encode(mac.finalize().into_bytes()))
+    let mac = webhook_mac(&webhook_key(secret).unwrap_or_default(), id, timestamp, body.as_bytes());
+    format!("v1,{}", base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
 }
 
 /// Whether `signatures` (a `webhook-signature` or `svix-signature` header: `v1,<base64>`
@@ -84,14 +81,24 @@ pub fn webhook_signature(secret: &str, id: &str, timestamp: i64, body: &str) -> 
 /// `webhook_signature` makes it; compared in constant time.
 pub fn webhook_signature_matches(secret: &str, id: &str, timestamp: i64, body: &[u8], signatures: &str) -> bool {
     let standard = base64::engine::general_purpose::STANDARD;
-    let Ok(key) = standard.decode(secret.trim_start_matches("whsec_")) else { return false };
+    let Some(key) = webhook_key(secret) else { return false };
     signatures.split_whitespace().filter_map(|entry| entry.strip_prefix("v1,")).any(|given| {
         let Ok(given) = standard.decode(given) else { return false };
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("HMAC takes a key of any length");
-        mac.update(format!("{id}.{timestamp}.").as_bytes());
-        mac.update(body);
-        mac.verify_slice(&given).is_ok()
+        webhook_mac(&key, id, timestamp, body).verify_slice(&given).is_ok()
     })
+}
+
+/// A `whsec_` secret's key bytes.
+fn webhook_key(secret: &str) -> Option<Vec<u8>> {
+    base64::engine::general_purpose::STANDARD.decode(secret.trim_start_matches("whsec_")).ok()
+}
+
+/// The HMAC-SHA256 of `id.timestamp.body` under `key`, both ways of webhooks sign.
+fn webhook_mac(key: &[u8], id: &str, timestamp: i64, body: &[u8]) -> Hmac<Sha256> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(format!("{id}.{timestamp}.").as_bytes());
+    mac.update(body);
+    mac
 }
 
 pub fn new_nonce() -> String {
